@@ -1,0 +1,53 @@
+// swift-tools-version: 6.0
+// callscope: a command-line analyzer of telephony calls.
+// Data flows one way: capture -> packets -> SIP/RTP -> calls -> reports/CLI.
+import PackageDescription
+
+let package = Package(
+    name: "callscope",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "callscope", targets: ["callscope"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The only C in the package: libpcap through pkg-config.
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
+        // Reading pcap/pcapng files (and stdin) through libpcap; merging several files by time.
+        .target(name: "PacketCapture", dependencies: ["CPcap"]),
+        // Link layers, IPv4/IPv6, fragments, tunnels, UDP/TCP/SCTP, TCP stream reassembly.
+        .target(name: "PacketDecoding"),
+        // SIP messages on bytes (RFC 3261), SDP (RFC 4566), SIP-over-stream framing.
+        .target(name: "SIPParsing"),
+        // The call model shared by captures and CDR files.
+        .target(name: "CallModel"),
+        // Transactions and dialogs -> calls.
+        .target(
+            name: "CallReconstruction",
+            dependencies: ["PacketCapture", "PacketDecoding", "SIPParsing", "CallModel"]
+        ),
+        // Table, JSON, ndjson and CSV renderers.
+        .target(name: "Reports", dependencies: ["CallModel"]),
+        // The command line: one file per subcommand, only glue.
+        .executableTarget(
+            name: "callscope",
+            dependencies: [
+                "CallReconstruction", "CallModel", "Reports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding"]),
+        .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing"]),
+        .testTarget(
+            name: "CallReconstructionTests",
+            dependencies: ["CallReconstruction", "PacketCapture", "CallModel", "Reports"]
+        ),
+        .testTarget(name: "CLITests", dependencies: ["callscope"]),
+    ]
+)
