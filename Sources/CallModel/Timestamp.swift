@@ -1,0 +1,90 @@
+/// A point in time as nanoseconds since the Unix epoch (UTC).
+///
+/// Captures carry nanosecond (pcap-ns, pcapng) or microsecond timestamps; CDR files carry
+/// seconds. One integer type keeps arithmetic exact and comparisons cheap, and avoids
+/// `Foundation.Date` rounding on the hot path.
+public struct Timestamp: Hashable, Comparable, Sendable {
+    /// Nanoseconds since 1970-01-01T00:00:00Z.
+    public var nanoseconds: Int64
+
+    public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+    public init(seconds: Int64) { self.nanoseconds = seconds * 1_000_000_000 }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+
+    /// Nanoseconds from `self` to `later` (negative when `later` is earlier).
+    public func distance(to later: Timestamp) -> Int64 { later.nanoseconds - nanoseconds }
+
+    /// Milliseconds since the epoch, floored (a timestamp belongs to the millisecond it falls in).
+    public var epochMilliseconds: Int64 { Self.floorDivide(nanoseconds, 1_000_000) }
+
+    /// ISO-8601 in UTC with milliseconds, e.g. `2026-11-25T08:10:01.123Z` (milliseconds truncated).
+    public var iso8601: String {
+        let ms = epochMilliseconds
+        let seconds = Self.floorDivide(ms, 1000)
+        let millis = Int(ms - seconds * 1000)
+        let days = Self.floorDivide(seconds, 86_400)
+        let secondOfDay = Int(seconds - days * 86_400)
+        let (year, month, day) = Self.civilDate(fromDays: days)
+        var out = ""
+        out.reserveCapacity(24)
+        out += Self.pad(Int(year), 4); out += "-"
+        out += Self.pad(month, 2); out += "-"
+        out += Self.pad(day, 2); out += "T"
+        out += Self.pad(secondOfDay / 3600, 2); out += ":"
+        out += Self.pad(secondOfDay / 60 % 60, 2); out += ":"
+        out += Self.pad(secondOfDay % 60, 2); out += "."
+        out += Self.pad(millis, 3); out += "Z"
+        return out
+    }
+
+    /// Year, month (1-12) and day (1-31) of a day count since 1970-01-01 in the proleptic
+    /// Gregorian calendar (H. Hinnant's days-to-civil algorithm).
+    static func civilDate(fromDays days: Int64) -> (year: Int64, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = floorDivide(z, 146_097)
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = Int(doy - (153 * mp + 2) / 5 + 1)
+        let month = Int(mp < 10 ? mp + 3 : mp - 9)
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, month, day)
+    }
+
+    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}
+
+/// A length of time in nanoseconds, rendered as seconds with three decimals.
+///
+/// Rounded half away from zero to the millisecond, so that `1.2345 s` prints as `1.235`.
+public struct Duration3: Hashable, Sendable {
+    public var nanoseconds: Int64
+    public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+
+    /// Whole milliseconds, rounded half away from zero.
+    public var milliseconds: Int64 {
+        nanoseconds >= 0 ? (nanoseconds + 500_000) / 1_000_000 : -((-nanoseconds + 500_000) / 1_000_000)
+    }
+
+    /// Seconds with exactly three decimals, e.g. `12.034`.
+    public var seconds3: String {
+        let ms = milliseconds
+        let sign = ms < 0 ? "-" : ""
+        let magnitude = ms.magnitude
+        let fraction = String(magnitude % 1000)
+        return sign + String(magnitude / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+
+    /// Seconds as a floating-point value (for metrics).
+    public var seconds: Double { Double(nanoseconds) / 1e9 }
+}
