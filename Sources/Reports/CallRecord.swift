@@ -1,0 +1,69 @@
+import CallModel
+
+/// The machine-readable form of a call: the field names and order of the README's schema.
+///
+/// The first nineteen fields are the stable core every format carries; `transport` follows,
+/// then `legs` and `media` (nested, JSON and ndjson only).
+public enum CallRecord {
+    /// Field names of the scalar columns, in order (CSV header, table source).
+    public static let scalarFields = [
+        "call_id", "source", "start", "caller", "dialed", "diverted_from", "outcome", "final_status",
+        "reason_cause", "pdd_ms", "answered_at", "ended_at", "ring_s", "talk_s", "hold_s", "ended_by",
+        "packets", "retransmissions", "truncated", "transport",
+    ]
+
+    /// The record of `call`; nested detail only when `detail` is true.
+    public static func record(_ call: Call, detail: Bool) -> Record {
+        var record: Record = [
+            ("call_id", .string(call.callID)),
+            ("source", .string(call.source)),
+            ("start", .string(call.start.iso8601)),
+            ("caller", .string(call.caller)),
+            ("dialed", .string(call.dialed)),
+            ("diverted_from", .string(call.divertedFrom)),
+            ("outcome", .string(call.outcome.rawValue)),
+            ("final_status", .integer(call.finalStatus)),
+            ("reason_cause", .integer(call.reasonCause)),
+            ("pdd_ms", .integer(call.pddMilliseconds)),
+            ("answered_at", .string(call.answeredAt?.iso8601)),
+            ("ended_at", .string(call.endedAt?.iso8601)),
+            ("ring_s", call.ringTime.map { .decimal($0.seconds3) } ?? .null),
+            ("talk_s", call.talkTime.map { .decimal($0.seconds3) } ?? .null),
+            ("hold_s", .decimal(call.holdTime.seconds3)),
+            ("ended_by", .string(call.endedBy?.rawValue)),
+            ("packets", .integer(call.packets)),
+            ("retransmissions", .integer(call.retransmissions)),
+            ("truncated", .bool(call.truncated)),
+            ("transport", .string(call.transport)),
+        ]
+        if detail {
+            record.append(("legs", .array(call.legs.map { leg in
+                .object([
+                    ("to_tag", .string(leg.toTag)),
+                    ("status", .integer(leg.status)),
+                    ("first_seen", .string(leg.firstSeen.iso8601)),
+                    ("answered", .bool(leg.answered)),
+                ])
+            })))
+            record.append(("media", .array(call.media.map { offer in
+                .object([
+                    ("time", .string(offer.time.iso8601)),
+                    ("from", .string(offer.from.rawValue)),
+                    ("message", .string(offer.carriedBy)),
+                    ("streams", .array(offer.streams.map { stream in
+                        .object([
+                            ("media", .string(stream.media)),
+                            ("address", .string(stream.address)),
+                            ("port", .integer(stream.port)),
+                            ("proto", .string(stream.proto)),
+                            ("payload_types", .array(stream.payloadTypes.map { .integer($0) })),
+                            ("encodings", .array(stream.payloadTypes.compactMap { stream.encodings[$0] }.map { .string($0) })),
+                            ("direction", .string(stream.direction.rawValue)),
+                        ])
+                    })),
+                ])
+            })))
+        }
+        return record
+    }
+}
