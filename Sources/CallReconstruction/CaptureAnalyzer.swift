@@ -1,0 +1,188 @@
+import CallModel
+import PacketCapture
+import PacketDecoding
+import SIPParsing
+
+/// Reads capture files and reconstructs their calls: capture -> packets -> SIP -> calls.
+///
+/// Several files are merged in timestamp order, so a call spanning rotated files comes out
+/// whole. SIP is found by content on any UDP, TCP or SCTP port. Problems are reported through
+/// the diagnostics callback as they are met, with the file and packet number.
+public struct CaptureAnalyzer: Sendable {
+    public var options: ReconstructionOptions
+
+    public init(options: ReconstructionOptions = .init()) {
+        self.options = options
+    }
+
+    /// The calls of `inputs` (paths, `-` for standard input) and the run's counts.
+    public func analyze(_ inputs: [String], diagnostics: (Diagnostic) -> Void) -> (calls: [Call], summary: AnalysisSummary) {
+        withoutActuallyEscaping(diagnostics) { report in
+            var run = Run(options: options, inputs: inputs, diagnostics: report)
+            return run.execute()
+        }
+    }
+}
+
+/// The mutable state of one analysis run.
+private struct Run {
+    let inputs: [String]
+    let sourceNames: [String]
+    let report: (Diagnostic) -> Void
+    var summary = AnalysisSummary()
+    var tracker: CallTracker
+    var framers: [FlowKey: SIPStreamFramer] = [:]
+    var currentInput = 0
+    var currentPacket = 0
+    var currentTime = Timestamp(nanoseconds: 0)
+
+    init(options: ReconstructionOptions, inputs: [String], diagnostics: @escaping (Diagnostic) -> Void) {
+        self.inputs = inputs
+        self.sourceNames = inputs.map(Run.sourceName)
+        self.report = diagnostics
+        self.tracker = CallTracker(options: options)
+    }
+
+    /// `captures/a.pcap` -> `a.pcap`; `-` -> `stdin`.
+    static func sourceName(_ path: String) -> String {
+        if path == "-" { return "stdin" }
+        return String(path.split(separator: "/").last ?? Substring(path))
+    }
+
+    mutating func emit(_ severity: Diagnostic.Severity, packet: Int?, _ message: String, input: Int? = nil) {
+        if severity == .error { summary.errors += 1 } else { summary.warnings += 1 }
+        report(Diagnostic(severity, input: inputs[input ?? currentInput], packet: packet, message: message))
+    }
+
+    mutating func execute() -> (calls: [Call], summary: AnalysisSummary) {
+        summary.inputs = inputs.count
+        var files: [CaptureFile] = []
+        var indexOfFile: [Int] = []  // merge position -> input position
+        for (index, path) in inputs.enumerated() {
+            do {
+                files.append(try CaptureFile(path: path, fileIndex: files.count))
+                indexOfFile.append(index)
+            } catch {
+                summary.unreadableInputs += 1
+                emit(.error, packet: nil, error.isUnknownFormat ? "not a capture file libpcap can read (\(error.reason))" : "cannot open: \(error.reason)", input: index)
+            }
+        }
+        let merged = MergedCapture(files: files)
+        var decoder = PacketDecoder()
+        var reassembler = TCPReassembler()
+        var reportedReadErrors = 0
+        while let frame = merged.next() {
+            currentInput = indexOfFile[frame.fileIndex]
+            currentPacket = frame.frameNumber
+            currentTime = Timestamp(nanoseconds: frame.timestamp)
+            summary.packets += 1
+            handle(frame, decoder: &decoder, reassembler: &reassembler)
+            while reportedReadErrors < merged.errors.count { reportReadError(merged.errors[reportedReadErrors], indexOfFile); reportedReadErrors += 1 }
+        }
+        while reportedReadErrors < merged.errors.count { reportReadError(merged.errors[reportedReadErrors], indexOfFile); reportedReadErrors += 1 }
+        finishStreams(&reassembler)
+        let calls = tracker.finish()
+        summary.sipMessages = tracker.messageCount
+        summary.sipMessagesWithoutCall = tracker.messagesWithoutCall
+        summary.calls = calls.count
+        return (calls, summary)
+    }
+
+    mutating func reportReadError(_ error: CaptureError, _ indexOfFile: [Int]) {
+        let input = inputs.firstIndex(of: error.path) ?? currentInput
+        emit(.error, packet: error.frameNumber, "read failed, rest of the file skipped: \(error.reason)", input: input)
+    }
+
+    mutating func handle(_ frame: CapturedFrame, decoder: inout PacketDecoder, reassembler: inout TCPReassembler) {
+        do {
+            _ = try decoder.decode(frame: frame.data, linkType: LinkType(rawValue: frame.linkType), timestamp: frame.timestamp) { packet in
+                handle(packet, reassembler: &reassembler)
+            }
+        } catch {
+            emit(.error, packet: currentPacket, String(describing: error))
+        }
+    }
+
+    mutating func handle(_ packet: TransportPacket, reassembler: inout TCPReassembler) {
+        switch packet.flow.transport {
+        case .udp, .sctp:
+            guard SIPMessage.looksLikeSIP(packet.payload) else { return }
+            handleSIP(packet.payload, transport: packet.flow.transport)
+        case .tcp:
+            reassembler.add(packet, timestamp: currentTime.nanoseconds) { event in
+                handle(event)
+            }
+        }
+    }
+
+    mutating func handle(_ event: TCPReassembler.Event) {
+        switch event {
+        case .data(let flow, let bytes):
+            if framers[flow] == nil {
+                guard let start = SIPStreamFramer.firstStartLine(in: bytes) else { return }
+                if start > 0 {
+                    emit(.warning, packet: currentPacket, "TCP \(flow.source) -> \(flow.destination): \(start) bytes before the first SIP message skipped (stream joined mid-message)")
+                }
+                framers[flow] = SIPStreamFramer()
+                feed(flow, UnsafeRawBufferPointer(rebasing: bytes[start...]))
+            } else {
+                feed(flow, bytes)
+            }
+        case .gap(let flow, let missing):
+            guard var framer = framers[flow] else { return }
+            let dropped = framer.reset()
+            framers[flow] = framer
+            emit(.warning, packet: currentPacket, "TCP \(flow.source) -> \(flow.destination): \(missing) bytes never captured; \(dropped) buffered bytes of an incomplete SIP message dropped")
+        case .closed(let flow):
+            guard let framer = framers.removeValue(forKey: flow) else { return }
+            if framer.bufferedByteCount > 0 {
+                emit(.warning, packet: currentPacket, "TCP \(flow.source) -> \(flow.destination): stream ended inside a SIP message (\(framer.bufferedByteCount) bytes)")
+            }
+        }
+    }
+
+    mutating func feed(_ flow: FlowKey, _ bytes: UnsafeRawBufferPointer) {
+        guard var framer = framers[flow] else { return }
+        framers[flow] = nil  // keep the framer uniquely referenced while it is mutated
+        framer.append(bytes) { event in
+            switch event {
+            case .message(let message):
+                handleSIP(message, transport: .tcp)
+            case .skipped(let count, let reason):
+                emit(.warning, packet: currentPacket, "TCP \(flow.source) -> \(flow.destination): \(count) \(reason) skipped")
+            }
+        }
+        framers[flow] = framer
+    }
+
+    mutating func handleSIP(_ bytes: UnsafeRawBufferPointer, transport: TransportProtocol) {
+        do {
+            guard let message = try SIPMessage.parse(bytes) else { return }
+            for problem in message.problems {
+                emit(.warning, packet: currentPacket, "SIP \(message.label): \(problem)")
+            }
+            tracker.handle(message, at: currentTime, transport: transport.name, source: sourceNames[currentInput])
+        } catch {
+            emit(.error, packet: currentPacket, error.description)
+        }
+    }
+
+    mutating func finishStreams(_ reassembler: inout TCPReassembler) {
+        reassembler.flush { event in handle(event) }
+        for (flow, framer) in framers where framer.bufferedByteCount > 0 {
+            emit(.warning, packet: nil, "TCP \(flow.source) -> \(flow.destination): capture ended inside a SIP message (\(framer.bufferedByteCount) bytes)")
+        }
+        framers.removeAll()
+    }
+}
+
+extension TransportProtocol {
+    /// `udp`, `tcp` or `sctp`, as in the `transport` output field.
+    var name: String {
+        switch self {
+        case .udp: "udp"
+        case .tcp: "tcp"
+        case .sctp: "sctp"
+        }
+    }
+}

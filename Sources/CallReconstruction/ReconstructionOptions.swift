@@ -1,0 +1,36 @@
+/// Choices that change how SIP messages become calls; every one has a CLI flag.
+public struct ReconstructionOptions: Sendable, Hashable {
+    /// Where the calling number comes from, tried in order.
+    public enum CallerSource: String, Sendable, Hashable, CaseIterable {
+        /// `P-Asserted-Identity` (RFC 3325).
+        case pai
+        /// `Remote-Party-ID` (draft-ietf-sip-privacy-04).
+        case rpid
+        /// `From` (RFC 3261 §20.20).
+        case from
+    }
+
+    /// Where the dialled (tracking) number comes from, tried in order.
+    public enum DialedSource: String, Sendable, Hashable, CaseIterable {
+        /// Request-URI user of the initial INVITE (RFC 3261 §8.1.1.1).
+        case ruri
+        /// `To` user (RFC 3261 §20.39).
+        case to
+    }
+
+    public var callerOrder: [CallerSource]
+    public var dialedOrder: [DialedSource]
+    /// How long an ended call is kept to absorb late retransmissions before it is final
+    /// (64*T1 = 32 s, RFC 3261 §17.1.1.2 Timer B).
+    public var lingerNanoseconds: Int64
+
+    public init(
+        callerOrder: [CallerSource] = [.pai, .rpid, .from],
+        dialedOrder: [DialedSource] = [.ruri, .to],
+        lingerNanoseconds: Int64 = 32_000_000_000
+    ) {
+        self.callerOrder = callerOrder
+        self.dialedOrder = dialedOrder
+        self.lingerNanoseconds = lingerNanoseconds
+    }
+}

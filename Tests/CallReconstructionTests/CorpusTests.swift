@@ -1,0 +1,141 @@
+import CallModel
+import Foundation
+import Testing
+@testable import CallReconstruction
+
+/// Paths of the fixtures: the public corpus beside the project (`../shared/corpus`) and the
+/// bundled `captures/`.
+enum Fixtures {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let corpus = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/pcap")
+    static let captures = packageRoot.appendingPathComponent("captures")
+
+    static func corpusFile(_ name: String) -> String { corpus.appendingPathComponent(name).path }
+    static func capture(_ name: String) -> String { captures.appendingPathComponent(name).path }
+
+    /// Runs the analyzer, collecting diagnostics.
+    static func analyze(_ paths: [String], options: ReconstructionOptions = .init()) -> (calls: [Call], summary: AnalysisSummary, diagnostics: [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        let (calls, summary) = CaptureAnalyzer(options: options).analyze(paths) { diagnostics.append($0) }
+        return (calls, summary, diagnostics)
+    }
+}
+
+/// One row of `shared/corpus/pcap/REFERENCE.tsv` (counts computed with tshark by the corpus authors).
+struct ReferenceRow: Sendable, CustomTestStringConvertible {
+    var file: String
+    var frames: Int
+    var sipMessages: Int
+    var inviteDialogs: Int
+    var answeredDialogs: Int
+    var notes: String
+    var testDescription: String { file }
+
+    static func load() -> [ReferenceRow] {
+        let path = Fixtures.corpus.appendingPathComponent("REFERENCE.tsv").path
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").dropFirst().compactMap { line in
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count >= 10, let frames = Int(f[2]), let sip = Int(f[3]), let invites = Int(f[4]), let answered = Int(f[5]) else { return nil }
+            return ReferenceRow(file: f[0], frames: frames, sipMessages: sip, inviteDialogs: invites, answeredDialogs: answered, notes: f[9])
+        }
+    }
+}
+
+@Suite struct PublicCorpusTests {
+    /// Files where our SIP message count rightly differs from tshark's, and why.
+    static let messageCountExceptions: [String: String] = [
+        // tshark also counts the REGISTERs quoted inside three ICMP port-unreachable errors.
+        "goffinet__private-test-sip.pcapng": "ICMP-quoted copies are not messages",
+        // byte-fuzzed: messages whose Call-ID/CSeq were destroyed are reported as errors.
+        "ndpi__fuzz-2006-06-26-2594.pcap": "fuzzed messages rejected",
+    ]
+
+    @Test func corpusIsPresent() {
+        #expect(ReferenceRow.load().count == 49, "expected ../shared/corpus/pcap/REFERENCE.tsv beside the project")
+    }
+
+    @Test(arguments: ReferenceRow.load())
+    func callCountsMatchTheReference(_ row: ReferenceRow) {
+        let result = Fixtures.analyze([Fixtures.corpusFile(row.file)])
+        if row.notes.contains("file format netmon2") {
+            // Microsoft NetMon 2.x: libpcap cannot open it; we say so and exit non-zero.
+            #expect(result.summary.unreadableInputs == 1)
+            #expect(result.diagnostics.map(\.message) == ["not a capture file libpcap can read (unknown file format)"])
+            return
+        }
+        #expect(result.summary.unreadableInputs == 0)
+        #expect(result.summary.packets == row.frames)
+        #expect(result.calls.count == row.inviteDialogs)
+        #expect(result.calls.filter { $0.outcome == .answered }.count == row.answeredDialogs)
+        if Self.messageCountExceptions[row.file] == nil {
+            #expect(result.summary.sipMessages == row.sipMessages)
+        }
+    }
+
+    @Test func fuzzedFileIsReportedNotFatal() {
+        let result = Fixtures.analyze([Fixtures.corpusFile("ndpi__fuzz-2006-06-26-2594.pcap")])
+        #expect(result.calls.count == 4)
+        #expect(result.summary.errors == result.diagnostics.filter { $0.severity == .error }.count)
+        #expect(result.summary.errors > 50)
+        #expect(result.diagnostics.allSatisfy { $0.packet != nil })
+        #expect(result.diagnostics.contains { $0.message == "malformed SIP message: no CSeq header" && $0.packet == 19 })
+    }
+
+    @Test func forkedInviteKeepsTheRingingBranchAsDetail() throws {
+        let calls = Fixtures.analyze([Fixtures.corpusFile("goffinet__voip-extension.pcap")]).calls
+        let call = try #require(calls.first { $0.dialed == "204" })
+        #expect(call.outcome == .answered)
+        #expect(call.legs.map(\.toTag) == ["8ff1eedd1f", "4918467"])
+        #expect(call.legs.map(\.status) == [180, 200])
+        #expect(call.legs.map(\.answered) == [false, true])
+    }
+
+    @Test func holdReInvitesThroughERSPAN() throws {
+        let calls = Fixtures.analyze([Fixtures.corpusFile("heplify__erspan_sip_ipv4_udp.pcapng")]).calls
+        #expect(calls.map(\.holdTime.seconds3) == ["10.527", "0.669", "0.669"])
+        #expect(calls.map(\.transport) == ["udp", "udp", "udp"])
+    }
+
+    @Test func challengedInviteIsAnsweredAfter401() throws {
+        let call = try #require(Fixtures.analyze([Fixtures.corpusFile("isa__sip.pcap.pcapng")]).calls.first)
+        #expect(call.outcome == .answered)
+        #expect(call.finalStatus == 200)
+    }
+
+    @Test func fragmentedCancelIsReassembled() {
+        // 23 IPv4 fragments of one 32 KB CANCEL whose INVITE is not in the file.
+        let result = Fixtures.analyze([Fixtures.corpusFile("peafowl__correct_1.pcap")])
+        #expect(result.summary.sipMessages == 1)
+        #expect(result.summary.sipMessagesWithoutCall == 1)
+        #expect(result.summary.errors == 0)
+    }
+
+    @Test func sipOverTCPSplitAcrossSegments() throws {
+        let result = Fixtures.analyze([Fixtures.corpusFile("heplify__sip_ipv4_tcp.pcap")])
+        let call = try #require(result.calls.first)
+        #expect(call.transport == "tcp")
+        #expect(call.outcome == .answered)
+        #expect(call.endedAt != nil)
+        #expect(result.summary.sipMessages == 7)
+    }
+
+    @Test func sipOverSCTPAndIPv6() throws {
+        let sctp = try #require(Fixtures.analyze([Fixtures.corpusFile("heplify__sip_sctp.pcap")]).calls.first)
+        // The corpus notes call this INVITE unanswered; tshark shows frame 4 is a 403 with
+        // Reason Q.850;cause=21, which is what we report.
+        #expect(sctp.transport == "sctp")
+        #expect(sctp.outcome == .rejected)
+        #expect(sctp.finalStatus == 403)
+        #expect(sctp.reasonCause == 21)
+        #expect(sctp.truncated == false)
+        let v6 = try #require(Fixtures.analyze([Fixtures.corpusFile("heplify__sip_ipv6_udp.pcap")]).calls.first)
+        #expect(v6.outcome == .answered)
+    }
+
+    @Test func httpOnThePortOfSIPIsNotSIP() {
+        let result = Fixtures.analyze([Fixtures.corpusFile("ndpi__http_on_sip_port.pcap")])
+        #expect(result.summary.sipMessages == 0)
+        #expect(result.diagnostics.isEmpty)
+    }
+}
