@@ -16,9 +16,17 @@ public struct CaptureAnalyzer: Sendable {
     }
 
     /// The calls of `inputs` (paths, `-` for standard input) and the run's counts.
-    public func analyze(_ inputs: [String], diagnostics: (Diagnostic) -> Void) -> (calls: [Call], summary: AnalysisSummary) {
+    /// - Parameters:
+    ///   - progress: called every 2^20 packets with the counts so far (packets, SIP messages).
+    ///   - diagnostics: called for every problem found, as it is found.
+    public func analyze(
+        _ inputs: [String],
+        progress: ((AnalysisSummary) -> Void)? = nil,
+        diagnostics: (Diagnostic) -> Void
+    ) -> (calls: [Call], summary: AnalysisSummary) {
         withoutActuallyEscaping(diagnostics) { report in
             var run = Run(options: options, inputs: inputs, diagnostics: report)
+            run.progress = progress
             return run.execute()
         }
     }
@@ -29,6 +37,7 @@ private struct Run {
     let inputs: [String]
     let sourceNames: [String]
     let report: (Diagnostic) -> Void
+    var progress: ((AnalysisSummary) -> Void)?
     var summary = AnalysisSummary()
     var tracker: CallTracker
     var framers: [FlowKey: SIPStreamFramer] = [:]
@@ -76,6 +85,10 @@ private struct Run {
             currentPacket = frame.frameNumber
             currentTime = Timestamp(nanoseconds: frame.timestamp)
             summary.packets += 1
+            if summary.packets & 0xF_FFFF == 0, let progress {
+                summary.sipMessages = tracker.messageCount
+                progress(summary)
+            }
             handle(frame, decoder: &decoder, reassembler: &reassembler)
             while reportedReadErrors < merged.errors.count { reportReadError(merged.errors[reportedReadErrors], indexOfFile); reportedReadErrors += 1 }
         }

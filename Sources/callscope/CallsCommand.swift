@@ -1,0 +1,51 @@
+import ArgumentParser
+import CallModel
+import CallReconstruction
+import Foundation
+import Reports
+
+/// `callscope calls`: one record per call.
+struct CallsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calls",
+        abstract: "Print one record per call found in the inputs.",
+        discussion: """
+            A call is the set of SIP dialogs sharing a Call-ID that begin with an initial INVITE. \
+            Retransmissions are counted, never double-counted; an INVITE challenged with 401/407 \
+            and re-sent is one call; calls still open when the input ends are marked truncated.
+            Diagnostics and a summary line go to stderr. The exit status is 1 only when an input \
+            cannot be opened or read at all.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json, ndjson, csv
+    }
+
+    @OptionGroup var input: InputOptions
+
+    @Option(name: .shortAndLong, help: "Output format: table for people; json, ndjson or csv for machines.")
+    var format: Format = .table
+
+    func run() throws {
+        var printer = DiagnosticPrinter(limit: input.maxDiagnostics, quiet: input.quiet)
+        let analyzer = CaptureAnalyzer(options: input.reconstruction)
+        let progress = ProgressLine(enabled: !input.quiet)
+        let (calls, summary) = analyzer.analyze(input.expandedInputs(), progress: progress.update) { diagnostic in
+            progress.clear()
+            printer.print(diagnostic)
+        }
+        progress.clear()
+        let output: String
+        switch format {
+        case .table: output = calls.isEmpty ? "no calls\n" : CallTable.render(calls)
+        case .ndjson: output = JSONWriter.ndjson(calls.map { CallRecord.record($0, detail: true) })
+        case .json: output = JSONWriter.array(calls.map { CallRecord.record($0, detail: true) })
+        case .csv: output = CSVWriter.table(header: CallRecord.scalarFields, rows: calls.map { CallRecord.record($0, detail: false) })
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
+        printer.finish()
+        if !input.quiet { StandardError.write(summary.line + "\n") }
+        if summary.unreadableInputs > 0 { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `callscope` command: subcommands only, each in its own file.
+@main
+struct Callscope: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "callscope",
+        abstract: "Analyse telephony calls from SIP captures.",
+        discussion: """
+            Reads pcap/pcapng captures (several at once, merged by time; - for stdin) and \
+            reconstructs one record per call from its SIP signalling.
+            """,
+        version: "0.1.0",
+        subcommands: [CallsCommand.self]
+    )
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+
+@Suite struct CallsCommandTests {
+    static let schema = "call_id,source,start,caller,dialed,diverted_from,outcome,final_status,reason_cause,pdd_ms,answered_at,ended_at,ring_s,talk_s,hold_s,ended_by,packets,retransmissions,truncated,transport"
+
+    @Test func csvHeaderIsTheDocumentedSchema() throws {
+        let result = try CLI.run(["calls", CLI.corpus.appendingPathComponent("sipnab__sip-rtp-g711.pcap").path, "--format", "csv"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == Self.schema)
+        #expect(lines.count == 3)
+        #expect(lines[1] == "1-1966@10.0.2.20,sipnab__sip-rtp-g711.pcap,2016-11-26T14:52:59.666Z,sipp,test,,answered,200,16,,2016-11-26T14:52:59.670Z,2016-11-26T14:53:08.170Z,0.004,8.499,0.000,callee,6,0,false,udp")
+    }
+
+    @Test func ndjsonKeysComeInSchemaOrder() throws {
+        let result = try CLI.run(["calls", CLI.corpus.appendingPathComponent("goffinet__voip-extension.pcap").path, "-f", "ndjson"])
+        #expect(result.status == 0)
+        let first = try #require(result.stdout.split(separator: "\n").first)
+        let keys = first.split(separator: ",").compactMap { part -> String? in
+            guard part.hasPrefix("\"") || part.hasPrefix("{\"") else { return nil }
+            let trimmed = part.drop(while: { $0 == "{" || $0 == "\"" })
+            return trimmed.firstIndex(of: "\"").map { String(trimmed[..<$0]) }
+        }
+        #expect(Array(keys.prefix(20)) == Self.schema.split(separator: ",").map(String.init))
+        #expect(try CLI.ndjson(result.stdout).count == 2)
+    }
+
+    @Test func jsonIsAnArrayOfTheSameRecords() throws {
+        let path = CLI.corpus.appendingPathComponent("goffinet__voip-extension.pcap").path
+        let json = try CLI.run(["calls", path, "-f", "json"])
+        let ndjson = try CLI.run(["calls", path, "-f", "ndjson"])
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(array.map { $0["call_id"] as? String } == (try CLI.ndjson(ndjson.stdout)).map { $0["call_id"] as? String })
+    }
+
+    @Test func summaryLineOnStderr() throws {
+        let result = try CLI.run(["calls", CLI.corpus.appendingPathComponent("goffinet__uac-uas-scenario-sipp.pcapng").path, "-f", "csv"])
+        #expect(result.status == 0)
+        #expect(result.stderr == "callscope: 1 input, 4618 packets, 4618 SIP messages, 771 calls, 0 errors\n")
+    }
+
+    /// The whole table, compared with `Golden/calls-table.txt` (checked by hand against tshark).
+    @Test func tableForPeople() throws {
+        let result = try CLI.run(["calls", CLI.corpus.appendingPathComponent("sipnab__sip-rtp-g711.pcap").path, CLI.corpus.appendingPathComponent("goffinet__voip-extension.pcap").path, "-q"])
+        #expect(result.stdout == (try CLI.golden("calls-table.txt")))
+    }
+
+    @Test func standardInputIsReadWithDash() throws {
+        let file = CLI.corpus.appendingPathComponent("sipnab__sip-rtp-g711.pcap")
+        let result = try CLI.run(["calls", "-", "-f", "csv"], stdin: file)
+        #expect(result.status == 0)
+        #expect(result.stdout.split(separator: "\n").count == 3)
+        #expect(result.stdout.contains(",stdin,"))
+    }
+
+    @Test func directoryInputsExpandToTheirCaptures() throws {
+        let result = try CLI.run(["calls", CLI.corpus.path, "-f", "csv", "-q"])
+        // The reference counts 823 calls in the files libpcap can open (the NetMon one aside).
+        // Merged inputs join messages of one Call-ID into one call, and the fuzzed copy of
+        // sngrep__aaa.pcap carries the same 4 Call-IDs: 819 distinct calls.
+        #expect(result.stdout.split(separator: "\n").count == 1 + 819)
+        #expect(result.status == 1)
+    }
+
+    @Test func helpExplainsTheCommand() throws {
+        let result = try CLI.run(["calls", "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout == (try CLI.golden("calls-help.txt")))
+    }
+}
+
+@Suite struct BadInputTests {
+    /// A text file is not a capture: exit status 1 and a message naming the file.
+    @Test func notACaptureFile() throws {
+        let result = try CLI.run(["calls", "Package.swift"])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("callscope: Package.swift: not a capture file libpcap can read (unknown file format)\n"))
+        #expect(result.stderr.hasSuffix("callscope: 1 input, 1 unreadable, 0 packets, 0 SIP messages, 0 calls, 1 error\n"))
+    }
+
+    @Test func missingFile() throws {
+        let result = try CLI.run(["calls", "no-such-file.pcap"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("callscope: no-such-file.pcap: cannot open: "))
+    }
+
+    /// A capture cut off inside a record: the frames before the cut are still analysed, the
+    /// error names the file and the packet, and the exit status is 0 (the file was read).
+    @Test func truncatedCapture() throws {
+        let source = CLI.corpus.appendingPathComponent("sipnab__sip-rtp-g711.pcap")
+        let bytes = try Data(contentsOf: source)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cut = directory.appendingPathComponent("cut.pcap")
+        try bytes.prefix(bytes.count / 2).write(to: cut)
+        let result = try CLI.run(["calls", cut.path, "-f", "csv"])
+        #expect(result.status == 0)
+        let errorLine = try #require(result.stderr.split(separator: "\n").first)
+        #expect(errorLine.hasPrefix("callscope: \(cut.path): packet "))
+        #expect(errorLine.contains(": read failed, rest of the file skipped: truncated dump file"))
+        #expect(result.stdout.split(separator: "\n").count == 2)
+        #expect(result.stderr.hasSuffix(", 1 error\n"))
+    }
+
+    @Test func goodFilesAreStillReadBesideABadOne() throws {
+        let good = CLI.corpus.appendingPathComponent("sipnab__sip-rtp-g711.pcap").path
+        let result = try CLI.run(["calls", "Package.swift", good, "-f", "csv"])
+        #expect(result.status == 1)
+        #expect(result.stdout.split(separator: "\n").count == 3)
+    }
+
+    @Test func diagnosticsAreCappedPerInputButCounted() throws {
+        let fuzz = CLI.corpus.appendingPathComponent("ndpi__fuzz-2006-06-26-2594.pcap").path
+        let result = try CLI.run(["calls", fuzz, "-f", "csv", "--max-diagnostics", "5"])
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 7)
+        #expect(lines[5].hasSuffix("more diagnostics not shown (--max-diagnostics 0 shows all)"))
+        #expect(lines[6] == "callscope: 1 input, 691 packets, 23 SIP messages (15 outside calls), 4 calls, 86 errors, 11 warnings")
+        #expect(result.status == 0)
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages callscope needs to build and test, when they are missing.
+# Needs root (or sudo) the first time; a no-op once everything is there.
+#   libpcap-dev  the capture library callscope reads pcap/pcapng through
+#   pkg-config   how SwiftPM finds libpcap
+set -euo pipefail
+packages=(libpcap-dev pkg-config)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update
+$sudo apt-get install -y --no-install-recommends "${missing[@]}"
