@@ -42,6 +42,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"]),
         .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding"]),
         .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing"]),
         .testTarget(

@@ -1,0 +1,116 @@
+import CPcap
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A pcap or pcapng file (or standard input) read record by record through libpcap.
+///
+/// Owns the `pcap_t` and closes it in `deinit`. Timestamps are read with
+/// `PCAP_TSTAMP_PRECISION_NANO` so nanosecond captures keep their resolution
+/// (pcap_open_offline(3PCAP), pcap_next_ex(3PCAP)). Not thread-safe: use one
+/// file from one task at a time.
+///
+/// ```swift
+/// let file = try CaptureFile(path: "captures/call.pcap")
+/// while let frame = try file.next() {
+///     // frame.data is valid until the next call to next()
+/// }
+/// ```
+public final class CaptureFile {
+    /// The path given at creation; `-` means standard input.
+    public let path: String
+    /// The link-layer header type (`pcap_datalink`), a tcpdump.org `LINKTYPE_` value.
+    public let linkType: Int32
+    /// A number identifying the file in ``CapturedFrame/fileIndex``; ``MergedCapture``
+    /// sets it to the file's position in its list.
+    public internal(set) var fileIndex: Int
+    /// How many frames have been returned so far.
+    public private(set) var framesRead: Int = 0
+
+    private let handle: OpaquePointer
+    private var failed = false
+
+    /// Opens `path` (pcap or pcapng); `-` reads standard input.
+    /// - Throws: ``CaptureError`` naming the path when the file cannot be opened or read as a capture.
+    public init(path: String, fileIndex: Int = 0) throws(CaptureError) {
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
+        let opened: OpaquePointer? = errorBuffer.withUnsafeMutableBufferPointer { buffer in
+            let precision = UInt32(PCAP_TSTAMP_PRECISION_NANO)
+            if path == "-" {
+                // fdopen on a duplicate so pcap_close does not close the process's fd 0.
+                let fd = dup(0)
+                guard fd >= 0, let stream = fdopen(fd, "rb") else {
+                    if fd >= 0 { close(fd) }
+                    return nil
+                }
+                let pcap = pcap_fopen_offline_with_tstamp_precision(stream, precision, buffer.baseAddress)
+                if pcap == nil { fclose(stream) }
+                return pcap
+            }
+            return pcap_open_offline_with_tstamp_precision(path, precision, buffer.baseAddress)
+        }
+        guard let opened else {
+            let message = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            throw CaptureError.openFailed(path: path, message: message.isEmpty ? "cannot open" : message)
+        }
+        self.handle = opened
+        self.path = path
+        self.fileIndex = fileIndex
+        self.linkType = pcap_datalink(opened)
+    }
+
+    deinit {
+        pcap_close(handle)
+    }
+
+    /// Reads the next record.
+    ///
+    /// - Returns: the frame, or `nil` at the end of the file (and after an error was thrown).
+    /// - Throws: ``CaptureError`` with the frame number when the record cannot be read,
+    ///   for example a file cut in the middle of a record. Frames before it were delivered.
+    /// - Important: the returned frame's `data` is valid only until the next call.
+    public func next() throws(CaptureError) -> CapturedFrame? {
+        if failed { return nil }
+        var header: UnsafeMutablePointer<pcap_pkthdr>?
+        var bytes: UnsafePointer<UInt8>?
+        let status = pcap_next_ex(handle, &header, &bytes)
+        switch status {
+        case 1:
+            guard let header else { return nil }
+            framesRead += 1
+            let pkthdr = header.pointee
+            let captured = Int(pkthdr.caplen)
+            let data = UnsafeRawBufferPointer(start: bytes.map(UnsafeRawPointer.init), count: bytes == nil ? 0 : captured)
+            return CapturedFrame(
+                data: data,
+                timestamp: Self.nanoseconds(seconds: Int64(pkthdr.ts.tv_sec), fraction: Int64(pkthdr.ts.tv_usec)),
+                capturedLength: data.count,
+                originalLength: Int(pkthdr.len),
+                linkType: linkType,
+                fileIndex: fileIndex,
+                frameNumber: framesRead
+            )
+        case -2:
+            return nil
+        default:
+            // -1 is an error (never the end of file); 0 (timeout) cannot happen on files.
+            failed = true
+            let message = pcap_geterr(handle).map { String(cString: $0) } ?? "read error \(status)"
+            throw CaptureError.readFailed(path: path, frameNumber: framesRead + 1, message: message)
+        }
+    }
+
+    /// Seconds and nanoseconds to nanoseconds since the epoch, saturating instead of trapping on absurd values.
+    static func nanoseconds(seconds: Int64, fraction: Int64) -> Int64 {
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        let (sum, overflow2) = scaled.addingReportingOverflow(fraction)
+        if overflow2 { return scaled < 0 ? .min : .max }
+        return sum
+    }
+}

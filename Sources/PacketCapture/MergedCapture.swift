@@ -1,0 +1,98 @@
+/// Several capture files read as one, frames in timestamp order.
+///
+/// A k-way merge holding one pending frame per file in a binary heap ordered by
+/// (timestamp, fileIndex): equal timestamps come out in file order, and frames of
+/// one file keep their file order. It is zero-copy: the frame returned by
+/// ``next()`` still points into its file's libpcap buffer, and that file is only
+/// advanced at the start of the following ``next()`` call.
+///
+/// Errors: a file that fails while reading (truncated, corrupt) is dropped from the
+/// merge and its ``CaptureError`` (path and frame number) is appended to
+/// ``errors``; the merge goes on with the other files, so a bad file never loses
+/// frames of good files. Frames the bad file delivered before the failure are kept.
+///
+/// ```swift
+/// let merged = MergedCapture(files: try paths.map { try CaptureFile(path: $0) })
+/// while let frame = merged.next() { ... }
+/// for error in merged.errors { print(error) }
+/// ```
+public final class MergedCapture {
+    /// The files being merged; each one's ``CaptureFile/fileIndex`` is its position here.
+    public let files: [CaptureFile]
+    /// Read errors met so far, in the order they happened. The file concerned was dropped from the merge.
+    public private(set) var errors: [CaptureError] = []
+
+    private var heap: [Pending] = []
+    private var started = false
+    /// The file whose frame was returned last; advanced lazily on the next call.
+    private var lastReturned: Int?
+
+    private struct Pending {
+        var frame: CapturedFrame
+        var fileIndex: Int { frame.fileIndex }
+        func precedes(_ other: Pending) -> Bool {
+            if frame.timestamp != other.frame.timestamp { return frame.timestamp < other.frame.timestamp }
+            return frame.fileIndex < other.frame.fileIndex
+        }
+    }
+
+    /// Merges `files`, setting each file's ``CaptureFile/fileIndex`` to its position in the array.
+    /// The files must not be read elsewhere while merged.
+    public init(files: [CaptureFile]) {
+        self.files = files
+        for (index, file) in files.enumerated() { file.fileIndex = index }
+        heap.reserveCapacity(files.count)
+    }
+
+    /// The next frame in time order, or `nil` when every file is exhausted or failed.
+    /// - Important: the frame's `data` is valid only until the next call to `next()`.
+    /// - Complexity: O(log k) for k files.
+    public func next() -> CapturedFrame? {
+        if !started {
+            started = true
+            for index in files.indices { advance(index) }
+        } else if let last = lastReturned {
+            lastReturned = nil
+            advance(last)
+        }
+        guard let top = popMin() else { return nil }
+        lastReturned = top.fileIndex
+        return top.frame
+    }
+
+    private func advance(_ index: Int) {
+        do {
+            if let frame = try files[index].next() { push(Pending(frame: frame)) }
+        } catch {
+            errors.append(error)
+        }
+    }
+
+    private func push(_ element: Pending) {
+        heap.append(element)
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child].precedes(heap[parent]) else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    private func popMin() -> Pending? {
+        guard !heap.isEmpty else { return nil }
+        heap.swapAt(0, heap.count - 1)
+        let minimum = heap.removeLast()
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            guard left < heap.count else { break }
+            var smallest = left
+            if left + 1 < heap.count, heap[left + 1].precedes(heap[left]) { smallest = left + 1 }
+            guard heap[smallest].precedes(heap[parent]) else { break }
+            heap.swapAt(parent, smallest)
+            parent = smallest
+        }
+        return minimum
+    }
+}
