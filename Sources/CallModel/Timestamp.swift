@@ -12,8 +12,12 @@ public struct Timestamp: Hashable, Comparable, Sendable {
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 
-    /// Nanoseconds from `self` to `later` (negative when `later` is earlier).
-    public func distance(to later: Timestamp) -> Int64 { later.nanoseconds - nanoseconds }
+    /// Nanoseconds from `self` to `later` (negative when `later` is earlier), saturating:
+    /// capture timestamps come from input bytes and may be absurd.
+    public func distance(to later: Timestamp) -> Int64 {
+        let (difference, overflow) = later.nanoseconds.subtractingReportingOverflow(nanoseconds)
+        return overflow ? (later.nanoseconds > nanoseconds ? .max : .min) : difference
+    }
 
     /// Milliseconds since the epoch, floored (a timestamp belongs to the millisecond it falls in).
     public var epochMilliseconds: Int64 { Self.floorDivide(nanoseconds, 1_000_000) }
@@ -73,7 +77,8 @@ public struct Duration3: Hashable, Sendable {
 
     /// Whole milliseconds, rounded half away from zero.
     public var milliseconds: Int64 {
-        nanoseconds >= 0 ? (nanoseconds + 500_000) / 1_000_000 : -((-nanoseconds + 500_000) / 1_000_000)
+        let magnitude = (nanoseconds.magnitude + 500_000) / 1_000_000  // UInt64: cannot overflow here
+        return nanoseconds >= 0 ? Int64(magnitude) : -Int64(magnitude)
     }
 
     /// Seconds with exactly three decimals, e.g. `12.034`.

@@ -120,12 +120,16 @@ extension PacketDecoder {
         }
     }
 
-    /// VXLAN (RFC 7348 §5): 8-byte header whose I flag marks a valid VNI, then an
-    /// Ethernet frame. Returns `nil` when the I flag is clear (not VXLAN after all).
+    /// VXLAN (RFC 7348 §5): 8-byte header (flags with only the I bit set, 24 reserved
+    /// bits, 24-bit VNI, 8 reserved bits), then an Ethernet frame. Returns `nil` when the
+    /// header does not match exactly, so other traffic to port 4789 (such as SIP, whose
+    /// first byte is a letter) is delivered as plain UDP.
     mutating func decodeVXLAN(
         _ bytes: UnsafeRawBufferPointer, _ timestamp: Int64, depth: Int, _ body: Body
     ) throws -> FrameDisposition? {
-        guard bytes.count >= 8, bytes[0] & 0x08 != 0 else { return nil }
+        guard bytes.count >= 8, bytes[0] == 0x08, bytes[1] == 0, bytes[2] == 0, bytes[3] == 0, bytes[7] == 0 else {
+            return nil
+        }
         try checkDepth(depth)
         return try decodeEthernet(bytes.slice(from: 8), timestamp, depth: depth + 1, body)
     }

@@ -6,11 +6,14 @@
 /// bytes: retransmitted and overlapping bytes are trimmed, out-of-order segments are
 /// copied and held until the hole before them is filled. A hole that is never filled
 /// is skipped with a ``Event/gap(_:missingBytes:)`` event when a direction buffers more
-/// than `maxBufferedBytesPerDirection`, when the flow is idle for
-/// `idleTimeoutNanoseconds`, or on ``flush(_:)``. A stream joined mid-connection (no
-/// SYN seen) starts at the first segment seen; earlier bytes arriving later are
-/// treated as retransmissions. A FIN ends the direction with ``Event/closed(_:)`` once
-/// every byte before it was delivered; a RST closes both directions at once. A SYN
+/// than `maxBufferedBytesPerDirection` or holds more than 1024 segments, when the flow
+/// is idle for `idleTimeoutNanoseconds`, or on ``flush(_:)``. A stream joined
+/// mid-connection (no SYN seen) starts at the first segment seen; earlier bytes
+/// arriving later are treated as retransmissions. A FIN ends the direction with
+/// ``Event/closed(_:)`` once every byte before it was delivered; a RST closes both
+/// directions at once, but only when its sequence number lies within a window of the
+/// next expected one (RFC 5961 §3: a blind, out-of-window RST is ignored). New in-order
+/// bytes on a direction closed by FIN or RST reopen it rather than being dropped. A SYN
 /// with a new initial sequence number on a known flow (port reuse) closes the old
 /// stream and starts a new one.
 ///
@@ -37,11 +40,19 @@ public struct TCPReassembler: Sendable {
         var nextSequence: UInt32?
         var initialSequence: UInt32?
         var finSequence: UInt32?
+        /// Held segments sorted by sequence; `pending[..<pendingStart]` were already drained.
         var pending: [Segment] = []
+        var pendingStart = 0
         var bufferedBytes = 0
         var closed = false
         var lastSeen: Int64
     }
+
+    /// Out-of-order segments held per direction before the oldest hole is skipped; bounds
+    /// the work per held segment whatever the segment sizes.
+    static let maxHeldSegmentsPerDirection = 1024
+    /// The smallest window, in bytes around the next expected sequence number, in which a RST is accepted.
+    static let minimumResetWindow: Int64 = 65535
 
     public let maxBufferedBytesPerDirection: Int
     public let idleTimeoutNanoseconds: Int64
@@ -63,7 +74,8 @@ public struct TCPReassembler: Sendable {
 
     /// Feeds one TCP packet; delivers the newly in-order bytes of its direction.
     /// Packets that are not TCP (``TransportPacket/tcp`` is `nil`) are ignored.
-    /// - Complexity: amortised O(1) for in-order segments; O(h) for h held segments otherwise.
+    /// - Complexity: amortised O(1) for in-order segments; O(h) for h held segments otherwise
+    ///   (h is at most 1024).
     public mutating func add(
         _ packet: TransportPacket, timestamp: Int64, _ body: (Event) throws -> Void
     ) rethrows {
@@ -72,6 +84,7 @@ public struct TCPReassembler: Sendable {
         let flow = packet.flow
 
         if segment.rst {
+            guard acceptsReset(segment, flow) else { return }
             for key in [flow, flow.reversed] {
                 guard var direction = directions.removeValue(forKey: key) else { continue }
                 try finish(&direction, key, body)
@@ -95,9 +108,17 @@ public struct TCPReassembler: Sendable {
         }
         direction.lastSeen = timestamp
         defer { directions[flow] = direction }
-        if direction.closed { return }
 
         var start = segment.sequence
+        if direction.closed {
+            // Closed by FIN or RST (possibly a forged one): only new in-order bytes reopen it;
+            // retransmissions and anything else stay ignored.
+            guard let next = direction.nextSequence else { return }
+            let offset = Int(Int32(bitPattern: start &- next))
+            guard offset <= 0, -offset < packet.payload.count else { return }
+            direction.closed = false
+            direction.finSequence = nil
+        }
         if segment.syn {
             direction.initialSequence = segment.sequence
             start = segment.sequence &+ 1
@@ -123,7 +144,10 @@ public struct TCPReassembler: Sendable {
                 }
             } else {
                 hold(&direction, Segment(sequence: start, bytes: Array(payload)))
-                while direction.bufferedBytes > maxBufferedBytesPerDirection, !direction.pending.isEmpty {
+                while direction.bufferedBytes > maxBufferedBytesPerDirection
+                    || direction.pending.count - direction.pendingStart > Self.maxHeldSegmentsPerDirection,
+                    direction.pendingStart < direction.pending.count
+                {
                     try skipHole(&direction, flow, body)
                 }
             }
@@ -149,27 +173,62 @@ public struct TCPReassembler: Sendable {
         return Direction(order: nextOrder, lastSeen: timestamp)
     }
 
+    /// Whether a RST belongs to the connection: its sequence number must lie within the
+    /// window of the sender's next expected byte (RFC 5961 §3.2). When the sender's side
+    /// was never seen, an acknowledgment is checked against the other side instead; with
+    /// nothing to check against, the RST is accepted.
+    private func acceptsReset(_ segment: TCPSegmentInfo, _ flow: FlowKey) -> Bool {
+        func within(_ sequence: UInt32, _ direction: Direction) -> Bool? {
+            guard let next = direction.nextSequence else { return nil }
+            let distance = abs(Int64(Int32(bitPattern: sequence &- next)))
+            return distance <= max(Self.minimumResetWindow, Int64(heldExtent(direction)))
+        }
+        if let sender = directions[flow], let verdict = within(segment.sequence, sender) { return verdict }
+        if segment.ack, let receiver = directions[flow.reversed],
+            let verdict = within(segment.acknowledgment, receiver)
+        {
+            return verdict
+        }
+        return true
+    }
+
+    /// How far past the next expected byte the held segments reach.
+    private func heldExtent(_ direction: Direction) -> Int {
+        guard let next = direction.nextSequence, let last = direction.pending.last,
+            direction.pendingStart < direction.pending.count
+        else { return 0 }
+        return max(0, Int(Int32(bitPattern: last.sequence &- next)) + last.bytes.count)
+    }
+
     /// Inserts a held segment, sorted by its distance from the next expected byte.
+    /// - Complexity: O(log h) to find the place, plus moving the segments after it.
     private func hold(_ direction: inout Direction, _ segment: Segment) {
         let base = direction.nextSequence ?? segment.sequence
         let distance = { (s: Segment) in Int64(Int32(bitPattern: s.sequence &- base)) }
         let key = distance(segment)
-        var index = direction.pending.count
-        while index > 0, distance(direction.pending[index - 1]) > key { index -= 1 }
-        if index > 0 {
-            let previous = direction.pending[index - 1]
+        // First index whose distance is greater than the key (stable: equal keys stay in arrival order).
+        var low = direction.pendingStart
+        var high = direction.pending.count
+        while low < high {
+            let middle = (low + high) / 2
+            if distance(direction.pending[middle]) > key { high = middle } else { low = middle + 1 }
+        }
+        if low > direction.pendingStart {
+            let previous = direction.pending[low - 1]
             if distance(previous) == key, previous.bytes.count >= segment.bytes.count { return }  // duplicate
         }
         direction.bufferedBytes += segment.bytes.count
-        direction.pending.insert(segment, at: index)
+        direction.pending.insert(segment, at: low)
     }
 
-    /// Delivers held segments that became in order.
+    /// Delivers held segments that became in order; drained segments are removed in one step at the end.
     private func drain(_ direction: inout Direction, _ flow: FlowKey, _ body: (Event) throws -> Void) rethrows {
-        while let first = direction.pending.first, let expected = direction.nextSequence {
+        defer { compactPending(&direction) }
+        while direction.pendingStart < direction.pending.count, let expected = direction.nextSequence {
+            let first = direction.pending[direction.pendingStart]
             let offset = Int(Int32(bitPattern: first.sequence &- expected))
             if offset > 0 { return }
-            direction.pending.removeFirst()
+            direction.pendingStart += 1
             direction.bufferedBytes -= first.bytes.count
             let skip = -offset
             if skip < first.bytes.count {
@@ -181,9 +240,21 @@ public struct TCPReassembler: Sendable {
         }
     }
 
+    /// Drops the drained prefix of the held segments.
+    private func compactPending(_ direction: inout Direction) {
+        guard direction.pendingStart > 0 else { return }
+        if direction.pendingStart == direction.pending.count {
+            direction.pending.removeAll(keepingCapacity: true)
+        } else {
+            direction.pending.removeFirst(direction.pendingStart)
+        }
+        direction.pendingStart = 0
+    }
+
     /// Skips the hole before the first held segment and delivers what follows it.
     private func skipHole(_ direction: inout Direction, _ flow: FlowKey, _ body: (Event) throws -> Void) rethrows {
-        guard let first = direction.pending.first else { return }
+        guard direction.pendingStart < direction.pending.count else { return }
+        let first = direction.pending[direction.pendingStart]
         if let expected = direction.nextSequence {
             let missing = Int(Int32(bitPattern: first.sequence &- expected))
             if missing > 0 { try body(.gap(flow, missingBytes: missing)) }
@@ -197,6 +268,7 @@ public struct TCPReassembler: Sendable {
         if Int32(bitPattern: fin &- next) <= 0 {
             direction.closed = true
             direction.pending.removeAll()
+            direction.pendingStart = 0
             direction.bufferedBytes = 0
             try body(.closed(flow))
         }
@@ -205,10 +277,13 @@ public struct TCPReassembler: Sendable {
     /// Delivers everything held, skipping holes, and closes the direction.
     private func finish(_ direction: inout Direction, _ flow: FlowKey, _ body: (Event) throws -> Void) rethrows {
         guard !direction.closed else { return }
-        while !direction.pending.isEmpty { try skipHole(&direction, flow, body) }
+        while direction.pendingStart < direction.pending.count { try skipHole(&direction, flow, body) }
         if let fin = direction.finSequence, let next = direction.nextSequence {
             let missing = Int(Int32(bitPattern: fin &- next))
-            if missing > 0 { try body(.gap(flow, missingBytes: missing)) }
+            if missing > 0 {
+                try body(.gap(flow, missingBytes: missing))
+                direction.nextSequence = fin
+            }
         }
         direction.closed = true
         try body(.closed(flow))

@@ -140,7 +140,7 @@ extension SIPMessage {
 
     /// The headers call reconstruction reads, with their compact forms (RFC 3261 §7.3.3, §20).
     enum KnownHeader {
-        case callID, from, to, cseq, via, contact, assertedIdentity, remotePartyID, diversion, historyInfo, reason, contentLength, contentType
+        case callID, from, to, cseq, via, contact, assertedIdentity, remotePartyID, diversion, historyInfo, reason, contentLength, contentType, rseq
     }
 
     static func knownHeader(_ b: UnsafeRawBufferPointer, _ name: Range<Int>) -> KnownHeader? {
@@ -163,6 +163,7 @@ extension SIPMessage {
         case 4:
             if b.matchesLowercase("from", at: at) { return .from }
             if b.matchesLowercase("cseq", at: at) { return .cseq }
+            if b.matchesLowercase("rseq", at: at) { return .rseq }
             return nil
         case 6: return b.matchesLowercase("reason", at: at) ? .reason : nil
         case 7:
@@ -200,7 +201,9 @@ extension SIPMessage {
         case .via:
             guard !sawVia else { return }
             sawVia = true
-            if let top = text.splitHeaderValues().first, let semicolon = top.firstIndex(of: ";") {
+            guard let top = text.splitHeaderValues().first else { return }
+            topVia = String(top)
+            if let semicolon = top.firstIndex(of: ";") {
                 topViaBranch = parseParameters(top[semicolon...]).first(where: { $0.name == "branch" })?.value
             }
         case .contact:
@@ -216,8 +219,14 @@ extension SIPMessage {
         case .reason:
             reasons += text.splitHeaderValues().map(SIPReason.parse)
         case .contentLength:
-            if let length = Int(text), length >= 0 { contentLength = length }
-            else { problems.append("invalid Content-Length \"\(text.prefix(40))\" ignored") }
+            // The first valid value wins, as in stream framing (SIPStreamFramer).
+            if let length = Int(text), length >= 0 {
+                if contentLength == nil { contentLength = length } else { problems.append("second Content-Length \(length) ignored") }
+            } else {
+                problems.append("invalid Content-Length \"\(text.prefix(40))\" ignored")
+            }
+        case .rseq:
+            rseq = UInt32(text)
         case .contentType:
             contentType = text.split(separator: ";").first.map { $0.trimmingSpaces.lowercased() }
         }

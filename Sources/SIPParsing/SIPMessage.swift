@@ -21,6 +21,10 @@ public struct SIPMessage: Sendable {
     public var cseq: CSeq?
     /// The `branch` parameter of the topmost `Via` / `v` (§20.42, §8.1.1.7).
     public var topViaBranch: String?
+    /// The topmost `Via` value as written (identifies RFC 2543 requests that carry no branch).
+    public var topVia: String?
+    /// `RSeq` of a reliable provisional response (RFC 3262 §7.1).
+    public var rseq: UInt32?
     /// `Contact` / `m` (§20.10), first value.
     public var contact: NameAddress?
     /// `P-Asserted-Identity` values (RFC 3325 §9.1).

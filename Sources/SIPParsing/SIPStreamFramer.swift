@@ -63,7 +63,8 @@ public struct SIPStreamFramer: Sendable {
             if firstLineEnd == data.count { return pos }  // start line not complete yet
             guard SIPMessage.startLineKind(data, at: pos) != nil else {
                 let next = nextStartLine(data, after: pos)
-                let stop = next ?? lastLineStart(data, after: pos)
+                var stop = next ?? lastLineStart(data, after: pos)
+                if next == nil, data.count - stop > maxHeaderBytes { stop = data.count }  // a "line" longer than any header
                 if stop > pos { try body(.skipped(bytes: stop - pos, reason: "bytes before the next SIP start line")) }
                 pos = stop
                 if next == nil { return pos }
@@ -156,6 +157,24 @@ extension SIPStreamFramer {
     /// stream carries SIP and where its first whole message begins.
     public static func firstStartLine(in bytes: UnsafeRawBufferPointer) -> Int? {
         if SIPMessage.looksLikeSIP(bytes) { return 0 }
-        return nextStartLine(bytes, after: 0)
+        if let next = nextStartLine(bytes, after: 0) { return next }
+        return couldBeginStartLine(bytes) ? 0 : nil
+    }
+
+    /// Whether `bytes` hold no complete line yet but could be the beginning of a start line
+    /// (`INVITE sip:...` or `SIP/2.0 ...` cut by a segment boundary): an upper-case token, then
+    /// optionally a space and more of the line.
+    static func couldBeginStartLine(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        while i < bytes.count, isLineEnd(bytes[i]) { i += 1 }
+        guard i < bytes.count, bytes.count - i < 8192, bytes[i] >= 0x41, bytes[i] <= 0x5A else { return false }
+        var j = i
+        while j < bytes.count {
+            if isLineEnd(bytes[j]) { return false }
+            j += 1
+        }
+        var k = i
+        while k < bytes.count, k - i <= 32, isTokenByte(bytes[k]) || bytes[k] == UInt8(ascii: "/") { k += 1 }
+        return k == bytes.count || (k - i <= 32 && bytes[k] == 0x20)
     }
 }

@@ -46,7 +46,11 @@ struct InputOptions: ParsableArguments {
                 let captures = names.filter { name in
                     [".pcap", ".pcapng", ".cap"].contains(where: { name.lowercased().hasSuffix($0) })
                 }.sorted()
-                result += captures.map { input.hasSuffix("/") ? input + $0 : input + "/" + $0 }
+                if captures.isEmpty {
+                    result.append(input)  // reported as unreadable: a directory with no captures in it
+                } else {
+                    result += captures.map { input.hasSuffix("/") ? input + $0 : input + "/" + $0 }
+                }
             } else {
                 result.append(input)
             }

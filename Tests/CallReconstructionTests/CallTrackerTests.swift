@@ -163,22 +163,31 @@ func track(_ flow: [(Double, SIPMessage)], options: ReconstructionOptions = .ini
         #expect(call.legs.map(\.status) == [200, 200])
     }
 
-    /// RFC 3264 §8.4: re-INVITE with sendonly holds, sendrecv resumes; it never starts a call.
+    /// RFC 3264 §8.4: an accepted re-INVITE with sendonly holds, sendrecv resumes; a rejected
+    /// one changes nothing; it never starts a call.
     @Test func reInvitesMeasureHold() throws {
         let calls = track([
             (0, d.request("INVITE", cseq: 1, branch: "b1", sdp: Dialog.sdp(direction: "sendrecv"))),
             (1, d.response(200, "OK", cseq: 1, branch: "b1", toTag: "t1", sdp: Dialog.sdp(direction: "sendrecv"))),
-            (10, d.request("INVITE", cseq: 2, branch: "b2", toTag: "t1", sdp: Dialog.sdp(direction: "sendonly"))),
-            (10.1, d.response(200, "OK", cseq: 2, branch: "b2", toTag: "t1", sdp: Dialog.sdp(direction: "recvonly"))),
-            (25.5, d.request("INVITE", cseq: 3, branch: "b3", toTag: "t1", sdp: Dialog.sdp(direction: "sendrecv"))),
-            (40, d.request("INVITE", cseq: 4, branch: "b4", toTag: "t1", fromCallee: true, sdp: Dialog.sdp(direction: "sendrecv", address: "0.0.0.0"))),
+            (5, d.request("INVITE", cseq: 2, branch: "b2", toTag: "t1", sdp: Dialog.sdp(direction: "inactive"))),
+            (5.1, d.response(488, "Not Acceptable Here", cseq: 2, branch: "b2", toTag: "t1")),
+            (10, d.request("INVITE", cseq: 3, branch: "b3", toTag: "t1", sdp: Dialog.sdp(direction: "sendonly"))),
+            (10.1, d.response(200, "OK", cseq: 3, branch: "b3", toTag: "t1", sdp: Dialog.sdp(direction: "recvonly"))),
+            (25.5, d.request("INVITE", cseq: 4, branch: "b4", toTag: "t1", sdp: Dialog.sdp(direction: "sendrecv"))),
+            (25.6, d.response(200, "OK", cseq: 4, branch: "b4", toTag: "t1", sdp: Dialog.sdp(direction: "sendrecv"))),
+            // The callee's own re-INVITE, CSeq 1 in its direction, with a null address: hold again.
+            (40, d.request("INVITE", cseq: 1, branch: "c1", toTag: "t1", fromCallee: true, sdp: Dialog.sdp(direction: "sendrecv", address: "0.0.0.0"))),
+            (40.1, Dialog(callerTag: "t1").response(200, "OK", cseq: 1, branch: "c1", toTag: "caller-tag", sdp: Dialog.sdp(direction: "sendrecv"))),
             (50, d.request("BYE", cseq: 5, branch: "b5", toTag: "t1")),
         ])
         let call = try #require(calls.first)
         #expect(calls.count == 1)
         #expect(call.holdTime.seconds3 == "25.500")  // 15.5 s by sendonly, then 10 s by a null address until the BYE
         #expect(call.talkTime?.seconds3 == "49.000")
-        #expect(call.media.map(\.carriedBy) == ["INVITE", "200", "INVITE", "200", "INVITE", "INVITE"])
+        #expect(call.media.map(\.carriedBy) == ["INVITE", "200", "INVITE", "INVITE", "200", "INVITE", "200", "INVITE", "200"])
+        // The 200 to the callee's re-INVITE was sent by the caller, and no leg is invented for it.
+        #expect(call.media.last?.from == .caller)
+        #expect(call.legs.map(\.toTag) == ["t1"])
     }
 
     @Test func openCallsAreTruncatedNotDropped() throws {

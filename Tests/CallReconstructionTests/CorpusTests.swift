@@ -93,8 +93,21 @@ struct ReferenceRow: Sendable, CustomTestStringConvertible {
 
     @Test func holdReInvitesThroughERSPAN() throws {
         let calls = Fixtures.analyze([Fixtures.corpusFile("heplify__erspan_sip_ipv4_udp.pcapng")]).calls
-        #expect(calls.map(\.holdTime.seconds3) == ["10.527", "0.669", "0.669"])
+        // An SBC carries both legs under one Call-ID with other tags on each leg; hold is
+        // measured on the dialog that answered first (each leg's re-INVITE is 1-2 ms apart).
+        #expect(calls.map(\.holdTime.seconds3) == ["10.527", "0.668", "0.667"])
+        #expect(calls.map(\.endedBy) == [.callee, .caller, .caller])
         #expect(calls.map(\.transport) == ["udp", "udp", "udp"])
+    }
+
+    /// Three tag-less INVITEs (CSeq 1-3) answered, in-dialog re-INVITEs from the far end, and
+    /// no BYE in the file: answered and still open.
+    @Test func parallelInvitesWithoutBye() throws {
+        let call = try #require(Fixtures.analyze([Fixtures.corpusFile("sipnab__DTMFsipinfo.pcap")]).calls.first)
+        #expect(call.outcome == .answered)
+        #expect(call.truncated)
+        #expect(call.legs.map(\.toTag) == ["420976BC-4DB7D064000EE90C-B692BBB0"])
+        #expect(call.media.filter { $0.carriedBy == "200" }.map(\.from) == [.callee, .callee, .callee, .caller, .caller])
     }
 
     @Test func challengedInviteIsAnsweredAfter401() throws {

@@ -18,10 +18,10 @@ struct StreamHarness {
         reassembler = TCPReassembler(maxBufferedBytesPerDirection: limit)
     }
 
-    mutating func send(_ key: FlowKey, seq: UInt32, flags: UInt8 = 0x18, _ bytes: ArraySlice<UInt8>) {
+    mutating func send(_ key: FlowKey, seq: UInt32, ack: UInt32 = 0, flags: UInt8 = 0x18, _ bytes: ArraySlice<UInt8>) {
         time += 1_000
         let payload = Array(bytes)
-        let info = TCPSegmentInfo(sequence: seq, acknowledgment: 0, flags: flags)
+        let info = TCPSegmentInfo(sequence: seq, acknowledgment: ack, flags: flags)
         let now = time
         var recorded: [StreamEvent] = []
         payload.withUnsafeBytes { raw in
@@ -167,8 +167,70 @@ struct TCPReassemblerTests {
         h.send(Self.client.reversed, seq: 900, Array("SIP/2.0".utf8)[...])
         h.send(Self.client.reversed, seq: 907, flags: 0x04, [])
         #expect(h.events.suffix(2) == [.closed(Self.client.reversed), .closed(Self.client)])
-        h.send(Self.client, seq: 11, segment(10..<20))  // after the reset: ignored
+        h.send(Self.client, seq: 1, segment(0..<10))  // a late retransmission: ignored
         #expect(h.stream(Self.client).count == 10)
+        h.send(Self.client, seq: 11, segment(10..<20))  // new in-order bytes: the direction reopens
+        #expect(h.stream(Self.client) == Array(Self.data[0..<20]))
+        #expect(h.events.last == .data(Self.client, Array(Self.data[10..<20])))
+    }
+
+    /// A blind RST (RFC 5961 §3) far outside the window, from either side, between two
+    /// SIP messages: ignored, both messages are delivered; a RST in the window still closes.
+    @Test(arguments: [false, true])
+    func outOfWindowResetIsIgnored(fromServer: Bool) {
+        let server = Self.client.reversed
+        let second = Array(sipTrying.reversed())  // any bytes following the first message
+        var h = StreamHarness()
+        h.send(Self.client, seq: 1000, flags: 0x02, [])
+        h.send(server, seq: 5000, ack: 1001, flags: 0x12, [])
+        h.send(Self.client, seq: 1001, sipInvite[...])
+        h.send(server, seq: 5001, sipTrying[...])
+        h.send(fromServer ? server : Self.client, seq: 99_999_999, flags: 0x04, [])
+        #expect(!h.events.contains { if case .closed = $0 { return true } else { return false } })
+        let next = 1001 + UInt32(sipInvite.count)
+        h.send(Self.client, seq: next, second[...])
+        #expect(h.stream(Self.client) == sipInvite + second)
+        #expect(h.stream(server) == sipTrying)
+        // A genuine RST, 1000 bytes ahead of the next expected byte (inside the window).
+        h.send(Self.client, seq: next + UInt32(second.count) + 1000, flags: 0x04, [])
+        #expect(h.events.suffix(2) == [.closed(Self.client), .closed(server)])
+    }
+
+    /// A RST from a side never seen is judged by its acknowledgment of the other side.
+    @Test func resetFromUnseenSideIsCheckedByAcknowledgment() {
+        let server = Self.client.reversed
+        var h = StreamHarness()
+        h.send(Self.client, seq: 1001, sipInvite[...])
+        let next = 1001 + UInt32(sipInvite.count)
+        h.send(server, seq: 42, ack: next &+ 3_000_000, flags: 0x14, [])  // acknowledges bytes never sent
+        h.send(server, seq: 42, flags: 0x04, [])  // no acknowledgment: nothing to check it against
+        #expect(h.events.last == .closed(Self.client))
+        #expect(h.events.count == 2)
+        h.send(Self.client, seq: next, sipTrying[...])
+        h.send(server, seq: 43, ack: next + UInt32(sipTrying.count), flags: 0x14, [])
+        #expect(h.stream(Self.client) == sipInvite + sipTrying)
+        #expect(h.events.last == .closed(Self.client))
+    }
+
+    /// 5,000 one-byte segments in descending order: at most 1024 are held, then the
+    /// hole is skipped; the earlier bytes arrive too late and count as retransmissions.
+    @Test func heldSegmentCountIsBounded() {
+        let count = 5_000
+        let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 % 251) }
+        let held = TCPReassembler.maxHeldSegmentsPerDirection
+        var h = StreamHarness()
+        h.send(Self.client, seq: Self.isn, flags: 0x02, [])
+        for offset in stride(from: count - 1, through: 0, by: -1) {
+            h.send(Self.client, seq: seq(offset), bytes[offset...offset])
+        }
+        h.flush()
+        let skipped = count - held - 1
+        #expect(h.stream(Self.client) == Array(bytes[skipped...]))
+        #expect(h.events.first == .gap(Self.client, skipped))
+        let gaps = h.events.compactMap { if case .gap(_, let missing) = $0 { return missing } else { return nil } }
+        #expect(gaps == [skipped])
+        #expect(h.stream(Self.client).count + gaps.reduce(0, +) == count)
+        #expect(h.events.last == .closed(Self.client))
     }
 
     @Test func portReuseStartsNewStream() {

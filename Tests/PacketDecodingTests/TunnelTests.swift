@@ -82,6 +82,21 @@ struct TunnelTests {
         #expect(try decodeAll(frame).1 == Self.expected)
     }
 
+    /// Only an exact VXLAN header (flags 0x08, reserved bytes zero) is decapsulated;
+    /// anything else sent to port 4789, such as SIP, is plain UDP.
+    @Test(arguments: [
+        sipInvite,
+        [0x0C, 0, 0, 0, 0x00, 0x10, 0x00, 0x00] + innerEthernet,  // a reserved flag bit set
+        [0x08, 0, 0, 1, 0x00, 0x10, 0x00, 0x00] + innerEthernet,  // reserved byte 3 set
+        [0x08, 0, 0, 0, 0x00, 0x10, 0x00, 0x01] + innerEthernet,  // reserved byte 7 set
+    ])
+    func notVXLANOnPort4789(payload: [UInt8]) throws {
+        let frame = Self.outer(proto: 17, Build.udp(sport: 5060, dport: 4789, payload))
+        let (disposition, packets) = try decodeAll(frame)
+        #expect(disposition == .decoded)
+        #expect(packets == [Decoded(flow: flow("192.0.2.1", 5060, "192.0.2.2", 4789), payload: payload)])
+    }
+
     @Test func tunnelNestingIsBounded() throws {
         var packet = Build.ipv4(proto: 17, Build.udp(sipInvite))
         for _ in 0..<20 { packet = Build.ipv4(proto: 4, packet) }

@@ -81,3 +81,32 @@ private func frame(_ chunks: [[UInt8]]) throws -> (messages: [String], skipped: 
         #expect(result.messages == ["MESSAGE 1 body=5", "OPTIONS 2 body=0"])
     }
 }
+
+extension SIPStreamFramerTests {
+    /// A TCP stream whose first segment ends inside the request line is still taken as SIP.
+    @Test(arguments: ["INVITE sip:+155", "INV", "SIP/2.0 2", "\r\nBYE "])
+    func firstSegmentInsideTheStartLine(prefix: String) {
+        Array(prefix.utf8).withUnsafeBytes { #expect(SIPStreamFramer.firstStartLine(in: $0) == 0) }
+    }
+
+    @Test(arguments: ["GET / HTTP/1.1\r\n", "\u{16}\u{03}\u{01}binary", "hello world\n"])
+    func otherStreamsAreNotSIP(prefix: String) {
+        Array(prefix.utf8).withUnsafeBytes { #expect(SIPStreamFramer.firstStartLine(in: $0) == nil) }
+    }
+
+    /// Junk without line ends after a message is skipped once past the header limit, so the
+    /// buffer stays bounded.
+    @Test func endlessJunkIsSkippedNotBuffered() {
+        var framer = SIPStreamFramer(maxHeaderBytes: 1024)
+        var skipped = 0
+        let junk = [UInt8](repeating: UInt8(ascii: "x"), count: 700)
+        for _ in 0..<10 {
+            junk.withUnsafeBytes { bytes in
+                framer.append(bytes) { event in if case .skipped(let n, _) = event { skipped += n } }
+            }
+        }
+        #expect(framer.bufferedByteCount <= 1024 + 700)
+        #expect(skipped + framer.bufferedByteCount == 7000)
+        #expect(skipped > 0)
+    }
+}
