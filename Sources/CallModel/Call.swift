@@ -34,6 +34,17 @@ public struct Call: Sendable, Hashable {
     public var holdNanoseconds: Int64
     /// Who ended the call.
     public var endedBy: CallParty?
+    /// The agent (extension, device or name) who answered, when the source says.
+    public var agent: String?
+    /// The queue or hunt group the call waited in.
+    public var queue: String?
+    /// `wait_s`: time in queue or ringing before an agent answered; for an unanswered call,
+    /// until the caller gave up or the call ended.
+    public var waitNanoseconds: Int64?
+    /// Inbound, outbound or internal; nil when the rules cannot tell.
+    public var direction: CallDirection?
+    /// The input format: `pcap`, `asterisk-csv`, `asterisk-queue-log`, `freeswitch-csv`, ...
+    public var format: String
     /// SIP messages that belong to the call (retransmissions included).
     public var packets: Int
     /// Of those, retransmissions (RFC 3261 §17).
@@ -50,14 +61,16 @@ public struct Call: Sendable, Hashable {
         caller: String? = nil, dialed: String? = nil, divertedFrom: String? = nil,
         outcome: CallOutcome = .unknown, finalStatus: Int? = nil, reasonCause: Int? = nil,
         pddMilliseconds: Int64? = nil, answeredAt: Timestamp? = nil, endedAt: Timestamp? = nil,
-        holdNanoseconds: Int64 = 0, endedBy: CallParty? = nil, packets: Int = 0,
+        holdNanoseconds: Int64 = 0, endedBy: CallParty? = nil, agent: String? = nil, queue: String? = nil,
+        waitNanoseconds: Int64? = nil, direction: CallDirection? = nil, format: String = "pcap", packets: Int = 0,
         retransmissions: Int = 0, truncated: Bool = false, legs: [CallLeg] = [], media: [MediaOffer] = []
     ) {
         self.callID = callID; self.source = source; self.transport = transport; self.start = start
         self.caller = caller; self.dialed = dialed; self.divertedFrom = divertedFrom
         self.outcome = outcome; self.finalStatus = finalStatus; self.reasonCause = reasonCause
         self.pddMilliseconds = pddMilliseconds; self.answeredAt = answeredAt; self.endedAt = endedAt
-        self.holdNanoseconds = holdNanoseconds; self.endedBy = endedBy; self.packets = packets
+        self.holdNanoseconds = holdNanoseconds; self.endedBy = endedBy; self.agent = agent; self.queue = queue
+        self.waitNanoseconds = waitNanoseconds; self.direction = direction; self.format = format; self.packets = packets
         self.retransmissions = retransmissions; self.truncated = truncated; self.legs = legs; self.media = media
     }
 
@@ -76,25 +89,41 @@ public struct Call: Sendable, Hashable {
 
     /// `hold_s`.
     public var holdTime: Duration3 { Duration3(nanoseconds: holdNanoseconds) }
+
+    /// `wait_s`, nil when unknown.
+    public var waitTime: Duration3? { waitNanoseconds.map(Duration3.init(nanoseconds:)) }
 }
 
-/// One dialog of a call, identified by the callee's To tag (RFC 3261 §12.1).
+/// One leg of a call: a SIP dialog (identified by the callee's To tag, RFC 3261 §12.1) or a
+/// CDR row of the call (Asterisk uniqueid, FreeSWITCH uuid, CUCM leg).
 ///
-/// Forking proxies (RFC 3261 §16.7) can create several early dialogs for one INVITE; the one
-/// that received the 2xx is the call, the others are kept here as detail.
+/// Forking proxies (RFC 3261 §16.7) can create several early dialogs for one INVITE, and a PBX
+/// writes one CDR row per dial attempt, Local channel half or transfer: the leg that answered
+/// is the call, the others are kept here as detail.
 public struct CallLeg: Sendable, Hashable {
-    /// The To tag of the responses of this dialog.
-    public var toTag: String
-    /// The highest status code this dialog sent to the initial INVITE.
-    public var status: Int
-    /// When the first response of this dialog was seen.
-    public var firstSeen: Timestamp
-    /// Whether this is the dialog that answered the call.
+    /// The To tag (SIP) or the row's unique id (CDR).
+    public var id: String
+    /// The SIP status (`180`, `200`) or the CDR disposition / hangup cause as written.
+    public var status: String
+    /// When the leg began (first response seen; CDR start).
+    public var start: Timestamp
+    /// Whether this leg answered.
     public var answered: Bool
+    /// Where the leg went: destination channel, agent, called number (CDR); nil for SIP.
+    public var destination: String?
+    /// When the leg was answered and ended (CDR).
+    public var answeredAt: Timestamp?
+    public var endedAt: Timestamp?
 
-    public init(toTag: String, status: Int, firstSeen: Timestamp, answered: Bool) {
-        self.toTag = toTag; self.status = status; self.firstSeen = firstSeen; self.answered = answered
+    public init(id: String, status: String, start: Timestamp, answered: Bool, destination: String? = nil, answeredAt: Timestamp? = nil, endedAt: Timestamp? = nil) {
+        self.id = id; self.status = status; self.start = start; self.answered = answered
+        self.destination = destination; self.answeredAt = answeredAt; self.endedAt = endedAt
     }
+}
+
+/// Whether a call came into the site, went out of it, or stayed inside (see README "Direction").
+public enum CallDirection: String, Sendable, Hashable, CaseIterable, Codable {
+    case inbound, outbound, `internal`
 }
 
 /// Media direction of an SDP description (RFC 4566 §6, RFC 3264 §5.1).

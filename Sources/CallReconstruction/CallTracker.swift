@@ -106,6 +106,7 @@ struct CallState: Sendable {
     private var seenResponses: Set<ResponseKey> = []
     private var seenMedia: Set<String> = []
     private var legs: [String: CallLeg] = [:]
+    private var legStatus: [String: Int] = [:]
     private var answeredTag: String?
     private var cancelledAt: Timestamp?
     private var cancelReasons: [SIPReason] = []
@@ -186,6 +187,7 @@ struct CallState: Sendable {
                     otherBranchFinal = nil
                     call.finalStatus = nil
                     legs.removeAll()
+                    legStatus.removeAll()
                 }
             } else {
                 return  // the same INVITE relayed on another hop
@@ -240,12 +242,10 @@ struct CallState: Sendable {
     private mutating func handleInitialResponse(_ message: SIPMessage, status: Int, cseq: CSeq, at time: Timestamp) {
         let tag = message.to?.tag
         if status > 100, let tag {
-            if var leg = legs[tag] {
-                leg.status = max(leg.status, status)
-                legs[tag] = leg
-            } else {
-                legs[tag] = CallLeg(toTag: tag, status: status, firstSeen: time, answered: false)
-            }
+            let highest = max(legStatus[tag] ?? 0, status)
+            legStatus[tag] = highest
+            if legs[tag] == nil { legs[tag] = CallLeg(id: tag, status: "", start: time, answered: false) }
+            legs[tag]?.status = String(highest)
         }
         let onInitialBranch = initialBranch == nil || message.topViaBranch == initialBranch
         switch status {
@@ -261,7 +261,10 @@ struct CallState: Sendable {
             call.finalStatus = status
             final = FinalResponse(status: status, time: time, reasons: message.reasons)
             answeredTag = tag
-            if let tag { legs[tag]?.answered = true }
+            if let tag {
+                legs[tag]?.answered = true
+                legs[tag]?.answeredAt = time
+            }
         case 300...699:
             guard call.answeredAt == nil else { return }
             if onInitialBranch {
@@ -392,7 +395,9 @@ struct CallState: Sendable {
         if let since = holdSince {
             result.holdNanoseconds = saturatingAdd(result.holdNanoseconds, max(0, since.distance(to: result.endedAt ?? lastSeen)))
         }
-        result.legs = legs.values.sorted { ($0.firstSeen, $0.toTag) < ($1.firstSeen, $1.toTag) }
+        result.legs = legs.values.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
+        // SIP reconstruction knows the ring time as the caller's wait for an answer.
+        result.waitNanoseconds = result.ringTime?.nanoseconds
         return result
     }
 }

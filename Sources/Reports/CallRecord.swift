@@ -2,14 +2,16 @@ import CallModel
 
 /// The machine-readable form of a call: the field names and order of the README's schema.
 ///
-/// The first nineteen fields are the stable core every format carries; `transport` follows,
-/// then `legs` and `media` (nested, JSON and ndjson only).
+/// The first nineteen fields are the stable core every format carries; `transport`, `agent`,
+/// `queue`, `wait_s`, `direction`, `format` and `legs` follow (CSV holds `legs` as JSON text),
+/// then `media` (JSON and ndjson only).
 public enum CallRecord {
     /// Field names of the scalar columns, in order (CSV header, table source).
     public static let scalarFields = [
         "call_id", "source", "start", "caller", "dialed", "diverted_from", "outcome", "final_status",
         "reason_cause", "pdd_ms", "answered_at", "ended_at", "ring_s", "talk_s", "hold_s", "ended_by",
-        "packets", "retransmissions", "truncated", "transport",
+        "packets", "retransmissions", "truncated", "transport", "agent", "queue", "wait_s", "direction",
+        "format", "legs",
     ]
 
     /// The record of `call`; nested detail only when `detail` is true.
@@ -35,16 +37,24 @@ public enum CallRecord {
             ("retransmissions", .integer(call.retransmissions)),
             ("truncated", .bool(call.truncated)),
             ("transport", .string(call.transport)),
+            ("agent", .string(call.agent)),
+            ("queue", .string(call.queue)),
+            ("wait_s", call.waitTime.map { .decimal($0.seconds3) } ?? .null),
+            ("direction", .string(call.direction?.rawValue)),
+            ("format", .string(call.format)),
+            ("legs", .array(call.legs.map { leg in
+                .object([
+                    ("id", .string(leg.id)),
+                    ("status", .string(leg.status)),
+                    ("start", .string(leg.start.iso8601)),
+                    ("answered", .bool(leg.answered)),
+                    ("destination", .string(leg.destination)),
+                    ("answered_at", .string(leg.answeredAt?.iso8601)),
+                    ("ended_at", .string(leg.endedAt?.iso8601)),
+                ])
+            })),
         ]
         if detail {
-            record.append(("legs", .array(call.legs.map { leg in
-                .object([
-                    ("to_tag", .string(leg.toTag)),
-                    ("status", .integer(leg.status)),
-                    ("first_seen", .string(leg.firstSeen.iso8601)),
-                    ("answered", .bool(leg.answered)),
-                ])
-            })))
             record.append(("media", .array(call.media.map { offer in
                 .object([
                     ("time", .string(offer.time.iso8601)),

@@ -79,7 +79,7 @@ func track(_ flow: [(Double, SIPMessage)], options: ReconstructionOptions = .ini
         #expect(call.retransmissions == 0)
         #expect(call.truncated == false)
         #expect(call.media.map(\.from) == [.caller, .callee])
-        #expect(call.legs == [CallLeg(toTag: "t1", status: 200, firstSeen: Timestamp(nanoseconds: 250_000_000), answered: true)])
+        #expect(call.legs == [CallLeg(id: "t1", status: "200", start: Timestamp(nanoseconds: 250_000_000), answered: true, answeredAt: Timestamp(nanoseconds: 2_500_400_000))])
     }
 
     /// RFC 3261 §17.1.1.2: an unanswered INVITE is re-sent with the same branch; §17.2.1: so is a final response.
@@ -158,9 +158,9 @@ func track(_ flow: [(Double, SIPMessage)], options: ReconstructionOptions = .ini
         #expect(call.outcome == .answered)
         #expect(call.answeredAt == Timestamp(nanoseconds: 5_000_000_000))
         #expect(call.pddMilliseconds == 100)
-        #expect(call.legs.map(\.toTag) == ["deskphone", "mobile"])
+        #expect(call.legs.map(\.id) == ["deskphone", "mobile"])
         #expect(call.legs.map(\.answered) == [false, true])
-        #expect(call.legs.map(\.status) == [200, 200])
+        #expect(call.legs.map(\.status) == ["200", "200"])
     }
 
     /// RFC 3264 §8.4: an accepted re-INVITE with sendonly holds, sendrecv resumes; a rejected
@@ -187,7 +187,7 @@ func track(_ flow: [(Double, SIPMessage)], options: ReconstructionOptions = .ini
         #expect(call.media.map(\.carriedBy) == ["INVITE", "200", "INVITE", "INVITE", "200", "INVITE", "200", "INVITE", "200"])
         // The 200 to the callee's re-INVITE was sent by the caller, and no leg is invented for it.
         #expect(call.media.last?.from == .caller)
-        #expect(call.legs.map(\.toTag) == ["t1"])
+        #expect(call.legs.map(\.id) == ["t1"])
     }
 
     @Test func openCallsAreTruncatedNotDropped() throws {

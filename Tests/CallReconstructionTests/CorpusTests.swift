@@ -86,8 +86,8 @@ struct ReferenceRow: Sendable, CustomTestStringConvertible {
         let calls = Fixtures.analyze([Fixtures.corpusFile("goffinet__voip-extension.pcap")]).calls
         let call = try #require(calls.first { $0.dialed == "204" })
         #expect(call.outcome == .answered)
-        #expect(call.legs.map(\.toTag) == ["8ff1eedd1f", "4918467"])
-        #expect(call.legs.map(\.status) == [180, 200])
+        #expect(call.legs.map(\.id) == ["8ff1eedd1f", "4918467"])
+        #expect(call.legs.map(\.status) == ["180", "200"])
         #expect(call.legs.map(\.answered) == [false, true])
     }
 
@@ -106,7 +106,7 @@ struct ReferenceRow: Sendable, CustomTestStringConvertible {
         let call = try #require(Fixtures.analyze([Fixtures.corpusFile("sipnab__DTMFsipinfo.pcap")]).calls.first)
         #expect(call.outcome == .answered)
         #expect(call.truncated)
-        #expect(call.legs.map(\.toTag) == ["420976BC-4DB7D064000EE90C-B692BBB0"])
+        #expect(call.legs.map(\.id) == ["420976BC-4DB7D064000EE90C-B692BBB0"])
         #expect(call.media.filter { $0.carriedBy == "200" }.map(\.from) == [.callee, .callee, .callee, .caller, .caller])
     }
 

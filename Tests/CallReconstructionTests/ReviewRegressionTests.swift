@@ -31,8 +31,8 @@ import Testing
         let call = try #require(calls.first)
         #expect(call.outcome == .answered)
         #expect(call.talkTime?.seconds3 == "60.000")
-        #expect(call.legs.map(\.toTag) == ["B", "C"])
-        #expect(call.legs.map(\.status) == [404, 200])
+        #expect(call.legs.map(\.id) == ["B", "C"])
+        #expect(call.legs.map(\.status) == ["404", "200"])
     }
 
     /// Only a downstream branch's failure was captured: it stands in for the caller's final.
@@ -63,7 +63,7 @@ import Testing
         let calls = tracker.finish()
         #expect(calls.count == 1)
         #expect(calls.first?.outcome == .answered)
-        #expect(calls.first?.legs.map(\.toTag) == ["t"])
+        #expect(calls.first?.legs.map(\.id) == ["t"])
     }
 
     /// Two forks answer; the caller sends BYE to the second (RFC 3261 §13.2.2.4). The call is
