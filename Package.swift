@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The only C in the package: libpcap through pkg-config.
@@ -27,6 +28,11 @@ let package = Package(
         .target(name: "SIPParsing"),
         // The call model shared by captures and CDR files.
         .target(name: "CallModel"),
+        // PBX call-detail records (Asterisk, queue_log, FreeSWITCH, CUCM, mapped CSV) -> calls.
+        .target(
+            name: "CDRImport",
+            dependencies: ["CallModel", .product(name: "Yams", package: "Yams")]
+        ),
         // Transactions and dialogs -> calls.
         .target(
             name: "CallReconstruction",
@@ -49,6 +55,7 @@ let package = Package(
             name: "CallReconstructionTests",
             dependencies: ["CallReconstruction", "PacketCapture", "CallModel", "Reports"]
         ),
+        .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel"]),
         .testTarget(name: "CLITests", dependencies: ["callscope"]),
     ]
 )

@@ -57,6 +57,25 @@ public struct Timestamp: Hashable, Comparable, Sendable {
         return (year, month, day)
     }
 
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days-from-civil).
+    public static func daysFromCivil(year: Int64, month: Int, day: Int) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = floorDivide(y, 400)
+        let yoe = y - era * 400
+        let m = Int64(month)
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The instant of a wall-clock time written `utcOffsetSeconds` ahead of UTC
+    /// (e.g. +3600 for 10:00 in UTC+1, which is 09:00Z).
+    public init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, nanosecond: Int = 0, utcOffsetSeconds: Int = 0) {
+        let days = Self.daysFromCivil(year: Int64(year), month: month, day: day)
+        let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second - utcOffsetSeconds)
+        self.nanoseconds = seconds * 1_000_000_000 + Int64(nanosecond)
+    }
+
     static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
         let q = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q

@@ -1,0 +1,15 @@
+/// Counts for the summary line of a run.
+public struct AnalysisSummary: Sendable, Hashable {
+    public var inputs = 0
+    /// Inputs that could not be opened or read at all.
+    public var unreadableInputs = 0
+    public var packets = 0
+    public var sipMessages = 0
+    /// SIP messages of Call-IDs with no initial INVITE (REGISTER, OPTIONS, ...).
+    public var sipMessagesWithoutCall = 0
+    public var calls = 0
+    public var errors = 0
+    public var warnings = 0
+
+    public init() {}
+}
