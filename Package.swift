@@ -50,7 +50,7 @@ let package = Package(
         ),
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"]),
         .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding"]),
-        .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing"]),
+        .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel"]),
         .testTarget(
             name: "CallReconstructionTests",
             dependencies: ["CallReconstruction", "PacketCapture", "CallModel", "Reports"]

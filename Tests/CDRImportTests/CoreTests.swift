@@ -100,3 +100,17 @@ func scan(_ text: String) -> [(line: Int, fields: [String], unterminated: Bool)]
         #expect(LocalTimeConverter.zone(named: "Mars/Olympus") == nil)
     }
 }
+
+@Suite struct ChannelNameTests {
+    @Test(arguments: [
+        ("SIP/201-0000001a", "201"), ("PJSIP/agent7-00000a3f", "agent7"), ("Local/201@from-queue-00000012;1", "201"),
+        ("Agent/1001", "1001"), ("DAHDI/1-1", "1"), ("SIP/trunk-provider-000000ab", "trunk-provider"), ("IAX2/alice-1234", "alice"),
+    ])
+    func agentFromChannel(channel: String, agent: String) {
+        #expect(ChannelName.agent(channel) == agent)
+    }
+
+    @Test func emptyChannel() {
+        #expect(ChannelName.agent("") == nil)
+    }
+}

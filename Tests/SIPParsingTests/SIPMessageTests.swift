@@ -1,3 +1,4 @@
+import CallModel
 import Testing
 @testable import SIPParsing
 
