@@ -1,0 +1,133 @@
+import CallModel
+
+/// Reads a mysqldump of the Asterisk realtime `queue_log` table.
+///
+/// The table (Asterisk `contrib/realtime/mysql`, logger.c) has `id, time, callid, queuename,
+/// agent, event, data1..data5` (older schemas one `data` column with `|`-joined values); the
+/// columns are taken from `CREATE TABLE` (or an INSERT's own column list), else that stock
+/// order. `time` is a `YYYY-MM-DD HH:MM:SS[.ffffff]` datetime without offset, so it is read
+/// in `--timezone` like every offset-less timestamp (Asterisk writes it with
+/// `ast_localtime`); epoch seconds are accepted too. One VALUES tuple is one record; tuples of
+/// other tables are skipped. Events map to calls as in `QueueLogReader`.
+public struct QueueLogSQLReader: CDRReader {
+    public static let format = CDRFormat.queueLogSQL
+
+    public init() {}
+
+    /// 95 when the sample holds `CREATE TABLE` or `INSERT INTO` of a `queue_log` table; 0 otherwise.
+    public static func detect(_ sample: CDRSample) -> Int {
+        let patterns: [StaticString] = [
+            "CREATE TABLE `queue_log`", "INSERT INTO `queue_log`", "CREATE TABLE queue_log", "INSERT INTO queue_log",
+            "CREATE TABLE IF NOT EXISTS `queue_log`",
+        ]
+        for pattern in patterns where contains(sample.bytes, pattern) { return 95 }
+        return 0
+    }
+
+    private static func contains(_ bytes: [UInt8], _ pattern: StaticString) -> Bool {
+        let n = pattern.utf8CodeUnitCount
+        guard bytes.count >= n else { return false }
+        let p = pattern.utf8Start
+        var i = 0
+        while i <= bytes.count - n {
+            if bytes[i] == p[0] {
+                var k = 1
+                while k < n, bytes[i + k] == p[k] { k += 1 }
+                if k == n { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// The stock realtime columns, used when the dump has no CREATE TABLE for the table.
+    static let stockColumns = ["id", "time", "callid", "queuename", "agent", "event", "data1", "data2", "data3", "data4", "data5"]
+
+    public func read(_ bytes: UnsafeRawBufferPointer, context: inout CDRContext) throws(CDRError) -> CDRReadResult {
+        var scanner = QueueLogSQLScanner(bytes: bytes)
+        var tableColumns: [String]?
+        var assembler: QueueCallAssembler?
+        var values: [CSVField] = []
+        var scratch: [UInt8] = []
+        var row = QueueLogRow()
+        let empty = CSVField(range: 0..<0, quoted: false, hasEscapes: false, irregular: false)
+        var sawTable = false
+        while let statement = scanner.nextStatement() {
+            switch statement {
+            case .createTable(let name, let columns):
+                if Self.isQueueLog(name) {
+                    sawTable = true
+                    tableColumns = columns
+                }
+            case .insert(let name, let insertColumns, let line):
+                guard Self.isQueueLog(name) else {
+                    scanner.skipStatement()
+                    continue
+                }
+                sawTable = true
+                let names = insertColumns ?? tableColumns ?? Self.stockColumns
+                guard let columns = QueueLogTableColumns(names: names) else {
+                    throw CDRError(input: context.input.path, line: line, reason: "queue_log table without time, callid and event columns (\(names.joined(separator: ",")))")
+                }
+                if assembler == nil {
+                    assembler = QueueCallAssembler(layout: columns.layout, source: context.input.name, format: Self.format)
+                }
+                tuples: while true {
+                    switch scanner.nextTuple(into: &values, scratch: &scratch) {
+                    case .end:
+                        break tuples
+                    case .malformed(let line, let reason):
+                        context.countRow()
+                        try context.badRow(line: line, reason)
+                        break tuples
+                    case .tuple(let line):
+                        context.countRow()
+                        guard values.count == columns.count else {
+                            try context.badRow(line: line, "\(values.count) values, expected \(columns.count) (\(names.joined(separator: ",")))")
+                            continue
+                        }
+                        // Fields of `values` point into `scratch`, which holds this tuple only.
+                        let failure: String? = scratch.withUnsafeBytes { b in
+                            guard let time = columns.time(values[columns.time], bytes: b, context: &context) else {
+                                return "\(columns.timeName) '\(b.string(values[columns.time]))' is not YYYY-MM-DD HH:MM:SS"
+                            }
+                            guard !b.isNull(values[columns.event]), !QueueLogField.trimmed(b, values[columns.event].range).isEmpty else {
+                                return "empty event"
+                            }
+                            row.time = time
+                            row.callID = values[columns.callID]
+                            row.queue = columns.queue.map { values[$0] } ?? empty
+                            row.agent = columns.agent.map { values[$0] } ?? empty
+                            row.event = values[columns.event]
+                            row.data.removeAll(keepingCapacity: true)
+                            if let joined = columns.joinedData {
+                                let r = values[joined].range
+                                var start = r.lowerBound
+                                for i in r where b[i] == 0x7C {
+                                    row.data.append(CSVField(range: start..<i, quoted: true, hasEscapes: false, irregular: false))
+                                    start = i + 1
+                                }
+                                row.data.append(CSVField(range: start..<r.upperBound, quoted: true, hasEscapes: false, irregular: false))
+                            } else {
+                                for index in columns.data { row.data.append(values[index]) }
+                            }
+                            row.htime = columns.htime.map { values[$0] }
+                            assembler?.add(row, line: line, bytes: b, context: &context)
+                            return nil
+                        }
+                        if let failure { try context.badRow(line: line, failure) }
+                    }
+                }
+            }
+        }
+        guard sawTable else {
+            throw CDRError(input: context.input.path, reason: "no queue_log table (CREATE TABLE or INSERT INTO `queue_log`) in the dump")
+        }
+        guard let assembler else { return CDRReadResult(calls: []) }
+        return CDRReadResult(calls: assembler.calls(), agentEvents: assembler.agentEvents)
+    }
+
+    private static func isQueueLog(_ name: String) -> Bool {
+        name == "queue_log" || name.hasSuffix("queue_log")
+    }
+}
