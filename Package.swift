@@ -38,13 +38,15 @@ let package = Package(
             name: "CallReconstruction",
             dependencies: ["PacketCapture", "PacketDecoding", "SIPParsing", "CallModel"]
         ),
+        // Any mix of inputs -> calls: captures or CDR files, queue_log joined, direction decided.
+        .target(name: "CallIngest", dependencies: ["CallReconstruction", "CDRImport", "CallModel"]),
         // Table, JSON, ndjson and CSV renderers.
         .target(name: "Reports", dependencies: ["CallModel"]),
         // The command line: one file per subcommand, only glue.
         .executableTarget(
             name: "callscope",
             dependencies: [
-                "CallReconstruction", "CallModel", "Reports",
+                "CallIngest", "CallReconstruction", "CDRImport", "CallModel", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

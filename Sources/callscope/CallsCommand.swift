@@ -1,6 +1,6 @@
 import ArgumentParser
+import CallIngest
 import CallModel
-import CallReconstruction
 import Foundation
 import Reports
 
@@ -10,11 +10,13 @@ struct CallsCommand: ParsableCommand {
         commandName: "calls",
         abstract: "Print one record per call found in the inputs.",
         discussion: """
-            A call is the set of SIP dialogs sharing a Call-ID that begin with an initial INVITE. \
-            Retransmissions are counted, never double-counted; an INVITE challenged with 401/407 \
-            and re-sent is one call; calls still open when the input ends are marked truncated.
-            Diagnostics and a summary line go to stderr. The exit status is 1 only when an input \
-            cannot be opened or read at all.
+            From captures, a call is the set of SIP dialogs sharing a Call-ID that begin with an \
+            initial INVITE. Retransmissions are counted, never double-counted; an INVITE challenged \
+            with 401/407 and re-sent is one call; calls still open when the input ends are marked \
+            truncated. From CDR files, the rows of one call (linkedid, uuid, global call id) are one \
+            call with its legs; a queue_log given with Asterisk CDR enriches their calls.
+            Diagnostics (file:packet or file:line) and a summary line go to stderr. The exit status \
+            is 1 only when an input cannot be opened or read at all.
             """
     )
 
@@ -28,14 +30,15 @@ struct CallsCommand: ParsableCommand {
     var format: Format = .table
 
     func run() throws {
-        var printer = DiagnosticPrinter(limit: input.maxDiagnostics, quiet: input.quiet)
-        let analyzer = CaptureAnalyzer(options: input.reconstruction)
+        let printer = DiagnosticPrinter(limit: input.maxDiagnostics, quiet: input.quiet)
         let progress = ProgressLine(enabled: !input.quiet)
-        let (calls, summary) = analyzer.analyze(input.expandedInputs(), progress: progress.update) { diagnostic in
+        let collected = CallCollector(options: input.ingest).collect(input.expandedInputs(), progress: progress.update) { diagnostic in
             progress.clear()
             printer.print(diagnostic)
         }
         progress.clear()
+        let calls = collected.calls
+        let summary = collected.summary
         let output: String
         switch format {
         case .table: output = calls.isEmpty ? "no calls\n" : CallTable.render(calls)

@@ -1,15 +1,46 @@
 import ArgumentParser
+import CDRImport
+import CallIngest
 import CallModel
 import CallReconstruction
 import Foundation
 
-/// The inputs every reading command takes, and how SIP becomes calls.
+/// The inputs every reading command takes, and how they become calls.
 struct InputOptions: ParsableArguments {
     @Argument(help: ArgumentHelp(
-        "Capture files (pcap or pcapng), directories of them, or - for standard input.",
-        discussion: "Several files are merged in timestamp order, so a call spanning rotated files comes out whole.",
+        "Captures (pcap, pcapng), PBX CDR files, directories of them, or - for a capture on standard input.",
+        discussion: """
+            Captures are merged in timestamp order, so a call spanning rotated files comes out whole. \
+            CDR formats are detected from content: Asterisk Master.csv, cdr_custom and cdr table \
+            exports, queue_log, FreeSWITCH CSV and JSON, Cisco CUCM; any other CSV through \
+            --mapping (or a FILE.mapping.yaml beside FILE.csv).
+            """,
         valueName: "input"))
     var inputs: [String]
+
+    @Option(help: ArgumentHelp(
+        "Time zone of CDR timestamps written without an offset: an IANA name, UTC, or +HH:MM.",
+        valueName: "zone"))
+    var timezone: String?
+
+    @Option(help: ArgumentHelp("Read every CDR input as this format instead of detecting it.", valueName: "format"))
+    var inputFormat: CDRFormat?
+
+    @Option(help: ArgumentHelp("Column mapping (YAML) of a CSV export from any other PBX; see README.", valueName: "file"))
+    var mapping: String?
+
+    @Flag(help: "Stop importing a CDR file at its first bad row (default: report it, skip it, go on).")
+    var strict = false
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp(
+        "The site's own public numbers (tracking numbers, DIDs); a trailing * matches a prefix. Used to tell inbound from outbound.",
+        valueName: "number"))
+    var ownNumbers: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Which numbers are internal extensions: an Asterisk-style pattern (X any digit, N 2-9, [1-5], . the rest). Default: 2 to 5 digits.",
+        valueName: "pattern"))
+    var extensionPattern: String?
 
     @Option(name: .customLong("caller-from"), parsing: .upToNextOption, help: ArgumentHelp(
         "Where the caller number comes from, in order of preference.",
@@ -28,15 +59,39 @@ struct InputOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
-        if inputs.isEmpty { throw ValidationError("Give at least one capture file, directory, or - for stdin.") }
+        if inputs.isEmpty { throw ValidationError("Give at least one capture or CDR file, a directory, or - for a capture on stdin.") }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("Standard input (-) can be read only once.") }
+        if let timezone, LocalTimeConverter.zone(named: timezone) == nil {
+            throw ValidationError("Unknown time zone '\(timezone)': give an IANA name such as Europe/London, UTC, or an offset such as +03:00.")
+        }
+        if let mapping, !FileManager.default.fileExists(atPath: mapping) {
+            throw ValidationError("Mapping file '\(mapping)' not found.")
+        }
     }
 
-    var reconstruction: ReconstructionOptions {
-        ReconstructionOptions(callerOrder: callerFrom, dialedOrder: dialedFrom)
+    /// How inputs become calls, from the flags.
+    var ingest: IngestOptions {
+        IngestOptions(
+            reconstruction: ReconstructionOptions(callerOrder: callerFrom, dialedOrder: dialedFrom),
+            cdr: CDRImportOptions(
+                timeZone: timezone.flatMap(LocalTimeConverter.zone(named:)) ?? .current,
+                strict: strict, mappingPath: mapping, format: mapping != nil && inputFormat == nil ? .mappedCSV : inputFormat
+            ),
+            direction: DirectionRules(ownNumbers: ownNumbers, extensionPattern: extensionPattern)
+        )
     }
 
-    /// Inputs with directories replaced by the capture files in them (sorted by name).
+    /// Files a directory contributes: captures (`.pcap`, `.pcapng`, `.cap`) and CDR files
+    /// (`.csv`, `.json`, `.sql`, `.log`, and names starting `queue_log` or `Master`); sidecars,
+    /// mappings and notes are left out.
+    static func isInputFileName(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        if lower.hasPrefix(".") || lower.hasSuffix(".expected.ndjson") { return false }
+        if [".pcap", ".pcapng", ".cap", ".csv", ".json", ".sql", ".log"].contains(where: { lower.hasSuffix($0) }) { return true }
+        return lower.hasPrefix("queue_log") || lower.hasPrefix("master")
+    }
+
+    /// Inputs with directories replaced by the input files in them (sorted by name).
     func expandedInputs() -> [String] {
         var result: [String] = []
         let manager = FileManager.default
@@ -44,9 +99,7 @@ struct InputOptions: ParsableArguments {
             var isDirectory: ObjCBool = false
             if input != "-", manager.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
                 let names = (try? manager.contentsOfDirectory(atPath: input)) ?? []
-                let captures = names.filter { name in
-                    [".pcap", ".pcapng", ".cap"].contains(where: { name.lowercased().hasSuffix($0) })
-                }.sorted()
+                let captures = names.filter(Self.isInputFileName).sorted()
                 if captures.isEmpty {
                     result.append(input)  // reported as unreadable: a directory with no captures in it
                 } else {
@@ -61,10 +114,11 @@ struct InputOptions: ParsableArguments {
 }
 
 extension ReconstructionOptions.CallerSource: ExpressibleByArgument {}
+extension CDRFormat: ExpressibleByArgument {}
 extension ReconstructionOptions.DialedSource: ExpressibleByArgument {}
 
 /// Prints diagnostics on stderr, at most `limit` per input, and counts the rest.
-struct DiagnosticPrinter {
+final class DiagnosticPrinter {
     let limit: Int
     let quiet: Bool
     private var printed: [String: Int] = [:]
@@ -72,7 +126,7 @@ struct DiagnosticPrinter {
 
     init(limit: Int, quiet: Bool) { self.limit = limit; self.quiet = quiet }
 
-    mutating func print(_ diagnostic: Diagnostic) {
+    func print(_ diagnostic: Diagnostic) {
         guard !quiet else { return }
         let count = printed[diagnostic.input, default: 0]
         if limit > 0, count >= limit {
@@ -113,16 +167,3 @@ enum StandardError {
     }
 }
 
-extension AnalysisSummary {
-    /// `callscope: 2 inputs, 1234 packets, 56 SIP messages, 7 calls, 0 errors`
-    var line: String {
-        var parts = ["\(inputs) input\(inputs == 1 ? "" : "s")"]
-        if unreadableInputs > 0 { parts.append("\(unreadableInputs) unreadable") }
-        parts.append("\(packets) packets")
-        parts.append("\(sipMessages) SIP messages" + (sipMessagesWithoutCall > 0 ? " (\(sipMessagesWithoutCall) outside calls)" : ""))
-        parts.append("\(calls) call\(calls == 1 ? "" : "s")")
-        parts.append("\(errors) error\(errors == 1 ? "" : "s")")
-        if warnings > 0 { parts.append("\(warnings) warning\(warnings == 1 ? "" : "s")") }
-        return "callscope: " + parts.joined(separator: ", ")
-    }
-}

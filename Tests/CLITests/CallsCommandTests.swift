@@ -71,12 +71,25 @@ import Testing
 }
 
 @Suite struct BadInputTests {
-    /// A text file is not a capture: exit status 1 and a message naming the file.
-    @Test func notACaptureFile() throws {
+    /// A text file that is neither a capture nor a CDR format: exit status 1 and a message
+    /// naming the file and what to do.
+    @Test func neitherACaptureNorACDRFile() throws {
         let result = try CLI.run(["calls", "Package.swift"])
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("callscope: Package.swift: not a capture file libpcap can read (unknown file format)\n"))
+        #expect(result.stderr.hasPrefix("callscope: Package.swift: cannot tell which PBX format this is (first line: \"// swift-tools-version: 6.0\"); give --input-format "))
         #expect(result.stderr.hasSuffix("callscope: 1 input, 1 unreadable, 0 packets, 0 SIP messages, 0 calls, 1 error\n"))
+    }
+
+    /// A file with a capture's magic number that libpcap cannot read further.
+    @Test func brokenCaptureHeader() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("header-only.pcap")
+        try Data([0xD4, 0xC3, 0xB2, 0xA1, 0x02, 0x00]).write(to: file)
+        let result = try CLI.run(["calls", file.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("callscope: \(file.path): not a capture file libpcap can read ("))
     }
 
     @Test func missingFile() throws {

@@ -1,0 +1,100 @@
+import CallModel
+import Foundation
+
+/// Reads one CDR file: checks that it is text, picks its format (detected from content, or
+/// `--input-format`, or `--mapping`), and runs the format's reader.
+public struct CDRImporter: Sendable {
+    public var options: CDRImportOptions
+
+    public init(options: CDRImportOptions) { self.options = options }
+
+    /// What one file gave.
+    public struct FileResult: Sendable {
+        public var format: CDRFormat
+        public var result: CDRReadResult
+        public var rows: Int
+        public var badRows: Int
+    }
+
+    /// Imports `path`; problems inside go to `report`, a file that cannot be read at all throws.
+    public func importFile(_ path: String, report: @escaping (Diagnostic) -> Void) throws(CDRError) -> FileResult {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
+            throw CDRError(input: path, reason: "cannot open: \(reason)")
+        }
+        let bytes = [UInt8](data)
+        let input = CDRInput(path: path, bytes: bytes)
+        try Self.checkText(bytes, path: path)
+        var fileOptions = options
+        if fileOptions.mappingPath == nil, fileOptions.format == nil || fileOptions.format == .mappedCSV {
+            fileOptions.mappingPath = Self.sidecarMapping(for: path)
+        }
+        let format = try Self.format(of: bytes, path: path, options: fileOptions)
+        if format != .mappedCSV { fileOptions.mappingPath = nil }
+        if !Self.isValidUTF8(bytes) {
+            report(Diagnostic(.warning, input: path, line: nil, message: "not valid UTF-8 (Latin-1 or another legacy encoding?): invalid bytes are shown as U+FFFD"))
+        }
+        var context = CDRContext(options: fileOptions, input: input, report: report)
+        let reader = CDRReaders.reader(for: format).init()
+        let result: CDRReadResult
+        do {
+            result = try bytes.withUnsafeBytes { buffer in try reader.read(buffer, context: &context) }
+        } catch let error as CDRError {
+            throw error
+        } catch {
+            throw CDRError(input: path, reason: String(describing: error))  // unreachable: readers throw CDRError
+        }
+        return FileResult(format: format, result: result, rows: context.rows, badRows: context.badRows)
+    }
+
+    /// `X.mapping.yaml` (or `.yml`) beside `X.csv`, when there is one.
+    static func sidecarMapping(for path: String) -> String? {
+        let url = URL(fileURLWithPath: path)
+        let stem = url.deletingPathExtension().path
+        for candidate in [stem + ".mapping.yaml", stem + ".mapping.yml"] where FileManager.default.fileExists(atPath: candidate) {
+            return candidate
+        }
+        return nil
+    }
+
+    /// The format to read `bytes` as.
+    static func format(of bytes: [UInt8], path: String, options: CDRImportOptions) throws(CDRError) -> CDRFormat {
+        if let format = options.format { return format }
+        if options.mappingPath != nil { return .mappedCSV }
+        let sample = CDRSample(bytes: bytes)
+        let scored = CDRReaders.all.map { ($0.format, $0.detect(sample)) }
+        guard let best = scored.max(by: { $0.1 < $1.1 }), best.1 > 50 else {
+            let firstLine = sample.lines.first.map { String($0.prefix(80)) } ?? ""
+            throw CDRError(input: path, reason: "cannot tell which PBX format this is (first line: \"\(firstLine)\"); give --input-format \(CDRFormat.allCases.map(\.rawValue).joined(separator: "|")) or --mapping FILE")
+        }
+        return best.0
+    }
+
+    /// Empty files, UTF-16 text and binary files get a clear message instead of garbage rows.
+    static func checkText(_ bytes: [UInt8], path: String) throws(CDRError) {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            throw CDRError(input: path, reason: "empty file")
+        }
+        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+            throw CDRError(input: path, reason: "UTF-16 text: save the export as UTF-8 (CSV UTF-8) and import it again")
+        }
+        let head = bytes.prefix(65_536)
+        let zeros = head.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+        if zeros > 0 {
+            let utf16 = zeros * 3 >= head.count
+            throw CDRError(input: path, reason: utf16 ? "UTF-16 text without a byte-order mark: save it as UTF-8" : "binary data, not a CDR text file (a capture? captures start with a pcap/pcapng header)")
+        }
+    }
+
+    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import CDRImport
+import CallModel
+import CallReconstruction
+import Foundation
+
+/// Everything a reading command needs to turn its inputs into calls.
+public struct IngestOptions: Sendable {
+    public var reconstruction: ReconstructionOptions
+    public var cdr: CDRImportOptions
+    public var direction: DirectionRules
+
+    public init(reconstruction: ReconstructionOptions = .init(), cdr: CDRImportOptions = .init(), direction: DirectionRules = .init()) {
+        self.reconstruction = reconstruction; self.cdr = cdr; self.direction = direction
+    }
+}
+
+/// Counts for the summary line of a run over captures and CDR files.
+public struct IngestSummary: Sendable, Hashable {
+    public var inputs = 0
+    public var unreadableInputs = 0
+    public var capture = AnalysisSummary()
+    public var cdrFiles = 0
+    public var cdrRows = 0
+    public var cdrBadRows = 0
+    /// queue_log calls merged into CDR calls of the same run.
+    public var queueCallsJoined = 0
+    public var calls = 0
+    public var errors = 0
+    public var warnings = 0
+
+    public init() {}
+
+    /// `callscope: 3 inputs, 1234 packets, 56 SIP messages, 2 CDR files, 980 rows (3 bad), 17 calls, 3 errors`
+    public var line: String {
+        var parts = ["\(inputs) input\(inputs == 1 ? "" : "s")"]
+        if unreadableInputs > 0 { parts.append("\(unreadableInputs) unreadable") }
+        if capture.inputs > 0 || cdrFiles == 0 {
+            parts.append("\(capture.packets) packets")
+            parts.append("\(capture.sipMessages) SIP messages" + (capture.sipMessagesWithoutCall > 0 ? " (\(capture.sipMessagesWithoutCall) outside calls)" : ""))
+        }
+        if cdrFiles > 0 {
+            parts.append("\(cdrFiles) CDR file\(cdrFiles == 1 ? "" : "s")")
+            parts.append("\(cdrRows) row\(cdrRows == 1 ? "" : "s")" + (cdrBadRows > 0 ? " (\(cdrBadRows) bad)" : ""))
+            if queueCallsJoined > 0 { parts.append("\(queueCallsJoined) queue calls joined") }
+        }
+        parts.append("\(calls) call\(calls == 1 ? "" : "s")")
+        parts.append("\(errors) error\(errors == 1 ? "" : "s")")
+        if warnings > 0 { parts.append("\(warnings) warning\(warnings == 1 ? "" : "s")") }
+        return "callscope: " + parts.joined(separator: ", ")
+    }
+}
+
+/// The calls of a run and what came with them.
+public struct CollectedCalls: Sendable {
+    public var calls: [Call]
+    public var agentEvents: [AgentEvent]
+    public var summary: IngestSummary
+}
+
+/// Turns any mix of inputs into one list of calls: captures through SIP reconstruction, CDR
+/// files through their format's reader; queue_log calls joined to the CDR calls they belong
+/// to; direction decided for every call; calls ordered by start.
+///
+/// An input is a capture when it is `-` or starts with a pcap or pcapng magic number; anything
+/// else is a CDR file.
+public struct CallCollector: Sendable {
+    public var options: IngestOptions
+
+    public init(options: IngestOptions) { self.options = options }
+
+    public func collect(
+        _ inputs: [String],
+        progress: ((AnalysisSummary) -> Void)? = nil,
+        diagnostics: @escaping (Diagnostic) -> Void
+    ) -> CollectedCalls {
+        var summary = IngestSummary()
+        summary.inputs = inputs.count
+        let counting: (Diagnostic) -> Void = { diagnostic in diagnostics(diagnostic) }
+        var captures: [String] = []
+        var cdrFiles: [String] = []
+        for input in inputs {
+            if input == "-" || Self.isCapture(input) || !FileManager.default.fileExists(atPath: input) { captures.append(input) } else { cdrFiles.append(input) }
+        }
+
+        var calls: [Call] = []
+        if !captures.isEmpty {
+            let (captureCalls, captureSummary) = CaptureAnalyzer(options: options.reconstruction).analyze(captures, progress: progress, diagnostics: counting)
+            calls += captureCalls
+            summary.capture = captureSummary
+            summary.unreadableInputs += captureSummary.unreadableInputs
+            summary.errors += captureSummary.errors
+            summary.warnings += captureSummary.warnings
+        }
+
+        var cdrCalls: [Call] = []
+        var queueCalls: [Call] = []
+        var agentEvents: [AgentEvent] = []
+        let counter = DiagnosticTally()
+        let importer = CDRImporter(options: options.cdr)
+        for path in cdrFiles {
+            do {
+                let file = try importer.importFile(path) { diagnostic in
+                    if diagnostic.severity == .error { counter.errors += 1 } else { counter.warnings += 1 }
+                    diagnostics(diagnostic)
+                }
+                summary.cdrFiles += 1
+                summary.cdrRows += file.rows
+                summary.cdrBadRows += file.badRows
+                agentEvents += file.result.agentEvents
+                if file.format == .queueLog || file.format == .queueLogSQL { queueCalls += file.result.calls } else { cdrCalls += file.result.calls }
+            } catch {
+                summary.unreadableInputs += 1
+                counter.errors += 1
+                diagnostics(Diagnostic(.error, input: error.input, line: error.line, message: error.reason))
+            }
+        }
+        summary.errors += counter.errors
+        summary.warnings += counter.warnings
+        if !queueCalls.isEmpty {
+            let joined = QueueLogJoin.enrich(cdrCalls, with: queueCalls)
+            summary.queueCallsJoined = cdrCalls.count + queueCalls.count - joined.calls.count
+            cdrCalls = joined.calls
+        }
+        calls += cdrCalls
+        for index in calls.indices where calls[index].direction == nil {
+            let direction = options.direction.direction(of: calls[index])
+            calls[index].direction = direction
+            // The agent of an outbound call is the extension that dialled (README "Direction").
+            if direction == .outbound, let caller = calls[index].caller, options.direction.isExtension(caller) {
+                calls[index].agent = caller
+            }
+        }
+        calls.sort { ($0.start, $0.callID) < ($1.start, $1.callID) }
+        summary.calls = calls.count
+        return CollectedCalls(calls: calls, agentEvents: agentEvents, summary: summary)
+    }
+
+    /// Counts what the readers report; used synchronously within `collect`.
+    private final class DiagnosticTally: @unchecked Sendable {
+        var errors = 0
+        var warnings = 0
+    }
+
+    /// Whether `path` starts with a pcap (either byte order, µs or ns) or pcapng magic number.
+    static func isCapture(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 4), head.count == 4 else { return false }
+        let magic = [UInt8](head)
+        let known: [[UInt8]] = [
+            [0xD4, 0xC3, 0xB2, 0xA1], [0xA1, 0xB2, 0xC3, 0xD4], [0x4D, 0x3C, 0xB2, 0xA1], [0xA1, 0xB2, 0x3C, 0x4D],
+            [0x0A, 0x0D, 0x0D, 0x0A],
+        ]
+        return known.contains(magic)
+    }
+}

@@ -1,0 +1,83 @@
+/// Decides whether a call is inbound, outbound or internal from its numbers
+/// (README "Direction"; `--own-numbers`, `--extension-pattern`).
+///
+/// - An *extension* is a number matching the extension pattern (default: 2 to 5 digits).
+/// - An *own number* is one of the site's public numbers (tracking numbers, DIDs, main lines):
+///   exact numbers, or prefixes written with a trailing `*`.
+///
+/// Rules, in order: caller and dialled both extensions -> internal; caller an extension or an
+/// own number (and the dialled number not an extension) -> outbound; dialled an extension or an
+/// own number, or the call waited in a queue -> inbound; otherwise unknown (nil).
+public struct DirectionRules: Sendable {
+    public var ownNumbers: [String]
+    /// Minimum and maximum digits of an extension (a leading `+` is never an extension).
+    public var extensionDigits: ClosedRange<Int>?
+    /// A custom pattern instead of `extensionDigits`: digits and `X` (any digit), `N` (2-9),
+    /// `[1-5]` ranges and `.` (one or more more characters), as in Asterisk dial patterns.
+    public var extensionPattern: String?
+
+    public init(ownNumbers: [String] = [], extensionDigits: ClosedRange<Int>? = 2...5, extensionPattern: String? = nil) {
+        self.ownNumbers = ownNumbers.map(PhoneNumber.normalize)
+        self.extensionDigits = extensionDigits
+        self.extensionPattern = extensionPattern
+    }
+
+    public func direction(of call: Call) -> CallDirection? {
+        let callerExtension = call.caller.map(isExtension) ?? false
+        let dialedExtension = call.dialed.map(isExtension) ?? false
+        let callerOwn = call.caller.map(isOwn) ?? false
+        let dialedOwn = call.dialed.map(isOwn) ?? false
+        if callerExtension && dialedExtension { return .internal }
+        if (callerExtension || callerOwn) && !dialedExtension { return .outbound }
+        if dialedExtension || dialedOwn || call.queue != nil { return .inbound }
+        return nil
+    }
+
+    public func isOwn(_ number: String) -> Bool {
+        ownNumbers.contains { own in
+            own.hasSuffix("*") ? number.hasPrefix(own.dropLast()) : number == own
+        }
+    }
+
+    public func isExtension(_ number: String) -> Bool {
+        if let extensionPattern { return Self.matches(Array(number), Array(extensionPattern)) }
+        guard let extensionDigits, number.allSatisfy(\.isASCII), number.allSatisfy(\.isNumber) else { return false }
+        return extensionDigits.contains(number.count)
+    }
+
+    /// Asterisk-style dial pattern match (`_` prefix optional).
+    static func matches(_ text: [Character], _ pattern: [Character]) -> Bool {
+        var p = pattern[...]
+        if p.first == "_" { p = p.dropFirst() }
+        var t = text[...]
+        while let c = p.first {
+            p = p.dropFirst()
+            switch c {
+            case ".": return !t.isEmpty
+            case "X": guard let d = t.first, d.isNumber else { return false }
+            case "Z": guard let d = t.first, d.isNumber, d != "0" else { return false }
+            case "N": guard let d = t.first, d.isNumber, d != "0", d != "1" else { return false }
+            case "[":
+                guard let close = p.firstIndex(of: "]"), let d = t.first else { return false }
+                let set = Array(p[p.startIndex..<close])
+                p = p[p.index(after: close)...]
+                var inSet = false
+                var i = 0
+                while i < set.count {
+                    if i + 2 < set.count, set[i + 1] == "-" {
+                        if set[i] <= d && d <= set[i + 2] { inSet = true }
+                        i += 3
+                    } else {
+                        if set[i] == d { inSet = true }
+                        i += 1
+                    }
+                }
+                guard inSet else { return false }
+            default:
+                guard t.first == c else { return false }
+            }
+            t = t.dropFirst()
+        }
+        return t.isEmpty
+    }
+}

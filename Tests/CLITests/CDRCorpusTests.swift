@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// One row of `shared/corpus/cdr/REFERENCE.tsv` (counts computed by the corpus's reference.py).
+struct CDRReferenceRow: Sendable, CustomTestStringConvertible {
+    var file: String
+    var format: String
+    var dataRows: Int
+    var badRows: Int
+    var calls: Int
+    var answered: Int
+    var testDescription: String { file }
+
+    static let corpus = CLI.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/cdr")
+
+    static func load() -> [CDRReferenceRow] {
+        guard let text = try? String(contentsOf: corpus.appendingPathComponent("REFERENCE.tsv"), encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").dropFirst().compactMap { line in
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count >= 8, let rows = Int(f[3]), let bad = Int(f[4]), let calls = Int(f[5]), let answered = Int(f[6]) else { return nil }
+            return CDRReferenceRow(file: f[0], format: f[1], dataRows: rows, badRows: bad, calls: calls, answered: answered)
+        }
+    }
+
+    /// Extra arguments a file needs: the two exports of PBXs callscope has no reader for are
+    /// read through the mapping files in cdr-samples/mappings/.
+    var arguments: [String] {
+        switch format {
+        case "other-cdrstats": ["--mapping", "cdr-samples/mappings/cdr-stats.yaml"]
+        case "other-report-summary": ["--mapping", "cdr-samples/mappings/report-summary.yaml"]
+        default: []
+        }
+    }
+}
+
+@Suite struct CDRCorpusTests {
+    @Test func corpusIsPresent() {
+        #expect(CDRReferenceRow.load().count == 18)
+    }
+
+    /// Every public CDR file through `callscope calls`: its calls, answered calls and bad rows
+    /// are the reference's, and nothing crashes.
+    @Test(arguments: CDRReferenceRow.load())
+    func callsMatchTheReference(_ row: CDRReferenceRow) throws {
+        let path = CDRReferenceRow.corpus.appendingPathComponent(row.file).path
+        let result = try CLI.run(["calls", path, "--format", "ndjson", "--timezone", "UTC", "--max-diagnostics", "0"] + row.arguments)
+        #expect(result.status == 0 || (row.calls == 0 && row.badRows == row.dataRows), "\(result.stderr)")
+        let calls = try CLI.ndjson(result.stdout)
+        #expect(calls.count == row.calls)
+        #expect(calls.filter { $0["outcome"] as? String == "answered" }.count == row.answered)
+        let summary = try #require(result.stderr.split(separator: "\n").last.map(String.init))
+        if result.status == 0 {
+            #expect(summary.contains(" \(row.dataRows) row"), "\(summary)")
+            #expect(row.badRows == 0 ? !summary.contains(" bad)") : summary.contains("(\(row.badRows) bad)"), "\(summary)")
+        }
+        // Every bad row is reported with its line number.
+        let lineErrors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("callscope: \(path):") && !$0.contains("warning:") }
+        #expect(lineErrors.count >= row.badRows)
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// One bundled CDR sample (or set read together) and its sidecar of expected calls.
+struct CDRSample: Sendable, CustomTestStringConvertible {
+    var sidecar: String
+    var inputs: [String]
+    var testDescription: String { sidecar }
+
+    static let folder = CLI.packageRoot.appendingPathComponent("cdr-samples")
+
+    /// Every `cdr-samples/*.expected.ndjson` with the inputs it describes: `X.csv`, `X.json`,
+    /// the file `X`, the folder `X/`, or `A+B` for files read in one run.
+    static func all() -> [CDRSample] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix(".expected.ndjson") }.sorted().map { sidecar in
+            let stem = String(sidecar.dropLast(".expected.ndjson".count))
+            let inputs = stem.split(separator: "+").map { part -> String in
+                let part = String(part)
+                for candidate in [part + ".csv", part + ".json", part] where names.contains(candidate) { return "cdr-samples/" + candidate }
+                return "cdr-samples/" + part + ".csv"
+            }
+            return CDRSample(sidecar: sidecar, inputs: inputs)
+        }
+    }
+}
+
+@Suite struct CDRSampleTests {
+    @Test func everyFormatHasASample() {
+        let inputs = Set(CDRSample.all().flatMap(\.inputs).map { $0.replacingOccurrences(of: "cdr-samples/", with: "") })
+        #expect(inputs == [
+            "asterisk-master.csv", "asterisk-queue_log", "asterisk-master-bad.csv", "freeswitch-master.csv",
+            "freeswitch-json", "cucm-cdr.csv", "generic-export.csv",
+        ])
+    }
+
+    /// `callscope calls <sample> --format ndjson --timezone Europe/London` gives, call for call
+    /// and field for field, the sidecar (the generator's ground truth under docs/cdr-formats.md).
+    @Test(arguments: CDRSample.all())
+    func callsMatchTheSidecar(_ sample: CDRSample) throws {
+        let expected = try CDRRecord.decode(String(contentsOf: CDRSample.folder.appendingPathComponent(sample.sidecar), encoding: .utf8))
+        let result = try CLI.run(["calls", "--format", "ndjson", "--timezone", "Europe/London"] + sample.inputs)
+        #expect(result.status == 0, "\(result.stderr)")
+        let actual = try CDRRecord.decode(result.stdout)
+        try #require(actual.count == expected.count, "calls: \(actual.count), sidecar: \(expected.count)")
+        for (call, want) in zip(actual, expected) {
+            let got = call.fields, wanted = want.fields
+            for field in CDRRecord.fieldNames {
+                #expect(got[field] == wanted[field], "\(sample.sidecar) \(want.call_id) \(field)")
+            }
+        }
+    }
+
+    /// The spreadsheet-damaged sample: each bad row reported at its line, the good rows kept.
+    @Test func badRowsAreReportedWithTheirLines() throws {
+        let listing = try String(contentsOf: CDRSample.folder.appendingPathComponent("asterisk-master-bad.expected-errors.txt"), encoding: .utf8)
+        let expectedLines = listing.split(separator: "\n").compactMap { line -> (Int, String)? in
+            let parts = line.split(separator: ":", maxSplits: 2).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 3, let number = Int(parts[1]) else { return nil }
+            return (number, parts[2])
+        }
+        let result = try CLI.run(["calls", "cdr-samples/asterisk-master-bad.csv", "--format", "csv", "--timezone", "Europe/London"])
+        #expect(result.status == 0)
+        let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("callscope: cdr-samples/asterisk-master-bad.csv:") }
+        #expect(errors.count == expectedLines.count, "\(result.stderr)")
+        for (line, keyword) in expectedLines {
+            let prefix = "callscope: cdr-samples/asterisk-master-bad.csv:\(line): "
+            let match = errors.first { $0.hasPrefix(prefix) }
+            #expect(match != nil, "no error for line \(line)")
+            // The sidecar names the fault; the reader words it for people.
+            let phrase = ["field count": "fields, expected", "scientific notation": "scientific notation",
+                          "date": "is not YYYY-MM-DD HH:MM:SS", "unterminated quote": "unterminated quote"][keyword] ?? keyword
+            #expect(match?.contains(phrase) == true, "line \(line): \(match ?? "-") should mention \(phrase)")
+        }
+        #expect(result.stderr.contains("(\(expectedLines.count) bad)"))
+    }
+
+    /// --strict stops the file at its first bad row, and the file counts as unreadable.
+    @Test func strictStopsAtTheFirstBadRow() throws {
+        let result = try CLI.run(["calls", "cdr-samples/asterisk-master-bad.csv", "--strict", "--timezone", "UTC"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("(--strict: import stopped)"))
+    }
+}
+
+/// The README schema's fields for CDR calls, typed (durations compared as numbers).
+struct CDRRecord: Decodable {
+    var call_id: String
+    var source: String
+    var start: String
+    var caller: String?
+    var dialed: String?
+    var diverted_from: String?
+    var outcome: String
+    var final_status: Int?
+    var reason_cause: Int?
+    var pdd_ms: Int?
+    var answered_at: String?
+    var ended_at: String?
+    var ring_s: Double?
+    var talk_s: Double?
+    var hold_s: Double
+    var ended_by: String?
+    var packets: Int
+    var retransmissions: Int
+    var truncated: Bool
+    var transport: String?
+    var agent: String?
+    var queue: String?
+    var wait_s: Double?
+    var direction: String?
+    var format: String
+
+    static let fieldNames = [
+        "call_id", "source", "start", "caller", "dialed", "diverted_from", "outcome", "final_status", "reason_cause",
+        "pdd_ms", "answered_at", "ended_at", "ring_s", "talk_s", "hold_s", "ended_by", "packets", "retransmissions",
+        "truncated", "transport", "agent", "queue", "wait_s", "direction", "format",
+    ]
+
+    static func decode(_ ndjson: String) throws -> [CDRRecord] {
+        try ndjson.split(separator: "\n").map { try JSONDecoder().decode(CDRRecord.self, from: Data($0.utf8)) }
+    }
+
+    var fields: [String: String] {
+        func text(_ value: (any CustomStringConvertible)?) -> String { value.map { $0.description } ?? "null" }
+        func seconds(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "null" }
+        return [
+            "call_id": call_id, "source": source, "start": start, "caller": text(caller), "dialed": text(dialed),
+            "diverted_from": text(diverted_from), "outcome": outcome, "final_status": text(final_status),
+            "reason_cause": text(reason_cause), "pdd_ms": text(pdd_ms), "answered_at": text(answered_at),
+            "ended_at": text(ended_at), "ring_s": seconds(ring_s), "talk_s": seconds(talk_s), "hold_s": seconds(hold_s),
+            "ended_by": text(ended_by), "packets": text(packets), "retransmissions": text(retransmissions),
+            "truncated": text(truncated), "transport": text(transport), "agent": text(agent), "queue": text(queue),
+            "wait_s": seconds(wait_s), "direction": text(direction), "format": format,
+        ]
+    }
+}
