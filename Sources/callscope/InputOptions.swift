@@ -82,34 +82,38 @@ struct InputOptions: ParsableArguments {
     }
 
     /// Files a directory contributes: captures (`.pcap`, `.pcapng`, `.cap`) and CDR files
-    /// (`.csv`, `.json`, `.sql`, `.log`, and names starting `queue_log` or `Master`); sidecars,
-    /// mappings and notes are left out.
+    /// (`.csv`, `.json`, `.sql`, `.log`, and names holding `queue_log` or starting `Master`);
+    /// sidecars, mappings and notes are left out.
     static func isInputFileName(_ name: String) -> Bool {
         let lower = name.lowercased()
         if lower.hasPrefix(".") || lower.hasSuffix(".expected.ndjson") { return false }
         if [".pcap", ".pcapng", ".cap", ".csv", ".json", ".sql", ".log"].contains(where: { lower.hasSuffix($0) }) { return true }
-        return lower.hasPrefix("queue_log") || lower.hasPrefix("master")
+        return lower.contains("queue_log") || lower.hasPrefix("master")
     }
 
-    /// Inputs with directories replaced by the input files in them (sorted by name).
+    /// Inputs with directories replaced by the input files in them and in their
+    /// subdirectories (sorted by path). A directory with none is kept, to be reported.
     func expandedInputs() -> [String] {
-        var result: [String] = []
-        let manager = FileManager.default
-        for input in inputs {
-            var isDirectory: ObjCBool = false
-            if input != "-", manager.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
-                let names = (try? manager.contentsOfDirectory(atPath: input)) ?? []
-                let captures = names.filter(Self.isInputFileName).sorted()
-                if captures.isEmpty {
-                    result.append(input)  // reported as unreadable: a directory with no captures in it
-                } else {
-                    result += captures.map { input.hasSuffix("/") ? input + $0 : input + "/" + $0 }
-                }
-            } else {
-                result.append(input)
-            }
+        inputs.flatMap { input -> [String] in
+            guard input != "-", Self.isDirectory(input) else { return [input] }
+            let found = Self.inputFiles(in: input, depth: 3)
+            return found.isEmpty ? [input] : found
         }
-        return result
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    static func inputFiles(in directory: String, depth: Int) -> [String] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+        let base = directory.hasSuffix("/") ? directory : directory + "/"
+        return names.flatMap { name -> [String] in
+            let path = base + name
+            if isDirectory(path) { return depth > 0 && !name.hasPrefix(".") ? inputFiles(in: path, depth: depth - 1) : [] }
+            return isInputFileName(name) ? [path] : []
+        }
     }
 }
 
