@@ -22,6 +22,37 @@ public struct Timestamp: Hashable, Comparable, Sendable {
     /// Milliseconds since the epoch, floored (a timestamp belongs to the millisecond it falls in).
     public var epochMilliseconds: Int64 { Self.floorDivide(nanoseconds, 1_000_000) }
 
+    /// Appends `iso8601` as UTF-8 bytes without building a `String` (output hot path).
+    public func appendISO8601(to out: inout [UInt8]) {
+        let ms = epochMilliseconds
+        let seconds = Self.floorDivide(ms, 1000)
+        let millis = Int(ms - seconds * 1000)
+        let days = Self.floorDivide(seconds, 86_400)
+        let secondOfDay = Int(seconds - days * 86_400)
+        let (year, month, day) = Self.civilDate(fromDays: days)
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var v = value
+            while divisor > 0 {
+                out.append(UInt8(truncatingIfNeeded: (v / divisor) % 10) + 0x30)
+                v %= divisor
+                divisor /= 10
+            }
+        }
+        guard (0...9999).contains(year) else {
+            out.append(contentsOf: iso8601.utf8)
+            return
+        }
+        digits(Int(year), 4); out.append(0x2D)
+        digits(month, 2); out.append(0x2D)
+        digits(day, 2); out.append(0x54)
+        digits(secondOfDay / 3600, 2); out.append(0x3A)
+        digits(secondOfDay / 60 % 60, 2); out.append(0x3A)
+        digits(secondOfDay % 60, 2); out.append(0x2E)
+        digits(millis, 3); out.append(0x5A)
+    }
+
     /// ISO-8601 in UTC with milliseconds, e.g. `2026-11-25T08:10:01.123Z` (milliseconds truncated).
     public var iso8601: String {
         let ms = epochMilliseconds
@@ -107,6 +138,25 @@ public struct Duration3: Hashable, Sendable {
         let magnitude = ms.magnitude
         let fraction = String(magnitude % 1000)
         return sign + String(magnitude / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+
+    /// Appends `seconds3` as UTF-8 bytes without building a `String` (output hot path).
+    public func appendSeconds3(to out: inout [UInt8]) {
+        let ms = milliseconds
+        if ms < 0 { out.append(0x2D) }
+        let magnitude = ms.magnitude
+        var whole = magnitude / 1000
+        var wholeDigits: [UInt8] = []
+        repeat {
+            wholeDigits.append(UInt8(whole % 10) + 0x30)
+            whole /= 10
+        } while whole > 0
+        out.append(contentsOf: wholeDigits.reversed())
+        out.append(0x2E)
+        let fraction = magnitude % 1000
+        out.append(UInt8(fraction / 100) + 0x30)
+        out.append(UInt8(fraction / 10 % 10) + 0x30)
+        out.append(UInt8(fraction % 10) + 0x30)
     }
 
     /// Seconds as a floating-point value (for metrics).

@@ -1,3 +1,5 @@
+import CallModel
+
 /// A value in a machine-readable record, rendered identically by every writer.
 ///
 /// Durations are kept as pre-formatted decimals (`12.034`) so JSON and CSV never show
@@ -7,6 +9,10 @@ public indirect enum FieldValue: Sendable, Hashable {
     case integer(Int64)
     /// A decimal number already formatted, written without quotes.
     case decimal(String)
+    /// A point in time, written as an ISO-8601 UTC string with milliseconds.
+    case time(Timestamp)
+    /// A duration, written as seconds with three decimals.
+    case seconds(Duration3)
     case bool(Bool)
     case null
     case array([FieldValue])
@@ -17,6 +23,8 @@ public indirect enum FieldValue: Sendable, Hashable {
         case (.string(let a), .string(let b)): a == b
         case (.integer(let a), .integer(let b)): a == b
         case (.decimal(let a), .decimal(let b)): a == b
+        case (.time(let a), .time(let b)): a == b
+        case (.seconds(let a), .seconds(let b)): a == b
         case (.bool(let a), .bool(let b)): a == b
         case (.null, .null): true
         case (.array(let a), .array(let b)): a == b
@@ -30,6 +38,8 @@ public indirect enum FieldValue: Sendable, Hashable {
         case .string(let s): hasher.combine(s)
         case .integer(let i): hasher.combine(i)
         case .decimal(let d): hasher.combine(d)
+        case .time(let t): hasher.combine(t)
+        case .seconds(let d): hasher.combine(d)
         case .bool(let b): hasher.combine(b)
         case .null: hasher.combine(0)
         case .array(let a): hasher.combine(a)

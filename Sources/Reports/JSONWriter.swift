@@ -1,115 +1,210 @@
-/// Writes records as JSON text (RFC 8259) with keys in record order.
+/// Writes records as JSON text (RFC 8259), keys in record order, as UTF-8 bytes appended to a
+/// buffer the caller reuses and flushes (see `RecordStream`).
 ///
 /// Hand-written rather than `JSONEncoder` so the key order is the schema's and durations keep
-/// their three decimals.
+/// their three decimals; bytes rather than `String` because output is a hot path for a
+/// million calls.
 public enum JSONWriter {
     /// One record as a single-line JSON object.
-    public static func object(_ record: Record) -> String {
-        var out = ""
-        write(.object(record.map { ($0.name, $0.value) }), into: &out)
-        return out
-    }
-
-    /// ndjson: one object per line (https://github.com/ndjson/ndjson-spec).
-    public static func ndjson(_ records: [Record]) -> String {
-        var out = ""
-        for record in records {
-            write(.object(record.map { ($0.name, $0.value) }), into: &out)
-            out += "\n"
+    public static func append(_ record: Record, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (i, field) in record.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            appendString(field.name, to: &out)
+            out.append(UInt8(ascii: ":"))
+            append(field.value, to: &out)
         }
-        return out
+        out.append(UInt8(ascii: "}"))
     }
 
-    /// A JSON array with one object per line.
-    public static func array(_ records: [Record]) -> String {
-        guard !records.isEmpty else { return "[]\n" }
-        var out = "[\n"
-        for (index, record) in records.enumerated() {
-            out += "  "
-            write(.object(record.map { ($0.name, $0.value) }), into: &out)
-            out += index == records.count - 1 ? "\n" : ",\n"
-        }
-        return out + "]\n"
-    }
-
-    public static func write(_ value: FieldValue, into out: inout String) {
+    public static func append(_ value: FieldValue, to out: inout [UInt8]) {
         switch value {
-        case .string(let s): writeString(s, into: &out)
-        case .integer(let i): out += String(i)
-        case .decimal(let d): out += d
-        case .bool(let b): out += b ? "true" : "false"
-        case .null: out += "null"
+        case .string(let s): appendString(s, to: &out)
+        case .integer(let i): appendDecimal(i, to: &out)
+        case .decimal(let d): out.append(contentsOf: d.utf8)
+        case .time(let t):
+            out.append(0x22)
+            t.appendISO8601(to: &out)
+            out.append(0x22)
+        case .seconds(let d): d.appendSeconds3(to: &out)
+        case .bool(let b): out.append(contentsOf: b ? "true".utf8 : "false".utf8)
+        case .null: out.append(contentsOf: "null".utf8)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                write(item, into: &out)
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                append(item, to: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let fields):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (i, field) in fields.enumerated() {
-                if i > 0 { out += "," }
-                writeString(field.0, into: &out)
-                out += ":"
-                write(field.1, into: &out)
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                appendString(field.0, to: &out)
+                out.append(UInt8(ascii: ":"))
+                append(field.1, to: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    /// A JSON string literal with the escapes of RFC 8259 §7.
-    public static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+    /// A JSON string literal with the escapes of RFC 8259 §7 (control characters, `"`, `\`).
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { bytes in
+            var start = 0
+            for (i, b) in bytes.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+                switch b {
+                case 0x22: out.append(contentsOf: "\\\"".utf8)
+                case 0x5C: out.append(contentsOf: "\\\\".utf8)
+                case 0x0A: out.append(contentsOf: "\\n".utf8)
+                case 0x0D: out.append(contentsOf: "\\r".utf8)
+                case 0x09: out.append(contentsOf: "\\t".utf8)
+                default:
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: "\\u00".utf8)
+                    out.append(hex[Int(b >> 4)])
+                    out.append(hex[Int(b & 0x0F)])
+                }
+                start = i + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
+    }
+
+    static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
+        if value == 0 { out.append(UInt8(ascii: "0")); return }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while magnitude > 0 {
+                buffer[count] = UInt8(magnitude % 10) + 0x30
+                magnitude /= 10
+                count += 1
+            }
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            for k in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[k]) }
+        }
+    }
+
+    /// A record as a `String` (tests, small outputs).
+    public static func object(_ record: Record) -> String {
+        var out: [UInt8] = []
+        append(record, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
-/// Writes scalar records as CSV (RFC 4180): a header row, CRLF-free `\n` line ends, fields
-/// quoted when they hold a comma, quote or line break; null is an empty field.
+/// Writes scalar records as CSV (RFC 4180): a header row, `\n` line ends, fields quoted when
+/// they hold a comma, quote or line break; null is an empty field; arrays and objects are
+/// written as JSON text in one cell.
 public enum CSVWriter {
-    public static func table(header: [String], rows: [Record]) -> String {
-        var out = header.map(escape).joined(separator: ",") + "\n"
-        for row in rows {
-            let byName = Dictionary(row.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-            out += header.map { cell(byName[$0] ?? .null) }.joined(separator: ",") + "\n"
+    public static func appendHeader(_ header: [String], to out: inout [UInt8]) {
+        for (i, name) in header.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            appendEscaped(name, to: &out)
         }
-        return out
+        out.append(0x0A)
     }
 
-    static func cell(_ value: FieldValue) -> String {
+    /// One row: the record's fields in header order (the record is in schema order already,
+    /// so names are matched in one pass).
+    public static func append(_ record: Record, header: [String], to out: inout [UInt8]) {
+        var index = 0
+        for (i, name) in header.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            var value: FieldValue = .null
+            if index < record.count, record[index].name == name {
+                value = record[index].value
+                index += 1
+            } else if let found = record.first(where: { $0.name == name }) {
+                value = found.value
+            }
+            appendCell(value, to: &out)
+        }
+        out.append(0x0A)
+    }
+
+    static func appendCell(_ value: FieldValue, to out: inout [UInt8]) {
         switch value {
-        case .string(let s): escape(s)
-        case .integer(let i): String(i)
-        case .decimal(let d): d
-        case .bool(let b): b ? "true" : "false"
-        case .null: ""
+        case .string(let s): appendEscaped(s, to: &out)
+        case .integer(let i): JSONWriter.appendDecimal(i, to: &out)
+        case .decimal(let d): out.append(contentsOf: d.utf8)
+        case .time(let t): t.appendISO8601(to: &out)
+        case .seconds(let d): d.appendSeconds3(to: &out)
+        case .bool(let b): out.append(contentsOf: b ? "true".utf8 : "false".utf8)
+        case .null: break
         case .array, .object:
-            escape({ var out = ""; JSONWriter.write(value, into: &out); return out }())
+            var json: [UInt8] = []
+            JSONWriter.append(value, to: &json)
+            appendEscaped(String(decoding: json, as: UTF8.self), to: &out)
         }
     }
 
-    static func escape(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    static func appendEscaped(_ s: String, to out: inout [UInt8]) {
+        let utf8 = s.utf8
+        guard utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+            out.append(contentsOf: utf8)
+            return
+        }
+        out.append(0x22)
+        for b in utf8 {
+            if b == 0x22 { out.append(0x22) }
+            out.append(b)
+        }
+        out.append(0x22)
     }
 }
 
-extension String {
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+/// Renders calls as ndjson, json or csv into a byte buffer handed to `write` in chunks of about
+/// 1 MiB, so output of any size needs no more memory than one chunk.
+public struct RecordStream {
+    public enum Format: Sendable { case ndjson, json, csv }
+
+    private let format: Format
+    private let header: [String]
+    private let write: ([UInt8]) -> Void
+    private var buffer: [UInt8] = []
+    private var count = 0
+
+    public init(format: Format, header: [String] = [], write: @escaping ([UInt8]) -> Void) {
+        self.format = format
+        self.header = header
+        self.write = write
+        buffer.reserveCapacity(1 << 20 + 65_536)
+        switch format {
+        case .csv: CSVWriter.appendHeader(header, to: &buffer)
+        case .json: buffer.append(UInt8(ascii: "["))
+        case .ndjson: break
+        }
+    }
+
+    public mutating func append(_ record: Record) {
+        switch format {
+        case .ndjson:
+            JSONWriter.append(record, to: &buffer)
+            buffer.append(0x0A)
+        case .json:
+            buffer.append(contentsOf: count == 0 ? "\n  ".utf8 : ",\n  ".utf8)
+            JSONWriter.append(record, to: &buffer)
+        case .csv:
+            CSVWriter.append(record, header: header, to: &buffer)
+        }
+        count += 1
+        if buffer.count >= 1 << 20 {
+            write(buffer)
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Writes what is left (and closes the JSON array).
+    public mutating func finish() {
+        if format == .json { buffer.append(contentsOf: count == 0 ? "]\n".utf8 : "\n]\n".utf8) }
+        if !buffer.isEmpty { write(buffer) }
+        buffer.removeAll()
     }
 }

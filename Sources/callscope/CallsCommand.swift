@@ -39,14 +39,17 @@ struct CallsCommand: ParsableCommand {
         progress.clear()
         let calls = collected.calls
         let summary = collected.summary
-        let output: String
+        let stdout = FileHandle.standardOutput
+        let write: ([UInt8]) -> Void = { bytes in stdout.write(Data(bytes)) }
         switch format {
-        case .table: output = calls.isEmpty ? "no calls\n" : CallTable.render(calls)
-        case .ndjson: output = JSONWriter.ndjson(calls.map { CallRecord.record($0, detail: true) })
-        case .json: output = JSONWriter.array(calls.map { CallRecord.record($0, detail: true) })
-        case .csv: output = CSVWriter.table(header: CallRecord.scalarFields, rows: calls.map { CallRecord.record($0, detail: false) })
+        case .table:
+            write(Array((calls.isEmpty ? "no calls\n" : CallTable.render(calls)).utf8))
+        case .ndjson, .json, .csv:
+            let streamFormat: RecordStream.Format = format == .csv ? .csv : (format == .json ? .json : .ndjson)
+            var stream = RecordStream(format: streamFormat, header: CallRecord.scalarFields, write: write)
+            for call in calls { stream.append(CallRecord.record(call, detail: format != .csv)) }
+            stream.finish()
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
         printer.finish()
         if !input.quiet { StandardError.write(summary.line + "\n") }
         if summary.unreadableInputs > 0 { throw ExitCode(1) }

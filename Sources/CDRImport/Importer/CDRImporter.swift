@@ -87,6 +87,20 @@ public struct CDRImporter: Sendable {
     }
 
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        // Fast path: plain ASCII, 8 bytes at a time.
+        let asciiOnly = bytes.withUnsafeBytes { raw -> Bool in
+            var i = 0
+            while i + 8 <= raw.count {
+                if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                i += 8
+            }
+            while i < raw.count {
+                if raw[i] >= 0x80 { return false }
+                i += 1
+            }
+            return true
+        }
+        if asciiOnly { return true }
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
         while true {
