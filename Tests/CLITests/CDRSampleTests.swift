@@ -38,14 +38,14 @@ struct CDRSample: Sendable, CustomTestStringConvertible {
     /// and field for field, the sidecar (the generator's ground truth under docs/cdr-formats.md).
     @Test(arguments: CDRSample.all())
     func callsMatchTheSidecar(_ sample: CDRSample) throws {
-        let expected = try CDRRecord.decode(String(contentsOf: CDRSample.folder.appendingPathComponent(sample.sidecar), encoding: .utf8))
+        let expected = try SchemaRecord.decode(String(contentsOf: CDRSample.folder.appendingPathComponent(sample.sidecar), encoding: .utf8))
         let result = try CLI.run(["calls", "--format", "ndjson", "--timezone", "Europe/London"] + sample.inputs)
         #expect(result.status == 0, "\(result.stderr)")
-        let actual = try CDRRecord.decode(result.stdout)
+        let actual = try SchemaRecord.decode(result.stdout)
         try #require(actual.count == expected.count, "calls: \(actual.count), sidecar: \(expected.count)")
         for (call, want) in zip(actual, expected) {
             let got = call.fields, wanted = want.fields
-            for field in CDRRecord.fieldNames {
+            for field in SchemaRecord.fieldNames {
                 #expect(got[field] == wanted[field], "\(sample.sidecar) \(want.call_id) \(field)")
             }
         }
@@ -83,55 +83,3 @@ struct CDRSample: Sendable, CustomTestStringConvertible {
     }
 }
 
-/// The README schema's fields for CDR calls, typed (durations compared as numbers).
-struct CDRRecord: Decodable {
-    var call_id: String
-    var source: String
-    var start: String
-    var caller: String?
-    var dialed: String?
-    var diverted_from: String?
-    var outcome: String
-    var final_status: Int?
-    var reason_cause: Int?
-    var pdd_ms: Int?
-    var answered_at: String?
-    var ended_at: String?
-    var ring_s: Double?
-    var talk_s: Double?
-    var hold_s: Double
-    var ended_by: String?
-    var packets: Int
-    var retransmissions: Int
-    var truncated: Bool
-    var transport: String?
-    var agent: String?
-    var queue: String?
-    var wait_s: Double?
-    var direction: String?
-    var format: String
-
-    static let fieldNames = [
-        "call_id", "source", "start", "caller", "dialed", "diverted_from", "outcome", "final_status", "reason_cause",
-        "pdd_ms", "answered_at", "ended_at", "ring_s", "talk_s", "hold_s", "ended_by", "packets", "retransmissions",
-        "truncated", "transport", "agent", "queue", "wait_s", "direction", "format",
-    ]
-
-    static func decode(_ ndjson: String) throws -> [CDRRecord] {
-        try ndjson.split(separator: "\n").map { try JSONDecoder().decode(CDRRecord.self, from: Data($0.utf8)) }
-    }
-
-    var fields: [String: String] {
-        func text(_ value: (any CustomStringConvertible)?) -> String { value.map { $0.description } ?? "null" }
-        func seconds(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "null" }
-        return [
-            "call_id": call_id, "source": source, "start": start, "caller": text(caller), "dialed": text(dialed),
-            "diverted_from": text(diverted_from), "outcome": outcome, "final_status": text(final_status),
-            "reason_cause": text(reason_cause), "pdd_ms": text(pdd_ms), "answered_at": text(answered_at),
-            "ended_at": text(ended_at), "ring_s": seconds(ring_s), "talk_s": seconds(talk_s), "hold_s": seconds(hold_s),
-            "ended_by": text(ended_by), "packets": text(packets), "retransmissions": text(retransmissions),
-            "truncated": text(truncated), "transport": text(transport), "agent": text(agent), "queue": text(queue),
-            "wait_s": seconds(wait_s), "direction": text(direction), "format": format,
-        ]
-    }
-}

@@ -88,7 +88,6 @@ public struct QueueLogReader: CDRReader {
         var assembler = QueueCallAssembler(layout: columns.layout, source: context.input.name, format: Self.format)
         var record = CSVRecord()
         var row = QueueLogRow()
-        let empty = CSVField(range: 0..<0, quoted: false, hasEscapes: false, irregular: false)
         while scanner.next(into: &record) {
             context.countRow()
             let f = record.fields
@@ -109,24 +108,7 @@ public struct QueueLogReader: CDRReader {
                 continue
             }
             row.time = time
-            row.callID = f[columns.callID]
-            row.queue = columns.queue.map { f[$0] } ?? empty
-            row.agent = columns.agent.map { f[$0] } ?? empty
-            row.event = f[columns.event]
-            row.data.removeAll(keepingCapacity: true)
-            if let joined = columns.joinedData {
-                // One `data` column holding `data1|data2|...`.
-                let r = f[joined].range
-                var start = r.lowerBound
-                for i in r where bytes[i] == 0x7C {
-                    row.data.append(CSVField(range: start..<i, quoted: false, hasEscapes: false, irregular: false))
-                    start = i + 1
-                }
-                row.data.append(CSVField(range: start..<r.upperBound, quoted: false, hasEscapes: false, irregular: false))
-            } else {
-                for index in columns.data { row.data.append(f[index]) }
-            }
-            row.htime = columns.htime.map { f[$0] }
+            columns.fill(&row, from: f, bytes: bytes, quotedData: false)
             assembler.add(row, line: record.line, bytes: bytes, context: &context)
         }
         return CDRReadResult(calls: assembler.calls(), agentEvents: assembler.agentEvents)
@@ -135,6 +117,29 @@ public struct QueueLogReader: CDRReader {
 
 /// Column positions of a queue_log table export, from its header row.
 struct QueueLogTableColumns {
+    /// Fills `row` (all but its time) from one record's fields: callid, queue, agent, event,
+    /// the data fields (one `data1|data2|...` column split at `|`, or one column each) and htime.
+    func fill(_ row: inout QueueLogRow, from f: [CSVField], bytes: UnsafeRawBufferPointer, quotedData: Bool) {
+        let empty = CSVField(range: 0..<0, quoted: false, hasEscapes: false, irregular: false)
+        row.callID = f[callID]
+        row.queue = queue.map { f[$0] } ?? empty
+        row.agent = agent.map { f[$0] } ?? empty
+        row.event = f[event]
+        row.data.removeAll(keepingCapacity: true)
+        if let joinedData {
+            let r = f[joinedData].range
+            var start = r.lowerBound
+            for i in r where bytes[i] == 0x7C {
+                row.data.append(CSVField(range: start..<i, quoted: quotedData, hasEscapes: false, irregular: false))
+                start = i + 1
+            }
+            row.data.append(CSVField(range: start..<r.upperBound, quoted: quotedData, hasEscapes: false, irregular: false))
+        } else {
+            for index in data { row.data.append(f[index]) }
+        }
+        row.htime = htime.map { f[$0] }
+    }
+
     var count: Int
     var time: Int
     var timeName: String

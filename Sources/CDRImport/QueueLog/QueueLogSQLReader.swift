@@ -50,7 +50,6 @@ public struct QueueLogSQLReader: CDRReader {
         var values: [CSVField] = []
         var scratch: [UInt8] = []
         var row = QueueLogRow()
-        let empty = CSVField(range: 0..<0, quoted: false, hasEscapes: false, irregular: false)
         var sawTable = false
         while let statement = scanner.nextStatement() {
             switch statement {
@@ -95,23 +94,7 @@ public struct QueueLogSQLReader: CDRReader {
                                 return "empty event"
                             }
                             row.time = time
-                            row.callID = values[columns.callID]
-                            row.queue = columns.queue.map { values[$0] } ?? empty
-                            row.agent = columns.agent.map { values[$0] } ?? empty
-                            row.event = values[columns.event]
-                            row.data.removeAll(keepingCapacity: true)
-                            if let joined = columns.joinedData {
-                                let r = values[joined].range
-                                var start = r.lowerBound
-                                for i in r where b[i] == 0x7C {
-                                    row.data.append(CSVField(range: start..<i, quoted: true, hasEscapes: false, irregular: false))
-                                    start = i + 1
-                                }
-                                row.data.append(CSVField(range: start..<r.upperBound, quoted: true, hasEscapes: false, irregular: false))
-                            } else {
-                                for index in columns.data { row.data.append(values[index]) }
-                            }
-                            row.htime = columns.htime.map { values[$0] }
+                            columns.fill(&row, from: values, bytes: b, quotedData: true)
                             assembler?.add(row, line: line, bytes: b, context: &context)
                             return nil
                         }
