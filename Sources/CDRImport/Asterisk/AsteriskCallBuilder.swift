@@ -62,6 +62,8 @@ struct AsteriskCallBuilder {
         var line: Int
         var group: Int32
         var answered: Bool
+        /// The row of the call's originating channel: its uniqueid is the call's key (linkedid).
+        var originating: Bool
         var start: Timestamp
         /// Nanoseconds of the answer time; `Int64.min` when the row has none.
         var answer: Int64
@@ -102,8 +104,19 @@ struct AsteriskCallBuilder {
         guard let duration = bytes.integer(fields[c.duration]) else {
             return try reject(line: line, "duration \(bytes.quotedForMessage(fields[c.duration])) is not an integer", context: &context)
         }
+        guard duration >= 0, duration <= Self.maxSeconds else {
+            return try reject(line: line, "duration \(bytes.quotedForMessage(fields[c.duration])) is not a number of seconds from 0 to \(Self.maxSeconds)", context: &context)
+        }
         guard let billsec = bytes.integer(fields[c.billsec]) else {
             return try reject(line: line, "billsec \(bytes.quotedForMessage(fields[c.billsec])) is not an integer", context: &context)
+        }
+        guard billsec >= 0, billsec <= Self.maxSeconds else {
+            return try reject(line: line, "billsec \(bytes.quotedForMessage(fields[c.billsec])) is not a number of seconds from 0 to \(Self.maxSeconds)", context: &context)
+        }
+        // cdr.c truncates duration but, with `initiatedseconds = yes` in cdr.conf, rounds billsec
+        // half up (cdr_object_get_billsec): a leg answered at its start can have billsec = duration + 1.
+        guard billsec <= duration + 1 else {
+            return try reject(line: line, "billsec \(bytes.quotedForMessage(fields[c.billsec])) is more than duration \(bytes.quotedForMessage(fields[c.duration]))", context: &context)
         }
         if let index = c.src, bytes.isScientificNotation(fields[index]) {
             return try reject(line: line, "src \(bytes.quotedForMessage(fields[index])) is in scientific notation (a spreadsheet lost its digits)", context: &context)
@@ -112,16 +125,32 @@ struct AsteriskCallBuilder {
             return try reject(line: line, "dst \(bytes.quotedForMessage(fields[index])) is in scientific notation (a spreadsheet lost its digits)", context: &context)
         }
         let start = context.localTime.timestamp(civilStart)
-        var end = Timestamp(nanoseconds: start.nanoseconds &+ duration &* 1_000_000_000)
+        var endColumn: Timestamp?
         if let e = c.end {
             switch try time(fields[e], name: "end", form: c.dateForm, near: (civilStart, start), line: line, bytes: bytes, context: &context) {
             case .bad: return
-            case .value(let t): end = t
+            case .value(let t): endColumn = t
             case .empty: break
             }
         }
+        // Checked: a start near the ends of what a Timestamp holds (years 1678-2262) plus or
+        // minus up to 10 years can overflow.
+        let end: Timestamp
+        if let endColumn {
+            end = endColumn
+        } else {
+            let (sum, overflow) = start.nanoseconds.addingReportingOverflow(duration * 1_000_000_000)
+            guard !overflow else {
+                return try reject(line: line, "\(c.startName) \(bytes.quotedForMessage(startField)) + duration \(bytes.quotedForMessage(fields[c.duration])) is past the last time a timestamp holds (2262-04-11)", context: &context)
+            }
+            end = Timestamp(nanoseconds: sum)
+        }
+        let (bridged, underflow) = end.nanoseconds.subtractingReportingOverflow(billsec * 1_000_000_000)
+        guard !underflow else {
+            return try reject(line: line, "end - billsec \(bytes.quotedForMessage(fields[c.billsec])) is before the first time a timestamp holds (1677-09-21)", context: &context)
+        }
         let dispositionField = fields[c.disposition]
-        let answered = bytes.trimmedEquals(dispositionField, "ANSWERED")
+        let answered = bytes.trimmedEqualsIgnoringCase(dispositionField, "ANSWERED")
         var answer = Int64.min
         if let a = c.answer {
             switch try time(fields[a], name: "answer", form: c.dateForm, near: (civilStart, start), line: line, bytes: bytes, context: &context) {
@@ -130,7 +159,7 @@ struct AsteriskCallBuilder {
             case .empty: break
             }
         } else if answered {
-            answer = end.nanoseconds &- billsec &* 1_000_000_000
+            answer = bridged
         }
         context.countRow()
 
@@ -138,6 +167,8 @@ struct AsteriskCallBuilder {
         var key: String?
         if let l = c.linkedid { key = bytes.asteriskText(fields[l], escapes) }
         if key == nil, let u = c.uniqueid { key = bytes.asteriskText(fields[u], escapes) }
+        // The originating channel's row: its uniqueid is the key (true of every row keyed by uniqueid).
+        let originating = if let key, let u = c.uniqueid { Self.field(fields[u], is: key, bytes, escapes) } else { false }
         let group: Int32
         let next = Int32(truncatingIfNeeded: groupKeys.count)
         if let key {
@@ -161,9 +192,19 @@ struct AsteriskCallBuilder {
         }
         let src = ref(c.src)
         rows.append(Row(
-            line: line, group: group, answered: answered, start: start, answer: answer, end: end, billsec: billsec,
+            line: line, group: group, answered: answered, originating: originating, start: start, answer: answer, end: end, billsec: billsec,
             disposition: FieldRef(dispositionField, in: bytes), uniqueid: ref(c.uniqueid), dstchannel: ref(c.dstchannel),
             src: src, clid: src.isNone ? ref(c.clid) : .none, dst: ref(c.dst), did: ref(c.did), queueData: queueData))
+    }
+
+    /// The largest duration or billsec accepted: 10 years of seconds.
+    static let maxSeconds: Int64 = 315_360_000
+
+    /// Whether the field's text is `key` (compared on bytes when the field needs no unescaping).
+    private static func field(_ field: CSVField, is key: String, _ bytes: UnsafeRawBufferPointer, _ escapes: AsteriskEscapes) -> Bool {
+        if field.hasEscapes || field.irregular { return bytes.asteriskText(field, escapes) == key }
+        guard field.range.count == key.utf8.count, !bytes.isNull(field) else { return false }
+        return key.utf8.elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[field.range]))
     }
 
     private static func resolve(_ slot: inout Int32, next: Int32) -> Int32 {
@@ -290,9 +331,25 @@ struct AsteriskCallBuilder {
         return text(ref, bytes) ?? ""
     }
 
+    /// The outcome of an unanswered call from a disposition in any case, spaces trimmed.
+    private func unansweredOutcome(_ ref: FieldRef, _ bytes: UnsafeRawBufferPointer) -> CallOutcome {
+        var text = Substring(disposition(ref, bytes))
+        while let f = text.first, f == " " || f == "\t" { text.removeFirst() }
+        while let l = text.last, l == " " || l == "\t" { text.removeLast() }
+        return OutcomeMapping.asteriskDisposition(String(text))
+    }
+
     /// One call from its rows, sorted by start then file order (docs/cdr-formats.md, "Asterisk CDR").
     private func call(_ key: String?, _ members: [Int32], bytes: UnsafeRawBufferPointer) -> Call {
         let first = rows[Int(members[0])]
+        // The caller's own row gives caller, dialed and the unanswered outcome: the originating
+        // channel's (uniqueid == linkedid), else the first. A Local `;2` or agent row can start in
+        // the same second as the caller's and be written before it.
+        var callerRow = first
+        for m in members where rows[Int(m)].originating {
+            callerRow = rows[Int(m)]
+            break
+        }
         let callID = key ?? "\(source):\(first.line)"
         var legs: [CallLeg] = []
         legs.reserveCapacity(members.count)
@@ -326,7 +383,8 @@ struct AsteriskCallBuilder {
         var agent: String?
         if anyAnswered {
             let leg = rows[Int(agentLeg >= 0 ? agentLeg : longestAnswered)]
-            let bridged = Timestamp(nanoseconds: leg.end.nanoseconds &- leg.billsec &* 1_000_000_000)
+            // Checked when the row was added.
+            let bridged = Timestamp(nanoseconds: leg.end.nanoseconds - leg.billsec * 1_000_000_000)
             if agentLeg >= 0 {
                 if let channel = text(leg.dstchannel, bytes), let name = ChannelName.agent(channel) { agent = Self.normalize(name) }
                 // Answered at once by an IVR, Queue or Playback: the agent's part began at end - billsec.
@@ -335,14 +393,14 @@ struct AsteriskCallBuilder {
                 answeredAt = bridged
             }
         }
-        var caller = text(first.src, bytes)
-        if caller == nil, let clid = text(first.clid, bytes) { caller = CallerID.number(clid) }
-        let dialed = did ?? text(first.dst, bytes)
+        var caller = text(callerRow.src, bytes)
+        if caller == nil, let clid = text(callerRow.clid, bytes) { caller = CallerID.number(clid) }
+        let dialed = did ?? text(callerRow.dst, bytes)
         let waitEnd = answeredAt ?? ended
         return Call(
             callID: callID, source: source, start: start,
             caller: caller.map(Self.normalize), dialed: dialed.map(Self.normalize),
-            outcome: anyAnswered ? .answered : OutcomeMapping.asteriskDisposition(disposition(first.disposition, bytes)),
+            outcome: anyAnswered ? .answered : unansweredOutcome(callerRow.disposition, bytes),
             answeredAt: answeredAt, endedAt: ended, agent: agent, queue: queue,
             waitNanoseconds: max(0, start.distance(to: waitEnd)),
             format: format.rawValue, packets: members.count, legs: legs)

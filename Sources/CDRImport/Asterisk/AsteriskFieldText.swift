@@ -64,6 +64,18 @@ extension UnsafeRawBufferPointer {
         return true
     }
 
+    /// Whether the field (spaces trimmed) equals the ASCII `literal`, ignoring ASCII case.
+    func trimmedEqualsIgnoringCase(_ field: CSVField, _ literal: StaticString) -> Bool {
+        let r = trimmed(field)
+        let n = literal.utf8CodeUnitCount
+        guard r.count == n else { return false }
+        let p = literal.utf8Start
+        for k in 0..<n where Self.asciiLower(self[r.lowerBound + k]) != Self.asciiLower(p[k]) { return false }
+        return true
+    }
+
+    private static func asciiLower(_ b: UInt8) -> UInt8 { b &- 0x41 < 26 ? b | 0x20 : b }
+
     /// A short, printable copy of a field for messages (at most 40 characters).
     func quotedForMessage(_ field: CSVField) -> String {
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: self[field.range.prefix(40)]), as: UTF8.self)

@@ -45,6 +45,10 @@ public struct AsteriskSQLReader: CDRReader {
                 try builder.reject(line: record.line, "unterminated quote or tuple: the values run to the end of the file", context: &context)
                 continue
             }
+            if let malformation = scanner.malformation {
+                try builder.reject(line: record.line, malformation, context: &context)
+                continue
+            }
             guard record.count == columns.fieldCount else {
                 try builder.reject(line: record.line, "\(record.count) values, expected \(columns.fieldCount) (the table's columns)", context: &context)
                 continue

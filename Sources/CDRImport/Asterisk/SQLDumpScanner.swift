@@ -4,7 +4,9 @@
 /// Each tuple becomes a `CSVRecord` whose fields are byte ranges: a quoted string's content
 /// (`quoted`, `hasEscapes` when it holds backslash or `''` escapes, see
 /// `UnsafeRawBufferPointer.sqlString`), or a bare token (`NULL`, a number). A record's line is
-/// the line where its tuple starts. Statements for other tables are skipped.
+/// the line where its tuple starts. Statements for other tables are skipped. A malformed tuple
+/// (junk after a value) is returned with `malformation` set, and reading goes on at the next
+/// tuple of the statement.
 struct SQLDumpScanner {
     let bytes: UnsafeRawBufferPointer
     let table: String
@@ -14,6 +16,8 @@ struct SQLDumpScanner {
     private var inValues = false
     /// The column list of the INSERT being read, when it names one.
     private(set) var insertColumns: [String]?
+    /// Why the tuple last read is malformed; nil when it is not.
+    private(set) var malformation: String?
 
     init(bytes: UnsafeRawBufferPointer, table: String) {
         self.bytes = bytes
@@ -71,8 +75,8 @@ struct SQLDumpScanner {
                     readTuple(into: &record)
                     return true
                 }
-                // Not SQL we understand: leave the statement.
-                inValues = false
+                // Not SQL we understand between tuples: go on at the next tuple or statement end.
+                resynchronise()
                 continue
             }
             guard findInsert() else { return false }
@@ -118,6 +122,7 @@ struct SQLDumpScanner {
         record.fields.removeAll(keepingCapacity: true)
         record.line = line
         record.unterminatedQuote = false
+        malformation = nil
         let tupleStart = position
         position += 1  // (
         while true {
@@ -161,13 +166,72 @@ struct SQLDumpScanner {
             guard position < bytes.count else { record.unterminatedQuote = true; break }
             if bytes[position] == 0x2C { position += 1; continue }
             if bytes[position] == 0x29 { position += 1; break }
-            // Junk after a value: take the tuple as it is and move on.
+            // Junk after a value: the tuple is bad; go on at the next tuple or statement end.
+            var junk = position
+            while junk < bytes.count, junk - position <= 40, bytes[junk] != 0x0A, bytes[junk] != 0x0D { junk += 1 }
+            let shown = bytes.quotedForMessage(CSVField(range: position..<junk, quoted: false, hasEscapes: false, irregular: false))
+            malformation = "malformed tuple: value \(record.count) is followed by \(shown) instead of \",\" or \")\""
+            resynchronise()
             break
         }
         record.byteRange = tupleStart..<position
     }
 
     // MARK: - Helpers
+
+    /// Moves from junk inside a VALUES list to just after the `)` that ends it: one followed by
+    /// `,` and `(` (the next tuple) or by `;` (the statement's end), spaces allowed between, outside
+    /// quotes; or to a `;` that ends the statement without it. When quotes do not pair up (a stray
+    /// `'` in the junk), the first such place regardless of quotes (a `;` then only at a line's
+    /// end); when there is none, the end of the dump.
+    private mutating func resynchronise() {
+        let from = position
+        let to = Self.tupleBoundary(bytes, from: from, quotes: true) ?? Self.tupleBoundary(bytes, from: from, quotes: false) ?? bytes.count
+        countLines(from..<to)
+        position = to
+    }
+
+    /// The offset just after the first `)` from `from` that is followed by `, (` or `;`, or of a
+    /// `;` that ends the statement; nil when there is none, or (`quotes`) when a closing quote is
+    /// not followed by `,` or `)`.
+    private static func tupleBoundary(_ bytes: UnsafeRawBufferPointer, from: Int, quotes: Bool) -> Int? {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+        var quote: UInt8 = 0
+        var p = from
+        while p < bytes.count {
+            let b = bytes[p]
+            if quote != 0 {
+                if b == 0x5C { p += 2; continue }
+                if b == quote {
+                    if p + 1 < bytes.count, bytes[p + 1] == quote { p += 2; continue }
+                    quote = 0
+                    // A value's closing quote is followed by `,` or `)`: anything else means the
+                    // quotes are out of step (a stray `'` in the junk).
+                    var q = p + 1
+                    while q < bytes.count, isSpace(bytes[q]) { q += 1 }
+                    if q < bytes.count, bytes[q] != 0x2C, bytes[q] != 0x29 { return nil }
+                }
+            } else if quotes, b == 0x27 || b == 0x22 {
+                quote = b
+            } else if b == 0x3B {
+                if quotes { return p }
+                var q = p + 1
+                while q < bytes.count, bytes[q] == 0x20 || bytes[q] == 0x09 || bytes[q] == 0x0D { q += 1 }
+                if q == bytes.count || bytes[q] == 0x0A { return p }
+            } else if b == 0x29 {
+                var q = p + 1
+                while q < bytes.count, isSpace(bytes[q]) { q += 1 }
+                if q < bytes.count, bytes[q] == 0x3B { return p + 1 }
+                if q < bytes.count, bytes[q] == 0x2C {
+                    q += 1
+                    while q < bytes.count, isSpace(bytes[q]) { q += 1 }
+                    if q < bytes.count, bytes[q] == 0x28 { return p + 1 }
+                }
+            }
+            p += 1
+        }
+        return nil
+    }
 
     private mutating func skipStatement() {
         var quote: UInt8 = 0

@@ -108,6 +108,76 @@ func master21(
         #expect(call.legs.first?.status == disposition)
     }
 
+    /// The caller's row is the originating channel's (uniqueid == linkedid), even when a Local
+    /// `;2` row with the same start is written before it; without one, the first by start then
+    /// file order.
+    @Test func callerRowIsTheOriginatingChannel() throws {
+        let text =
+            master21(src: "+447700900123", dst: "202", channel: "Local/202@from-queue-00000045;2", dstchannel: "SIP/202-00000046",
+                     start: "2026-03-28 22:41:17", end: "2026-03-28 22:41:32", duration: 15, billsec: 0,
+                     disposition: "NO ANSWER", uniqueid: "1774737677.56", linkedid: "1774737667.54")
+            + master21(src: "+447700900123", dst: "+442079460100", channel: "SIP/siptrunk-00000044", dstchannel: "Local/202@from-queue-00000045;1",
+                       app: "Queue", data: "support,t,,,300", start: "2026-03-28 22:41:17", end: "2026-03-28 22:41:40",
+                       duration: 23, billsec: 0, disposition: "BUSY", uniqueid: "1774737667.54", linkedid: "1774737667.54")
+            // No row of 9.1 is the originating channel's: the first in file order of the earliest start.
+            + master21(src: "300", dst: "301", start: "2026-03-28 23:00:00", end: "2026-03-28 23:00:10", duration: 10, billsec: 0,
+                       disposition: "NO ANSWER", uniqueid: "9.2", linkedid: "9.1")
+            + master21(src: "400", dst: "401", start: "2026-03-28 23:00:00", end: "2026-03-28 23:00:10", duration: 10, billsec: 0,
+                       disposition: "BUSY", uniqueid: "9.3", linkedid: "9.1")
+        let calls = try readAsterisk(AsteriskCSVReader(), text).calls
+        #expect(calls.count == 2)
+        let call = try #require(calls.first)
+        #expect(call.dialed == "+442079460100")
+        #expect(call.outcome == .busy)
+        #expect(call.caller == "+447700900123")
+        #expect(call.queue == "support")
+        #expect(call.start == utc("2026-03-28 22:41:17"))
+        #expect(call.endedAt == utc("2026-03-28 22:41:40"))
+        #expect(call.legs.map(\.id) == ["1774737677.56", "1774737667.54"])  // file order on the tie
+        let other = try #require(calls.last)
+        #expect(other.callID == "9.1")
+        #expect(other.caller == "300")
+        #expect(other.dialed == "301")
+        #expect(other.outcome == .noAnswer)
+    }
+
+    /// duration and billsec are whole seconds from 0 to 10 years, billsec at most duration (+1 s:
+    /// cdr.c rounds billsec half up under `initiatedseconds`); anything else is a bad row, never
+    /// wrapped into an end before the start.
+    @Test func durationAndBillsecOutOfRangeAreBadRows() throws {
+        func row(_ duration: String, _ billsec: String, _ id: String) -> String {
+            "\"\",\"100\",\"200\",\"from-internal\",\"\"\"A\"\" <100>\",\"SIP/100-00000001\",\"SIP/200-00000002\",\"Dial\",\"SIP/200\",\"2020-01-01 10:00:00\",\"2020-01-01 10:00:05\",\"\",\(duration),\(billsec),\"ANSWERED\",\"DOCUMENTATION\",\"\(id)\",\"\"\n"
+        }
+        let text = row("999999999999999999", "999999999999999999", "1.1")
+            + row("-5", "0", "1.2")
+            + row("10", "-1", "1.3")
+            + row("315360001", "0", "1.4")
+            + row("10", "315360001", "1.5")
+            + row("10", "12", "1.6")
+            + row("10", "11", "1.7")  // initiatedseconds rounding
+            + row("315360000", "315360000", "1.8")
+            + row("315360000", "0", "1.9").replacingOccurrences(of: "2020-01-01 10:00:0", with: "2261-06-01 10:00:0")
+        let outcome = try readAsterisk(AsteriskCSVReader(), text)
+        #expect(outcome.rows == 9)
+        #expect(outcome.badRows == 7)
+        #expect(outcome.diagnostics.map(\.description) == [
+            "test.csv:1: duration \"999999999999999999\" is not a number of seconds from 0 to 315360000",
+            "test.csv:2: duration \"-5\" is not a number of seconds from 0 to 315360000",
+            "test.csv:3: billsec \"-1\" is not a number of seconds from 0 to 315360000",
+            "test.csv:4: duration \"315360001\" is not a number of seconds from 0 to 315360000",
+            "test.csv:5: billsec \"315360001\" is not a number of seconds from 0 to 315360000",
+            "test.csv:6: billsec \"12\" is more than duration \"10\"",
+            "test.csv:9: start \"2261-06-01 10:00:00\" + duration \"315360000\" is past the last time a timestamp holds (2262-04-11)",
+        ])
+        #expect(outcome.calls.map(\.callID) == ["1.7", "1.8"])
+        let rounded = outcome.calls[0]
+        #expect(rounded.endedAt == utc("2020-01-01 10:00:10"))
+        #expect(rounded.answeredAt == utc("2020-01-01 10:00:05"))
+        let longest = outcome.calls[1]
+        #expect(longest.endedAt == Timestamp(nanoseconds: utc("2020-01-01 10:00:00").nanoseconds + 315_360_000 * 1_000_000_000))
+        #expect(outcome.calls.allSatisfy { ($0.endedAt ?? $0.start) >= $0.start })
+    }
+
     @Test func callerFromClidWhenSrcIsEmpty() throws {
         let text = master21(src: "", clid: "\"\"\"Alice\"\" <+44 (20) 7946-0000>\"", start: "2024-05-02 10:00:00",
                             end: "2024-05-02 10:00:10", duration: 10, billsec: 0, disposition: "NO ANSWER", uniqueid: "5.1", linkedid: "5.1")

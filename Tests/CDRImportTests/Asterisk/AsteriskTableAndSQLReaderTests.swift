@@ -28,6 +28,23 @@ import Testing
         #expect(call.format == "asterisk-db")
     }
 
+    /// A disposition is matched in any case with spaces trimmed, for the answered check as for
+    /// the outcome: `Answered` and `ANSWERED ` give answered_at and the agent.
+    @Test func dispositionInAnyCaseWithSpaces() throws {
+        let text = "calldate,src,dst,channel,dstchannel,duration,billsec,disposition,uniqueid\n"
+            + "2020-01-01 10:00:00,0123456789,300,SIP/t-1,SIP/301-2,60,50,Answered,1.1\n"
+            + "2020-01-01 11:00:00,0123456789,300,SIP/t-1,SIP/301-2,60,50,ANSWERED ,1.2\n"
+            + "2020-01-01 12:00:00,0123456789,300,SIP/t-1,SIP/301-2,60,0,No Answer ,1.3\n"
+            + "2020-01-01 13:00:00,0123456789,300,SIP/t-1,SIP/301-2,60,0, busy,1.4\n"
+        let outcome = try readAsterisk(AsteriskTableReader(), text)
+        #expect(outcome.badRows == 0)
+        #expect(outcome.calls.map(\.outcome) == [.answered, .answered, .noAnswer, .busy])
+        #expect(outcome.calls.map(\.answeredAt) == [utc("2020-01-01 10:00:10"), utc("2020-01-01 11:00:10"), nil, nil])
+        #expect(outcome.calls.map(\.agent) == ["301", "301", nil, nil])
+        #expect(outcome.calls[0].legs.first?.answered == true)
+        #expect(outcome.calls[0].legs.first?.status == "Answered")  // as written
+    }
+
     @Test func freePBXReportExportWithIrregularClid() throws {
         let text = "calldate,clid,src,dst,dcontext,channel,dstchannel,lastapp,lastdata,duration,billsec,disposition,amaflags,accountcode,uniqueid,userfield\n"
             + "2017-09-04 17:22:58,\"User 5\" <109>,,113,from-internal,SIP/109-000000d4,SIP/113-000000d5,Dial,\"SIP/113,60,rI\",6,5,ANSWERED,3,,1504542178.244,\n"
@@ -157,6 +174,42 @@ import Testing
         let outcome = try readAsterisk(AsteriskSQLReader(), text)
         #expect(outcome.calls.count == 1)
         #expect(outcome.diagnostics.map(\.description) == ["test.csv:8: unterminated quote or tuple: the values run to the end of the file"])
+    }
+
+    static let fiveColumns = "CREATE TABLE `cdr` (\n  `calldate` datetime,\n  `src` varchar(80),\n  `dst` varchar(80),\n  `duration` int,\n  `billsec` int,\n  `disposition` varchar(45),\n  `uniqueid` varchar(32)\n);\n"
+
+    /// mysqldump writes a whole table in one INSERT: a malformed tuple is reported at its line
+    /// and the tuples after it are still read.
+    @Test func aMalformedTupleIsReportedAndTheRestOfTheStatementIsRead() throws {
+        let text = Self.fiveColumns
+            + "INSERT INTO `cdr` VALUES ('2023-02-05 00:09:13','200','300',5,3,'ANSWERED','1.1'),\n"
+            + "('2023-02-05 00:10:13','201','300',5,3,'ANSWERED' '', '1.2'),\n"
+            + "('2023-02-05 00:11:13','202','300',5,3,'ANSWERED','1.3'), ('2023-02-05 00:12:13','203','300',5,3,'ANSWERED','1.4');\n"
+        let outcome = try readAsterisk(AsteriskSQLReader(), text)
+        #expect(outcome.rows == 4)
+        #expect(outcome.badRows == 1)
+        #expect(outcome.diagnostics.map(\.description) == [
+            "test.csv:11: malformed tuple: value 6 is followed by \"'', '1.2'),\" instead of \",\" or \")\"",
+        ])
+        #expect(outcome.calls.map(\.callID) == ["1.1", "1.3", "1.4"])
+    }
+
+    /// A stray quote in the junk (quotes out of step) or junk at the statement's end: reading goes
+    /// on at the next tuple, or at the next INSERT.
+    @Test func resynchronisesAfterStrayQuotesAndAtTheStatementEnd() throws {
+        let text = Self.fiveColumns
+            + "INSERT INTO `cdr` VALUES ('2023-02-05 00:09:13','200','300',5,3,'ANSWERED','1.1'),('2023-02-05 00:10:13','O'Brien','300',5,3,'ANSWERED','1.2'),"
+            + "('2023-02-05 00:11:13','202','300',5,3,'A;B','1.3'),('2023-02-05 00:12:13','203','300',5,3,'ANSWERED','1.4');\n"
+            + "INSERT INTO `cdr` VALUES ('2023-02-05 00:13:13','204','300',5,3,'ANSWERED' x);\n"
+            + "INSERT INTO `cdr` VALUES ('2023-02-05 00:14:13','205','300',5,3,'ANSWERED','1.6');\n"
+        let outcome = try readAsterisk(AsteriskSQLReader(), text)
+        #expect(outcome.rows == 6)
+        #expect(outcome.badRows == 2)
+        #expect(outcome.diagnostics.map(\.description) == [
+            "test.csv:10: malformed tuple: value 2 is followed by \"Brien','300',5,3,'ANSWERED','1.2'),('202...\" instead of \",\" or \")\"",
+            "test.csv:11: malformed tuple: value 6 is followed by \"x);\" instead of \",\" or \")\"",
+        ])
+        #expect(outcome.calls.map(\.callID) == ["1.1", "1.3", "1.4", "1.6"])
     }
 
     @Test func withoutColumnNamesItThrows() {
