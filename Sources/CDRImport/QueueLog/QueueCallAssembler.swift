@@ -30,7 +30,8 @@ struct QueueLogRow {
 ///
 /// Records are grouped by callid in any order; only a callid with an `ENTERQUEUE` becomes a
 /// call. Each CONNECT, COMPLETE*, ABANDON, EXIT*, transfer and RINGNOANSWER/RINGCANCELED
-/// record is a leg; `packets` counts every record of the callid.
+/// record is a leg; `packets` counts every record of the callid. `finish` reports, once per
+/// file, callids with call events but no ENTERQUEUE and hold/ring/wait times it ignored.
 struct QueueCallAssembler {
     let layout: QueueDataLayout
     let source: String
@@ -40,6 +41,9 @@ struct QueueCallAssembler {
     private var pending: [PendingQueueCall] = []
     private(set) var agentEvents: [AgentEvent] = []
     private var warnedEvents: Set<String> = []
+    /// Hold, ring and wait times outside 0...365 days (or not numbers): how many, and the first.
+    private var ignoredDurations = 0
+    private var firstIgnoredDuration: (line: Int, what: String)?
 
     init(layout: QueueDataLayout, source: String, format: CDRFormat) {
         self.layout = layout; self.source = source; self.format = format
@@ -78,37 +82,68 @@ struct QueueCallAssembler {
         }
         pending[index].records += 1
         // Static: a method on self would copy self (and `pending`) for every record.
-        Self.apply(kind, row, layout: layout, bytes: b, to: &pending[index])
+        var ignored: String?
+        Self.apply(kind, row, layout: layout, bytes: b, to: &pending[index], ignored: &ignored)
+        if let ignored {
+            ignoredDurations += 1
+            if firstIgnoredDuration == nil { firstIgnoredDuration = (line, ignored) }
+        }
     }
 
-    private static func apply(_ kind: QueueEventKind, _ row: QueueLogRow, layout: QueueDataLayout, bytes b: UnsafeRawBufferPointer, to call: inout PendingQueueCall) {
+    /// `ignored` names a hold, ring or wait time of the record that was not taken (not a whole
+    /// number within 0...365 days), e.g. `CONNECT holdtime '-5'`.
+    private static func apply(
+        _ kind: QueueEventKind, _ row: QueueLogRow, layout: QueueDataLayout, bytes b: UnsafeRawBufferPointer,
+        to call: inout PendingQueueCall, ignored: inout String?
+    ) {
         let time = row.time
         let agentName = QueueLogField.value(b, row.agent).flatMap(ChannelName.agent).map(PhoneNumber.normalize)
         func data(_ i: Int) -> CSVField? { i < row.data.count ? row.data[i] : nil }
-        func seconds(_ field: CSVField?) -> Int64? {
-            guard let field, let value = b.integer(field), value >= 0 else { return nil }
-            return value
-        }
         let eventName = { b.string(row.event) }
+        /// Nanoseconds of a duration field in `unit` (1e9 seconds, 1e6 milliseconds); nil when
+        /// absent or ignored (then named in `ignored`).
+        func duration(_ field: CSVField?, _ name: String, unit: Int64 = 1_000_000_000) -> Int64? {
+            switch QueueLogField.duration(b, field, unitNanoseconds: unit) {
+            case .absent: return nil
+            case .nanoseconds(let ns): return ns
+            case .ignored:
+                if ignored == nil, let field { ignored = "\(eventName()) \(name) '\(b.string(field))'" }
+                return nil
+            }
+        }
+        /// `time` minus a duration (both bounded, so no overflow; checked all the same).
+        func before(_ nanoseconds: Int64) -> Timestamp {
+            let (start, overflow) = time.nanoseconds.subtractingReportingOverflow(nanoseconds)
+            return overflow ? time : Timestamp(nanoseconds: start)
+        }
+        if kind != .enterQueue, kind != .agent, kind != .ignored, kind != .unknown { call.hasCallEvents = true }
         switch kind {
         case .enterQueue:
+            call.enterCount += 1
+            let queue = QueueLogField.value(b, row.queue)
+            // The latest ENTERQUEUE (equal times: the later record) names the last queue.
+            if call.lastEnter.map({ time >= $0 }) ?? true {
+                call.lastEnter = time
+                call.lastEnterQueue = queue
+            }
             guard call.enter.map({ time < $0 }) ?? true else { return }
             call.enter = time
-            call.enterQueue = QueueLogField.value(b, row.queue)
+            call.enterQueue = queue
             let callerField = layout == .stock ? data(1) : data(0)
             call.caller = callerField.flatMap { QueueLogField.value(b, $0) }.map(PhoneNumber.normalize)
         case .connect:
-            let ringSeconds = seconds(data(2)) ?? 0
+            let ring = duration(data(2), "ringtime") ?? 0
             let bridged = data(1).flatMap { QueueLogField.value(b, $0) }
             call.legs.append(CallLeg(
-                id: bridged ?? call.callID, status: eventName(), start: Timestamp(nanoseconds: time.nanoseconds - ringSeconds * 1_000_000_000),
+                id: bridged ?? call.callID, status: eventName(), start: before(ring),
                 answered: true, destination: agentName, answeredAt: time))
+            let hold = duration(layout == .stock ? data(0) : row.htime, "holdtime")
             guard call.connect.map({ time < $0 }) ?? true else { return }
             call.connect = time
             call.connectLeg = call.legs.count - 1
             call.agent = agentName
             call.connectQueue = QueueLogField.value(b, row.queue)
-            call.holdSeconds = seconds(layout == .stock ? data(0) : row.htime)
+            call.holdNanoseconds = hold
         case .completeAgent, .completeCaller, .transfer:
             call.legs.append(CallLeg(id: call.callID, status: eventName(), start: time, answered: false, destination: agentName, endedAt: time))
             if let leg = call.connectLeg, call.legs[leg].endedAt == nil { call.legs[leg].endedAt = time }
@@ -120,25 +155,40 @@ struct QueueCallAssembler {
             case .stock: waitField = data(kind == .exitWithKey ? 3 : 2)
             case .paramTimes: waitField = row.htime
             }
-            call.end(at: time, by: kind == .abandon ? .caller : nil)
+            let wait = duration(waitField, "waittime")
+            // ABANDON: the caller hung up; EXITWITHKEY: the caller pressed a key to leave.
+            call.end(at: time, by: kind == .abandon || kind == .exitWithKey ? .caller : nil)
             if call.exit == nil || time >= (call.exitTime ?? time) {
                 call.exit = kind
                 call.exitTime = time
-                call.exitWaitSeconds = seconds(waitField)
+                call.exitWaitNanoseconds = wait
             }
         case .ringNoAnswer, .ringCanceled:
             let ringField = layout == .stock ? data(0) : row.htime
-            let ringMilliseconds = seconds(ringField) ?? 0
+            let ring = duration(ringField, "ringtime (ms)", unit: 1_000_000) ?? 0
             call.legs.append(CallLeg(
-                id: call.callID, status: eventName(), start: Timestamp(nanoseconds: time.nanoseconds - ringMilliseconds * 1_000_000),
+                id: call.callID, status: eventName(), start: before(ring),
                 answered: false, destination: agentName, endedAt: time))
         case .agent, .ignored, .unknown:
             break
         }
     }
 
+    /// The queue calls (callids with an ENTERQUEUE), ordered by start, after the file's warnings:
+    /// callids with call events but no ENTERQUEUE (not calls), and ignored hold/ring/wait times.
+    func finish(context: inout CDRContext) -> [Call] {
+        let withoutEnter = pending.reduce(0) { $0 + ($1.enter == nil && $1.hasCallEvents ? 1 : 0) }
+        if withoutEnter > 0 {
+            context.warning(line: nil, "\(withoutEnter) callid\(withoutEnter == 1 ? " has" : "s have") events but no ENTERQUEUE (the log starts in the middle of their calls); they are not counted as calls")
+        }
+        if let first = firstIgnoredDuration {
+            context.warning(line: first.line, "\(ignoredDurations) hold, ring or wait time\(ignoredDurations == 1 ? " is" : "s are") not a whole number from 0 to 365 days and ignored (first: \(first.what))")
+        }
+        return calls()
+    }
+
     /// The queue calls (callids with an ENTERQUEUE), ordered by start.
-    func calls() -> [Call] {
+    private func calls() -> [Call] {
         var out: [Call] = []
         out.reserveCapacity(pending.count)
         for call in pending {
@@ -154,19 +204,26 @@ struct QueueCallAssembler {
 private struct PendingQueueCall {
     let callID: String
     var records = 0
+    /// Whether a CONNECT, COMPLETE*, ABANDON, EXIT*, transfer or RING* record was seen.
+    var hasCallEvents = false
+    /// The first ENTERQUEUE (the call's start) and its queue.
     var enter: Timestamp?
     var enterQueue: String?
+    /// How many ENTERQUEUE records (more than one: re-queued), and the latest one's queue.
+    var enterCount = 0
+    var lastEnter: Timestamp?
+    var lastEnterQueue: String?
     var caller: String?
     var connect: Timestamp?
     var connectLeg: Int?
     var connectQueue: String?
     var agent: String?
-    var holdSeconds: Int64?
+    var holdNanoseconds: Int64?
     var endedAt: Timestamp?
     var endedBy: CallParty?
     var exit: QueueEventKind?
     var exitTime: Timestamp?
-    var exitWaitSeconds: Int64?
+    var exitWaitNanoseconds: Int64?
     var legs: [CallLeg] = []
 
     init(callID: String) { self.callID = callID }
@@ -181,9 +238,15 @@ private struct PendingQueueCall {
     func makeCall(start: Timestamp, source: String, format: CDRFormat) -> Call {
         let outcome: CallOutcome
         var wait: Int64?
+        // Re-queued (several ENTERQUEUEs): each queue's holdtime/waittime covers its own part
+        // only, so the wait runs from the first ENTERQUEUE.
+        let requeued = enterCount > 1
+        var endedAt = endedAt, endedBy = endedBy
         if let connect {
             outcome = .answered
-            wait = holdSeconds.map { $0 * 1_000_000_000 } ?? start.distance(to: connect)
+            wait = requeued ? start.distance(to: connect) : holdNanoseconds ?? start.distance(to: connect)
+            // An end before the answer (an exit from an earlier queue) is not the call's end.
+            if let end = endedAt, end < connect { endedAt = nil; endedBy = nil }
         } else {
             switch exit {
             case .abandon?, .exitWithKey?: outcome = .abandoned
@@ -191,12 +254,12 @@ private struct PendingQueueCall {
             case .exitEmpty?: outcome = .congestion
             default: outcome = .unknown
             }
-            wait = exitWaitSeconds.map { $0 * 1_000_000_000 } ?? endedAt.map { start.distance(to: $0) }
+            wait = requeued ? endedAt.map { start.distance(to: $0) } : exitWaitNanoseconds ?? endedAt.map { start.distance(to: $0) }
         }
         return Call(
             callID: callID, source: source, start: start, caller: caller, dialed: nil,
             outcome: outcome, answeredAt: connect, endedAt: endedAt, endedBy: endedBy, agent: agent,
-            queue: connect != nil ? (connectQueue ?? enterQueue) : enterQueue, waitNanoseconds: wait,
+            queue: (connect != nil ? connectQueue : nil) ?? lastEnterQueue ?? enterQueue, waitNanoseconds: wait,
             direction: nil, format: format.rawValue, packets: records,
             // No outcome at all, or answered and never completed: the log ended mid-call.
             truncated: endedAt == nil,

@@ -13,7 +13,7 @@ import CallModel
 ///
 /// A record is bad (reported, skipped) when it has too few fields (text) or not the header's
 /// field count (table), a time that is not epoch seconds (or, in a table, `YYYY-MM-DD
-/// HH:MM:SS` in `--timezone`), or an empty event.
+/// HH:MM:SS` in `--timezone`) or is outside 1970-2100, or an empty event.
 public struct QueueLogReader: CDRReader {
     public static let format = CDRFormat.queueLog
 
@@ -67,7 +67,13 @@ public struct QueueLogReader: CDRReader {
                 try context.badRow(line: record.line, "\(f.count) fields, expected at least 5 (epoch|callid|queue|agent|event|data...)")
                 continue
             }
-            guard let time = QueueLogField.epoch(bytes, f[0]) else {
+            let time: Timestamp
+            switch QueueLogField.epoch(bytes, f[0]) {
+            case .time(let t): time = t
+            case .outOfRange:
+                try context.badRow(line: record.line, "time '\(bytes.string(f[0]))' is outside 1970-2100 (epoch seconds 0 to 4102444800)")
+                continue
+            case .invalid:
                 try context.badRow(line: record.line, "time '\(bytes.string(f[0]))' is not epoch seconds")
                 continue
             }
@@ -81,7 +87,7 @@ public struct QueueLogReader: CDRReader {
             row.data.append(contentsOf: f[5...])
             assembler.add(row, line: record.line, bytes: bytes, context: &context)
         }
-        return CDRReadResult(calls: assembler.calls(), agentEvents: assembler.agentEvents)
+        return CDRReadResult(calls: assembler.finish(context: &context), agentEvents: assembler.agentEvents)
     }
 
     private func readTable(_ scanner: inout CSVScanner, columns: QueueLogTableColumns, bytes: UnsafeRawBufferPointer, context: inout CDRContext) throws(CDRError) -> CDRReadResult {
@@ -99,7 +105,13 @@ public struct QueueLogReader: CDRReader {
                 try context.badRow(line: record.line, "\(f.count) fields, expected \(columns.count) (the header's columns)")
                 continue
             }
-            guard let time = columns.time(f[columns.time], bytes: bytes, context: &context) else {
+            let time: Timestamp
+            switch columns.time(f[columns.time], bytes: bytes, context: &context) {
+            case .time(let t): time = t
+            case .outOfRange:
+                try context.badRow(line: record.line, "\(columns.timeName) '\(bytes.string(f[columns.time]))' is outside 1970-2100")
+                continue
+            case .invalid:
                 try context.badRow(line: record.line, "\(columns.timeName) '\(bytes.string(f[columns.time]))' is not epoch seconds or YYYY-MM-DD HH:MM:SS")
                 continue
             }
@@ -111,7 +123,7 @@ public struct QueueLogReader: CDRReader {
             columns.fill(&row, from: f, bytes: bytes, quotedData: false)
             assembler.add(row, line: record.line, bytes: bytes, context: &context)
         }
-        return CDRReadResult(calls: assembler.calls(), agentEvents: assembler.agentEvents)
+        return CDRReadResult(calls: assembler.finish(context: &context), agentEvents: assembler.agentEvents)
     }
 }
 
@@ -190,10 +202,16 @@ struct QueueLogTableColumns {
         }
     }
 
-    /// The record's time: epoch seconds, or an ISO date-time in `--timezone`.
-    func time(_ field: CSVField, bytes: UnsafeRawBufferPointer, context: inout CDRContext) -> Timestamp? {
-        if let epoch = QueueLogField.epoch(bytes, field) { return epoch }
-        return CivilDateTime.parseISO(bytes, field.range).map { context.localTime.timestamp($0) }
+    /// The record's time: epoch seconds, or an ISO date-time in `--timezone`; outside 1970-2100
+    /// it is `.outOfRange` (a bad record), checked on the year before any arithmetic.
+    func time(_ field: CSVField, bytes: UnsafeRawBufferPointer, context: inout CDRContext) -> QueueLogField.Time {
+        let epoch = QueueLogField.epoch(bytes, field)
+        if case .invalid = epoch {} else { return epoch }
+        guard let civil = CivilDateTime.parseISO(bytes, field.range) else { return .invalid }
+        // One day either side of 1970-2100 for the zone offset; the instant is checked after.
+        guard (1969...2100).contains(civil.year) else { return .outOfRange }
+        let t = context.localTime.timestamp(civil)
+        return QueueLogField.inRange(t) ? .time(t) : .outOfRange
     }
 }
 

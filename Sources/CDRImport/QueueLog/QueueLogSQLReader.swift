@@ -76,9 +76,9 @@ public struct QueueLogSQLReader: CDRReader {
                     case .end:
                         break tuples
                     case .malformed(let line, let reason):
+                        // The scanner has moved on to the next tuple (or the statement's end).
                         context.countRow()
                         try context.badRow(line: line, reason)
-                        break tuples
                     case .tuple(let line):
                         context.countRow()
                         guard values.count == columns.count else {
@@ -87,8 +87,11 @@ public struct QueueLogSQLReader: CDRReader {
                         }
                         // Fields of `values` point into `scratch`, which holds this tuple only.
                         let failure: String? = scratch.withUnsafeBytes { b in
-                            guard let time = columns.time(values[columns.time], bytes: b, context: &context) else {
-                                return "\(columns.timeName) '\(b.string(values[columns.time]))' is not YYYY-MM-DD HH:MM:SS"
+                            let time: Timestamp
+                            switch columns.time(values[columns.time], bytes: b, context: &context) {
+                            case .time(let t): time = t
+                            case .outOfRange: return "\(columns.timeName) '\(b.string(values[columns.time]))' is outside 1970-2100"
+                            case .invalid: return "\(columns.timeName) '\(b.string(values[columns.time]))' is not YYYY-MM-DD HH:MM:SS"
                             }
                             guard !b.isNull(values[columns.event]), !QueueLogField.trimmed(b, values[columns.event].range).isEmpty else {
                                 return "empty event"
@@ -107,7 +110,7 @@ public struct QueueLogSQLReader: CDRReader {
             throw CDRError(input: context.input.path, reason: "no queue_log table (CREATE TABLE or INSERT INTO `queue_log`) in the dump")
         }
         guard let assembler else { return CDRReadResult(calls: []) }
-        return CDRReadResult(calls: assembler.calls(), agentEvents: assembler.agentEvents)
+        return CDRReadResult(calls: assembler.finish(context: &context), agentEvents: assembler.agentEvents)
     }
 
     private static func isQueueLog(_ name: String) -> Bool {

@@ -20,7 +20,8 @@ struct QueueLogSQLScanner {
         case tuple(line: Int)
         /// The statement ended (`;`, or the input ended after a complete tuple).
         case end
-        /// The tuple starting at `line` is not valid SQL; the rest of the statement is skipped.
+        /// The tuple starting at `line` is not valid SQL; the scanner has skipped to the next
+        /// top-level tuple (`),(` outside quotes) or the statement's end, so reading goes on.
         case malformed(line: Int, reason: String)
     }
 
@@ -83,7 +84,7 @@ struct QueueLogSQLScanner {
         if bytes[position] == 0x2C { position += 1; skipSpaces() }
         let tupleLine = line
         guard position < bytes.count, bytes[position] == 0x28 else {
-            skipStatement()
+            resynchronise()
             return .malformed(line: tupleLine, reason: "expected '(' to open a VALUES tuple")
         }
         position += 1
@@ -111,8 +112,41 @@ struct QueueLogSQLScanner {
             guard position < bytes.count else { return .malformed(line: tupleLine, reason: "the input ends inside a VALUES tuple") }
             if bytes[position] == 0x2C { position += 1; continue }
             if bytes[position] == 0x29 { position += 1; return .tuple(line: tupleLine) }
-            skipStatement()
+            resynchronise()
             return .malformed(line: tupleLine, reason: "expected ',' or ')' after a value")
+        }
+    }
+
+    /// After a malformed tuple: skips to the `,` of the next top-level `)` `,` `(` (spaces
+    /// allowed between them) or to the `;` that ends the statement, outside quoted strings,
+    /// so that `nextTuple` reads the next tuple or ends the statement. Always moves forward
+    /// (or stays at the end of the input).
+    private mutating func resynchronise() {
+        while position < bytes.count {
+            let b = bytes[position]
+            if b == 0x27 || b == 0x22 {
+                position += 1
+                skipQuoted(b)
+                continue
+            }
+            if b == 0x3B { return }
+            advance()
+            guard b == 0x29 else { continue }
+            // `)`: the end of the broken tuple when `,` `(` or `;` follows.
+            let saved = (position, line)
+            skipSpaces()
+            guard position < bytes.count else { return }
+            if bytes[position] == 0x3B { return }
+            if bytes[position] == 0x2C {
+                let comma = (position, line)
+                position += 1
+                skipSpaces()
+                if position < bytes.count, bytes[position] == 0x28 {
+                    (position, line) = comma
+                    return
+                }
+            }
+            (position, line) = saved
         }
     }
 

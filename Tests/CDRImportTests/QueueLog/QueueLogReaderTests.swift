@@ -65,7 +65,7 @@ import Testing
         ("ABANDON|1|1|12", CallOutcome.abandoned, CallParty.caller as CallParty?, Int64(12)),
         ("EXITWITHTIMEOUT|2|1|12", .noAnswer, nil, 12),
         ("EXITEMPTY|1|1|12", .congestion, nil, 12),
-        ("EXITWITHKEY|5|1|1|12", .abandoned, nil, 12),
+        ("EXITWITHKEY|5|1|1|12", .abandoned, .caller, 12),  // the caller pressed a key to leave
     ])
     func unansweredExitsTakeTheQueueWaitTime(_ event: String, _ outcome: CallOutcome, _ endedBy: CallParty?, _ wait: Int64) throws {
         let run = try QueueLogRun.read(QueueLogReader.self, """
@@ -137,12 +137,82 @@ import Testing
         #expect(call.outcome == .answered && call.truncated && call.endedAt == nil)
     }
 
-    @Test func eventsWithoutEnterQueueAreNotCalls() throws {
+    @Test func eventsWithoutEnterQueueAreNotCallsAndWarnedOncePerFile() throws {
         let run = try QueueLogRun.read(QueueLogReader.self, """
             1700000004|lost|sales|SIP/201|CONNECT|4|x|1
             1700000010|lost|sales|SIP/201|COMPLETEAGENT|4|6|1
+            1700000011|lost2|sales|NONE|ABANDON|1|1|9
+            1700000012|out1|NONE|Agent/1001|OUTDIAL|5550199
             """)
-        #expect(run.calls.isEmpty && run.rows == 2 && run.badRows == 0)
+        #expect(run.calls.isEmpty && run.rows == 4 && run.badRows == 0)
+        // Agent outbound callids (OUT* only) are not calls cut by the log's start: not counted.
+        #expect(run.diagnostics.map(\.severity) == [.warning])
+        #expect(run.diagnostics.first?.message == "2 callids have events but no ENTERQUEUE (the log starts in the middle of their calls); they are not counted as calls")
+    }
+
+    /// /tmp/rev3/rot.log: a log rotated during c9's call.
+    @Test func rotatedLogCountsTheCompleteCallsOnly() throws {
+        let run = try QueueLogRun.read(QueueLogReader.self, """
+            1600000005|c9|support|SIP/201|CONNECT|5|c9.1|2
+            1600000100|c9|support|SIP/201|COMPLETECALLER|5|95|1
+            1600000200|c10|support|NONE|ENTERQUEUE||100|1
+            1600000210|c10|support|NONE|ABANDON|1|1|10
+            """)
+        #expect(run.calls.map(\.callID) == ["c10"] && run.rows == 4 && run.badRows == 0)
+        #expect(run.diagnostics.map(\.message) == ["1 callid has events but no ENTERQUEUE (the log starts in the middle of their calls); they are not counted as calls"])
+    }
+
+    /// /tmp/rev3/rq.log: c11 timed out of `support` after 60 s, entered `overflow` and was
+    /// answered there after 10 more seconds: it waited 71 s, not overflow's holdtime of 10.
+    @Test func requeuedCallWaitsFromTheFirstEnterQueue() throws {
+        let run = try QueueLogRun.read(QueueLogReader.self, """
+            1600000200|c11|support|NONE|ENTERQUEUE||100|1
+            1600000260|c11|support|NONE|EXITWITHTIMEOUT|1|1|60
+            1600000261|c11|overflow|NONE|ENTERQUEUE||100|1
+            1600000271|c11|overflow|SIP/301|CONNECT|10|c11.5|3
+            1600000371|c11|overflow|SIP/301|COMPLETEAGENT|10|100|1
+            1600000400|c12|support|NONE|ENTERQUEUE||100|1
+            1600000405|c12|support|NONE|EXITWITHKEY|5|1|1|5
+            """)
+        #expect(run.rows == 7 && run.badRows == 0 && run.diagnostics.isEmpty)
+        #expect(run.calls.count == 2)
+        let c11 = run.calls[0]
+        #expect(c11.callID == "c11" && c11.start == t(1_600_000_200) && c11.caller == "100")
+        #expect(c11.outcome == .answered && c11.answeredAt == t(1_600_000_271) && c11.agent == "301")
+        #expect(c11.waitNanoseconds == 71_000_000_000)
+        #expect(c11.queue == "overflow")
+        #expect(c11.endedAt == t(1_600_000_371) && c11.endedBy == .callee && !c11.truncated)
+        #expect(c11.packets == 5)
+        // One ENTERQUEUE: the queue's own waittime; EXITWITHKEY ends by the caller.
+        let c12 = run.calls[1]
+        #expect(c12.outcome == .abandoned && c12.endedBy == .caller && c12.waitNanoseconds == 5_000_000_000 && c12.queue == "support")
+    }
+
+    @Test func requeuedUnansweredCallWaitsFromFirstEnterToTheEndInTheLastQueue() throws {
+        let run = try QueueLogRun.read(QueueLogReader.self, """
+            1600000200|c13|support|NONE|ENTERQUEUE||100|1
+            1600000260|c13|support|NONE|EXITWITHTIMEOUT|1|1|60
+            1600000261|c13|overflow|NONE|ENTERQUEUE||100|1
+            1600000281|c13|overflow|NONE|ABANDON|1|1|20
+            """)
+        let call = try #require(run.calls.first)
+        #expect(run.calls.count == 1)
+        #expect(call.outcome == .abandoned && call.endedBy == .caller && call.endedAt == t(1_600_000_281))
+        #expect(call.waitNanoseconds == 81_000_000_000)  // not ABANDON's waittime of 20
+        #expect(call.queue == "overflow")
+    }
+
+    /// Answered in the second queue but never completed: the first queue's exit is not the end.
+    @Test func requeuedAnsweredWithoutCompletionIsTruncated() throws {
+        let run = try QueueLogRun.read(QueueLogReader.self, """
+            1600000200|c14|support|NONE|ENTERQUEUE||100|1
+            1600000260|c14|support|NONE|EXITWITHTIMEOUT|1|1|60
+            1600000261|c14|overflow|NONE|ENTERQUEUE||100|1
+            1600000271|c14|overflow|SIP/301|CONNECT|10|c14.5|3
+            """)
+        let call = try #require(run.calls.first)
+        #expect(call.outcome == .answered && call.truncated && call.endedAt == nil && call.endedBy == nil)
+        #expect(call.waitNanoseconds == 71_000_000_000 && call.queue == "overflow")
     }
 
     @Test func badLinesAreReportedWithTheirLineNumbers() throws {
@@ -162,6 +232,67 @@ import Testing
         #expect(run.diagnostics[1].message == "time '17000x0002' is not epoch seconds")
         #expect(run.diagnostics[2].message == "empty event")
         #expect(run.calls.first?.outcome == .abandoned)
+    }
+
+    /// /tmp/rev3/ql1: 99999999999 * 1e9 overflowed Int64 (a trap); now a bad row.
+    @Test(arguments: ["99999999999", "999999999999", "4102444801", "4102444800.5", "99999999999999999999999"])
+    func epochsOutside1970To2100AreBadRows(_ epoch: String) throws {
+        let run = try QueueLogRun.read(QueueLogReader.self, """
+            \(epoch)|c1|q|NONE|ENTERQUEUE||100|1
+            1600000000|c2|q|NONE|ENTERQUEUE||100|1
+            """)
+        #expect(run.rows == 2 && run.badRows == 1)
+        #expect(run.diagnostics.map(\.line) == [1])
+        #expect(run.diagnostics.first?.message == "time '\(epoch)' is outside 1970-2100 (epoch seconds 0 to 4102444800)")
+        #expect(run.calls.map(\.callID) == ["c2"])
+    }
+
+    @Test func theLastAcceptedEpochIs2100() throws {
+        let run = try QueueLogRun.read(QueueLogReader.self, "0|c0|q|NONE|ENTERQUEUE||100|1\n4102444800|c1|q|NONE|ENTERQUEUE||100|1\n")
+        #expect(run.badRows == 0)
+        #expect(run.calls.map(\.start) == [Timestamp(seconds: 0), Timestamp(seconds: 4_102_444_800)])
+    }
+
+    /// /tmp/rev3/ql2..ql5: hold, ring and wait times of 999999999999999999 s trapped on * 1e9.
+    /// They are ignored (the call is kept) with one warning per file.
+    @Test(arguments: [
+        ("1600000005|c1|q|SIP/201|RINGNOANSWER|999999999999999999", "RINGNOANSWER ringtime (ms) '999999999999999999'", nil as Int64?),
+        ("1600000005|c1|q|SIP/201|CONNECT|999999999999999999|x|1", "CONNECT holdtime '999999999999999999'", 5_000_000_000),
+        ("1600000005|c1|q|SIP/201|CONNECT|5|x|999999999999999999", "CONNECT ringtime '999999999999999999'", 5_000_000_000),
+        ("1600000005|c1|q|NONE|ABANDON|1|1|999999999999999999", "ABANDON waittime '999999999999999999'", 5_000_000_000),
+    ])
+    func absurdDurationsAreIgnoredWithAWarning(_ line: String, _ what: String, _ wait: Int64?) throws {
+        let run = try QueueLogRun.read(QueueLogReader.self, "1600000000|c1|q|NONE|ENTERQUEUE||100|1\n\(line)\n")
+        #expect(run.rows == 2 && run.badRows == 0)
+        #expect(run.diagnostics.map(\.severity) == [.warning])
+        #expect(run.diagnostics.first?.line == 2)
+        #expect(run.diagnostics.first?.message == "1 hold, ring or wait time is not a whole number from 0 to 365 days and ignored (first: \(what))")
+        let call = try #require(run.calls.first)
+        #expect(run.calls.count == 1)
+        // The ignored figure falls back to the records' own times (no outcome: no wait).
+        #expect(call.waitNanoseconds == wait)
+        #expect(call.legs.allSatisfy { $0.start >= t(1_600_000_000) })
+    }
+
+    @Test func durationLimitsAndOneWarningPerFile() throws {
+        let run = try QueueLogRun.read(QueueLogReader.self, """
+            1600000000|c1|q|NONE|ENTERQUEUE||100|1
+            1631536000|c1|q|SIP/201|RINGNOANSWER|31536000000
+            1631536000|c1|q|SIP/201|CONNECT|31536000|c1b|0
+            1600000000|c2|q|NONE|ENTERQUEUE||100|1
+            1600000009|c2|q|NONE|ABANDON|1|1|-5
+            1600000000|c3|q|NONE|ENTERQUEUE||100|1
+            1600000009|c3|q|NONE|EXITWITHTIMEOUT|1|1|31536001
+            1600000000|c4|q|NONE|ENTERQUEUE||100|1
+            1600000009|c4|q|NONE|EXITEMPTY|1|1|12x
+            """)
+        #expect(run.badRows == 0)
+        // 365 days exactly is taken (ring time in milliseconds); -5, 31536001 and 12x are not.
+        #expect(run.calls.map(\.waitNanoseconds) == [31_536_000_000_000_000, 9_000_000_000, 9_000_000_000, 9_000_000_000])
+        #expect(run.calls[0].legs.first?.start == t(1_600_000_000))
+        #expect(run.diagnostics.count == 1)
+        #expect(run.diagnostics.first?.line == 5)
+        #expect(run.diagnostics.first?.message == "3 hold, ring or wait times are not a whole number from 0 to 365 days and ignored (first: ABANDON waittime '-5')")
     }
 
     @Test func strictStopsAtTheFirstBadLine() {
@@ -241,6 +372,35 @@ import Testing
         #expect(call.start == Timestamp(year: 2024, month: 3, day: 1, hour: 10, minute: 0, second: 0))
         #expect(call.caller == "5550100" && call.waitNanoseconds == 9_000_000_000 && call.agent == "201")
     }
+
+    @Test func tableTimesOutside1970To2100AreBadRows() throws {
+        let run = try QueueLogRun.read(QueueLogReader.self, """
+            time,callid,queuename,agent,event,data1,data2,data3,data4,data5
+            2101-01-01 00:00:00,c1,sales,NONE,ENTERQUEUE,,5550100,1,,
+            1900-01-01 00:00:00,c2,sales,NONE,ENTERQUEUE,,5550100,1,,
+            99999999999,c3,sales,NONE,ENTERQUEUE,,5550100,1,,
+            2024-03-01 10:00:00,c4,sales,NONE,ENTERQUEUE,,5550100,1,,
+            """)
+        #expect(run.rows == 4 && run.badRows == 3)
+        #expect(run.diagnostics.map(\.message) == [
+            "time '2101-01-01 00:00:00' is outside 1970-2100", "time '1900-01-01 00:00:00' is outside 1970-2100",
+            "time '99999999999' is outside 1970-2100",
+        ])
+        #expect(run.calls.map(\.callID) == ["c4"])
+    }
+
+    /// Ring times of a param/htime export are milliseconds, other times seconds.
+    @Test func paramTimesDurationsAreCheckedInTheirUnits() throws {
+        let run = try QueueLogRun.read(QueueLogReader.self, QueueLogTableTests.header + """
+            1,1600000000,c1,IT,NONE,ENTERQUEUE,100,,,1,0,0,0,x
+            2,1600000010,c1,IT,Agent/1,RINGNOANSWER,100,,,1,1,999999999999999999,0,x
+            3,1600000020,c1,IT,Agent/2,CONNECT,,c1b,6,0,0,999999999999999999,0,x
+            """)
+        #expect(run.badRows == 0)
+        let call = try #require(run.calls.first)
+        #expect(call.waitNanoseconds == 20_000_000_000)
+        #expect(run.diagnostics.map(\.message) == ["2 hold, ring or wait times are not a whole number from 0 to 365 days and ignored (first: RINGNOANSWER ringtime (ms) '999999999999999999')"])
+    }
 }
 
 /// The realtime queue_log table as a mysqldump.
@@ -303,6 +463,44 @@ import Testing
         let run = try QueueLogRun.read(QueueLogSQLReader.self, Self.create + "INSERT INTO `queue_log` VALUES (1,'2023-01-01 10:00:00','c1");
         #expect(run.rows == 1 && run.badRows == 1)
         #expect(run.diagnostics.first?.message == "unterminated quoted string")
+    }
+
+    /// /tmp/rev3/q3.sql: junk in the 2nd of 4 tuples used to drop the rest of the INSERT.
+    @Test func aBadTupleIsReportedAndTheNextTuplesAreRead() throws {
+        let run = try QueueLogRun.read(QueueLogSQLReader.self, """
+            INSERT INTO `queue_log` VALUES (1,'2023-02-05 00:09:13','c1','Support','NONE','ENTERQUEUE','','200','1','',''),(2,'2023-02-05 00:09:14','c2','Support','NONE','ENTERQUEUE','' '','201','1','',''),(3,'2023-02-05 00:09:15','c3','Support','NONE','ENTERQUEUE','','202','1','',''),(4,'2023-02-05 00:09:16','c4','Support','NONE','ENTERQUEUE','','203','1','','');
+
+            """)
+        #expect(run.rows == 4 && run.badRows == 1)
+        #expect(run.diagnostics.map(\.message) == ["expected ',' or ')' after a value"])
+        #expect(run.calls.map(\.callID) == ["c1", "c3", "c4"])
+        #expect(run.calls.map(\.caller) == ["200", "202", "203"])
+    }
+
+    /// Resynchronising skips quoted `),(` and `;`, allows spaces and lines between tuples, and
+    /// goes on with the next statement when the bad tuple was the last of its INSERT.
+    @Test func resynchronisationIgnoresQuotedDelimiters() throws {
+        let run = try QueueLogRun.read(QueueLogSQLReader.self, """
+            INSERT INTO `queue_log` VALUES (1,'2023-02-05 00:09:13','c1','q','NONE','ENTERQUEUE','','200','1','',''),
+            (2,'2023-02-05 00:09:14','c2','q','NONE','ENTERQUEUE' junk '),(;' more,'201','1','','') ,
+            (3,'2023-02-05 00:09:15','c3','q','NONE','ENTERQUEUE','','202','1','',''),(4,'2023-02-05 00:09:16','c4','q' 'x');
+            INSERT INTO `queue_log` VALUES (5,'2023-02-05 00:09:17','c5','q','NONE','ENTERQUEUE','','204','1','',''),oops;
+            INSERT INTO `queue_log` VALUES (6,'2023-02-05 00:09:18','c6','q','NONE','ENTERQUEUE','','205','1','','');
+
+            """)
+        #expect(run.rows == 7 && run.badRows == 3)
+        #expect(run.diagnostics.map(\.line) == [2, 3, 4])
+        #expect(run.diagnostics.map(\.message) == ["expected ',' or ')' after a value", "expected ',' or ')' after a value", "expected '(' to open a VALUES tuple"])
+        #expect(run.calls.map(\.callID) == ["c1", "c3", "c5", "c6"])
+    }
+
+    @Test func sqlTimesOutside1970To2100AreBadRows() throws {
+        let run = try QueueLogRun.read(QueueLogSQLReader.self, """
+            INSERT INTO `queue_log` VALUES (1,'2150-02-05 00:09:13','c1','q','NONE','ENTERQUEUE','','200','1','',''),(2,'2023-02-05 00:09:14','c2','q','NONE','ENTERQUEUE','','201','1','','');
+            """)
+        #expect(run.rows == 2 && run.badRows == 1)
+        #expect(run.diagnostics.map(\.message) == ["time '2150-02-05 00:09:13' is outside 1970-2100"])
+        #expect(run.calls.map(\.callID) == ["c2"])
     }
 
     @Test func aDumpWithoutQueueLogCannotBeRead() {
