@@ -207,12 +207,14 @@ def is_extension(number):
 
 def finalize(record):
     """What the CLI decides after the readers, for every call (README "Direction"): the
-    direction from the numbers (no --own-numbers in the tests), and for an outbound call from
-    an extension, that extension as the agent."""
+    direction from the numbers and the queue (no --own-numbers in the tests), and for an
+    outbound call from an extension, that extension as the agent."""
     r = dict(record)
     caller_ext, dialed_ext = is_extension(r["caller"]), is_extension(r["dialed"])
     if caller_ext and dialed_ext:
         r["direction"] = "internal"
+    elif r["queue"] is not None:
+        r["direction"] = "inbound"
     elif caller_ext:
         r["direction"] = "outbound"
         r["agent"] = r["caller"]

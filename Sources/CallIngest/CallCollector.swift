@@ -143,6 +143,12 @@ public struct CallCollector: Sendable {
 
     /// Whether `path` starts with a pcap (either byte order, µs or ns) or pcapng magic number.
     static func isCapture(_ path: String) -> Bool {
+        // Only regular files are peeked at: a FIFO or device would block here, and is read as a
+        // capture stream (as `tcpdump -w fifo` writes); a directory goes to the CDR importer,
+        // which says it holds no input files.
+        guard let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType else { return false }
+        if type == .typeDirectory { return false }
+        if type != .typeRegular { return true }
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         guard let head = try? handle.read(upToCount: 4), head.count == 4 else { return false }

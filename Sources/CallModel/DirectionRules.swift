@@ -5,9 +5,9 @@
 /// - An *own number* is one of the site's public numbers (tracking numbers, DIDs, main lines):
 ///   exact numbers, or prefixes written with a trailing `*`.
 ///
-/// Rules, in order: caller and dialled both extensions -> internal; caller an extension or an
-/// own number (and the dialled number not an extension) -> outbound; dialled an extension or an
-/// own number, or the call waited in a queue -> inbound; otherwise unknown (nil).
+/// Rules, in order: caller and dialled both extensions -> internal; the call waited in a queue
+/// -> inbound; caller an extension or an own number (and the dialled number not an extension)
+/// -> outbound; dialled an extension or an own number -> inbound; otherwise unknown (nil).
 public struct DirectionRules: Sendable {
     public var ownNumbers: [String]
     /// Minimum and maximum digits of an extension (a leading `+` is never an extension).
@@ -28,8 +28,9 @@ public struct DirectionRules: Sendable {
         let callerOwn = call.caller.map(isOwn) ?? false
         let dialedOwn = call.dialed.map(isOwn) ?? false
         if callerExtension && dialedExtension { return .internal }
+        if call.queue != nil { return .inbound }
         if (callerExtension || callerOwn) && !dialedExtension { return .outbound }
-        if dialedExtension || dialedOwn || call.queue != nil { return .inbound }
+        if dialedExtension || dialedOwn { return .inbound }
         return nil
     }
 

@@ -101,11 +101,18 @@ public struct Timestamp: Hashable, Comparable, Sendable {
 
     /// The instant of a wall-clock time written `utcOffsetSeconds` ahead of UTC
     /// (e.g. +3600 for 10:00 in UTC+1, which is 09:00Z).
+    /// Saturates at the ends of the representable range (years 1678 to 2262) instead of trapping.
     public init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, nanosecond: Int = 0, utcOffsetSeconds: Int = 0) {
-        let days = Self.daysFromCivil(year: Int64(year), month: month, day: day)
-        let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second - utcOffsetSeconds)
-        self.nanoseconds = seconds * 1_000_000_000 + Int64(nanosecond)
+        let clampedYear = Int64(min(max(year, -1_000_000), 1_000_000))
+        let days = Self.daysFromCivil(year: clampedYear, month: min(max(month, 1), 12), day: day)
+        let seconds = days * 86_400 + Int64(hour) * 3600 + Int64(minute) * 60 + Int64(second) - Int64(utcOffsetSeconds)
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflow2) = scaled.addingReportingOverflow(Int64(nanosecond))
+        self.nanoseconds = overflow || overflow2 ? (seconds < 0 ? .min : .max) : total
     }
+
+    /// The years a `Timestamp` can hold exactly (nanoseconds in an Int64).
+    public static let representableYears = 1678...2261
 
     static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
         let q = a / b

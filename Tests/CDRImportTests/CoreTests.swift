@@ -114,3 +114,66 @@ func scan(_ text: String) -> [(line: Int, fields: [String], unterminated: Bool)]
         #expect(ChannelName.agent("") == nil)
     }
 }
+
+@Suite struct DSTTransitionTests {
+    func utc(_ zone: String, _ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int) throws -> String {
+        var converter = LocalTimeConverter(timeZone: try #require(TimeZone(identifier: zone)))
+        return converter.timestamp(CivilDateTime(year: y, month: mo, day: d, hour: h, minute: mi, second: 0)).iso8601
+    }
+
+    /// The repeated hour when clocks go back is read in daylight time, east and west of UTC.
+    @Test func repeatedHourIsReadInDaylightTime() throws {
+        #expect(try utc("Europe/London", 2023, 10, 29, 1, 30) == "2023-10-29T00:30:00.000Z")
+        #expect(try utc("America/New_York", 2023, 11, 5, 1, 30) == "2023-11-05T05:30:00.000Z")
+        #expect(try utc("Europe/Berlin", 2023, 10, 29, 2, 30) == "2023-10-29T00:30:00.000Z")
+    }
+
+    /// A time in the skipped hour when clocks go forward is read in the offset before the change.
+    @Test func skippedHourIsReadInTheOffsetBefore() throws {
+        #expect(try utc("Europe/London", 2023, 3, 26, 1, 30) == "2023-03-26T01:30:00.000Z")
+        #expect(try utc("America/New_York", 2023, 3, 12, 2, 30) == "2023-03-12T07:30:00.000Z")
+    }
+
+    /// Around the change, ordinary hours keep their own offsets.
+    @Test func hoursBesideTheChange() throws {
+        #expect(try utc("Europe/London", 2023, 10, 29, 0, 59) == "2023-10-28T23:59:00.000Z")
+        #expect(try utc("Europe/London", 2023, 10, 29, 2, 0) == "2023-10-29T02:00:00.000Z")
+        #expect(try utc("Australia/Sydney", 2024, 4, 7, 2, 30) == "2024-04-06T15:30:00.000Z")
+    }
+
+    /// Dates a Timestamp cannot hold are bad rows, not traps.
+    @Test func datesOutsideTheRepresentableYears() {
+        Array("2300-01-01 10:00:00".utf8).withUnsafeBytes { #expect(CivilDateTime.parseISO($0, 0..<$0.count) == nil) }
+        Array("9999-12-31 23:59:59".utf8).withUnsafeBytes { #expect(CivilDateTime.parseISO($0, 0..<$0.count) == nil) }
+        #expect(Timestamp(year: 1_000_000_000, month: 1, day: 1, hour: 0, minute: 0, second: 0).nanoseconds == .max)
+    }
+
+    @Test func causeZeroIsNotAnAbandon() {
+        #expect(OutcomeMapping.unconnectedQ850(0) == .unknown)
+        #expect(OutcomeMapping.unconnectedQ850(16) == .abandoned)
+    }
+}
+
+@Suite struct DirectionRuleTests {
+    let rules = DirectionRules(ownNumbers: ["+442079460100", "+44207946*"])
+
+    func call(_ caller: String?, _ dialed: String?, queue: String? = nil) -> Call {
+        Call(callID: "x", source: "t", start: Timestamp(seconds: 0), caller: caller, dialed: dialed, queue: queue)
+    }
+
+    @Test func rulesInOrder() {
+        #expect(rules.direction(of: call("201", "202")) == .internal)
+        #expect(rules.direction(of: call("100", "s", queue: "support")) == .inbound)  // a queue call from a short caller ID
+        #expect(rules.direction(of: call("201", "07700900123")) == .outbound)
+        #expect(rules.direction(of: call("+442079460999", "+447700900123")) == .outbound)  // own number prefix as caller ID
+        #expect(rules.direction(of: call("+447700900123", "+442079460100")) == .inbound)
+        #expect(rules.direction(of: call("+447700900123", "201")) == .inbound)
+        #expect(rules.direction(of: call("+447700900123", "+33142685300")) == nil)
+        #expect(rules.direction(of: call(nil, nil)) == nil)
+    }
+
+    @Test(arguments: [("_2XX", "201", true), ("_2XX", "2010", false), ("_N.", "5", false), ("_N.", "55", true), ("_[1-3]0X", "205", true), ("_[1-3]0X", "405", false)])
+    func extensionPatterns(pattern: String, number: String, matches: Bool) {
+        #expect(DirectionRules(extensionPattern: pattern).isExtension(number) == matches)
+    }
+}

@@ -194,7 +194,7 @@ public struct CUCMReader: CDRReader {
             try context.badRow(line: record.line, "\(name) '\(bytes.string(f[index]))' is in scientific notation: a spreadsheet re-save lost its digits")
             return nil
         }
-        if disconnect == nil, let d = c.duration, let seconds = bytes.integer(f[d]), seconds >= 0 {
+        if disconnect == nil, let d = c.duration, let seconds = bytes.integer(f[d]), (0...PBXCallAssembly.maxDurationSeconds).contains(seconds) {
             disconnect = PBXCallAssembly.plus(origination, seconds: seconds)
         }
         let origCause = c.origCause.flatMap { bytes.integer(f[$0]) } ?? 0

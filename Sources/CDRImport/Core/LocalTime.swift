@@ -11,9 +11,10 @@ public struct CivilDateTime: Sendable, Hashable {
         self.hour = hour; self.minute = minute; self.second = second; self.nanosecond = nanosecond
     }
 
-    /// Whether the fields form a real date and time (month 1-12, day within the month, ...).
+    /// Whether the fields form a real date and time (month 1-12, day within the month, ...)
+    /// that a `Timestamp` can hold (years 1678 to 2261).
     public var isValid: Bool {
-        guard (1...12).contains(month), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return false }
+        guard Timestamp.representableYears.contains(year), (1...12).contains(month), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return false }
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
         return (1...days).contains(day)
@@ -61,9 +62,9 @@ public struct CivilDateTime: Sendable, Hashable {
 /// Converts wall-clock times of one time zone to instants, DST-correct, with a per-hour cache
 /// so that a million rows cost a million dictionary look-ups, not a million zone calculations.
 ///
-/// In the repeated hour when clocks go back, a wall-clock time is taken in the earlier
-/// (daylight) offset; a time in the skipped hour when clocks go forward is taken in the offset
-/// before the change. Both are documented in the README ("Time zones").
+/// In the repeated hour when clocks go back, a wall-clock time is taken in the daylight offset
+/// (the earlier of the two instants); a time in the skipped hour when clocks go forward is
+/// taken in the offset before the change. Both are documented in the README ("Time zones").
 public struct LocalTimeConverter {
     public let timeZone: TimeZone
     private var offsetByLocalHour: [Int64: Int] = [:]
@@ -79,13 +80,23 @@ public struct LocalTimeConverter {
         if let cached = offsetByLocalHour[hour] {
             offset = cached
         } else {
-            // Guess with the offset at the local time read as UTC, then correct once.
-            let first = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(localSeconds)))
-            let second = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(localSeconds - Int64(first))))
-            offset = max(first, second)
+            offset = Self.offset(forLocalSeconds: localSeconds, in: timeZone)
             offsetByLocalHour[hour] = offset
         }
         return Timestamp(nanoseconds: local.nanoseconds - Int64(offset) * 1_000_000_000)
+    }
+
+    /// The UTC offset in force at a wall-clock time: each of the offsets a day before and a day
+    /// after is a candidate when reading the wall-clock time with it lands on an instant that
+    /// has that offset. Both fit in the repeated hour (clocks going back): the larger one, the
+    /// daylight offset, is taken. Neither fits in the skipped hour (clocks going forward): the
+    /// offset before the change is taken.
+    static func offset(forLocalSeconds local: Int64, in zone: TimeZone) -> Int {
+        func offsetAt(_ seconds: Int64) -> Int { zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds))) }
+        let before = offsetAt(local - 86_400)
+        let after = offsetAt(local + 86_400)
+        let fits = [before, after].filter { offsetAt(local - Int64($0)) == $0 }
+        return fits.max() ?? before
     }
 
     static func floorSeconds(_ nanoseconds: Int64) -> Int64 { floorDiv(nanoseconds, 1_000_000_000) }

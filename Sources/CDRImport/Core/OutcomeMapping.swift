@@ -19,7 +19,7 @@ public enum OutcomeMapping {
     /// Table 1), as CUCM writes it. Normal clearing before an answer means the caller hung up.
     public static func unconnectedQ850(_ cause: Int) -> CallOutcome {
         switch cause {
-        case 0, 16, 31: .abandoned
+        case 16, 31: .abandoned
         case 17: .busy
         case 18, 19: .noAnswer
         case 34, 38, 41, 42, 44, 47: .congestion

@@ -18,10 +18,17 @@ enum PBXCallAssembly {
         return o2 ? time : Timestamp(nanoseconds: value)
     }
 
-    /// The instant `seconds` after the epoch; nil when that is not representable (input
-    /// bytes may hold any 18-digit number, and `Timestamp(seconds:)` would overflow).
+    /// The longest duration a CDR may state: ten years. Longer or negative is a bad row.
+    static let maxDurationSeconds: Int64 = 315_360_000
+
+    /// The last epoch second accepted as a call time (2100-01-01T00:00:00Z).
+    static let maxEpochSeconds: Int64 = 4_102_444_800
+
+    /// The instant `seconds` after the epoch; nil when negative or past 2100 (input bytes may
+    /// hold any 18-digit number; a CDR time before 1970 or after 2100 is damage, not a call).
     static func instant(seconds: Int64) -> Timestamp? {
-        nanoseconds(seconds: seconds).map(Timestamp.init(nanoseconds:))
+        guard (0...maxEpochSeconds).contains(seconds) else { return nil }
+        return nanoseconds(seconds: seconds).map(Timestamp.init(nanoseconds:))
     }
 
     /// The instant `microseconds` after the epoch; nil when not representable.

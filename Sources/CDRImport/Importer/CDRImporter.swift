@@ -18,6 +18,10 @@ public struct CDRImporter: Sendable {
 
     /// Imports `path`; problems inside go to `report`, a file that cannot be read at all throws.
     public func importFile(_ path: String, report: @escaping (Diagnostic) -> Void) throws(CDRError) -> FileResult {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw CDRError(input: path, reason: "a directory with no capture or CDR files in it")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
             throw CDRError(input: path, reason: "cannot open: \(reason)")

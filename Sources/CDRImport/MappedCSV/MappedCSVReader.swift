@@ -114,8 +114,13 @@ public struct MappedCSVReader: CDRReader {
             }
             func seconds(_ field: CSVMapping.Field) -> Result<Int64?, MappingProblem> {
                 guard let i = index[field], !bytes.isNull(f[i]) else { return .success(nil) }
-                if let v = bytes.integer(f[i]) { return .success(v) }
                 let value = bytes.string(f[i])
+                if let v = bytes.integer(f[i]) {
+                    guard (0...PBXCallAssembly.maxDurationSeconds).contains(v) else {
+                        return .failure(MappingProblem("\(field.rawValue) '\(value)' (column \(headerNames[i])) is not a number of seconds from 0 to \(PBXCallAssembly.maxDurationSeconds)"))
+                    }
+                    return .success(v)
+                }
                 if bytes.isScientificNotation(f[i]) {
                     return .failure(MappingProblem("\(field.rawValue) '\(value)' (column \(headerNames[i])) is in scientific notation: a spreadsheet re-save lost its digits"))
                 }

@@ -143,7 +143,8 @@ enum MappedTimeFormat: Sendable, Equatable {
         guard i == hi else { return nil }
         let (product, overflow) = whole.multipliedReportingOverflow(by: scale)
         guard !overflow else { return nil }
-        let value = product + fraction
+        let (value, sumOverflow) = product.addingReportingOverflow(fraction)
+        guard !sumOverflow else { return nil }
         return negative ? -value : value
     }
 }
