@@ -1,0 +1,284 @@
+import CallModel
+
+/// How an inbound call's caller relates to earlier calls (docs/metrics.md "First-time and
+/// repeat callers").
+public enum CallerClass: UInt8, Sendable, Hashable, Codable {
+    /// Not an inbound call: the caller classes do not apply.
+    case notInbound
+    /// No call from the same number within the repeat window before it.
+    case firstTime
+    /// The same normalised number called within the repeat window before it (inclusive).
+    case `repeat`
+    /// The number is withheld (missing, empty, or without a digit): never repeat.
+    case withheld
+}
+
+/// What happened after a lost call (docs/metrics.md "Lost calls and callbacks").
+public enum LostCallReturn: String, Sendable, Hashable, Codable {
+    /// An answered outbound call to the number within the callback window.
+    case callback
+    /// An answered inbound call from the number within the callback window.
+    case answeredRecall = "answered-recall"
+    /// Neither: still not returned.
+    case none
+}
+
+/// The per-call facts that need other calls to know: caller class and, for a lost call,
+/// how it was returned. Computed by the history pass, consumed by `KPIAccumulator`.
+public struct CallFacts: Sendable, Hashable {
+    /// Whether the call counts as inbound (direction `inbound`, or unknown with
+    /// `MetricsOptions.unknownDirectionIsInbound`).
+    public var inbound: Bool
+    public var callerClass: CallerClass
+    /// For an unanswered inbound call: how it was returned.
+    public var returned: LostCallReturn
+    /// For a returned lost call: lost call start to the returning call's start, in nanoseconds.
+    public var returnDelayNanoseconds: Int64?
+
+    public init(inbound: Bool, callerClass: CallerClass, returned: LostCallReturn = .none, returnDelayNanoseconds: Int64? = nil) {
+        self.inbound = inbound; self.callerClass = callerClass
+        self.returned = returned; self.returnDelayNanoseconds = returnDelayNanoseconds
+    }
+}
+
+/// The resolution of one lost call found by the history pass.
+struct LostResolution: Sendable {
+    var position: Int
+    var start: Int64
+    var returned: LostCallReturn = .none
+    var by: String?
+    var agent: String?
+    var delay: Int64?
+    var returnCallID: String?
+    var attempts = 0
+    /// The next pending lost call of the same number (index into `lost`), or -1.
+    var next: Int32 = -1
+}
+
+/// Interns normalised numbers to dense ids: a packed integer key for plain numbers, the
+/// normalised string otherwise.
+struct NumberIDs {
+    private var packedIDs: [UInt64: Int32] = [:]
+    private var textIDs: [String: Int32] = [:]
+    private(set) var count = 0
+
+    init(capacity: Int) { packedIDs.reserveCapacity(capacity) }
+
+    /// The id of `raw`'s number, nil when withheld. `isNew` tells whether it was first seen now.
+    @inline(__always)
+    mutating func id(of raw: String?) -> (id: Int, isNew: Bool)? {
+        let next = Int32(truncatingIfNeeded: count)
+        if let key = NumberKey.packed(raw) {
+            let id = packedIDs[key, default: next]
+            if id != next { return (Int(id), false) }
+            packedIDs[key] = id
+        } else {
+            guard let number = NumberKey.normalized(raw) else { return nil }
+            let id = textIDs[number, default: next]
+            if id != next { return (Int(id), false) }
+            textIDs[number] = id
+        }
+        count += 1
+        return (Int(next), true)
+    }
+}
+
+/// The calls in time order with duplicates removed, and the facts that need history:
+/// repeat callers (look-back), lost-call returns (look-ahead), cold vs follow-up outbound calls.
+///
+/// - Complexity: O(n log n) for the sort (O(n) when the input is already in time order), then
+///   one O(n) pass with dictionaries keyed by normalised number.
+struct CallTimeline {
+    let calls: [Call]
+    let options: MetricsOptions
+    /// Indices into `calls`, ordered by start then input order; duplicates left out.
+    private(set) var order: [Int] = []
+    /// Parallel to `order`.
+    private(set) var callerClass: [CallerClass] = []
+    private(set) var inbound: [Bool] = []
+    /// Parallel to `order`: for an outbound call, whether it is the first outbound call to its number.
+    private(set) var cold: [Bool] = []
+    /// Parallel to `order`: index into `lost`, or -1.
+    private(set) var lostSlot: [Int32] = []
+    private(set) var lost: [LostResolution] = []
+    /// Calls left out because an earlier call has the same Call-ID and start.
+    private(set) var duplicates = 0
+
+    /// Whether the history facts (caller classes, lost calls, cold calls) are computed.
+    let withHistory: Bool
+
+    init(calls: [Call], options: MetricsOptions, withHistory: Bool = true) {
+        self.calls = calls
+        self.options = options
+        self.withHistory = withHistory
+        sortAndDeduplicate()
+        annotate()
+    }
+
+    func isInbound(_ call: Call) -> Bool {
+        call.direction == .inbound || (call.direction == nil && options.unknownDirectionIsInbound)
+    }
+
+    /// Facts of the call at `position` in `order`.
+    func facts(at position: Int) -> CallFacts {
+        let slot = Int(lostSlot[position])
+        if slot >= 0 {
+            let lost = lost[slot]
+            return CallFacts(inbound: inbound[position], callerClass: callerClass[position], returned: lost.returned, returnDelayNanoseconds: lost.delay)
+        }
+        return CallFacts(inbound: inbound[position], callerClass: callerClass[position])
+    }
+
+    private mutating func sortAndDeduplicate() {
+        var sorted = true
+        var previous = Int64.min
+        for index in calls.indices {
+            let start = calls[index].start.nanoseconds
+            if start < previous { sorted = false; break }
+            previous = start
+        }
+        let indices: [Int]
+        if sorted {
+            indices = Array(calls.indices)
+        } else {
+            var keyed = calls.indices.map { (start: calls[$0].start.nanoseconds, index: $0) }
+            keyed.sort { $0.start != $1.start ? $0.start < $1.start : $0.index < $1.index }
+            indices = keyed.map(\.index)
+        }
+        order.reserveCapacity(indices.count)
+        var runStart = Int64.min
+        var runIDs: [String] = []
+        var runFirst = -1
+        for index in indices {
+            let start = calls[index].start.nanoseconds
+            if start != runStart {
+                runStart = start
+                runFirst = index
+                if !runIDs.isEmpty { runIDs.removeAll(keepingCapacity: true) }
+            } else {
+                // Equal starts are rare: only then are Call-IDs compared.
+                if runIDs.isEmpty { runIDs.append(calls[runFirst].callID) }
+                if runIDs.contains(calls[index].callID) {
+                    duplicates += 1
+                    continue
+                }
+                runIDs.append(calls[index].callID)
+            }
+            order.append(index)
+        }
+    }
+
+    private mutating func annotate() {
+        let n = order.count
+        callerClass = Array(repeating: .notInbound, count: n)
+        inbound = Array(repeating: false, count: n)
+        cold = Array(repeating: false, count: n)
+        lostSlot = Array(repeating: -1, count: n)
+        guard withHistory else {
+            for position in 0..<n { inbound[position] = isInbound(calls[order[position]]) }
+            return
+        }
+        let repeatWindow = options.repeatWindow.nanoseconds
+        let callbackWindow = options.callbackWindow.nanoseconds
+        // Numbers are interned once; everything else is an array indexed by the number's id.
+        var ids = NumberIDs(capacity: min(n, 1 << 20) / 2)
+        var lastInbound: [Int64] = []
+        var seenOutbound: [Bool] = []
+        // Pending (not yet returned) lost calls of each number: a list through `LostResolution.next`, in start order.
+        var head: [Int32] = []
+        var tail: [Int32] = []
+        func intern(_ raw: String?) -> Int? {
+            guard let (id, isNew) = ids.id(of: raw) else { return nil }
+            if isNew {
+                lastInbound.append(.min)
+                seenOutbound.append(false)
+                head.append(-1)
+                tail.append(-1)
+            }
+            return id
+        }
+
+        for position in 0..<n {
+            let index = order[position]
+            let t = calls[index].start.nanoseconds
+            let answered = calls[index].outcome == .answered
+            let direction = calls[index].direction
+            if direction == .inbound || (direction == nil && options.unknownDirectionIsInbound) {
+                inbound[position] = true
+                let counted = options.inRange(calls[index].start)
+                guard let id = intern(calls[index].caller) else {
+                    callerClass[position] = .withheld
+                    if !answered && counted {
+                        lostSlot[position] = Int32(lost.count)
+                        lost.append(LostResolution(position: position, start: t))
+                    }
+                    continue
+                }
+                let before = lastInbound[id]
+                callerClass[position] = before != .min && t - before <= repeatWindow ? .repeat : .firstTime
+                lastInbound[id] = t
+                if answered {
+                    if head[id] >= 0 {
+                        resolve(&head[id], &tail[id], at: t, window: callbackWindow, kind: .answeredRecall,
+                                by: "caller called again", agent: calls[index].agent, callID: calls[index].callID)
+                    }
+                } else if counted {
+                    let slot = Int32(lost.count)
+                    lostSlot[position] = slot
+                    lost.append(LostResolution(position: position, start: t))
+                    if tail[id] >= 0 { lost[Int(tail[id])].next = slot } else { head[id] = slot }
+                    tail[id] = slot
+                }
+            } else if direction == .outbound, let id = intern(calls[index].dialed) {
+                cold[position] = !seenOutbound[id]
+                seenOutbound[id] = true
+                guard head[id] >= 0 else { continue }
+                if answered {
+                    let call = calls[index]
+                    resolve(&head[id], &tail[id], at: t, window: callbackWindow, kind: .callback,
+                            by: call.agent ?? call.caller ?? "(unknown)", agent: call.agent, callID: call.callID)
+                } else {
+                    countAttempt(&head[id], &tail[id], at: t, window: callbackWindow)
+                }
+            }
+        }
+    }
+
+    /// Marks every pending lost call of one number that started before `t` as returned when
+    /// `t` is within the window of its start, and takes them off the list (those that started
+    /// at `t` itself stay: a call cannot return a call of the same instant).
+    private mutating func resolve(_ head: inout Int32, _ tail: inout Int32, at t: Int64, window: Int64,
+                                  kind: LostCallReturn, by: String, agent: String?, callID: String) {
+        var slot = head
+        while slot >= 0, lost[Int(slot)].start < t {
+            let i = Int(slot)
+            if t - lost[i].start <= window {
+                lost[i].returned = kind
+                lost[i].by = by
+                lost[i].agent = agent
+                lost[i].delay = t - lost[i].start
+                lost[i].returnCallID = callID
+            }
+            slot = lost[i].next
+            lost[i].next = -1
+        }
+        head = slot
+        if slot < 0 { tail = -1 }
+    }
+
+    /// Counts an unanswered callback attempt against pending lost calls still in their window,
+    /// and takes those whose window has passed off the list.
+    private mutating func countAttempt(_ head: inout Int32, _ tail: inout Int32, at t: Int64, window: Int64) {
+        while head >= 0, t - lost[Int(head)].start > window {
+            let next = lost[Int(head)].next
+            lost[Int(head)].next = -1
+            head = next
+        }
+        if head < 0 { tail = -1; return }
+        var slot = head
+        while slot >= 0, lost[Int(slot)].start < t {
+            lost[Int(slot)].attempts += 1
+            slot = lost[Int(slot)].next
+        }
+    }
+}
