@@ -40,14 +40,17 @@ let package = Package(
         ),
         // Any mix of inputs -> calls: captures or CDR files, queue_log joined, direction decided.
         .target(name: "CallIngest", dependencies: ["CallReconstruction", "CDRImport", "CallModel"]),
+        // Metrics: calls in, typed KPIs out; no I/O.
+        .target(name: "CallMetrics", dependencies: ["CallModel"]),
         // Table, JSON, ndjson and CSV renderers.
-        .target(name: "Reports", dependencies: ["CallModel"]),
+        .target(name: "Reports", dependencies: ["CallModel", "CallMetrics"]),
         // The command line: one file per subcommand, only glue.
         .executableTarget(
             name: "callscope",
             dependencies: [
-                "CallIngest", "CallReconstruction", "CDRImport", "CallModel", "Reports",
+                "CallIngest", "CallReconstruction", "CDRImport", "CallMetrics", "CallModel", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"]),
@@ -58,6 +61,7 @@ let package = Package(
             dependencies: ["CallReconstruction", "PacketCapture", "CallModel", "Reports"]
         ),
         .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel"]),
+        .testTarget(name: "CallMetricsTests", dependencies: ["CallMetrics", "CallModel"]),
         .testTarget(name: "CLITests", dependencies: ["callscope"]),
     ]
 )

@@ -30,15 +30,8 @@ struct CallsCommand: ParsableCommand {
     var format: Format = .table
 
     func run() throws {
-        let printer = DiagnosticPrinter(limit: input.maxDiagnostics, quiet: input.quiet)
-        let progress = ProgressLine(enabled: !input.quiet)
-        let collected = CallCollector(options: input.ingest).collect(input.expandedInputs(), progress: progress.update) { diagnostic in
-            progress.clear()
-            printer.print(diagnostic)
-        }
-        progress.clear()
+        let (collected, finish) = input.collect()
         let calls = collected.calls
-        let summary = collected.summary
         let stdout = FileHandle.standardOutput
         let write: ([UInt8]) -> Void = { bytes in stdout.write(Data(bytes)) }
         switch format {
@@ -50,8 +43,6 @@ struct CallsCommand: ParsableCommand {
             for call in calls { stream.append(CallRecord.record(call, detail: format != .csv)) }
             stream.finish()
         }
-        printer.finish()
-        if !input.quiet { StandardError.write(summary.line + "\n") }
-        if summary.unreadableInputs > 0 { throw ExitCode(1) }
+        try finish()
     }
 }

@@ -5,12 +5,12 @@ import ArgumentParser
 struct Callscope: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "callscope",
-        abstract: "Analyse telephony calls from SIP captures.",
+        abstract: "Analyse telephony calls from SIP captures and PBX call-detail records.",
         discussion: """
             Reads pcap/pcapng captures (several at once, merged by time; - for stdin) and \
             reconstructs one record per call from its SIP signalling.
             """,
         version: "0.1.0",
-        subcommands: [CallsCommand.self]
+        subcommands: [CallsCommand.self, ReportCommand.self, HeatmapCommand.self, LostCommand.self]
     )
 }

@@ -81,6 +81,29 @@ struct InputOptions: ParsableArguments {
         )
     }
 
+    /// Reads every input into calls, printing diagnostics as they come. Call the returned
+    /// `finish` after the output: it prints the summary line and throws exit status 1 when an
+    /// input could not be read at all.
+    func collect() -> (CollectedCalls, finish: () throws -> Void) {
+        let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
+        let progress = ProgressLine(enabled: !quiet)
+        let collected = CallCollector(options: ingest).collect(expandedInputs(), progress: progress.update) { diagnostic in
+            progress.clear()
+            printer.print(diagnostic)
+        }
+        progress.clear()
+        let summary = collected.summary
+        let quiet = quiet
+        return (collected, {
+            printer.finish()
+            if !quiet { StandardError.write(summary.line + "\n") }
+            if summary.unreadableInputs > 0 { throw ExitCode(1) }
+        })
+    }
+
+    /// The time zone of `--timezone`, else the machine's.
+    var siteTimeZone: TimeZone { timezone.flatMap(LocalTimeConverter.zone(named:)) ?? .current }
+
     /// Files a directory contributes: captures (`.pcap`, `.pcapng`, `.cap`) and CDR files
     /// (`.csv`, `.json`, `.sql`, `.log`, and names holding `queue_log` or starting `Master`);
     /// sidecars, mappings and notes are left out.

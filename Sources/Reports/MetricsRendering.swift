@@ -1,0 +1,186 @@
+import CallMetrics
+import CallModel
+
+/// The `report` figures as records and tables (README "Metrics"; keys as in docs/metrics.md).
+///
+/// Rates are fractions from 0 to 1 in JSON and CSV (4 decimals) and percentages in the table;
+/// seconds have 3 decimals; null stays null (a ratio with no denominator).
+public enum KPIRendering {
+    /// The metric keys, in output order.
+    public static let keys = [
+        "offered", "answered", "asr", "completion_rate", "blocked_rate", "abandonment_rate", "asa_s", "asa_p90_s",
+        "service_level", "pdd_ms", "acd_s", "talk_min", "first_time_callers", "repeat_callers", "lost_calls",
+        "callback_rate", "callback_median_s", "qualified_calls",
+    ]
+
+    /// One record: `key` (when given) then every metric key.
+    public static func record(key: String?, _ k: KPIs) -> Record {
+        func fraction(_ value: Double?) -> FieldValue { value.map { .decimal(format($0, 4)) } ?? .null }
+        func seconds(_ value: Double?) -> FieldValue { value.map { .decimal(format($0, 3)) } ?? .null }
+        var record: Record = key.map { [("key", FieldValue.string($0))] } ?? []
+        record += [
+            ("offered", .integer(k.offered)), ("answered", .integer(k.answered)), ("asr", fraction(k.asr)),
+            ("completion_rate", fraction(k.completionRate)), ("blocked_rate", fraction(k.blockedRate)),
+            ("abandonment_rate", fraction(k.abandonmentRate)), ("asa_s", seconds(k.asaSeconds)),
+            ("asa_p90_s", seconds(k.asaP90Seconds)), ("service_level", fraction(k.serviceLevel)),
+            ("pdd_ms", k.pddMilliseconds.map { .decimal(format($0, 1)) } ?? .null), ("acd_s", seconds(k.acdSeconds)),
+            ("talk_min", .decimal(format(k.talkMinutes, 3))), ("first_time_callers", .integer(k.firstTimeCallers)),
+            ("repeat_callers", .integer(k.repeatCallers)), ("lost_calls", .integer(k.lostCalls)),
+            ("callback_rate", fraction(k.callbackRate)), ("callback_median_s", seconds(k.callbackMedianSeconds)),
+            ("qualified_calls", .integer(k.qualifiedCalls)),
+        ]
+        return record
+    }
+
+    /// The `report --format json` object: `overall`, `group_by`, `groups`, and the blocked-rate target check.
+    public static func json(_ report: MetricsReport) -> FieldValue {
+        .object([
+            ("overall", .object(record(key: nil, report.overall.kpis).map { ($0.name, $0.value) })),
+            ("group_by", report.groupBy.map { .string($0.rawValue) } ?? .null),
+            ("groups", .array(report.groups.map { .object(record(key: $0.key, $0.kpis).map { ($0.name, $0.value) }) })),
+            ("blocked_target", .decimal(format(report.blockedTarget, 4))),
+            ("blocked_above_target", .bool(report.blockedAboveTarget)),
+            ("service_level_definition", .string(MetricsReport.serviceLevelDefinition)),
+        ])
+    }
+
+    /// The KPI table for people: one line for all calls, then one per group.
+    public static func table(_ report: MetricsReport) -> String {
+        var table = TextTable(columns: [
+            .init(report.groupBy?.rawValue ?? "calls", maxWidth: 24), .init("offered", .right), .init("answered", .right),
+            .init("ASR", .right), .init("compl", .right), .init("blocked", .right), .init("aband", .right),
+            .init("ASA s", .right), .init("p90 s", .right), .init("SL", .right), .init("ACD s", .right),
+            .init("talk min", .right), .init("first", .right), .init("repeat", .right), .init("lost", .right),
+            .init("cb rate", .right), .init("cb med s", .right), .init("qualified", .right),
+        ])
+        func row(_ key: String, _ k: KPIs) -> [String] {
+            [key, String(k.offered), String(k.answered), percent(k.asr), percent(k.completionRate), percent(k.blockedRate),
+             percent(k.abandonmentRate), number(k.asaSeconds, 1), number(k.asaP90Seconds, 1), percent(k.serviceLevel),
+             number(k.acdSeconds, 1), number(k.talkMinutes, 1), String(k.firstTimeCallers), String(k.repeatCallers),
+             String(k.lostCalls), percent(k.callbackRate), number(k.callbackMedianSeconds, 0), String(k.qualifiedCalls)]
+        }
+        table.append(row("all", report.overall.kpis))
+        for group in report.groups { table.append(row(group.key, group.kpis)) }
+        var out = table.render()
+        if report.blockedAboveTarget, let rate = report.overall.kpis.blockedRate {
+            out += "\nBlocked-call rate \(percent(rate)) is above the \(percent(report.blockedTarget)) target.\n"
+        }
+        out += "\nService level: \(MetricsReport.serviceLevelDefinition)\n"
+        return out
+    }
+
+    static func percent(_ value: Double?) -> String {
+        guard let value else { return "-" }
+        return format(value * 100, 1) + "%"
+    }
+
+    static func number(_ value: Double?, _ decimals: Int) -> String {
+        value.map { format($0, decimals) } ?? "-"
+    }
+
+    /// Fixed decimals without Foundation, rounded half away from zero.
+    static func format(_ value: Double, _ decimals: Int) -> String {
+        guard value.isFinite else { return "null" }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
+        guard scaled < 9e15 else { return String(value) }
+        let integer = Int64(scaled)
+        let divisor = Int64(scale)
+        let whole = String(integer / divisor)
+        let sign = value < 0 && integer != 0 ? "-" : ""
+        guard decimals > 0 else { return sign + whole }
+        let fraction = String(integer % divisor)
+        return sign + whole + "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+    }
+}
+
+/// The weekday x hour grid of `heatmap`: shaded cells for people, one record per cell for machines.
+public enum HeatmapRendering {
+    /// Shading from light to dark for the table, by the cell's share of the largest value.
+    static let shades: [Character] = [" ", "░", "▒", "▓", "█"]
+
+    public static func table(_ heatmap: Heatmap) -> String {
+        let values = heatmap.cells.flatMap { $0.compactMap(\.value) }
+        let maxValue = values.max() ?? 0
+        var out = "      " + (0..<24).map { $0 % 3 == 0 ? String($0).padding(to: 3) : "   " }.joined() + "\n"
+        for (day, row) in heatmap.cells.enumerated() {
+            out += Heatmap.weekdays[day].padding(to: 6)
+            for cell in row {
+                guard let value = cell.value, maxValue > 0 else { out += " · "; continue }
+                let level = min(shades.count - 1, Int((value / maxValue) * Double(shades.count - 1) + 0.5))
+                let shade = shades[max(level, value > 0 ? 1 : 0)]
+                out += String(repeating: shade, count: 3)
+            }
+            out += "\n"
+        }
+        let unit: String
+        switch heatmap.metric {
+        case .volume: unit = "calls"
+        case .answerRate: unit = "answer rate"
+        case .asa: unit = "ASA seconds"
+        }
+        let top = heatmap.metric == .answerRate ? KPIRendering.percent(maxValue) : KPIRendering.format(maxValue, heatmap.metric == .asa ? 1 : 0)
+        out += "\n\(unit) by weekday and hour (\(heatmap.direction?.rawValue ?? "all directions")); darkest = \(top); · = no calls\n"
+        return out
+    }
+
+    /// One record per weekday and hour: `weekday`, `hour`, `value`, `calls`, `answered`.
+    public static func records(_ heatmap: Heatmap) -> [Record] {
+        heatmap.cells.enumerated().flatMap { day, row in
+            row.enumerated().map { hour, cell -> Record in
+                [("weekday", .string(Heatmap.weekdays[day])), ("hour", .integer(hour)),
+                 ("value", cell.value.map { .decimal(KPIRendering.format($0, 4)) } ?? .null),
+                 ("calls", .integer(cell.calls)), ("answered", .integer(cell.answered))]
+            }
+        }
+    }
+}
+
+/// The `lost` list: every unanswered inbound call and what happened next.
+public enum LostCallRendering {
+    public static let fields = ["call_id", "start", "caller", "dialed", "queue", "outcome", "wait_s", "withheld", "returned", "by", "agent", "delay_s", "return_call_id", "callback_attempts"]
+
+    public static func record(_ lost: LostCall) -> Record {
+        [("call_id", .string(lost.callID)), ("start", .time(lost.start)), ("caller", .string(lost.caller)),
+         ("dialed", .string(lost.dialed)), ("queue", .string(lost.queue)), ("outcome", .string(lost.outcome)),
+         ("wait_s", lost.waitSeconds.map { .decimal(KPIRendering.format($0, 3)) } ?? .null), ("withheld", .bool(lost.withheld)),
+         ("returned", .string(lost.returned.rawValue)), ("by", .string(lost.by)), ("agent", .string(lost.agent)),
+         ("delay_s", lost.delaySeconds.map { .decimal(KPIRendering.format($0, 3)) } ?? .null),
+         ("return_call_id", .string(lost.returnCallID)), ("callback_attempts", .integer(lost.callbackAttempts))]
+    }
+
+    public static func table(_ lost: [LostCall]) -> String {
+        var table = TextTable(columns: [
+            .init("start (UTC)"), .init("caller", maxWidth: 18), .init("dialed", maxWidth: 18), .init("queue", maxWidth: 12),
+            .init("outcome"), .init("wait s", .right), .init("returned"), .init("by", maxWidth: 20), .init("after", .right),
+            .init("tries", .right),
+        ])
+        for call in lost {
+            let start = call.start.iso8601
+            table.append([
+                String(start.prefix(10)) + " " + String(start.dropFirst(11).prefix(8)), call.caller ?? "withheld", call.dialed ?? "-",
+                call.queue ?? "-", call.outcome, call.waitSeconds.map { KPIRendering.format($0, 1) } ?? "-",
+                call.returned.rawValue, call.by ?? "-", call.delaySeconds.map(duration) ?? "-", String(call.callbackAttempts),
+            ])
+        }
+        let open = lost.filter { $0.returned == .none && !$0.withheld }.count
+        return table.render() + "\n\(lost.count) lost calls, \(open) not returned yet\n"
+    }
+
+    /// `1h 05m`, `12m 30s`, `45s`.
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s >= 3600 { return "\(s / 3600)h " + String(format2(s % 3600 / 60)) + "m" }
+        if s >= 60 { return "\(s / 60)m " + String(format2(s % 60)) + "s" }
+        return "\(s)s"
+    }
+
+    static func format2(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+}
+
+extension String {
+    fileprivate func padding(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import CallMetrics
+import Reports
+
+/// `callscope heatmap`: weekday x hour grid of volume, answer rate or ASA.
+struct HeatmapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "heatmap",
+        abstract: "Print a weekday x hour grid of call volume, answer rate or ASA.",
+        discussion: "With --direction outbound --metric answer-rate it shows the best time to call. Hours are in --timezone."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var metrics: MetricsOptionsGroup
+
+    @Option(help: "What each cell shows: volume (calls), answer-rate (answered / calls) or asa (mean wait of answered calls).")
+    var metric: HeatmapMetric = .volume
+
+    @Option(help: "Only inbound or only outbound calls (default: all).")
+    var direction: CallDirectionFilter?
+
+    @Option(name: .shortAndLong, help: "Output format: table (shaded grid) for people; json or csv (one row per cell) for machines.")
+    var format: Format = .table
+
+    func run() throws {
+        let options = try metrics.options(timeZone: input.siteTimeZone)
+        let (collected, finish) = input.collect()
+        let heatmap = MetricsEngine.heatmap(calls: collected.calls, metric: metric, direction: direction, options: options)
+        switch format {
+        case .table: Output.write(HeatmapRendering.table(heatmap))
+        case .json, .csv:
+            var stream = RecordStream(format: format == .json ? .json : .csv, header: ["weekday", "hour", "value", "calls", "answered"], write: Output.write)
+            for record in HeatmapRendering.records(heatmap) { stream.append(record) }
+            stream.finish()
+        }
+        try finish()
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import CallMetrics
+import Foundation
+import Reports
+
+/// `callscope report`: the call-centre KPIs, overall and per group.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Print the call-centre KPIs of the inputs, overall and per group.",
+        discussion: """
+            Offered calls, ASR, completion, blocked-call rate, abandonment, ASA with p90, service \
+            level, PDD, average call duration, talk minutes, first-time and repeat callers, lost \
+            calls and callbacks, qualified calls. Definitions: README "Metrics" and docs/metrics.md. \
+            Buckets (hour, day, weekday, week) are in --timezone, DST-correct; a call belongs to the \
+            bucket of its start. Calls before --from still count as history for repeat callers and \
+            callbacks.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var metrics: MetricsOptionsGroup
+
+    @Option(help: ArgumentHelp("Group by: hour (of day), day, weekday, week, campaign, dialed, agent, queue, source or direction.", valueName: "key"))
+    var by: GroupBy?
+
+    @Option(name: .shortAndLong, help: "Output format: table for people; json or csv for machines (rates as fractions 0-1).")
+    var format: Format = .table
+
+    func run() throws {
+        let options = try metrics.options(timeZone: input.siteTimeZone)
+        let (collected, finish) = input.collect()
+        let report = MetricsEngine.report(calls: collected.calls, groupBy: by, options: options)
+        switch format {
+        case .table:
+            Output.write(KPIRendering.table(report))
+        case .json:
+            var bytes: [UInt8] = []
+            JSONWriter.append(KPIRendering.json(report), to: &bytes)
+            bytes.append(0x0A)
+            Output.write(bytes)
+        case .csv:
+            var stream = RecordStream(format: .csv, header: ["key"] + KPIRendering.keys, write: Output.write)
+            stream.append(KPIRendering.record(key: "all", report.overall.kpis))
+            for group in report.groups { stream.append(KPIRendering.record(key: group.key, group.kpis)) }
+            stream.finish()
+        }
+        try finish()
+    }
+}
+
+extension GroupBy: ExpressibleByArgument {}
+extension HeatmapMetric: ExpressibleByArgument {}
+extension CallDirectionFilter: ExpressibleByArgument {}
+
+/// Standard output.
+enum Output {
+    static func write(_ bytes: [UInt8]) { FileHandle.standardOutput.write(Data(bytes)) }
+    static func write(_ text: String) { write(Array(text.utf8)) }
+}
