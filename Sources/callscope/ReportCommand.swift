@@ -19,6 +19,7 @@ struct ReportCommand: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+    enum View: String, ExpressibleByArgument, CaseIterable { case kpis, agents, outbound, campaigns }
 
     @OptionGroup var input: InputOptions
     @OptionGroup var metrics: MetricsOptionsGroup
@@ -26,12 +27,38 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Group by: hour (of day), day, weekday, week, campaign, dialed, agent, queue, source or direction.", valueName: "key"))
     var by: GroupBy?
 
+    @Option(help: ArgumentHelp(
+        "What to report: kpis (default, per --by group), agents (per agent per day), outbound (cold vs follow-up answer rates), campaigns (calls, conversion, cost, ROI; needs --campaigns).",
+        valueName: "view"))
+    var view: View = .kpis
+
     @Option(name: .shortAndLong, help: "Output format: table for people; json or csv for machines (rates as fractions 0-1).")
     var format: Format = .table
+
+    func validate() throws {
+        if view == .campaigns, metrics.campaigns == nil { throw ValidationError("--view campaigns needs --campaigns FILE.") }
+        if view != .kpis, by != nil { throw ValidationError("--by groups the kpis view only.") }
+    }
 
     func run() throws {
         let options = try metrics.options(timeZone: input.siteTimeZone)
         let (collected, finish) = input.collect()
+        if view != .kpis {
+            let records: [Record]
+            switch view {
+            case .agents: records = ViewRendering.agentRecords(MetricsEngine.agentDaily(calls: collected.calls, options: options))
+            case .outbound: records = ViewRendering.outboundRecords(MetricsEngine.outboundAnswerRates(calls: collected.calls, options: options))
+            case .campaigns, .kpis: records = ViewRendering.campaignRecords(MetricsEngine.campaignReport(calls: collected.calls, options: options))
+            }
+            switch format {
+            case .table: Output.write(ViewRendering.table(records, empty: "no \(view.rawValue) figures: no calls in range"))
+            case .json, .csv:
+                var stream = RecordStream(format: format == .json ? .json : .csv, header: records.first?.map(\.name) ?? [], write: Output.write)
+                for record in records { stream.append(record) }
+                stream.finish()
+            }
+            return try finish()
+        }
         let report = MetricsEngine.report(calls: collected.calls, groupBy: by, options: options)
         switch format {
         case .table:
