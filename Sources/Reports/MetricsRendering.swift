@@ -32,12 +32,41 @@ public enum KPIRendering {
         return record
     }
 
-    /// The `report --format json` object: `overall`, `group_by`, `groups`, and the blocked-rate target check.
+    /// The numbers behind a row's KPIs: numerators and denominators, the median wait, the
+    /// abandon-time distribution, and counts, answer rate and ASA per caller class.
+    public static func details(_ d: KPIDetails) -> FieldValue {
+        func fraction(_ value: Double?) -> FieldValue { value.map { .decimal(format($0, 4)) } ?? .null }
+        func seconds(_ value: Double?) -> FieldValue { value.map { .decimal(format($0, 3)) } ?? .null }
+        func callers(_ g: CallerGroupStats) -> FieldValue {
+            .object([("calls", .integer(g.calls)), ("answered", .integer(g.answered)), ("answer_rate", fraction(g.answerRate)), ("asa_s", seconds(g.asaSeconds))])
+        }
+        let bounds = AbandonTimeDistribution.binLowerBounds
+        let bins: [FieldValue] = bounds.indices.map { i in
+            let label = i + 1 < bounds.count ? "\(bounds[i])-\(bounds[i + 1])" : "\(bounds[i])+"
+            return .object([("seconds", .string(label)), ("abandons", .integer(d.abandonTimes.counts[i]))])
+        }
+        return .object([
+            ("inbound", .integer(d.inbound)), ("blocked", .integer(d.blocked)), ("abandoned", .integer(d.abandoned)),
+            ("short_abandons", .integer(d.shortAbandons)), ("redirected", .integer(d.redirected)),
+            ("completed", .integer(d.completed)), ("attempted", .integer(d.attempted)),
+            ("service_level_answered", .integer(d.serviceLevelAnswered)), ("service_level_base", .integer(d.serviceLevelBase)),
+            ("asa_p50_s", seconds(d.asaP50Seconds)),
+            ("abandon_times", .object([("bins", .array(bins)), ("p50_s", seconds(d.abandonTimes.p50Seconds)), ("p90_s", seconds(d.abandonTimes.p90Seconds))])),
+            ("callers", .object([("first_time", callers(d.firstTime)), ("repeat", callers(d.repeatCalls)), ("withheld", callers(d.withheld))])),
+            ("lost_returned", .integer(d.lostReturned)), ("lost_withheld", .integer(d.lostWithheld)),
+        ])
+    }
+
+    /// The `report --format json` object: `overall`, `group_by`, `groups` (each row: the metric
+    /// keys plus `details`), and the blocked-rate target check.
     public static func json(_ report: MetricsReport) -> FieldValue {
-        .object([
-            ("overall", .object(record(key: nil, report.overall.kpis).map { ($0.name, $0.value) })),
+        func row(_ key: String?, _ row: MetricsRow) -> FieldValue {
+            .object(record(key: key, row.kpis).map { ($0.name, $0.value) } + [("details", details(row.details))])
+        }
+        return .object([
+            ("overall", row(nil, report.overall)),
             ("group_by", report.groupBy.map { .string($0.rawValue) } ?? .null),
-            ("groups", .array(report.groups.map { .object(record(key: $0.key, $0.kpis).map { ($0.name, $0.value) }) })),
+            ("groups", .array(report.groups.map { row($0.key, $0) })),
             ("blocked_target", .decimal(format(report.blockedTarget, 4))),
             ("blocked_above_target", .bool(report.blockedAboveTarget)),
             ("service_level_definition", .string(MetricsReport.serviceLevelDefinition)),
@@ -62,6 +91,16 @@ public enum KPIRendering {
         table.append(row("all", report.overall.kpis))
         for group in report.groups { table.append(row(group.key, group.kpis)) }
         var out = table.render()
+        let d = report.overall.details
+        out += "\nInbound callers      calls  answer rate  ASA s\n"
+        for (name, g) in [("first-time", d.firstTime), ("repeat", d.repeatCalls), ("withheld", d.withheld)] {
+            out += name.padding(to: 19) + String(g.calls).leftPadding(to: 7) + percent(g.answerRate).leftPadding(to: 13) + number(g.asaSeconds, 1).leftPadding(to: 7) + "\n"
+        }
+        if d.abandoned > 0 {
+            let bounds = AbandonTimeDistribution.binLowerBounds
+            let bins = bounds.indices.map { i in (i + 1 < bounds.count ? "\(bounds[i])-\(bounds[i + 1])s" : "\(bounds[i])s+") + ": \(d.abandonTimes.counts[i])" }
+            out += "\nAbandon times (\(d.abandoned) abandons, p50 \(number(d.abandonTimes.p50Seconds, 1)) s, p90 \(number(d.abandonTimes.p90Seconds, 1)) s): " + bins.joined(separator: ", ") + "\n"
+        }
         if report.blockedAboveTarget, let rate = report.overall.kpis.blockedRate {
             out += "\nBlocked-call rate \(percent(rate)) is above the \(percent(report.blockedTarget)) target.\n"
         }
@@ -182,5 +221,9 @@ public enum LostCallRendering {
 extension String {
     fileprivate func padding(to width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+
+    fileprivate func leftPadding(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

@@ -1,0 +1,81 @@
+import ArgumentParser
+import CallMetrics
+import CallModel
+import Foundation
+
+/// `callscope bench metrics`: times the metrics core on generated calls (no parsing), for the
+/// README's performance table. A developer command; it prints figures, it never gates CI.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the metrics core over generated calls (developer tool).",
+        discussion: "Generates N calls in memory (seeded, realistic mix) and times report, lost calls, heatmap, agents and campaigns on one core."
+    )
+
+    @Argument(help: "What to time: metrics.")
+    var what: String = "metrics"
+
+    @Option(help: "How many calls to generate.")
+    var calls = 1_000_000
+
+    @Option(help: "Seed of the generator.")
+    var seed: UInt64 = 42
+
+    func validate() throws {
+        if what != "metrics" { throw ValidationError("Only 'metrics' can be timed here; scripts/bench-cdr.sh times CDR import.") }
+        if calls < 1 { throw ValidationError("--calls must be 1 or more.") }
+    }
+
+    func run() throws {
+        let generated = Self.generate(count: calls, seed: seed)
+        let campaigns = (0..<20).map { Campaign(name: "campaign \($0)", numbers: ["+4420794601\(String(format: "%02d", $0))"], cost: 1000, revenuePerQualified: 50) }
+        let options = MetricsOptions(timeZone: TimeZone(identifier: "Europe/London") ?? .current, campaigns: campaigns)
+        func time(_ label: String, _ body: () -> Int) {
+            let clock = ContinuousClock()
+            var result = 0
+            let elapsed = clock.measure { result = body() }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            print("\(label.padding(toLength: 28, withPad: " ", startingAt: 0)) \(String(format: "%7.3f", seconds)) s   (\(result) rows)")
+        }
+        print("\(generated.count) generated calls")
+        time("report (overall)") { MetricsEngine.report(calls: generated, groupBy: nil, options: options).groups.count + 1 }
+        time("report --by hour") { MetricsEngine.report(calls: generated, groupBy: .hour, options: options).groups.count }
+        time("report --by agent") { MetricsEngine.report(calls: generated, groupBy: .agent, options: options).groups.count }
+        time("lost calls") { MetricsEngine.lostCalls(calls: generated, options: options).count }
+        time("heatmap") { MetricsEngine.heatmap(calls: generated, metric: .answerRate, direction: .inbound, options: options).cells.count }
+        time("agents per day") { MetricsEngine.agentDaily(calls: generated, options: options).count }
+        time("campaigns") { MetricsEngine.campaignReport(calls: generated, options: options).campaigns.count }
+    }
+
+    /// A seeded mix over 30 days: 80% inbound to 20 tracking numbers from 200,000 callers,
+    /// 20% outbound by 50 agents; outcomes and waits in realistic proportions. Ordered by
+    /// start, as every reading command hands calls to the metrics (CallCollector sorts them).
+    static func generate(count: Int, seed: UInt64) -> [Call] {
+        var state = seed | 1
+        func next() -> UInt64 {  // xorshift64*
+            state ^= state >> 12; state ^= state << 25; state ^= state >> 27
+            return state &* 2_685_821_657_736_338_717
+        }
+        func uniform(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        let base: Int64 = 1_772_323_200  // 2026-03-01T00:00:00Z
+        let outcomes: [CallOutcome] = [.answered, .answered, .answered, .answered, .answered, .answered, .abandoned, .noAnswer, .busy, .congestion]
+        let calls = (0..<count).map { i in
+            let start = Timestamp(seconds: base + Int64(uniform(30 * 86_400)))
+            let outcome = outcomes[uniform(outcomes.count)]
+            let wait = Int64(uniform(90)) * 1_000_000_000
+            let agent = String(200 + uniform(50))
+            let inbound = uniform(10) < 8
+            let customer = "+4477009" + String(100_000 + uniform(200_000))
+            let answeredAt = outcome == .answered ? Timestamp(nanoseconds: start.nanoseconds + wait) : nil
+            let end = Timestamp(nanoseconds: (answeredAt ?? start).nanoseconds + (outcome == .answered ? Int64(uniform(600)) * 1_000_000_000 : wait))
+            return Call(
+                callID: "bench-\(i)", source: "generated", start: start,
+                caller: inbound ? customer : agent, dialed: inbound ? "+4420794601" + String(format: "%02d", uniform(20)) : customer,
+                outcome: outcome, answeredAt: answeredAt, endedAt: end,
+                agent: outcome == .answered || !inbound ? agent : nil, queue: inbound ? "support" : nil,
+                waitNanoseconds: wait, direction: inbound ? .inbound : .outbound, format: "generated", packets: 1
+            )
+        }
+        return calls.sorted { $0.start < $1.start }
+    }
+}
