@@ -50,26 +50,15 @@ struct LocalClock {
     }
 }
 
-@inline(__always)
-func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
-    let q = a / b
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-}
+/// `a / b` rounded towards negative infinity (`Timestamp.floorDivide`).
+func floorDivide(_ a: Int64, _ b: Int64) -> Int64 { Timestamp.floorDivide(a, b) }
 
 /// Proleptic Gregorian dates from day numbers, and ISO-8601 weeks (ISO 8601-1:2019 §5.2.4.2:
 /// weeks start on Monday; week 1 holds the year's first Thursday).
 enum CivilDate {
     /// Year, month, day of a day count since 1970-01-01 (H. Hinnant's civil_from_days).
     static func ymd(days: Int64) -> (year: Int64, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = floorDivide(z, 146_097)
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = Int(doy - (153 * mp + 2) / 5 + 1)
-        let month = Int(mp < 10 ? mp + 3 : mp - 9)
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        Timestamp.civilDate(fromDays: days)
     }
 
     /// ISO week-numbering year and week (1...53) of a day.

@@ -75,7 +75,7 @@ public struct Timestamp: Hashable, Comparable, Sendable {
 
     /// Year, month (1-12) and day (1-31) of a day count since 1970-01-01 in the proleptic
     /// Gregorian calendar (H. Hinnant's days-to-civil algorithm).
-    static func civilDate(fromDays days: Int64) -> (year: Int64, month: Int, day: Int) {
+    public static func civilDate(fromDays days: Int64) -> (year: Int64, month: Int, day: Int) {
         let z = days + 719_468
         let era = floorDivide(z, 146_097)
         let doe = z - era * 146_097
@@ -114,7 +114,8 @@ public struct Timestamp: Hashable, Comparable, Sendable {
     /// The years a `Timestamp` can hold exactly (nanoseconds in an Int64).
     public static let representableYears = 1678...2261
 
-    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+    /// `a / b` rounded towards negative infinity.
+    public static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
         let q = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
