@@ -21,13 +21,17 @@ struct HeatmapCommand: ParsableCommand {
     @Option(help: "Only inbound or only outbound calls (default: all).")
     var direction: CallDirectionFilter?
 
+    @Option(help: ArgumentHelp("Only the calls of this agent (e.g. an agent's best time to call with --direction outbound --metric answer-rate).", valueName: "agent"))
+    var agent: String?
+
     @Option(name: .shortAndLong, help: "Output format: table (shaded grid) for people; json or csv (one row per cell) for machines.")
     var format: Format = .table
 
     func run() throws {
         let options = try metrics.options(timeZone: input.siteTimeZone)
         let (collected, finish) = input.collect()
-        let heatmap = MetricsEngine.heatmap(calls: collected.calls, metric: metric, direction: direction, options: options)
+        let calls = agent.map { name in collected.calls.filter { $0.agent == name } } ?? collected.calls
+        let heatmap = MetricsEngine.heatmap(calls: calls, metric: metric, direction: direction, options: options)
         switch format {
         case .table: Output.write(HeatmapRendering.table(heatmap))
         case .json, .csv:

@@ -108,6 +108,15 @@ import Testing
         #expect(lost.compactMap { $0["call_id"] as? String }.sorted() == expected)
     }
 
+    @Test func heatmapOfOneAgent() throws {
+        let all = try CLI.run(["heatmap", "cdr-samples/asterisk-master.csv", "--timezone", "Europe/London", "-f", "csv", "-q"])
+        let agent = try CLI.run(["heatmap", "cdr-samples/asterisk-master.csv", "--timezone", "Europe/London", "-f", "csv", "-q", "--agent", "201"])
+        let records = try SchemaRecord.decode(String(contentsOf: CLI.packageRoot.appendingPathComponent("cdr-samples/asterisk-master.expected.ndjson"), encoding: .utf8))
+        func total(_ csv: String) -> Int { csv.split(separator: "\n").dropFirst().compactMap { Int($0.split(separator: ",")[3]) }.reduce(0, +) }
+        #expect(total(all.stdout) == records.count)
+        #expect(total(agent.stdout) == records.filter { $0.agent == "201" }.count)
+    }
+
     @Test func heatmapHasOneCellPerWeekdayAndHour() throws {
         let result = try CLI.run(["heatmap", "cdr-samples/generic-export.csv", "--timezone", "Europe/London", "-f", "csv", "-q"])
         let rows = result.stdout.split(separator: "\n").dropFirst()
