@@ -68,7 +68,8 @@ public enum MetricsEngine {
             switch direction {
             case .inbound?: guard timeline.inbound[position] else { continue }
             case .outbound?: guard call.direction == .outbound else { continue }
-            case nil: break
+            // ASA is defined on inbound calls (docs/metrics.md): an outbound ring is not a wait.
+            case nil: if metric == .asa, !timeline.inbound[position] { continue }
             }
             grid.add(call, at: clock.local(call.start))
         }
@@ -159,9 +160,11 @@ public enum MetricsEngine {
             let local = clock.local(call.start)
             let answered = call.outcome == .answered ? 1 : 0
             let cold = timeline.cold[position]
+            // A call to a withheld or non-numeric destination is neither cold nor a follow-up.
+            let numbered = !NumberKey.isWithheld(call.dialed)
             let apply = { (t: inout Tally) in
-                if cold { t.cold.calls += 1; t.cold.answered += answered }
-                else { t.followUp.calls += 1; t.followUp.answered += answered }
+                if numbered, cold { t.cold.calls += 1; t.cold.answered += answered }
+                else if numbered { t.followUp.calls += 1; t.followUp.answered += answered }
                 t.grid.add(call, at: local)
             }
             apply(&all)

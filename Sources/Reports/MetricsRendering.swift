@@ -146,8 +146,9 @@ public enum HeatmapRendering {
         for (day, row) in heatmap.cells.enumerated() {
             out += Heatmap.weekdays[day].padding(to: 6)
             for cell in row {
-                guard let value = cell.value, maxValue > 0 else { out += " · "; continue }
-                let level = min(shades.count - 1, Int((value / maxValue) * Double(shades.count - 1) + 0.5))
+                guard cell.calls > 0 else { out += " · "; continue }
+                let value = cell.value ?? 0
+                let level = maxValue > 0 ? min(shades.count - 1, Int((value / maxValue) * Double(shades.count - 1) + 0.5)) : 0
                 let shade = shades[max(level, value > 0 ? 1 : 0)]
                 out += String(repeating: shade, count: 3)
             }
@@ -169,7 +170,7 @@ public enum HeatmapRendering {
         heatmap.cells.enumerated().flatMap { day, row in
             row.enumerated().map { hour, cell -> Record in
                 [("weekday", .string(Heatmap.weekdays[day])), ("hour", .integer(hour)),
-                 ("value", cell.value.map { .decimal(KPIRendering.format($0, 4)) } ?? .null),
+                 ("value", cell.value.map { heatmap.metric == .volume ? .integer(Int64($0)) : .decimal(KPIRendering.format($0, 4)) } ?? .null),
                  ("calls", .integer(cell.calls)), ("answered", .integer(cell.answered))]
             }
         }

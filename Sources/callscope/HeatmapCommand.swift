@@ -27,6 +27,10 @@ struct HeatmapCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output format: table (shaded grid) for people; json or csv (one row per cell) for machines.")
     var format: Format = .table
 
+    func validate() throws {
+        try metrics.validate(timeZone: input.siteTimeZone)
+    }
+
     func run() throws {
         let options = try metrics.options(timeZone: input.siteTimeZone)
         let (collected, finish) = input.collect()

@@ -33,7 +33,7 @@ struct InputOptions: ParsableArguments {
     var strict = false
 
     @Option(parsing: .upToNextOption, help: ArgumentHelp(
-        "The site's own public numbers (tracking numbers, DIDs); a trailing * matches a prefix. Used to tell inbound from outbound.",
+        "The site's own public numbers (tracking numbers, DIDs), space- or comma-separated; a trailing * matches a prefix. Used to tell inbound from outbound.",
         valueName: "number"))
     var ownNumbers: [String] = []
 
@@ -77,7 +77,10 @@ struct InputOptions: ParsableArguments {
                 timeZone: timezone.flatMap(LocalTimeConverter.zone(named:)) ?? .current,
                 strict: strict, mappingPath: mapping, format: mapping != nil && inputFormat == nil ? .mappedCSV : inputFormat
             ),
-            direction: DirectionRules(ownNumbers: ownNumbers, extensionPattern: extensionPattern)
+            direction: DirectionRules(
+                ownNumbers: ownNumbers.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
+                extensionPattern: extensionPattern
+            )
         )
     }
 

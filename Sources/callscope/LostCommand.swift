@@ -21,6 +21,10 @@ struct LostCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output format: table for people; json, ndjson or csv for machines.")
     var format: Format = .table
 
+    func validate() throws {
+        try metrics.validate(timeZone: input.siteTimeZone)
+    }
+
     func run() throws {
         let options = try metrics.options(timeZone: input.siteTimeZone)
         let (collected, finish) = input.collect()

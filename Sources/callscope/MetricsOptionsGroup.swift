@@ -35,11 +35,25 @@ struct MetricsOptionsGroup: ParsableArguments {
     var campaigns: String?
 
     func validate() throws {
-        for (name, value) in [("--short-abandon", shortAbandon), ("--sl-threshold", serviceLevelThreshold), ("--repeat-window", repeatWindow),
-                              ("--callback-window", callbackWindow), ("--qualified-s", qualifiedSeconds), ("--blocked-target", blockedTarget)] where !(value >= 0) {
-            throw ValidationError("\(name) must be a number of 0 or more.")
+        // Seconds-based options must fit a Duration in nanoseconds: at most about 30 years.
+        let limits: [(String, Double, Double)] = [
+            ("--short-abandon", shortAbandon, 86_400), ("--sl-threshold", serviceLevelThreshold, 86_400),
+            ("--repeat-window", repeatWindow, 3650), ("--callback-window", callbackWindow, 87_600),
+            ("--qualified-s", qualifiedSeconds, 86_400), ("--blocked-target", blockedTarget, 100),
+        ]
+        for (name, value, maximum) in limits where !(value.isFinite && value >= 0 && value <= maximum) {
+            throw ValidationError("\(name) must be a number from 0 to \(Int(maximum)).")
         }
         if let campaigns, !FileManager.default.fileExists(atPath: campaigns) { throw ValidationError("Campaigns file '\(campaigns)' not found.") }
+    }
+
+    /// Checks what needs the time zone and files: --from/--to and the campaigns file, so their
+    /// errors are usage errors of the command (exit 64) with its own usage line.
+    func validate(timeZone: TimeZone) throws {
+        let options = try options(timeZone: timeZone)
+        if let from = options.from, let to = options.to, from >= to {
+            throw ValidationError("--from must be before --to.")
+        }
     }
 
     /// The engine's options; `--from`/`--to` are read in `timeZone`.
@@ -48,11 +62,11 @@ struct MetricsOptionsGroup: ParsableArguments {
             timeZone: timeZone,
             from: try from.map { try Self.localTime($0, option: "--from", timeZone: timeZone) },
             to: try to.map { try Self.localTime($0, option: "--to", timeZone: timeZone) },
-            shortAbandon: .milliseconds(Int64(shortAbandon * 1000)),
-            serviceLevelThreshold: .milliseconds(Int64(serviceLevelThreshold * 1000)),
-            repeatWindow: .seconds(Int64(repeatWindow * 86_400)),
-            callbackWindow: .seconds(Int64(callbackWindow * 3600)),
-            qualifiedTalk: .milliseconds(Int64(qualifiedSeconds * 1000)),
+            shortAbandon: .milliseconds(Int64((shortAbandon * 1000).rounded())),
+            serviceLevelThreshold: .milliseconds(Int64((serviceLevelThreshold * 1000).rounded())),
+            repeatWindow: .seconds(Int64((repeatWindow * 86_400).rounded())),
+            callbackWindow: .seconds(Int64((callbackWindow * 3600).rounded())),
+            qualifiedTalk: .milliseconds(Int64((qualifiedSeconds * 1000).rounded())),
             blockedTarget: blockedTarget / 100,
             campaigns: try campaigns.map(CampaignFile.load) ?? []
         )

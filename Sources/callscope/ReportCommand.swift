@@ -14,7 +14,7 @@ struct ReportCommand: ParsableCommand {
             calls and callbacks, qualified calls. Definitions: README "Metrics" and docs/metrics.md. \
             Buckets (hour, day, weekday, week) are in --timezone, DST-correct; a call belongs to the \
             bucket of its start. Calls before --from still count as history for repeat callers and \
-            callbacks.
+            cold calls; calls after --to are searched for callbacks of lost calls.
             """
     )
 
@@ -36,7 +36,9 @@ struct ReportCommand: ParsableCommand {
     var format: Format = .table
 
     func validate() throws {
+        try metrics.validate(timeZone: input.siteTimeZone)
         if view == .campaigns, metrics.campaigns == nil { throw ValidationError("--view campaigns needs --campaigns FILE.") }
+        if by == .campaign, metrics.campaigns == nil { throw ValidationError("--by campaign needs --campaigns FILE.") }
         if view != .kpis, by != nil { throw ValidationError("--by groups the kpis view only.") }
     }
 

@@ -131,6 +131,17 @@ struct QueueCallAssembler {
             call.enterQueue = queue
             let callerField = layout == .stock ? data(1) : data(0)
             call.caller = callerField.flatMap { QueueLogField.value(b, $0) }.map(PhoneNumber.normalize)
+        case .blockedJoin:
+            // Written instead of ENTERQUEUE: the call starts and ends here, blocked.
+            if call.enter == nil {
+                call.enter = time
+                call.enterQueue = QueueLogField.value(b, row.queue)
+                call.enterCount = 1
+            }
+            call.exit = .blockedJoin
+            call.exitTime = time
+            call.exitWaitNanoseconds = 0
+            call.end(at: time, by: nil)
         case .connect:
             let ring = duration(data(2), "ringtime") ?? 0
             let bridged = data(1).flatMap { QueueLogField.value(b, $0) }
@@ -251,7 +262,7 @@ private struct PendingQueueCall {
             switch exit {
             case .abandon?, .exitWithKey?: outcome = .abandoned
             case .exitWithTimeout?: outcome = .noAnswer
-            case .exitEmpty?: outcome = .congestion
+            case .exitEmpty?, .blockedJoin?: outcome = .congestion
             default: outcome = .unknown
             }
             wait = requeued ? endedAt.map { start.distance(to: $0) } : exitWaitNanoseconds ?? endedAt.map { start.distance(to: $0) }

@@ -27,12 +27,14 @@ enum QueueEventKind: Sendable, Hashable {
     /// does not use (`DID`, `SYSCOMPAT`, `AGENTDUMP`, `PENALTY`, `INFO`): counted only.
     case ignored
     /// A name not in the list above: counted, warned about once per name.
+    /// FULL, JOINEMPTY, JOINUNAVAIL: the caller could not join the queue (a blocked call).
+    case blockedJoin
     case unknown
 
     /// Whether the event ends the caller's wait without an agent (an unanswered outcome).
     var isExit: Bool {
         switch self {
-        case .abandon, .exitWithTimeout, .exitEmpty, .exitWithKey: true
+        case .abandon, .exitWithTimeout, .exitEmpty, .exitWithKey, .blockedJoin: true
         default: false
         }
     }
@@ -41,7 +43,7 @@ enum QueueEventKind: Sendable, Hashable {
         ("ENTERQUEUE", .enterQueue), ("CONNECT", .connect),
         ("COMPLETEAGENT", .completeAgent), ("COMPLETECALLER", .completeCaller),
         ("ABANDON", .abandon), ("EXITWITHTIMEOUT", .exitWithTimeout), ("EXITEMPTY", .exitEmpty),
-        ("EXITWITHKEY", .exitWithKey),
+        ("EXITWITHKEY", .exitWithKey), ("FULL", .blockedJoin), ("JOINEMPTY", .blockedJoin), ("JOINUNAVAIL", .blockedJoin),
         ("TRANSFER", .transfer), ("BLINDTRANSFER", .transfer), ("ATTENDEDTRANSFER", .transfer),
         ("RINGNOANSWER", .ringNoAnswer), ("RINGCANCELED", .ringCanceled),
         ("AGENTLOGIN", .agent), ("AGENTLOGOFF", .agent), ("AGENTCALLBACKLOGIN", .agent),

@@ -1,0 +1,142 @@
+import CallModel
+import Foundation
+import GRDB
+
+/// An input file as the ledger knows it: where it was, how big, and the SHA-256 of its bytes.
+public struct FileIdentity: Sendable, Hashable {
+    /// The absolute, standardised path (`stdin` for standard input).
+    public var path: String
+    public var size: Int64
+    /// SHA-256 of the content, 64 lowercase hex digits.
+    public var sha256: String
+
+    public init(path: String, size: Int64, sha256: String) {
+        self.path = path; self.size = size; self.sha256 = sha256
+    }
+
+    /// Reads and hashes the file at `path` (in 1 MiB chunks).
+    /// - Complexity: O(file size).
+    public static func of(path: String) throws(StoreError) -> FileIdentity {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        guard let handle = FileHandle(forReadingAtPath: absolute) else { throw .unreadable(path, "cannot open the file") }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var size: Int64 = 0
+        do {
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                chunk.withUnsafeBytes { hasher.update(buffer: $0) }
+                size += Int64(chunk.count)
+            }
+        } catch {
+            throw .unreadable(path, "cannot read the file: \(error.localizedDescription)")
+        }
+        return FileIdentity(path: absolute, size: size, sha256: SHA256.hex(hasher.finalize()))
+    }
+
+    /// The identity of bytes that are not a file on disk (standard input).
+    public static func of(bytes: [UInt8], path: String = "stdin") -> FileIdentity {
+        FileIdentity(path: path, size: Int64(bytes.count), sha256: SHA256.hex(of: bytes))
+    }
+}
+
+/// What an import did with one file.
+public enum ImportOutcome: Sendable, Hashable, CustomStringConvertible {
+    /// The file was stored in one transaction.
+    case imported(file: FileIdentity, counts: ImportCounts)
+    /// The ledger already holds this path with this content: nothing was written.
+    case alreadyImported(file: FileIdentity, importedAt: Timestamp)
+
+    public var description: String {
+        switch self {
+        case .imported(let file, let c):
+            return "\(file.path): \(c.calls) calls, \(c.inserted) new, \(c.updated) updated, \(c.unchanged) unchanged"
+        case .alreadyImported(let file, let at):
+            return "\(file.path): already imported at \(at.iso8601) (same content), nothing to do"
+        }
+    }
+}
+
+/// Calls of one imported file, by what happened to each (docs/store.md "Idempotency").
+public struct ImportCounts: Sendable, Hashable {
+    /// Calls whose natural key was new.
+    public var inserted = 0
+    /// Stored calls replaced by this file's version (different content, and not a truncated copy of a complete call).
+    public var updated = 0
+    /// Calls already stored with the same content, or stored complete while this file has them truncated.
+    public var unchanged = 0
+    public var calls: Int { inserted + updated + unchanged }
+    public init(inserted: Int = 0, updated: Int = 0, unchanged: Int = 0) {
+        self.inserted = inserted; self.updated = updated; self.unchanged = unchanged
+    }
+}
+
+extension CallDatabase {
+    /// Stores the calls read from one file, in one transaction, and records the file in the ledger.
+    ///
+    /// Calls are matched on their natural key. A new key is inserted; a stored call with the same
+    /// content is left alone (its `source` stays the first file that stored it); a stored call with
+    /// other content is replaced with its legs, unless the stored call is complete and this one is
+    /// truncated. When the ledger already has `file.path` with `file.sha256`, nothing is written.
+    ///
+    /// - Parameters:
+    ///   - rows: records (or packets) read from the file; `badRows`: of those, unusable ones.
+    /// - Complexity: O(n log N) for n calls into a store of N.
+    public func importFile(_ file: FileIdentity, calls: [Call], rows: Int, badRows: Int) throws(StoreError) -> ImportOutcome {
+        try importFile(file, calls: calls, rows: rows, badRows: badRows, afterEachCall: nil)
+    }
+
+    /// `afterEachCall` lets the durability test kill the process in the middle of a transaction.
+    func importFile(_ file: FileIdentity, calls: [Call], rows: Int, badRows: Int, afterEachCall: ((Int) -> Void)?) throws(StoreError) -> ImportOutcome {
+        let now = Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
+        return try writeTransaction("cannot import \(file.path)") { db -> ImportOutcome in
+            if let previous = try Int64.fetchOne(db, sql: "SELECT imported_at_ns FROM files WHERE path = ? AND sha256 = ?", arguments: [file.path, file.sha256]) {
+                return .alreadyImported(file: file, importedAt: Timestamp(nanoseconds: previous))
+            }
+            try db.execute(sql: """
+                INSERT INTO files (path, size, sha256, rows, calls, bad_rows, inserted, updated, unchanged, imported_at, imported_at_ns)
+                VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)
+                """, arguments: [file.path, file.size, file.sha256, rows, calls.count, badRows, now.iso8601, now.nanoseconds])
+            let fileID = db.lastInsertedRowID
+            let insert = try db.cachedStatement(sql: CallRow.insertSQL)
+            let insertLeg = try db.cachedStatement(sql: CallRow.legInsertSQL)
+            var counts = ImportCounts()
+            for (index, call) in calls.enumerated() {
+                let key = CallRow.naturalKey(call)
+                let media = MediaJSON.encode(call.media)
+                let hash = ContentHash.of(call, media: media)
+                let arguments = CallRow.arguments(for: call, naturalKey: key, hash: hash, media: media, file: fileID)
+                try insert.execute(arguments: arguments)
+                if db.changesCount == 1 {
+                    let id = db.lastInsertedRowID
+                    for (seq, leg) in call.legs.enumerated() { try insertLeg.execute(arguments: CallRow.legArguments(leg, call: id, seq: seq)) }
+                    counts.inserted += 1
+                } else if try replaceIfNewer(db, call: call, key: key, hash: hash, arguments: arguments, insertLeg: insertLeg) {
+                    counts.updated += 1
+                } else {
+                    counts.unchanged += 1
+                }
+                afterEachCall?(index)
+            }
+            try db.execute(sql: "UPDATE files SET inserted = ?, updated = ?, unchanged = ? WHERE id = ?",
+                           arguments: [counts.inserted, counts.updated, counts.unchanged, fileID])
+            return .imported(file: file, counts: counts)
+        }
+    }
+
+    /// The update rule for a natural key already stored; returns whether the call was replaced.
+    private func replaceIfNewer(_ db: Database, call: Call, key: String, hash: Int64, arguments: StatementArguments, insertLeg: Statement) throws -> Bool {
+        let select = try db.cachedStatement(sql: "SELECT id, truncated, content_hash FROM calls WHERE natural_key = ?")
+        guard let row = try Row.fetchOne(select, arguments: [key]) else { return false }
+        let id: Int64 = row[0]
+        let storedTruncated: Bool = row[1]
+        let storedHash: Int64 = row[2]
+        if storedHash == hash || (!storedTruncated && call.truncated) { return false }
+        let update = try db.cachedStatement(sql: CallRow.updateSQL)
+        var withID = arguments
+        withID += [id]
+        try update.execute(arguments: withID)
+        try db.cachedStatement(sql: "DELETE FROM legs WHERE call = ?").execute(arguments: [id])
+        for (seq, leg) in call.legs.enumerated() { try insertLeg.execute(arguments: CallRow.legArguments(leg, call: id, seq: seq)) }
+        return true
+    }
+}

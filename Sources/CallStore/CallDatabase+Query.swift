@@ -1,0 +1,125 @@
+import CallModel
+import Foundation
+import GRDB
+
+extension CallDatabase {
+    /// Stored calls with `from <= start < to` (either bound may be nil), legs included, ordered by
+    /// start (then by storage order). Uses the `calls_on_start` index.
+    ///
+    /// Reads one snapshot: an import committing meanwhile is either wholly seen or not at all.
+    /// - Complexity: O(log N + k) for k calls in the range.
+    public func calls(from: Timestamp?, to: Timestamp?) throws(StoreError) -> [Call] {
+        let lower = from?.nanoseconds ?? .min
+        let upper = to?.nanoseconds
+        let (rangeSQL, arguments): (String, StatementArguments) = upper.map { ("c.start_ns >= ? AND c.start_ns < ?", [lower, $0]) }
+            ?? ("c.start_ns >= ?", [lower])
+        return try read("cannot read calls") { db in
+            var calls: [Call] = []
+            let callCursor = try Row.fetchCursor(db, sql: "SELECT \(CallRow.selectColumns) FROM calls c WHERE \(rangeSQL) ORDER BY c.start_ns, c.id", arguments: arguments)
+            let legCursor = try Row.fetchCursor(db, sql: """
+                SELECT \(CallRow.selectLegColumns) FROM calls c JOIN legs l ON l.call = c.id
+                WHERE \(rangeSQL) ORDER BY c.start_ns, c.id, l.seq
+                """, arguments: arguments)
+            // Both cursors walk the same calls in the same order: merge them.
+            var pendingLeg: (call: Int64, leg: CallLeg)?
+            if let row = try legCursor.next() { pendingLeg = (row[0], CallRow.leg(from: row)) }
+            while let row = try callCursor.next() {
+                let id: Int64 = row[0]
+                var call = CallRow.call(from: row)
+                while let (legCall, leg) = pendingLeg, legCall == id {
+                    call.legs.append(leg)
+                    pendingLeg = try legCursor.next().map { ($0[0], CallRow.leg(from: $0)) }
+                }
+                calls.append(call)
+            }
+            return calls
+        }
+    }
+
+    /// Every stored call, legs included, ordered by start.
+    /// - Complexity: O(N).
+    public func allCalls() throws(StoreError) -> [Call] {
+        try calls(from: nil, to: nil)
+    }
+
+    /// Deletes the calls that started before `before`, with their legs; returns how many.
+    ///
+    /// The ledger keeps its rows, so re-running an old import does not bring pruned calls back
+    /// (its file is already imported). The file does not shrink until `VACUUM`.
+    public func prune(before: Timestamp) throws(StoreError) -> Int {
+        try writeTransaction("cannot prune") { db in
+            try db.execute(sql: "DELETE FROM legs WHERE call IN (SELECT id FROM calls WHERE start_ns < ?)", arguments: [before.nanoseconds])
+            try db.execute(sql: "DELETE FROM calls WHERE start_ns < ?", arguments: [before.nanoseconds])
+            return db.changesCount
+        }
+    }
+
+    /// Counts per format and source, date range, and the last imports (`callscope db stats`).
+    public func stats(lastImports: Int = 10) throws(StoreError) -> StoreStats {
+        try read("cannot read statistics") { db in
+            let calls = try Int.fetchOne(db, sql: "SELECT count(*) FROM calls") ?? 0
+            let legs = try Int.fetchOne(db, sql: "SELECT count(*) FROM legs") ?? 0
+            let range = try Row.fetchOne(db, sql: "SELECT min(start_ns), max(start_ns) FROM calls")
+            let first = (range?[0] as Int64?).map(Timestamp.init(nanoseconds:))
+            let last = (range?[1] as Int64?).map(Timestamp.init(nanoseconds:))
+            let sources = try Row.fetchAll(db, sql: "SELECT format, source, count(*) FROM calls GROUP BY format, source ORDER BY format, source")
+                .map { StoreStats.SourceCount(format: $0[0], source: $0[1], calls: $0[2]) }
+            let files = try Int.fetchOne(db, sql: "SELECT count(*) FROM files") ?? 0
+            let imports = try Row.fetchAll(db, sql: """
+                SELECT path, size, sha256, rows, calls, bad_rows, inserted, updated, unchanged, imported_at_ns
+                FROM files ORDER BY imported_at_ns DESC, id DESC LIMIT ?
+                """, arguments: [lastImports]).map { row in
+                LedgerEntry(
+                    file: FileIdentity(path: row[0], size: row[1], sha256: row[2]), rows: row[3], calls: row[4], badRows: row[5],
+                    counts: ImportCounts(inserted: row[6], updated: row[7], unchanged: row[8]),
+                    importedAt: Timestamp(nanoseconds: row[9]))
+            }
+            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            return StoreStats(path: path, schemaVersion: version, calls: calls, legs: legs, firstStart: first, lastStart: last,
+                              bySource: sources, files: files, lastImports: imports)
+        }
+    }
+}
+
+/// What `callscope db stats` shows.
+public struct StoreStats: Sendable, Hashable {
+    /// Stored calls of one format from one source file name.
+    public struct SourceCount: Sendable, Hashable {
+        public var format: String
+        public var source: String
+        public var calls: Int
+    }
+
+    public var path: String
+    public var schemaVersion: Int
+    public var calls: Int
+    public var legs: Int
+    /// Start of the earliest and latest stored calls; nil when the store is empty.
+    public var firstStart: Timestamp?
+    public var lastStart: Timestamp?
+    /// Ordered by format, then source.
+    public var bySource: [SourceCount]
+    /// Rows in the ledger.
+    public var files: Int
+    /// The most recent imports first.
+    public var lastImports: [LedgerEntry]
+
+    /// Calls per format, ordered by format.
+    public var byFormat: [(format: String, calls: Int)] {
+        var totals: [(format: String, calls: Int)] = []
+        for entry in bySource {
+            if totals.last?.format == entry.format { totals[totals.count - 1].calls += entry.calls } else { totals.append((entry.format, entry.calls)) }
+        }
+        return totals
+    }
+}
+
+/// One row of the `files` ledger.
+public struct LedgerEntry: Sendable, Hashable {
+    public var file: FileIdentity
+    public var rows: Int
+    public var calls: Int
+    public var badRows: Int
+    public var counts: ImportCounts
+    public var importedAt: Timestamp
+}

@@ -1,0 +1,204 @@
+import CallModel
+import Foundation
+import GRDB
+
+/// How a `Call` maps to a row of `calls` and rows of `legs` (docs/store.md "Schema").
+enum CallRow {
+    /// Columns written by an import, in the order of `arguments(for:naturalKey:hash:file:)`.
+    static let columns = [
+        "call_id", "source", "start", "caller", "dialed", "diverted_from", "outcome", "final_status",
+        "reason_cause", "pdd_ms", "answered_at", "ended_at", "ring_s", "talk_s", "hold_s", "ended_by",
+        "packets", "retransmissions", "truncated", "transport", "agent", "queue", "wait_s", "direction",
+        "format", "media", "start_ns", "answered_at_ns", "ended_at_ns", "hold_ns", "wait_ns",
+        "natural_key", "content_hash", "file",
+    ]
+
+    static let insertSQL = "INSERT INTO calls (\(columns.joined(separator: ", "))) VALUES (\(placeholders(columns.count))) ON CONFLICT (natural_key) DO NOTHING"
+    static let updateSQL = "UPDATE calls SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+
+    static let legColumns = [
+        "call", "seq", "id", "status", "start", "answered", "destination", "answered_at", "ended_at",
+        "start_ns", "answered_at_ns", "ended_at_ns",
+    ]
+    static let legInsertSQL = "INSERT INTO legs (\(legColumns.joined(separator: ", "))) VALUES (\(placeholders(legColumns.count)))"
+
+    /// Columns read back into a `Call`, by index in `call(from:legs:)`.
+    static let selectColumns = """
+        id, call_id, source, caller, dialed, diverted_from, outcome, final_status, reason_cause, pdd_ms, \
+        ended_by, packets, retransmissions, truncated, transport, agent, queue, direction, format, media, \
+        start_ns, answered_at_ns, ended_at_ns, hold_ns, wait_ns
+        """
+    static let selectLegColumns = "l.call, l.id, l.status, l.answered, l.destination, l.start_ns, l.answered_at_ns, l.ended_at_ns"
+
+    private static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ", ") }
+
+    /// The natural key: one stored call per key (docs/store.md "Natural keys").
+    ///
+    /// CDR formats: `<format>:<call_id>` (the CDR readers put linkedid/uniqueid, the CUCM global
+    /// call id or the FreeSWITCH uuid in `call_id`). Captures: `sip:<Call-ID>@<start>` with the
+    /// start in ISO-8601 milliseconds, since a Call-ID may be reused and pcap/pcap-ns copies of
+    /// the same traffic differ below the millisecond.
+    static func naturalKey(_ call: Call) -> String {
+        call.format == "pcap" ? "sip:\(call.callID)@\(call.start.iso8601)" : "\(call.format):\(call.callID)"
+    }
+
+    static func seconds(_ nanoseconds: Int64) -> Double { Double(Duration3(nanoseconds: nanoseconds).milliseconds) / 1000 }
+
+    static func arguments(for call: Call, naturalKey: String, hash: Int64, media: String?, file: Int64) -> StatementArguments {
+        let ring = call.ringTime.map { seconds($0.nanoseconds) }
+        let talk = call.talkTime.map { seconds($0.nanoseconds) }
+        let values: [(any DatabaseValueConvertible)?] = [
+            call.callID, call.source, call.start.iso8601, call.caller, call.dialed, call.divertedFrom,
+            call.outcome.rawValue, call.finalStatus, call.reasonCause, call.pddMilliseconds,
+            call.answeredAt?.iso8601, call.endedAt?.iso8601, ring, talk, seconds(call.holdNanoseconds),
+            call.endedBy?.rawValue, call.packets, call.retransmissions, call.truncated, call.transport,
+            call.agent, call.queue, call.waitNanoseconds.map(seconds), call.direction?.rawValue,
+            call.format, media, call.start.nanoseconds, call.answeredAt?.nanoseconds,
+            call.endedAt?.nanoseconds, call.holdNanoseconds, call.waitNanoseconds,
+            naturalKey, hash, file,
+        ]
+        return StatementArguments(values)
+    }
+
+    static func legArguments(_ leg: CallLeg, call: Int64, seq: Int) -> StatementArguments {
+        let values: [(any DatabaseValueConvertible)?] = [
+            call, seq, leg.id, leg.status, leg.start.iso8601, leg.answered, leg.destination,
+            leg.answeredAt?.iso8601, leg.endedAt?.iso8601, leg.start.nanoseconds,
+            leg.answeredAt?.nanoseconds, leg.endedAt?.nanoseconds,
+        ]
+        return StatementArguments(values)
+    }
+
+    /// Reads a call (without legs) from a row of `selectColumns`.
+    static func call(from row: Row) -> Call {
+        let media: [MediaOffer] = (row[19] as String?).flatMap(MediaJSON.decode) ?? []
+        return Call(
+            callID: row[1], source: row[2], transport: row[14],
+            start: Timestamp(nanoseconds: row[20]),
+            caller: row[3], dialed: row[4], divertedFrom: row[5],
+            outcome: CallOutcome(rawValue: row[6]) ?? .unknown,
+            finalStatus: row[7], reasonCause: row[8], pddMilliseconds: row[9],
+            answeredAt: (row[21] as Int64?).map(Timestamp.init(nanoseconds:)),
+            endedAt: (row[22] as Int64?).map(Timestamp.init(nanoseconds:)),
+            holdNanoseconds: row[23],
+            endedBy: (row[10] as String?).flatMap(CallParty.init(rawValue:)),
+            agent: row[15], queue: row[16], waitNanoseconds: row[24],
+            direction: (row[17] as String?).flatMap(CallDirection.init(rawValue:)),
+            format: row[18], packets: row[11], retransmissions: row[12], truncated: row[13],
+            legs: [], media: media
+        )
+    }
+
+    /// Reads a leg from a row of `selectLegColumns` (column 0 is the call's id).
+    static func leg(from row: Row) -> CallLeg {
+        CallLeg(
+            id: row[1], status: row[2], start: Timestamp(nanoseconds: row[5]), answered: row[3],
+            destination: row[4],
+            answeredAt: (row[6] as Int64?).map(Timestamp.init(nanoseconds:)),
+            endedAt: (row[7] as Int64?).map(Timestamp.init(nanoseconds:))
+        )
+    }
+}
+
+/// A 64-bit FNV-1a hash of everything stored about a call except its `source`, used to tell an
+/// unchanged call from an updated one without reading it back (docs/store.md "Idempotency").
+struct ContentHash {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    static func of(_ call: Call, media: String?) -> Int64 {
+        var h = ContentHash()
+        h.add(call.callID); h.add(call.start.nanoseconds); h.add(call.caller); h.add(call.dialed)
+        h.add(call.divertedFrom); h.add(call.outcome.rawValue); h.add(call.finalStatus.map(Int64.init))
+        h.add(call.reasonCause.map(Int64.init)); h.add(call.pddMilliseconds); h.add(call.answeredAt?.nanoseconds)
+        h.add(call.endedAt?.nanoseconds); h.add(call.holdNanoseconds); h.add(call.endedBy?.rawValue)
+        h.add(Int64(call.packets)); h.add(Int64(call.retransmissions)); h.add(call.truncated ? 1 : 0)
+        h.add(call.transport); h.add(call.agent); h.add(call.queue); h.add(call.waitNanoseconds)
+        h.add(call.direction?.rawValue); h.add(call.format); h.add(media)
+        h.add(Int64(call.legs.count))
+        for leg in call.legs {
+            h.add(leg.id); h.add(leg.status); h.add(leg.start.nanoseconds); h.add(leg.answered ? 1 : 0)
+            h.add(leg.destination); h.add(leg.answeredAt?.nanoseconds); h.add(leg.endedAt?.nanoseconds)
+        }
+        return Int64(bitPattern: h.value)
+    }
+
+    @inline(__always) mutating func byte(_ b: UInt8) {
+        value = (value ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+    }
+
+    mutating func add(_ v: Int64?) {
+        guard let v else { byte(0); return }
+        byte(1)
+        var x = UInt64(bitPattern: v)
+        for _ in 0..<8 { byte(UInt8(truncatingIfNeeded: x)); x >>= 8 }
+    }
+
+    mutating func add(_ s: String?) {
+        guard var s else { byte(0); return }
+        byte(2)
+        s.withUTF8 { for b in $0 { byte(b) } }
+        byte(0xFF)  // UTF-8 never holds 0xFF: a separator that cannot be forged
+    }
+}
+
+/// The `media` column: the README's json/ndjson `media` array as JSON text (NULL when empty),
+/// so that `sqlite3` users can `json_extract` it.
+enum MediaJSON {
+    static func encode(_ offers: [MediaOffer]) -> String? {
+        guard !offers.isEmpty else { return nil }
+        var out = "["
+        for (i, offer) in offers.enumerated() {
+            if i > 0 { out += "," }
+            out += "{\"time\":\(string(offer.time.iso8601)),\"time_ns\":\(offer.time.nanoseconds),\"from\":\(string(offer.from.rawValue)),\"message\":\(string(offer.carriedBy)),\"streams\":["
+            for (j, stream) in offer.streams.enumerated() {
+                if j > 0 { out += "," }
+                out += "{\"media\":\(string(stream.media)),\"address\":\(stream.address.map(string) ?? "null"),\"port\":\(stream.port),\"proto\":\(string(stream.proto)),\"payload_types\":[\(stream.payloadTypes.map(String.init).joined(separator: ","))],\"encodings\":{"
+                out += stream.encodings.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\(string($0.value))" }.joined(separator: ",")
+                out += "},\"direction\":\(string(stream.direction.rawValue))}"
+            }
+            out += "]}"
+        }
+        return out + "]"
+    }
+
+    static func decode(_ text: String) -> [MediaOffer]? {
+        guard let array = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else { return nil }
+        return array.compactMap { object in
+            guard let time = (object["time_ns"] as? NSNumber)?.int64Value,
+                  let from = (object["from"] as? String).flatMap(CallParty.init(rawValue:)),
+                  let message = object["message"] as? String,
+                  let streams = object["streams"] as? [[String: Any]] else { return nil }
+            return MediaOffer(time: Timestamp(nanoseconds: time), from: from, carriedBy: message, streams: streams.compactMap { s in
+                guard let media = s["media"] as? String, let port = (s["port"] as? NSNumber)?.intValue,
+                      let proto = s["proto"] as? String,
+                      let direction = (s["direction"] as? String).flatMap(MediaDirection.init(rawValue:)) else { return nil }
+                let payloadTypes = (s["payload_types"] as? [NSNumber])?.map(\.intValue) ?? []
+                var encodings: [Int: String] = [:]
+                for (key, value) in s["encodings"] as? [String: Any] ?? [:] {
+                    if let pt = Int(key), let name = value as? String { encodings[pt] = name }
+                }
+                return MediaStream(media: media, address: s["address"] as? String, port: port, proto: proto,
+                                   payloadTypes: payloadTypes, encodings: encodings, direction: direction)
+            })
+        }
+    }
+
+    /// A JSON string literal (RFC 8259 §7).
+    static func string(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
