@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The only C in the package: libpcap through pkg-config.
@@ -42,13 +43,15 @@ let package = Package(
         .target(name: "CallIngest", dependencies: ["CallReconstruction", "CDRImport", "CallModel"]),
         // Metrics: calls in, typed KPIs out; no I/O.
         .target(name: "CallMetrics", dependencies: ["CallModel"]),
+        // The embedded store: imported calls in SQLite through GRDB (the only module touching the database).
+        .target(name: "CallStore", dependencies: ["CallModel", .product(name: "GRDB", package: "GRDB.swift")]),
         // Table, JSON, ndjson and CSV renderers.
         .target(name: "Reports", dependencies: ["CallModel", "CallMetrics"]),
         // The command line: one file per subcommand, only glue.
         .executableTarget(
             name: "callscope",
             dependencies: [
-                "CallIngest", "CallReconstruction", "CDRImport", "CallMetrics", "CallModel", "Reports",
+                "CallIngest", "CallReconstruction", "CDRImport", "CallMetrics", "CallModel", "CallStore", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -62,6 +65,7 @@ let package = Package(
         ),
         .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel"]),
         .testTarget(name: "CallMetricsTests", dependencies: ["CallMetrics", "CallModel"]),
+        .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CLITests", dependencies: ["callscope"]),
     ]
 )

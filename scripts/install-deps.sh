@@ -3,8 +3,9 @@
 # Needs root (or sudo) the first time; a no-op once everything is there.
 #   libpcap-dev  the capture library callscope reads pcap/pcapng through
 #   pkg-config   how SwiftPM finds libpcap
+#   libsqlite3-dev  the SQLite library GRDB (the embedded store) links
 set -euo pipefail
-packages=(libpcap-dev pkg-config)
+packages=(libpcap-dev pkg-config libsqlite3-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -24,6 +24,8 @@ public struct IngestSummary: Sendable, Hashable {
     public var cdrBadRows = 0
     /// queue_log calls merged into CDR calls of the same run.
     public var queueCallsJoined = 0
+    /// Calls read from the database (`--db`).
+    public var storedCalls = 0
     public var calls = 0
     public var errors = 0
     public var warnings = 0
@@ -43,6 +45,7 @@ public struct IngestSummary: Sendable, Hashable {
             parts.append("\(cdrRows) row\(cdrRows == 1 ? "" : "s")" + (cdrBadRows > 0 ? " (\(cdrBadRows) bad)" : ""))
             if queueCallsJoined > 0 { parts.append("\(queueCallsJoined) queue calls joined") }
         }
+        if storedCalls > 0 { parts.append("\(storedCalls) stored calls") }
         parts.append("\(calls) call\(calls == 1 ? "" : "s")")
         parts.append("\(errors) error\(errors == 1 ? "" : "s")")
         if warnings > 0 { parts.append("\(warnings) warning\(warnings == 1 ? "" : "s")") }
@@ -55,6 +58,10 @@ public struct CollectedCalls: Sendable {
     public var calls: [Call]
     public var agentEvents: [AgentEvent]
     public var summary: IngestSummary
+    /// Rows read and bad rows of each CDR file, by input path (the store's ledger records them).
+    public var rowsByInput: [String: (rows: Int, badRows: Int)] = [:]
+    /// Inputs that could not be read at all.
+    public var unreadable: Set<String> = []
 }
 
 /// Turns any mix of inputs into one list of calls: captures through SIP reconstruction, CDR
@@ -96,6 +103,8 @@ public struct CallCollector: Sendable {
         var queueCalls: [Call] = []
         var agentEvents: [AgentEvent] = []
         let counter = DiagnosticTally()
+        var rowsByInput: [String: (rows: Int, badRows: Int)] = [:]
+        var unreadable: Set<String> = []
         let importer = CDRImporter(options: options.cdr)
         for path in cdrFiles {
             do {
@@ -104,11 +113,13 @@ public struct CallCollector: Sendable {
                     diagnostics(diagnostic)
                 }
                 summary.cdrFiles += 1
+                rowsByInput[path] = (file.rows, file.badRows)
                 summary.cdrRows += file.rows
                 summary.cdrBadRows += file.badRows
                 agentEvents += file.result.agentEvents
                 if file.format == .queueLog || file.format == .queueLogSQL { queueCalls += file.result.calls } else { cdrCalls += file.result.calls }
             } catch {
+                unreadable.insert(path)
                 summary.unreadableInputs += 1
                 counter.errors += 1
                 diagnostics(Diagnostic(.error, input: error.input, line: error.line, message: error.reason))
@@ -132,7 +143,7 @@ public struct CallCollector: Sendable {
         }
         calls.sort { ($0.start, $0.callID) < ($1.start, $1.callID) }
         summary.calls = calls.count
-        return CollectedCalls(calls: calls, agentEvents: agentEvents, summary: summary)
+        return CollectedCalls(calls: calls, agentEvents: agentEvents, summary: summary, rowsByInput: rowsByInput, unreadable: unreadable)
     }
 
     /// Counts what the readers report; used synchronously within `collect`.

@@ -97,20 +97,21 @@ extension CallDatabase {
                 VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)
                 """, arguments: [file.path, file.size, file.sha256, rows, calls.count, badRows, now.iso8601, now.nanoseconds])
             let fileID = db.lastInsertedRowID
-            let insert = try db.cachedStatement(sql: CallRow.insertSQL)
-            let insertLeg = try db.cachedStatement(sql: CallRow.legInsertSQL)
+            var insert = Binder(try db.makeStatement(sql: CallRow.insertSQL))
+            var insertLeg = Binder(try db.makeStatement(sql: CallRow.legInsertSQL))
             var counts = ImportCounts()
             for (index, call) in calls.enumerated() {
-                let key = CallRow.naturalKey(call)
                 let media = MediaJSON.encode(call.media)
                 let hash = ContentHash.of(call, media: media)
-                let arguments = CallRow.arguments(for: call, naturalKey: key, hash: hash, media: media, file: fileID)
-                try insert.execute(arguments: arguments)
-                if db.changesCount == 1 {
+                CallRow.bind(call, media: media, hash: hash, file: fileID, into: &insert)
+                if try insert.step(db) == 1 {
                     let id = db.lastInsertedRowID
-                    for (seq, leg) in call.legs.enumerated() { try insertLeg.execute(arguments: CallRow.legArguments(leg, call: id, seq: seq)) }
+                    for (seq, leg) in call.legs.enumerated() {
+                        CallRow.bind(leg, call: id, seq: seq, into: &insertLeg)
+                        _ = try insertLeg.step(db)
+                    }
                     counts.inserted += 1
-                } else if try replaceIfNewer(db, call: call, key: key, hash: hash, arguments: arguments, insertLeg: insertLeg) {
+                } else if try replaceIfNewer(db, call: call, media: media, hash: hash, file: fileID, insertLeg: &insertLeg) {
                     counts.updated += 1
                 } else {
                     counts.unchanged += 1
@@ -124,19 +125,22 @@ extension CallDatabase {
     }
 
     /// The update rule for a natural key already stored; returns whether the call was replaced.
-    private func replaceIfNewer(_ db: Database, call: Call, key: String, hash: Int64, arguments: StatementArguments, insertLeg: Statement) throws -> Bool {
+    private func replaceIfNewer(_ db: Database, call: Call, media: String?, hash: Int64, file: Int64, insertLeg: inout Binder) throws -> Bool {
         let select = try db.cachedStatement(sql: "SELECT id, truncated, content_hash FROM calls WHERE natural_key = ?")
-        guard let row = try Row.fetchOne(select, arguments: [key]) else { return false }
+        guard let row = try Row.fetchOne(select, arguments: [CallRow.naturalKey(call)]) else { return false }
         let id: Int64 = row[0]
         let storedTruncated: Bool = row[1]
         let storedHash: Int64 = row[2]
         if storedHash == hash || (!storedTruncated && call.truncated) { return false }
-        let update = try db.cachedStatement(sql: CallRow.updateSQL)
-        var withID = arguments
-        withID += [id]
-        try update.execute(arguments: withID)
+        var update = Binder(try db.cachedStatement(sql: CallRow.updateSQL))
+        CallRow.bind(call, media: media, hash: hash, file: file, into: &update)
+        update.bind(id)
+        _ = try update.step(db)
         try db.cachedStatement(sql: "DELETE FROM legs WHERE call = ?").execute(arguments: [id])
-        for (seq, leg) in call.legs.enumerated() { try insertLeg.execute(arguments: CallRow.legArguments(leg, call: id, seq: seq)) }
+        for (seq, leg) in call.legs.enumerated() {
+            CallRow.bind(leg, call: id, seq: seq, into: &insertLeg)
+            _ = try insertLeg.step(db)
+        }
         return true
     }
 }

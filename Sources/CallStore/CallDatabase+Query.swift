@@ -8,29 +8,34 @@ extension CallDatabase {
     ///
     /// Reads one snapshot: an import committing meanwhile is either wholly seen or not at all.
     /// - Complexity: O(log N + k) for k calls in the range.
-    public func calls(from: Timestamp?, to: Timestamp?) throws(StoreError) -> [Call] {
+    ///
+    /// - Parameter legs: false skips the legs (reports that only need the calls read faster).
+    public func calls(from: Timestamp?, to: Timestamp?, legs: Bool = true) throws(StoreError) -> [Call] {
         let lower = from?.nanoseconds ?? .min
         let upper = to?.nanoseconds
         let (rangeSQL, arguments): (String, StatementArguments) = upper.map { ("c.start_ns >= ? AND c.start_ns < ?", [lower, $0]) }
             ?? ("c.start_ns >= ?", [lower])
         return try read("cannot read calls") { db in
             var calls: [Call] = []
-            let callCursor = try Row.fetchCursor(db, sql: "SELECT \(CallRow.selectColumns) FROM calls c WHERE \(rangeSQL) ORDER BY c.start_ns, c.id", arguments: arguments)
-            let legCursor = try Row.fetchCursor(db, sql: """
+            let callStatement = try db.makeStatement(sql: "SELECT \(CallRow.selectColumns) FROM calls c WHERE \(rangeSQL) ORDER BY c.start_ns, c.id")
+            try callStatement.setArguments(arguments)
+            var ids: [Int64] = []
+            try forEachRow(db, callStatement) { row in
+                calls.append(CallRow.call(from: row))
+                if legs { ids.append(row.int64(0)) }
+            }
+            guard legs, !calls.isEmpty else { return calls }
+            // The legs of the same calls in the same order: walk both lists together.
+            let legStatement = try db.makeStatement(sql: """
                 SELECT \(CallRow.selectLegColumns) FROM calls c JOIN legs l ON l.call = c.id
                 WHERE \(rangeSQL) ORDER BY c.start_ns, c.id, l.seq
-                """, arguments: arguments)
-            // Both cursors walk the same calls in the same order: merge them.
-            var pendingLeg: (call: Int64, leg: CallLeg)?
-            if let row = try legCursor.next() { pendingLeg = (row[0], CallRow.leg(from: row)) }
-            while let row = try callCursor.next() {
-                let id: Int64 = row[0]
-                var call = CallRow.call(from: row)
-                while let (legCall, leg) = pendingLeg, legCall == id {
-                    call.legs.append(leg)
-                    pendingLeg = try legCursor.next().map { ($0[0], CallRow.leg(from: $0)) }
-                }
-                calls.append(call)
+                """)
+            try legStatement.setArguments(arguments)
+            var position = 0
+            try forEachRow(db, legStatement) { row in
+                let call = row.int64(0)
+                while position < ids.count && ids[position] != call { position += 1 }
+                if position < ids.count { calls[position].legs.append(CallRow.leg(from: row)) }
             }
             return calls
         }

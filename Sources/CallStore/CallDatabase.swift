@@ -56,6 +56,8 @@ public final class CallDatabase: @unchecked Sendable {
         try check()
         let migrator = CallSchema.migrator()
         do {
+            // A current database needs no write lock to open: an import running elsewhere does not block reports.
+            if migrateUpTo == nil, try pool.read(migrator.hasCompletedMigrations) { return }
             if let migrateUpTo {
                 try migrator.migrate(pool, upTo: migrateUpTo)
             } else {

@@ -3,36 +3,30 @@ import Foundation
 import GRDB
 
 /// How a `Call` maps to a row of `calls` and rows of `legs` (docs/store.md "Schema").
+///
+/// Only the stored columns are written; the ISO times, the seconds and the natural key are
+/// virtual generated columns computed by SQLite from the nanosecond columns.
 enum CallRow {
-    /// Columns written by an import, in the order of `arguments(for:naturalKey:hash:file:)`.
+    /// Stored columns of `calls`, in the order `bind(_:into:)` writes them and `call(from:)` reads them (after `id`).
     static let columns = [
-        "call_id", "source", "start", "caller", "dialed", "diverted_from", "outcome", "final_status",
-        "reason_cause", "pdd_ms", "answered_at", "ended_at", "ring_s", "talk_s", "hold_s", "ended_by",
-        "packets", "retransmissions", "truncated", "transport", "agent", "queue", "wait_s", "direction",
-        "format", "media", "start_ns", "answered_at_ns", "ended_at_ns", "hold_ns", "wait_ns",
-        "natural_key", "content_hash", "file",
+        "call_id", "source", "caller", "dialed", "diverted_from", "outcome", "final_status", "reason_cause",
+        "pdd_ms", "ended_by", "packets", "retransmissions", "truncated", "transport", "agent", "queue",
+        "direction", "format", "media", "start_ns", "answered_at_ns", "ended_at_ns", "hold_ns", "wait_ns",
+        "content_hash", "file",
     ]
 
     static let insertSQL = "INSERT INTO calls (\(columns.joined(separator: ", "))) VALUES (\(placeholders(columns.count))) ON CONFLICT (natural_key) DO NOTHING"
     static let updateSQL = "UPDATE calls SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+    static let selectColumns = "c.id, " + columns.dropLast(2).map { "c.\($0)" }.joined(separator: ", ")
 
-    static let legColumns = [
-        "call", "seq", "id", "status", "start", "answered", "destination", "answered_at", "ended_at",
-        "start_ns", "answered_at_ns", "ended_at_ns",
-    ]
+    static let legColumns = ["call", "seq", "id", "status", "answered", "destination", "start_ns", "answered_at_ns", "ended_at_ns"]
     static let legInsertSQL = "INSERT INTO legs (\(legColumns.joined(separator: ", "))) VALUES (\(placeholders(legColumns.count)))"
-
-    /// Columns read back into a `Call`, by index in `call(from:legs:)`.
-    static let selectColumns = """
-        id, call_id, source, caller, dialed, diverted_from, outcome, final_status, reason_cause, pdd_ms, \
-        ended_by, packets, retransmissions, truncated, transport, agent, queue, direction, format, media, \
-        start_ns, answered_at_ns, ended_at_ns, hold_ns, wait_ns
-        """
-    static let selectLegColumns = "l.call, l.id, l.status, l.answered, l.destination, l.start_ns, l.answered_at_ns, l.ended_at_ns"
+    static let selectLegColumns = legColumns.enumerated().filter { $0.offset != 1 }.map { "l.\($0.element)" }.joined(separator: ", ")
 
     private static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ", ") }
 
-    /// The natural key: one stored call per key (docs/store.md "Natural keys").
+    /// The natural key: one stored call per key (docs/store.md "Natural keys"); the same text as
+    /// the generated column `natural_key`.
     ///
     /// CDR formats: `<format>:<call_id>` (the CDR readers put linkedid/uniqueid, the CUCM global
     /// call id or the FreeSWITCH uuid in `call_id`). Captures: `sip:<Call-ID>@<start>` with the
@@ -42,60 +36,48 @@ enum CallRow {
         call.format == "pcap" ? "sip:\(call.callID)@\(call.start.iso8601)" : "\(call.format):\(call.callID)"
     }
 
-    static func seconds(_ nanoseconds: Int64) -> Double { Double(Duration3(nanoseconds: nanoseconds).milliseconds) / 1000 }
-
-    static func arguments(for call: Call, naturalKey: String, hash: Int64, media: String?, file: Int64) -> StatementArguments {
-        let ring = call.ringTime.map { seconds($0.nanoseconds) }
-        let talk = call.talkTime.map { seconds($0.nanoseconds) }
-        let values: [(any DatabaseValueConvertible)?] = [
-            call.callID, call.source, call.start.iso8601, call.caller, call.dialed, call.divertedFrom,
-            call.outcome.rawValue, call.finalStatus, call.reasonCause, call.pddMilliseconds,
-            call.answeredAt?.iso8601, call.endedAt?.iso8601, ring, talk, seconds(call.holdNanoseconds),
-            call.endedBy?.rawValue, call.packets, call.retransmissions, call.truncated, call.transport,
-            call.agent, call.queue, call.waitNanoseconds.map(seconds), call.direction?.rawValue,
-            call.format, media, call.start.nanoseconds, call.answeredAt?.nanoseconds,
-            call.endedAt?.nanoseconds, call.holdNanoseconds, call.waitNanoseconds,
-            naturalKey, hash, file,
-        ]
-        return StatementArguments(values)
+    static func bind(_ call: Call, media: String?, hash: Int64, file: Int64, into b: inout Binder) {
+        b.bind(call.callID); b.bind(call.source); b.bind(call.caller); b.bind(call.dialed); b.bind(call.divertedFrom)
+        b.bind(call.outcome.rawValue); b.bind(call.finalStatus); b.bind(call.reasonCause); b.bind(call.pddMilliseconds)
+        b.bind(call.endedBy?.rawValue); b.bind(call.packets); b.bind(call.retransmissions); b.bind(call.truncated)
+        b.bind(call.transport); b.bind(call.agent); b.bind(call.queue); b.bind(call.direction?.rawValue)
+        b.bind(call.format); b.bind(media); b.bind(call.start.nanoseconds); b.bind(call.answeredAt?.nanoseconds)
+        b.bind(call.endedAt?.nanoseconds); b.bind(call.holdNanoseconds); b.bind(call.waitNanoseconds)
+        b.bind(hash); b.bind(file)
     }
 
-    static func legArguments(_ leg: CallLeg, call: Int64, seq: Int) -> StatementArguments {
-        let values: [(any DatabaseValueConvertible)?] = [
-            call, seq, leg.id, leg.status, leg.start.iso8601, leg.answered, leg.destination,
-            leg.answeredAt?.iso8601, leg.endedAt?.iso8601, leg.start.nanoseconds,
-            leg.answeredAt?.nanoseconds, leg.endedAt?.nanoseconds,
-        ]
-        return StatementArguments(values)
+    static func bind(_ leg: CallLeg, call: Int64, seq: Int, into b: inout Binder) {
+        b.bind(call); b.bind(seq); b.bind(leg.id); b.bind(leg.status); b.bind(leg.answered); b.bind(leg.destination)
+        b.bind(leg.start.nanoseconds); b.bind(leg.answeredAt?.nanoseconds); b.bind(leg.endedAt?.nanoseconds)
     }
 
     /// Reads a call (without legs) from a row of `selectColumns`.
-    static func call(from row: Row) -> Call {
-        let media: [MediaOffer] = (row[19] as String?).flatMap(MediaJSON.decode) ?? []
+    static func call(from c: Columns) -> Call {
+        let media: [MediaOffer] = c.stringOrNil(19).flatMap(MediaJSON.decode) ?? []
         return Call(
-            callID: row[1], source: row[2], transport: row[14],
-            start: Timestamp(nanoseconds: row[20]),
-            caller: row[3], dialed: row[4], divertedFrom: row[5],
-            outcome: CallOutcome(rawValue: row[6]) ?? .unknown,
-            finalStatus: row[7], reasonCause: row[8], pddMilliseconds: row[9],
-            answeredAt: (row[21] as Int64?).map(Timestamp.init(nanoseconds:)),
-            endedAt: (row[22] as Int64?).map(Timestamp.init(nanoseconds:)),
-            holdNanoseconds: row[23],
-            endedBy: (row[10] as String?).flatMap(CallParty.init(rawValue:)),
-            agent: row[15], queue: row[16], waitNanoseconds: row[24],
-            direction: (row[17] as String?).flatMap(CallDirection.init(rawValue:)),
-            format: row[18], packets: row[11], retransmissions: row[12], truncated: row[13],
+            callID: c.string(1), source: c.string(2), transport: c.stringOrNil(14),
+            start: Timestamp(nanoseconds: c.int64(20)),
+            caller: c.stringOrNil(3), dialed: c.stringOrNil(4), divertedFrom: c.stringOrNil(5),
+            outcome: CallOutcome(rawValue: c.string(6)) ?? .unknown,
+            finalStatus: c.intOrNil(7), reasonCause: c.intOrNil(8), pddMilliseconds: c.int64OrNil(9),
+            answeredAt: c.int64OrNil(21).map(Timestamp.init(nanoseconds:)),
+            endedAt: c.int64OrNil(22).map(Timestamp.init(nanoseconds:)),
+            holdNanoseconds: c.int64(23),
+            endedBy: c.stringOrNil(10).flatMap(CallParty.init(rawValue:)),
+            agent: c.stringOrNil(15), queue: c.stringOrNil(16), waitNanoseconds: c.int64OrNil(24),
+            direction: c.stringOrNil(17).flatMap(CallDirection.init(rawValue:)),
+            format: c.string(18), packets: c.int(11), retransmissions: c.int(12), truncated: c.bool(13),
             legs: [], media: media
         )
     }
 
     /// Reads a leg from a row of `selectLegColumns` (column 0 is the call's id).
-    static func leg(from row: Row) -> CallLeg {
+    static func leg(from c: Columns) -> CallLeg {
         CallLeg(
-            id: row[1], status: row[2], start: Timestamp(nanoseconds: row[5]), answered: row[3],
-            destination: row[4],
-            answeredAt: (row[6] as Int64?).map(Timestamp.init(nanoseconds:)),
-            endedAt: (row[7] as Int64?).map(Timestamp.init(nanoseconds:))
+            id: c.string(1), status: c.string(2), start: Timestamp(nanoseconds: c.int64(5)), answered: c.bool(3),
+            destination: c.stringOrNil(4),
+            answeredAt: c.int64OrNil(6).map(Timestamp.init(nanoseconds:)),
+            endedAt: c.int64OrNil(7).map(Timestamp.init(nanoseconds:))
         )
     }
 }

@@ -13,6 +13,20 @@ enum CallSchema {
     static let versions = ["v1", "v2"]
     static var currentVersion: Int { versions.count }
 
+    /// SQL for the README's time format (ISO-8601 UTC, milliseconds truncated) of a nanosecond
+    /// column; NULL stays NULL. Same text as `Timestamp.iso8601`, floor division included.
+    static func iso(_ ns: String) -> String {
+        let floorSeconds = "((\(ns)) - (((\(ns)) % 1000000000) + 1000000000) % 1000000000) / 1000000000"
+        let millis = "((((\(ns)) % 1000000000) + 1000000000) % 1000000000) / 1000000"
+        return "strftime('%Y-%m-%dT%H:%M:%S', \(floorSeconds), 'unixepoch') || printf('.%03dZ', \(millis))"
+    }
+
+    /// SQL for the README's seconds (three decimals, rounded half away from zero to the
+    /// millisecond) of a nanosecond expression; NULL stays NULL. Same value as `Duration3`.
+    static func seconds(_ ns: String) -> String {
+        "(CASE WHEN (\(ns)) >= 0 THEN ((\(ns)) + 500000) / 1000000 ELSE ((\(ns)) - 500000) / 1000000 END) / 1000.0"
+    }
+
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -37,7 +51,7 @@ enum CallSchema {
                     id INTEGER PRIMARY KEY,
                     call_id TEXT NOT NULL,
                     source TEXT NOT NULL,
-                    start TEXT NOT NULL,
+                    start TEXT GENERATED ALWAYS AS (\(iso("start_ns"))) VIRTUAL,
                     caller TEXT,
                     dialed TEXT,
                     diverted_from TEXT,
@@ -45,11 +59,11 @@ enum CallSchema {
                     final_status INTEGER,
                     reason_cause INTEGER,
                     pdd_ms INTEGER,
-                    answered_at TEXT,
-                    ended_at TEXT,
-                    ring_s REAL,
-                    talk_s REAL,
-                    hold_s REAL NOT NULL,
+                    answered_at TEXT GENERATED ALWAYS AS (\(iso("answered_at_ns"))) VIRTUAL,
+                    ended_at TEXT GENERATED ALWAYS AS (\(iso("ended_at_ns"))) VIRTUAL,
+                    ring_s REAL GENERATED ALWAYS AS (\(seconds("coalesce(answered_at_ns, ended_at_ns) - start_ns"))) VIRTUAL,
+                    talk_s REAL GENERATED ALWAYS AS (CASE WHEN ended_at_ns IS NULL THEN NULL WHEN answered_at_ns IS NULL THEN 0.0 ELSE \(seconds("max(0, ended_at_ns - answered_at_ns)")) END) VIRTUAL,
+                    hold_s REAL GENERATED ALWAYS AS (\(seconds("hold_ns"))) VIRTUAL,
                     ended_by TEXT,
                     packets INTEGER NOT NULL,
                     retransmissions INTEGER NOT NULL,
@@ -57,7 +71,7 @@ enum CallSchema {
                     transport TEXT,
                     agent TEXT,
                     queue TEXT,
-                    wait_s REAL,
+                    wait_s REAL GENERATED ALWAYS AS (\(seconds("wait_ns"))) VIRTUAL,
                     direction TEXT,
                     format TEXT NOT NULL,
                     media TEXT,
@@ -66,10 +80,11 @@ enum CallSchema {
                     ended_at_ns INTEGER,
                     hold_ns INTEGER NOT NULL,
                     wait_ns INTEGER,
-                    natural_key TEXT NOT NULL UNIQUE,
+                    natural_key TEXT GENERATED ALWAYS AS (CASE WHEN format = 'pcap' THEN 'sip:' || call_id || '@' || start ELSE format || ':' || call_id END) VIRTUAL,
                     content_hash INTEGER NOT NULL,
                     file INTEGER REFERENCES files(id) ON DELETE SET NULL
                 );
+                CREATE UNIQUE INDEX calls_on_natural_key ON calls(natural_key);
                 CREATE INDEX calls_on_start ON calls(start_ns);
                 CREATE INDEX calls_on_caller ON calls(caller);
                 CREATE INDEX calls_on_dialed ON calls(dialed);
@@ -78,11 +93,11 @@ enum CallSchema {
                     seq INTEGER NOT NULL,
                     id TEXT NOT NULL,
                     status TEXT NOT NULL,
-                    start TEXT NOT NULL,
+                    start TEXT GENERATED ALWAYS AS (\(iso("start_ns"))) VIRTUAL,
                     answered INTEGER NOT NULL,
                     destination TEXT,
-                    answered_at TEXT,
-                    ended_at TEXT,
+                    answered_at TEXT GENERATED ALWAYS AS (\(iso("answered_at_ns"))) VIRTUAL,
+                    ended_at TEXT GENERATED ALWAYS AS (\(iso("ended_at_ns"))) VIRTUAL,
                     start_ns INTEGER NOT NULL,
                     answered_at_ns INTEGER,
                     ended_at_ns INTEGER,

@@ -29,8 +29,12 @@ struct CallsCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output format: table for people; json, ndjson or csv for machines.")
     var format: Format = .table
 
+    func validate() throws {
+        try input.requireExistingDatabase()
+    }
+
     func run() throws {
-        let (collected, finish) = input.collect()
+        let (collected, finish) = try input.collect()
         let calls = collected.calls
         let stdout = FileHandle.standardOutput
         let write: ([UInt8]) -> Void = { bytes in stdout.write(Data(bytes)) }

@@ -11,6 +11,6 @@ struct Callscope: ParsableCommand {
             reconstructs one record per call from its SIP signalling.
             """,
         version: "0.1.0",
-        subcommands: [CallsCommand.self, ReportCommand.self, HeatmapCommand.self, LostCommand.self, BenchCommand.self]
+        subcommands: [CallsCommand.self, ReportCommand.self, HeatmapCommand.self, LostCommand.self, ImportCommand.self, DatabaseCommand.self, BenchCommand.self]
     )
 }

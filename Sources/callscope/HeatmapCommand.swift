@@ -28,12 +28,13 @@ struct HeatmapCommand: ParsableCommand {
     var format: Format = .table
 
     func validate() throws {
+        try input.requireExistingDatabase()
         try metrics.validate(timeZone: input.siteTimeZone)
     }
 
     func run() throws {
         let options = try metrics.options(timeZone: input.siteTimeZone)
-        let (collected, finish) = input.collect()
+        let (collected, finish) = try input.collect()
         let calls = agent.map { name in collected.calls.filter { $0.agent == name } } ?? collected.calls
         let heatmap = MetricsEngine.heatmap(calls: calls, metric: metric, direction: direction, options: options)
         switch format {

@@ -3,6 +3,7 @@ import CDRImport
 import CallIngest
 import CallModel
 import CallReconstruction
+import CallStore
 import Foundation
 
 /// The inputs every reading command takes, and how they become calls.
@@ -16,7 +17,12 @@ struct InputOptions: ParsableArguments {
             --mapping (or a FILE.mapping.yaml beside FILE.csv).
             """,
         valueName: "input"))
-    var inputs: [String]
+    var inputs: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "The callscope database (SQLite): reading commands read its calls besides any inputs; import and db write it. Default: $CALLSCOPE_DB, else ./callscope.sqlite (for import and db).",
+        valueName: "path"))
+    var db: String?
 
     @Option(help: ArgumentHelp(
         "Time zone of CDR timestamps written without an offset: an IANA name, UTC, or +HH:MM.",
@@ -59,7 +65,8 @@ struct InputOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
-        if inputs.isEmpty { throw ValidationError("Give at least one capture or CDR file, a directory, or - for a capture on stdin.") }
+        if inputs.isEmpty, db == nil { throw ValidationError("Give at least one capture or CDR file, a directory, - for a capture on stdin, or --db PATH.") }
+
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("Standard input (-) can be read only once.") }
         if let timezone, LocalTimeConverter.zone(named: timezone) == nil {
             throw ValidationError("Unknown time zone '\(timezone)': give an IANA name such as Europe/London, UTC, or an offset such as +03:00.")
@@ -87,14 +94,23 @@ struct InputOptions: ParsableArguments {
     /// Reads every input into calls, printing diagnostics as they come. Call the returned
     /// `finish` after the output: it prints the summary line and throws exit status 1 when an
     /// input could not be read at all.
-    func collect() -> (CollectedCalls, finish: () throws -> Void) {
+    func collect(readDatabase: Bool = true) throws -> (CollectedCalls, finish: () throws -> Void) {
         let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
         let progress = ProgressLine(enabled: !quiet)
-        let collected = CallCollector(options: ingest).collect(expandedInputs(), progress: progress.update) { diagnostic in
+        var collected = CallCollector(options: ingest).collect(expandedInputs(), progress: progress.update) { diagnostic in
             progress.clear()
             printer.print(diagnostic)
         }
         progress.clear()
+        if readDatabase, let db {
+            // Stored calls join the inputs' calls; a call also given as an input is the same
+            // call twice (same Call-ID and start), which the metrics count once.
+            let stored: [Call]
+            do { stored = try CallDatabase(path: db).allCalls() } catch { throw DatabaseFailure(message: error.description) }
+            collected.calls = (collected.calls + stored).sorted { ($0.start, $0.callID) < ($1.start, $1.callID) }
+            collected.summary.calls = collected.calls.count
+            collected.summary.storedCalls = stored.count
+        }
         let summary = collected.summary
         let quiet = quiet
         return (collected, {
@@ -102,6 +118,13 @@ struct InputOptions: ParsableArguments {
             if !quiet { StandardError.write(summary.line + "\n") }
             if summary.unreadableInputs > 0 { throw ExitCode(1) }
         })
+    }
+
+    /// For reading commands: `--db` must name an existing database (import creates one).
+    func requireExistingDatabase() throws {
+        if let db, !FileManager.default.fileExists(atPath: db) {
+            throw ValidationError("No database at '\(db)': create it with 'callscope import FILES --db \(db)'.")
+        }
     }
 
     /// The time zone of `--timezone`, else the machine's.
@@ -189,6 +212,12 @@ struct ProgressLine {
         guard enabled else { return }
         StandardError.write("\r\u{1B}[K")
     }
+}
+
+/// A database that cannot be opened or read: exit status 1 with the store's message.
+struct DatabaseFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
 
 enum StandardError {

@@ -22,12 +22,13 @@ struct LostCommand: ParsableCommand {
     var format: Format = .table
 
     func validate() throws {
+        try input.requireExistingDatabase()
         try metrics.validate(timeZone: input.siteTimeZone)
     }
 
     func run() throws {
         let options = try metrics.options(timeZone: input.siteTimeZone)
-        let (collected, finish) = input.collect()
+        let (collected, finish) = try input.collect()
         var lost = MetricsEngine.lostCalls(calls: collected.calls, options: options)
         if open { lost = lost.filter { $0.returned == .none && !$0.withheld } }
         switch format {

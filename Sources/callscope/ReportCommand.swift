@@ -36,6 +36,7 @@ struct ReportCommand: ParsableCommand {
     var format: Format = .table
 
     func validate() throws {
+        try input.requireExistingDatabase()
         try metrics.validate(timeZone: input.siteTimeZone)
         if view == .campaigns, metrics.campaigns == nil { throw ValidationError("--view campaigns needs --campaigns FILE.") }
         if by == .campaign, metrics.campaigns == nil { throw ValidationError("--by campaign needs --campaigns FILE.") }
@@ -44,7 +45,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let options = try metrics.options(timeZone: input.siteTimeZone)
-        let (collected, finish) = input.collect()
+        let (collected, finish) = try input.collect()
         if view != .kpis {
             let records: [Record]
             switch view {

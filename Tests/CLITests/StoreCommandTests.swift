@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// `callscope import`, `db` and `--db` end to end, on a fresh database per test.
+@Suite struct StoreCommandTests {
+    let directory: URL
+    var database: String { directory.appendingPathComponent("calls.sqlite").path }
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    static let inputs = ["cdr-samples/asterisk-master.csv", "cdr-samples/asterisk-queue_log", "captures/", "--timezone", "Europe/London"]
+
+    func overall(_ arguments: [String]) throws -> [String: Any] {
+        let result = try CLI.run(["report", "-f", "json", "-q"] + arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        return try #require(((try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any])?["overall"] as? [String: Any])
+    }
+
+    @Test func importOnceAndReportFromTheDatabase() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try CLI.run(["import", "--db", database] + Self.inputs)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("13 calls, 13 new, 0 updated, 0 unchanged"))
+        // The same files again: nothing to do, nothing doubled.
+        let again = try CLI.run(["import", "--db", database] + Self.inputs)
+        #expect(again.status == 0)
+        #expect(again.stderr.components(separatedBy: "already imported").count - 1 == 14)
+        let fromFiles = try overall(Self.inputs)
+        let fromDatabase = try overall(["--db", database, "--timezone", "Europe/London"])
+        for key in ["offered", "answered", "qualified_calls", "lost_calls", "first_time_callers", "repeat_callers"] {
+            #expect(fromDatabase[key] as? Int == fromFiles[key] as? Int, "\(key)")
+        }
+        #expect((fromDatabase["talk_min"] as? NSNumber) == (fromFiles["talk_min"] as? NSNumber))
+        // calls --db lists the same calls as the files do.
+        let stored = try CLI.run(["calls", "--db", database, "-f", "csv", "-q"])
+        let files = try CLI.run(["calls", "-f", "csv", "-q"] + Self.inputs)
+        #expect(stored.stdout.split(separator: "\n").count == files.stdout.split(separator: "\n").count)
+    }
+
+    /// A file with the same calls under another name (an overlapping nightly export) stores no duplicate.
+    @Test func overlappingFilesStoreEveryCallOnce() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let copy = directory.appendingPathComponent("Master-copy.csv")
+        try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent("cdr-samples/asterisk-master.csv"), to: copy)
+        _ = try CLI.run(["import", "--db", database, "cdr-samples/asterisk-master.csv", "--timezone", "Europe/London"])
+        let second = try CLI.run(["import", "--db", database, copy.path, "--timezone", "Europe/London"])
+        #expect(second.stderr.contains("13 calls, 0 new, 0 updated, 13 unchanged"), "\(second.stderr)")
+        let stats = try CLI.run(["db", "stats", "--db", database])
+        #expect(stats.stdout.contains("13 calls,"))
+        #expect(stats.stdout.contains("2 files imported"))
+    }
+
+    @Test func pruneDeletesOlderCalls() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try CLI.run(["import", "--db", database, "cdr-samples/asterisk-master.csv", "--timezone", "Europe/London"])
+        let records = try SchemaRecord.decode(String(contentsOf: CLI.packageRoot.appendingPathComponent("cdr-samples/asterisk-master.expected.ndjson"), encoding: .utf8))
+        let cutoff = "2026-03-29T08:00:00.000Z"
+        let older = records.filter { $0.start < cutoff }.count
+        let prune = try CLI.run(["db", "prune", "--db", database, "--before", "2026-03-29T08:00", "--timezone", "UTC"])
+        #expect(prune.stdout == "deleted \(older) calls that started before \(cutoff)\n")
+        let stats = try CLI.run(["db", "stats", "--db", database])
+        #expect(stats.stdout.contains("\(records.count - older) calls,"))
+    }
+
+    @Test func readingAMissingDatabaseIsAUsageError() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CLI.run(["report", "--db", database])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("No database at"))
+    }
+}

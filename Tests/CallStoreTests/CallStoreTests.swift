@@ -1,0 +1,232 @@
+import CallModel
+@testable import CallStore
+import Foundation
+import GRDB
+import Testing
+
+@Suite struct CallStoreTests {
+    @Test func roundTripOfEveryField() throws {
+        let dir = TemporaryDirectory()
+        let db = try CallDatabase(path: dir.file("a.sqlite"))
+        let full = Call(
+            callID: "a84b4c76e66710@pc33.example.com", source: "day-1.pcap", transport: "tcp", start: Timestamp(nanoseconds: 1_772_442_000_123_456_789),
+            caller: "+442071234567", dialed: "+448001234567", divertedFrom: "+448009999999", outcome: .busy,
+            finalStatus: 486, reasonCause: 17, pddMilliseconds: 1234,
+            answeredAt: Timestamp(nanoseconds: 1_772_442_003_000_000_001), endedAt: Timestamp(nanoseconds: 1_772_442_063_999_999_999),
+            holdNanoseconds: 12_345_678_901, endedBy: .callee, agent: "alice \"A\"", queue: "sales\nteam",
+            waitNanoseconds: 2_876_543_211, direction: .outbound, format: "pcap", packets: 17, retransmissions: 3, truncated: true,
+            legs: [
+                CallLeg(id: "tag-1", status: "180", start: Timestamp(nanoseconds: 1_772_442_001_000_000_000), answered: false),
+                CallLeg(id: "tag-2", status: "200", start: Timestamp(nanoseconds: 1_772_442_002_000_000_000), answered: true,
+                        destination: "sip:bob@example.com", answeredAt: Timestamp(nanoseconds: 1_772_442_003_000_000_001),
+                        endedAt: Timestamp(nanoseconds: 1_772_442_063_999_999_999)),
+            ],
+            media: [
+                MediaOffer(time: Timestamp(nanoseconds: 1_772_442_000_123_456_789), from: .caller, carriedBy: "INVITE", streams: [
+                    MediaStream(media: "audio", address: "192.0.2.1", port: 49170, proto: "RTP/AVP", payloadTypes: [0, 8, 101],
+                                encodings: [0: "PCMU/8000", 8: "PCMA/8000", 101: "telephone-event/8000"], direction: .sendrecv),
+                ]),
+                MediaOffer(time: Timestamp(nanoseconds: 1_772_442_010_000_000_000), from: .callee, carriedBy: "200", streams: [
+                    MediaStream(media: "audio", address: nil, port: 0, proto: "RTP/AVP", payloadTypes: [], encodings: [:], direction: .inactive),
+                ]),
+            ])
+        let bare = Call(callID: "", source: "", start: Timestamp(nanoseconds: -1_500_000), format: "cucm-cdr")
+        let outcome = try db.importFile(identity("x"), calls: [full, bare], rows: 2, badRows: 0)
+        #expect(outcome.counts == ImportCounts(inserted: 2))
+        #expect(try db.allCalls() == [bare, full])
+    }
+
+    /// The generated columns give the README's text for times, durations and the natural key.
+    @Test func generatedColumnsMatchTheOutputSchema() throws {
+        let dir = TemporaryDirectory()
+        let db = try CallDatabase(path: dir.file("a.sqlite"))
+        var unanswered = cdrCall("2", 100)
+        unanswered.answeredAt = nil
+        unanswered.endedAt = Timestamp(nanoseconds: unanswered.start.nanoseconds + 12_345_500_000)
+        unanswered.waitNanoseconds = nil
+        unanswered.holdNanoseconds = -1_500_000
+        var open = cdrCall("3", 200, truncated: true)
+        open.format = "pcap"
+        let calls = [cdrCall("1", 0), unanswered, open]
+        _ = try db.importFile(identity("x"), calls: calls, rows: 3, badRows: 0)
+        let rows = try db.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT start, answered_at, ended_at, ring_s, talk_s, hold_s, wait_s, natural_key FROM calls ORDER BY start_ns")
+        }
+        for (row, call) in zip(rows, calls) {
+            #expect(row["start"] as String? == call.start.iso8601)
+            #expect(row["answered_at"] as String? == call.answeredAt?.iso8601)
+            #expect(row["ended_at"] as String? == call.endedAt?.iso8601)
+            #expect((row["ring_s"] as Double?).map { String(format: "%.3f", $0) } == call.ringTime?.seconds3)
+            #expect((row["talk_s"] as Double?).map { String(format: "%.3f", $0) } == call.talkTime?.seconds3)
+            #expect(String(format: "%.3f", row["hold_s"] as Double) == call.holdTime.seconds3)
+            #expect((row["wait_s"] as Double?).map { String(format: "%.3f", $0) } == call.waitTime?.seconds3)
+            #expect(row["natural_key"] as String == CallRow.naturalKey(call))
+        }
+        #expect(rows[0]["natural_key"] as String == "asterisk-csv:1")
+        #expect(rows[2]["natural_key"] as String == "sip:3@2026-03-02T09:03:20.000Z")
+        let legStarts = try db.pool.read { try String.fetchAll($0, sql: "SELECT start FROM legs ORDER BY start_ns") }
+        #expect(legStarts == calls.map(\.start.iso8601))
+    }
+
+    @Test func reimportingTheSameFileIsANoOp() throws {
+        let dir = TemporaryDirectory()
+        let db = try CallDatabase(path: dir.file("a.sqlite"))
+        let calls = (0..<50).map { cdrCall("c\($0)", Int64($0) * 60) }
+        let first = try db.importFile(identity("Master.csv"), calls: calls, rows: 52, badRows: 2)
+        #expect(first.counts == ImportCounts(inserted: 50))
+        let second = try db.importFile(identity("Master.csv"), calls: calls, rows: 52, badRows: 2)
+        #expect(second.isAlreadyImported)
+        #expect(second.description.contains("already imported"))
+        let stats = try db.stats()
+        #expect(stats.calls == 50 && stats.legs == 50 && stats.files == 1)
+        #expect(stats.lastImports.first?.rows == 52 && stats.lastImports.first?.badRows == 2)
+    }
+
+    @Test func overlappingFilesStoreEveryCallOnce() throws {
+        let dir = TemporaryDirectory()
+        let db = try CallDatabase(path: dir.file("a.sqlite"))
+        let monday = (0..<100).map { cdrCall("c\($0)", Int64($0) * 60, source: "mon.csv") }
+        let tuesday = (80..<150).map { cdrCall("c\($0)", Int64($0) * 60, source: "tue.csv") }
+        #expect(try db.importFile(identity("mon.csv"), calls: monday, rows: 100, badRows: 0).counts == ImportCounts(inserted: 100))
+        #expect(try db.importFile(identity("tue.csv"), calls: tuesday, rows: 70, badRows: 0).counts == ImportCounts(inserted: 50, unchanged: 20))
+        let all = try db.allCalls()
+        #expect(all.count == 150)
+        #expect(Set(all.map(\.callID)).count == 150)
+        // An unchanged call keeps the source that first stored it.
+        #expect(all.first { $0.callID == "c90" }?.source == "mon.csv")
+        // The same Call-ID in another format is another call.
+        var other = cdrCall("c1", 60)
+        other.format = "freeswitch-csv"
+        #expect(try db.importFile(identity("fs.csv"), calls: [other], rows: 1, badRows: 0).counts == ImportCounts(inserted: 1))
+        // A changed file at the same path is imported again.
+        #expect(try db.importFile(identity("mon.csv", "v2"), calls: monday, rows: 100, badRows: 0).counts == ImportCounts(unchanged: 100))
+        #expect(try db.stats().files == 4)
+    }
+
+    @Test func aCompleteCallReplacesItsTruncatedCopyNeverTheOtherWay() throws {
+        let dir = TemporaryDirectory()
+        let db = try CallDatabase(path: dir.file("a.sqlite"))
+        var partial = cdrCall("x", 0, source: "mon.csv", truncated: true)
+        partial.legs.append(CallLeg(id: "x.2", status: "NO ANSWER", start: at(0), answered: false))
+        _ = try db.importFile(identity("mon.csv"), calls: [partial], rows: 1, badRows: 0)
+        let complete = cdrCall("x", 0, source: "tue.csv")
+        #expect(try db.importFile(identity("tue.csv"), calls: [complete], rows: 1, badRows: 0).counts == ImportCounts(updated: 1))
+        #expect(try db.allCalls() == [complete])
+        #expect(try db.stats().legs == 1)
+        // A truncated copy seen later does not overwrite the complete call.
+        #expect(try db.importFile(identity("wed.csv"), calls: [partial], rows: 1, badRows: 0).counts == ImportCounts(unchanged: 1))
+        #expect(try db.allCalls() == [complete])
+        // Another complete version (say, corrected) replaces it.
+        var corrected = complete
+        corrected.agent = "SIP/202"
+        corrected.source = "thu.csv"
+        #expect(try db.importFile(identity("thu.csv"), calls: [corrected], rows: 1, badRows: 0).counts == ImportCounts(updated: 1))
+        #expect(try db.allCalls() == [corrected])
+    }
+
+    @Test func rangeQueriesAreHalfOpenByStart() throws {
+        let dir = TemporaryDirectory()
+        let db = try CallDatabase(path: dir.file("a.sqlite"))
+        let calls = (0..<10).map { cdrCall("c\($0)", Int64($0) * 60) }
+        _ = try db.importFile(identity("x"), calls: calls.reversed(), rows: 10, badRows: 0)
+        #expect(try db.calls(from: at(120), to: at(300)).map(\.callID) == ["c2", "c3", "c4"])
+        #expect(try db.calls(from: Timestamp(nanoseconds: at(120).nanoseconds + 1), to: Timestamp(nanoseconds: at(300).nanoseconds + 1)).map(\.callID) == ["c3", "c4", "c5"])
+        #expect(try db.calls(from: nil, to: at(120)).map(\.callID) == ["c0", "c1"])
+        #expect(try db.calls(from: at(480), to: nil).map(\.callID) == ["c8", "c9"])
+        #expect(try db.calls(from: at(600), to: nil).isEmpty)
+        #expect(try db.calls(from: nil, to: nil, legs: false).allSatisfy(\.legs.isEmpty))
+        #expect(try db.allCalls() == calls)
+        let plan = try db.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT \(CallRow.selectLegColumns) FROM calls c JOIN legs l ON l.call = c.id WHERE c.start_ns >= 1 AND c.start_ns < 2 ORDER BY c.start_ns, c.id, l.seq")
+                .map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("calls_on_start") })
+        #expect(!plan.contains { $0.contains("TEMP B-TREE") })
+    }
+
+    @Test func pruneDeletesOldCallsAndTheirLegs() throws {
+        let dir = TemporaryDirectory()
+        let db = try CallDatabase(path: dir.file("a.sqlite"))
+        let calls = (0..<10).map { cdrCall("c\($0)", Int64($0) * 60) }
+        _ = try db.importFile(identity("x"), calls: calls, rows: 10, badRows: 0)
+        #expect(try db.prune(before: at(240)) == 4)
+        #expect(try db.allCalls() == Array(calls[4...]))
+        let stats = try db.stats()
+        #expect(stats.legs == 6)
+        #expect(try db.prune(before: at(240)) == 0)
+        // The ledger remembers the file: re-running the import does not bring pruned calls back.
+        #expect(try db.importFile(identity("x"), calls: calls, rows: 10, badRows: 0).isAlreadyImported)
+    }
+
+    @Test func statsCountPerFormatAndSource() throws {
+        let dir = TemporaryDirectory()
+        let db = try CallDatabase(path: dir.file("a.sqlite"))
+        #expect(try db.stats().firstStart == nil)
+        var pcap = cdrCall("p", 600, source: "day.pcap")
+        pcap.format = "pcap"
+        _ = try db.importFile(identity("a.csv"), calls: [cdrCall("1", 0, source: "a.csv"), cdrCall("2", 60, source: "a.csv")], rows: 2, badRows: 0)
+        _ = try db.importFile(identity("day.pcap"), calls: [pcap], rows: 40, badRows: 1)
+        let stats = try db.stats()
+        #expect(stats.calls == 3)
+        #expect(stats.schemaVersion == CallSchema.currentVersion)
+        #expect(stats.bySource == [.init(format: "asterisk-csv", source: "a.csv", calls: 2), .init(format: "pcap", source: "day.pcap", calls: 1)])
+        #expect(stats.byFormat.map(\.format) == ["asterisk-csv", "pcap"])
+        #expect(stats.firstStart == at(0) && stats.lastStart == at(600))
+        #expect(stats.lastImports.map(\.file.path) == ["/data/day.pcap", "/data/a.csv"])
+        #expect(stats.lastImports.first?.counts == ImportCounts(inserted: 1))
+    }
+
+    @Test func aVersion1DatabaseIsMigrated() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("old.sqlite")
+        do {
+            let old = try CallDatabase(path: path, busyTimeout: 1, migrateUpTo: "v1")
+            #expect(try old.schemaVersion() == 1)
+            _ = try old.importFile(identity("a.csv"), calls: [cdrCall("1", 0)], rows: 1, badRows: 0)
+            let indexes = try old.pool.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index'") }
+            #expect(!indexes.contains("calls_on_format_source"))
+        }
+        let db = try CallDatabase(path: path)
+        #expect(try db.schemaVersion() == 2)
+        let indexes = try db.pool.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index'") }
+        #expect(indexes.contains("calls_on_format_source"))
+        #expect(try db.allCalls() == [cdrCall("1", 0)])
+    }
+
+    @Test func refusesForeignAndNewerDatabases() throws {
+        let dir = TemporaryDirectory()
+        let text = dir.file("notes.sqlite")
+        try "hello, this is not SQLite at all, just some text that is long enough to have a header".write(toFile: text, atomically: true, encoding: .utf8)
+        #expect { try CallDatabase(path: text) } throws: { ($0 as? StoreError)?.isNotCallscopeDatabase == true && "\($0)".contains("not a callscope database") }
+
+        let other = dir.file("other.sqlite")
+        try DatabaseQueue(path: other).write { try $0.execute(sql: "CREATE TABLE t (x)") }
+        #expect { try CallDatabase(path: other) } throws: { ($0 as? StoreError)?.isNotCallscopeDatabase == true }
+
+        let newer = dir.file("newer.sqlite")
+        _ = try CallDatabase(path: newer)
+        try DatabaseQueue(path: newer).write { try $0.execute(sql: "PRAGMA user_version = 7") }
+        #expect { try CallDatabase(path: newer) } throws: { error in
+            "\(error)".hasSuffix("newer.sqlite: created by a newer callscope (schema v7); this callscope knows up to v2")
+        }
+    }
+
+    @Test func defaultPath() {
+        #expect(CallDatabase.defaultPath(environment: [:]) == "callscope.sqlite")
+        #expect(CallDatabase.defaultPath(environment: ["CALLSCOPE_DB": "/var/lib/cs.sqlite"]) == "/var/lib/cs.sqlite")
+        #expect(CallDatabase.defaultPath(environment: ["CALLSCOPE_DB": ""]) == "callscope.sqlite")
+    }
+
+    @Test func fileIdentityHashesTheContent() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("Master.csv")
+        let content = String(repeating: "1,2,3\n", count: 400_000)
+        try content.write(toFile: path, atomically: true, encoding: .utf8)
+        let id = try FileIdentity.of(path: dir.path + "/./Master.csv")
+        #expect(id.path == path || id.path.hasSuffix("/Master.csv"))
+        #expect(!id.path.contains("/./"))
+        #expect(id.size == Int64(content.utf8.count))
+        #expect(id.sha256 == SHA256.hex(of: Array(content.utf8)))
+        #expect(throws: StoreError.self) { try FileIdentity.of(path: dir.file("missing.csv")) }
+    }
+}
