@@ -34,7 +34,7 @@ struct HeatmapCommand: ParsableCommand {
 
     func run() throws {
         let options = try metrics.options(timeZone: input.siteTimeZone)
-        let (collected, finish) = try input.collect()
+        let (collected, finish) = try input.collect(storedRange: MetricsOptionsGroup.storedRange(options))
         let calls = agent.map { name in collected.calls.filter { $0.agent == name } } ?? collected.calls
         let heatmap = MetricsEngine.heatmap(calls: calls, metric: metric, direction: direction, options: options)
         switch format {

@@ -94,7 +94,9 @@ struct InputOptions: ParsableArguments {
     /// Reads every input into calls, printing diagnostics as they come. Call the returned
     /// `finish` after the output: it prints the summary line and throws exit status 1 when an
     /// input could not be read at all.
-    func collect(readDatabase: Bool = true) throws -> (CollectedCalls, finish: () throws -> Void) {
+    /// - Parameter storedRange: the start times to read from the database (an indexed range
+    ///   query); nil reads every stored call.
+    func collect(readDatabase: Bool = true, storedRange: (from: Timestamp?, to: Timestamp?)? = nil) throws -> (CollectedCalls, finish: () throws -> Void) {
         let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
         let progress = ProgressLine(enabled: !quiet)
         var collected = CallCollector(options: ingest).collect(expandedInputs(), progress: progress.update) { diagnostic in
@@ -106,7 +108,14 @@ struct InputOptions: ParsableArguments {
             // Stored calls join the inputs' calls; a call also given as an input is the same
             // call twice (same Call-ID and start), which the metrics count once.
             let stored: [Call]
-            do { stored = try CallDatabase(path: db).allCalls() } catch { throw DatabaseFailure(message: error.description) }
+            do {
+                let database = try CallDatabase(path: db)
+                if let storedRange {
+                    stored = try database.calls(from: storedRange.from, to: storedRange.to)
+                } else {
+                    stored = try database.allCalls()
+                }
+            } catch { throw DatabaseFailure(message: error.description) }
             collected.calls = (collected.calls + stored).sorted { ($0.start, $0.callID) < ($1.start, $1.callID) }
             collected.summary.calls = collected.calls.count
             collected.summary.storedCalls = stored.count

@@ -28,7 +28,7 @@ struct LostCommand: ParsableCommand {
 
     func run() throws {
         let options = try metrics.options(timeZone: input.siteTimeZone)
-        let (collected, finish) = try input.collect()
+        let (collected, finish) = try input.collect(storedRange: MetricsOptionsGroup.storedRange(options))
         var lost = MetricsEngine.lostCalls(calls: collected.calls, options: options)
         if open { lost = lost.filter { $0.returned == .none && !$0.withheld } }
         switch format {

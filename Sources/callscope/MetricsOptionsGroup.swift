@@ -72,6 +72,15 @@ struct MetricsOptionsGroup: ParsableArguments {
         )
     }
 
+    /// The stored calls the metrics need for `options`: the range widened back by the repeat
+    /// window (repeat callers, cold calls) and forward by the callback window (callbacks).
+    static func storedRange(_ options: MetricsOptions) -> (from: Timestamp?, to: Timestamp?) {
+        let back = options.repeatWindow.components.seconds
+        let ahead = options.callbackWindow.components.seconds
+        return (options.from.map { Timestamp(nanoseconds: $0.nanoseconds - back * 1_000_000_000) },
+                options.to.map { Timestamp(nanoseconds: $0.nanoseconds + ahead * 1_000_000_000) })
+    }
+
     /// `2026-03-28`, `2026-03-28T08:00`, `2026-03-28 08:00:00` as an instant in `timeZone`.
     static func localTime(_ text: String, option: String, timeZone: TimeZone) throws -> Timestamp {
         var full = text.replacingOccurrences(of: "T", with: " ")

@@ -45,7 +45,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let options = try metrics.options(timeZone: input.siteTimeZone)
-        let (collected, finish) = try input.collect()
+        let (collected, finish) = try input.collect(storedRange: MetricsOptionsGroup.storedRange(options))
         if view != .kpis {
             let records: [Record]
             switch view {
