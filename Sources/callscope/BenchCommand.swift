@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallMetrics
 import CallModel
+import CallStore
 import Foundation
 
 /// `callscope bench metrics`: times the metrics core on generated calls (no parsing), for the
@@ -9,10 +10,15 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time the metrics core over generated calls (developer tool).",
-        discussion: "Generates N calls in memory (seeded, realistic mix) and times report, lost calls, heatmap, agents and campaigns on one core."
+        discussion: """
+            metrics: generates N calls in memory (seeded, realistic mix) and times report, lost \
+            calls, heatmap, agents and campaigns on one core. store: imports N generated calls (one \
+            leg each) into a new database in a temporary folder, then times a one-day range query, \
+            a full read and a report over the stored calls.
+            """
     )
 
-    @Argument(help: "What to time: metrics.")
+    @Argument(help: "What to time: metrics or store.")
     var what: String = "metrics"
 
     @Option(help: "How many calls to generate.")
@@ -22,11 +28,12 @@ struct BenchCommand: ParsableCommand {
     var seed: UInt64 = 42
 
     func validate() throws {
-        if what != "metrics" { throw ValidationError("Only 'metrics' can be timed here; scripts/bench-cdr.sh times CDR import.") }
+        if what != "metrics", what != "store" { throw ValidationError("Give metrics or store; scripts/bench-cdr.sh times CDR import.") }
         if calls < 1 { throw ValidationError("--calls must be 1 or more.") }
     }
 
     func run() throws {
+        if what == "store" { return try benchStore() }
         let generated = Self.generate(count: calls, seed: seed)
         let campaigns = (0..<20).map { Campaign(name: "campaign \($0)", numbers: ["+4420794601\(String(format: "%02d", $0))"], cost: 1000, revenuePerQualified: 50) }
         let options = MetricsOptions(timeZone: TimeZone(identifier: "Europe/London") ?? .current, campaigns: campaigns)
@@ -45,6 +52,44 @@ struct BenchCommand: ParsableCommand {
         time("heatmap") { MetricsEngine.heatmap(calls: generated, metric: .answerRate, direction: .inbound, options: options).cells.count }
         time("agents per day") { MetricsEngine.agentDaily(calls: generated, options: options).count }
         time("campaigns") { MetricsEngine.campaignReport(calls: generated, options: options).campaigns.count }
+    }
+
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure(body)
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    func benchStore() throws {
+        var generated = Self.generate(count: calls, seed: seed)
+        for i in generated.indices {
+            generated[i].legs = [CallLeg(id: generated[i].callID + ".1", status: generated[i].outcome == .answered ? "ANSWERED" : "NO ANSWER",
+                                         start: generated[i].start, answered: generated[i].outcome == .answered, destination: generated[i].agent)]
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("bench.sqlite").path
+        do {
+            let database = try CallDatabase(path: path)
+            let file = FileIdentity(path: "/bench/generated-\(calls).csv", size: Int64(calls), sha256: String(repeating: "0", count: 64))
+            let importing = try Self.seconds { _ = try database.importFile(file, calls: generated, rows: calls, badRows: 0) }
+            print("import of \(calls) calls (1 leg each)   \(String(format: "%7.3f", importing)) s   \(Int(Double(calls) / importing)) calls/s")
+            let day = Timestamp(seconds: 1_772_323_200 + 15 * 86_400)
+            var count = 0
+            let range = try Self.seconds { count = try database.calls(from: day, to: Timestamp(nanoseconds: day.nanoseconds + 86_400_000_000_000)).count }
+            print("one-day range query (\(count) calls)    \(String(format: "%7.3f", range)) s")
+            var stored: [Call] = []
+            let read = try Self.seconds { stored = try database.allCalls() }
+            print("full read of \(stored.count) calls         \(String(format: "%7.3f", read)) s")
+            let options = MetricsOptions(timeZone: TimeZone(identifier: "Europe/London") ?? .current)
+            let report = Self.seconds { _ = MetricsEngine.report(calls: stored, groupBy: .day, options: options) }
+            print("report --by day over them           \(String(format: "%7.3f", report)) s   (read + report \(String(format: "%.3f", read + report)) s)")
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            print("database size                       \(size / 1_048_576) MiB")
+        } catch let error as StoreError {
+            throw DatabaseFailure(message: error.description)
+        }
     }
 
     /// A seeded mix over 30 days: 80% inbound to 20 tracking numbers from 200,000 callers,
