@@ -215,12 +215,7 @@ public struct CUCMReader: CDRReader {
 
     /// Groups rows by global call id, in order of first appearance.
     static func calls(_ rows: [Row], source: String) -> [Call] {
-        var slot: [String: Int] = [:]
-        var groups: [[Row]] = []
-        for row in rows {
-            if let i = slot[row.key] { groups[i].append(row) } else { slot[row.key] = groups.count; groups.append([row]) }
-        }
-        return groups.map { call($0, source: source) }
+        groupedInOrder(rows, by: \.key).map { call($0, source: source) }
     }
 
     private static func call(_ legs: [Row], source: String) -> Call {

@@ -180,12 +180,7 @@ public struct MappedCSVReader: CDRReader {
     }
 
     static func calls(_ rows: [Row], source: String) -> [Call] {
-        var slot: [String: Int] = [:]
-        var groups: [[Row]] = []
-        for row in rows {
-            if let i = slot[row.callID] { groups[i].append(row) } else { slot[row.callID] = groups.count; groups.append([row]) }
-        }
-        return groups.map { call($0, source: source) }
+        groupedInOrder(rows, by: \.callID).map { call($0, source: source) }
     }
 
     private static func call(_ rows: [Row], source: String) -> Call {
