@@ -43,15 +43,20 @@ public struct FileIdentity: Sendable, Hashable {
 public enum ImportOutcome: Sendable, Hashable, CustomStringConvertible {
     /// The file was stored in one transaction.
     case imported(file: FileIdentity, counts: ImportCounts)
-    /// The ledger already holds this path with this content: nothing was written.
+    /// The ledger already holds this path with this content, and its calls are stored as they are.
     case alreadyImported(file: FileIdentity, importedAt: Timestamp)
+    /// The ledger already holds this file, but this run completed or enriched some of its calls
+    /// (the next rotated capture, a queue_log given with it now).
+    case completed(file: FileIdentity, importedAt: Timestamp, counts: ImportCounts)
 
     public var description: String {
         switch self {
         case .imported(let file, let c):
-            return "\(file.path): \(c.calls) calls, \(c.inserted) new, \(c.updated) updated, \(c.unchanged) unchanged"
+            return "\(file.path): \(c.calls) calls, \(c.inserted) new, \(c.updated) updated, \(c.unchanged) unchanged" + (c.pruned > 0 ? ", \(c.pruned) older than the prune date skipped" : "")
         case .alreadyImported(let file, let at):
             return "\(file.path): already imported at \(at.iso8601) (same content), nothing to do"
+        case .completed(let file, let at, let c):
+            return "\(file.path): already imported at \(at.iso8601); this run completed or enriched \(c.inserted + c.updated) of its calls (\(c.inserted) new, \(c.updated) updated)"
         }
     }
 }
@@ -64,7 +69,9 @@ public struct ImportCounts: Sendable, Hashable {
     public var updated = 0
     /// Calls already stored with the same content, or stored complete while this file has them truncated.
     public var unchanged = 0
-    public var calls: Int { inserted + updated + unchanged }
+    /// Calls older than the prune horizon (`db prune --before`), not stored again.
+    public var pruned = 0
+    public var calls: Int { inserted + updated + unchanged + pruned }
     public init(inserted: Int = 0, updated: Int = 0, unchanged: Int = 0) {
         self.inserted = inserted; self.updated = updated; self.unchanged = unchanged
     }
@@ -89,18 +96,28 @@ extension CallDatabase {
     func importFile(_ file: FileIdentity, calls: [Call], rows: Int, badRows: Int, afterEachCall: ((Int) -> Void)?) throws(StoreError) -> ImportOutcome {
         let now = Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
         return try writeTransaction("cannot import \(file.path)") { db -> ImportOutcome in
-            if let previous = try Int64.fetchOne(db, sql: "SELECT imported_at_ns FROM files WHERE path = ? AND sha256 = ?", arguments: [file.path, file.sha256]) {
-                return .alreadyImported(file: file, importedAt: Timestamp(nanoseconds: previous))
+            // A file already in the ledger still passes its calls through the natural-key rules:
+            // this run may have completed them (the rest of a rotated capture) or enriched them
+            // (a queue_log joined to an unchanged Master.csv). Only the ledger row is not added.
+            let previous = try Row.fetchOne(db, sql: "SELECT id, imported_at_ns FROM files WHERE path = ? AND sha256 = ?", arguments: [file.path, file.sha256])
+            let fileID: Int64
+            if let previous {
+                fileID = previous["id"]
+            } else {
+                try db.execute(sql: """
+                    INSERT INTO files (path, size, sha256, rows, calls, bad_rows, inserted, updated, unchanged, imported_at, imported_at_ns)
+                    VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)
+                    """, arguments: [file.path, file.size, file.sha256, rows, calls.count, badRows, now.iso8601, now.nanoseconds])
+                fileID = db.lastInsertedRowID
             }
-            try db.execute(sql: """
-                INSERT INTO files (path, size, sha256, rows, calls, bad_rows, inserted, updated, unchanged, imported_at, imported_at_ns)
-                VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)
-                """, arguments: [file.path, file.size, file.sha256, rows, calls.count, badRows, now.iso8601, now.nanoseconds])
-            let fileID = db.lastInsertedRowID
             var insert = Binder(try db.makeStatement(sql: CallRow.insertSQL))
             var insertLeg = Binder(try db.makeStatement(sql: CallRow.legInsertSQL))
             var counts = ImportCounts()
+            let prunedBefore = try db.tableExists("meta")
+                ? Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'pruned_before_ns'") ?? .min
+                : .min
             for (index, call) in calls.enumerated() {
+                if call.start.nanoseconds < prunedBefore { counts.pruned += 1; continue }
                 let media = MediaJSON.encode(call.media)
                 let hash = ContentHash.of(call, media: media)
                 CallRow.bind(call, media: media, hash: hash, file: fileID, into: &insert)
@@ -111,12 +128,19 @@ extension CallDatabase {
                         _ = try insertLeg.step(db)
                     }
                     counts.inserted += 1
-                } else if try replaceIfNewer(db, call: call, media: media, hash: hash, file: fileID, insertLeg: &insertLeg) {
+                } else if try replaceIfNewer(db, call: call, media: media, hash: hash, file: fileID, insertLeg: &insertLeg, onlyIfRicher: previous != nil) {
                     counts.updated += 1
                 } else {
                     counts.unchanged += 1
                 }
                 afterEachCall?(index)
+            }
+            if let previous {
+                let importedAt = Timestamp(nanoseconds: previous["imported_at_ns"])
+                guard counts.inserted > 0 || counts.updated > 0 else { return .alreadyImported(file: file, importedAt: importedAt) }
+                try db.execute(sql: "UPDATE files SET inserted = inserted + ?, updated = updated + ? WHERE id = ?",
+                               arguments: [counts.inserted, counts.updated, fileID])
+                return .completed(file: file, importedAt: importedAt, counts: counts)
             }
             try db.execute(sql: "UPDATE files SET inserted = ?, updated = ?, unchanged = ? WHERE id = ?",
                            arguments: [counts.inserted, counts.updated, counts.unchanged, fileID])
@@ -125,13 +149,22 @@ extension CallDatabase {
     }
 
     /// The update rule for a natural key already stored; returns whether the call was replaced.
-    private func replaceIfNewer(_ db: Database, call: Call, media: String?, hash: Int64, file: Int64, insertLeg: inout Binder) throws -> Bool {
-        let select = try db.cachedStatement(sql: "SELECT id, truncated, content_hash FROM calls WHERE natural_key = ?")
+    /// - Parameter onlyIfRicher: for a file already in the ledger: replace only when the new
+    ///   copy completes a truncated call or adds queue data, never to lose what a run with more
+    ///   inputs stored (a Master.csv re-run alone after a run with its queue_log).
+    private func replaceIfNewer(_ db: Database, call: Call, media: String?, hash: Int64, file: Int64, insertLeg: inout Binder, onlyIfRicher: Bool = false) throws -> Bool {
+        let select = try db.cachedStatement(sql: "SELECT id, truncated, content_hash, queue FROM calls WHERE natural_key = ?")
         guard let row = try Row.fetchOne(select, arguments: [CallRow.naturalKey(call)]) else { return false }
         let id: Int64 = row[0]
         let storedTruncated: Bool = row[1]
         let storedHash: Int64 = row[2]
+        let storedQueue: String? = row[3]
         if storedHash == hash || (!storedTruncated && call.truncated) { return false }
+        if onlyIfRicher {
+            let completes = storedTruncated && !call.truncated
+            let enriches = storedQueue == nil && call.queue != nil
+            guard completes || enriches else { return false }
+        }
         var update = Binder(try db.cachedStatement(sql: CallRow.updateSQL))
         CallRow.bind(call, media: media, hash: hash, file: file, into: &update)
         update.bind(id)

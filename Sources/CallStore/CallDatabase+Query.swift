@@ -55,7 +55,13 @@ extension CallDatabase {
         try writeTransaction("cannot prune") { db in
             try db.execute(sql: "DELETE FROM legs WHERE call IN (SELECT id FROM calls WHERE start_ns < ?)", arguments: [before.nanoseconds])
             try db.execute(sql: "DELETE FROM calls WHERE start_ns < ?", arguments: [before.nanoseconds])
-            return db.changesCount
+            let deleted = db.changesCount
+            // Remember the horizon so that later imports do not bring the pruned calls back.
+            try db.execute(sql: """
+                INSERT INTO meta (key, value) VALUES ('pruned_before_ns', ?)
+                ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)
+                """, arguments: [before.nanoseconds])
+            return deleted
         }
     }
 

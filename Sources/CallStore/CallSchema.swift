@@ -10,7 +10,7 @@ enum CallSchema {
     /// `PRAGMA application_id`: "CSCP".
     static let applicationID: Int32 = 0x4353_4350
     /// The migrations this callscope knows, in order.
-    static let versions = ["v1", "v2"]
+    static let versions = ["v1", "v2", "v3"]
     static var currentVersion: Int { versions.count }
 
     /// SQL for the README's time format (ISO-8601 UTC, milliseconds truncated) of a nanosecond
@@ -112,6 +112,14 @@ enum CallSchema {
                 CREATE INDEX calls_on_format_source ON calls(format, source);
                 CREATE INDEX files_on_imported_at ON files(imported_at_ns);
                 PRAGMA user_version = 2;
+                """)
+        }
+        migrator.registerMigration("v3") { db in
+            // The prune horizon: calls that started before it are not stored again by a later
+            // import (a Master.csv that keeps growing, a re-run of an old file).
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
+                PRAGMA user_version = 3;
                 """)
         }
         return migrator

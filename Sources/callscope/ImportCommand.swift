@@ -35,12 +35,18 @@ struct ImportCommand: ParsableCommand {
         if let duplicate = Dictionary(grouping: names, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
             throw ValidationError("Two inputs are named '\(duplicate)': calls are tied to files by name, so import them in separate runs.")
         }
+        // Hash before parsing: a file that grows meanwhile is recorded with its older content
+        // and imported again next time (natural keys keep that free of duplicates).
+        var identities: [String: FileIdentity] = [:]
+        for file in files where FileManager.default.fileExists(atPath: file) {
+            identities[file] = try? FileIdentity.of(path: file)
+        }
         let (collected, finish) = try input.collect(readDatabase: false)
         let callsBySource = Dictionary(grouping: collected.calls, by: \.source)
         var failed = false
         for (file, name) in zip(files, names) where !collected.unreadable.contains(file) {
             do {
-                let identity = try FileIdentity.of(path: file)
+                let identity = try identities[file] ?? FileIdentity.of(path: file)
                 let calls = callsBySource[name] ?? []
                 let rows = collected.rowsByInput[file] ?? (calls.reduce(0) { $0 + $1.packets }, 0)
                 let outcome = try database.importFile(identity, calls: calls, rows: rows.rows, badRows: rows.badRows)

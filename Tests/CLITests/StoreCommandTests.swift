@@ -78,6 +78,39 @@ import Testing
         #expect(stored.stdout.split(separator: "\n").count == 2)
     }
 
+    func callLines(_ arguments: [String]) throws -> [String] {
+        let result = try CLI.run(["calls", "-f", "csv", "-q", "--timezone", "Europe/London"] + arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        return result.stdout.split(separator: "\n").dropFirst().map(String.init).sorted()
+    }
+
+    /// The rest of a rotated capture completes a call stored truncated from the first file.
+    @Test func rotatedCaptureCompletesTheStoredCall() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try CLI.run(["import", "--db", database, "captures/rotated-1.pcap"])
+        let second = try CLI.run(["import", "--db", database, "captures/rotated-1.pcap", "captures/rotated-2.pcap"])
+        #expect(second.stderr.contains("this run completed or enriched 1 of its calls"), "\(second.stderr)")
+        let stored = try callLines(["--db", database])
+        #expect(stored == (try callLines(["captures/rotated-1.pcap", "captures/rotated-2.pcap"])))
+        #expect(stored.first?.contains(",false,udp,") == true)
+    }
+
+    /// Master.csv and queue_log imported on different nights report as if read together; a
+    /// later run of Master.csv alone keeps what the queue_log added.
+    @Test func queueLogImportedApartIsJoinedWhenRead() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let master = "cdr-samples/asterisk-master.csv", queue = "cdr-samples/asterisk-queue_log"
+        _ = try CLI.run(["import", "--db", database, master, "--timezone", "Europe/London"])
+        _ = try CLI.run(["import", "--db", database, queue, "--timezone", "Europe/London"])
+        let together = try callLines([master, queue])
+        #expect(try callLines(["--db", database]) == together)
+        _ = try CLI.run(["import", "--db", database, master, queue, "--timezone", "Europe/London"])
+        _ = try CLI.run(["import", "--db", database, master, "--timezone", "Europe/London"])
+        #expect(try callLines(["--db", database]) == together)
+        // A file given as an input and stored as well counts once.
+        #expect(try callLines([master, queue, "--db", database]) == together)
+    }
+
     @Test func readingAMissingDatabaseIsAUsageError() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try CLI.run(["report", "--db", database])

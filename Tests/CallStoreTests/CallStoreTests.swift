@@ -154,8 +154,13 @@ import Testing
         let stats = try db.stats()
         #expect(stats.legs == 6)
         #expect(try db.prune(before: at(240)) == 0)
-        // The ledger remembers the file: re-running the import does not bring pruned calls back.
+        // The prune horizon is remembered: re-running the import, or importing the file grown
+        // with new calls, does not bring pruned calls back.
         #expect(try db.importFile(identity("x"), calls: calls, rows: 10, badRows: 0).isAlreadyImported)
+        let grown = calls + [cdrCall("c10", 600)]
+        let outcome = try db.importFile(identity("x-grown"), calls: grown, rows: 11, badRows: 0)
+        #expect(outcome.description.hasSuffix("11 calls, 1 new, 0 updated, 6 unchanged, 4 older than the prune date skipped"))
+        #expect(try db.allCalls().count == 7)
     }
 
     @Test func statsCountPerFormatAndSource() throws {
@@ -187,7 +192,8 @@ import Testing
             #expect(!indexes.contains("calls_on_format_source"))
         }
         let db = try CallDatabase(path: path)
-        #expect(try db.schemaVersion() == 2)
+        #expect(try db.schemaVersion() == CallSchema.currentVersion)
+        #expect(try db.pool.read { try $0.tableExists("meta") })
         let indexes = try db.pool.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index'") }
         #expect(indexes.contains("calls_on_format_source"))
         #expect(try db.allCalls() == [cdrCall("1", 0)])
@@ -207,7 +213,7 @@ import Testing
         _ = try CallDatabase(path: newer)
         try DatabaseQueue(path: newer).write { try $0.execute(sql: "PRAGMA user_version = 7") }
         #expect { try CallDatabase(path: newer) } throws: { error in
-            "\(error)".hasSuffix("newer.sqlite: created by a newer callscope (schema v7); this callscope knows up to v2")
+            "\(error)".hasSuffix("newer.sqlite: created by a newer callscope (schema v7); this callscope knows up to v\(CallSchema.currentVersion)")
         }
     }
 
