@@ -46,7 +46,8 @@ struct ImportCommand: ParsableCommand {
         var failed = false
         for (file, name) in zip(files, names) where !collected.unreadable.contains(file) {
             do {
-                let identity = try identities[file] ?? FileIdentity.of(path: file)
+                let identity: FileIdentity
+                if let known = identities[file] { identity = known } else { identity = try FileIdentity.of(path: file) }
                 let calls = callsBySource[name] ?? []
                 let rows = collected.rowsByInput[file] ?? (calls.reduce(0) { $0 + $1.packets }, 0)
                 let outcome = try database.importFile(identity, calls: calls, rows: rows.rows, badRows: rows.badRows)
