@@ -1,4 +1,5 @@
 import ArgumentParser
+import CDRImport
 import CallMetrics
 import CallModel
 import CallStore
@@ -14,12 +15,16 @@ struct BenchCommand: ParsableCommand {
             metrics: generates N calls in memory (seeded, realistic mix) and times report, lost \
             calls, heatmap, agents and campaigns on one core. store: imports N generated calls (one \
             leg each) into a new database in a temporary folder, then times a one-day range query, \
-            a full read and a report over the stored calls.
+            a full read and a report over the stored calls. cdr FILE: reads a CDR file into calls \
+            (detection, parsing, grouping; no output), three times, and prints the best rows/s.
             """
     )
 
-    @Argument(help: "What to time: metrics or store.")
+    @Argument(help: "What to time: metrics, store, or cdr (with a file).")
     var what: String = "metrics"
+
+    @Argument(help: "For cdr: the CDR file to read (e.g. one made by scripts/bench-cdr.sh).")
+    var file: String?
 
     @Option(help: "How many calls to generate.")
     var calls = 1_000_000
@@ -28,12 +33,14 @@ struct BenchCommand: ParsableCommand {
     var seed: UInt64 = 42
 
     func validate() throws {
-        if what != "metrics", what != "store" { throw ValidationError("Give metrics or store; scripts/bench-cdr.sh times CDR import.") }
+        if !["metrics", "store", "cdr"].contains(what) { throw ValidationError("Give metrics, store, or cdr FILE.") }
+        if what == "cdr", file == nil { throw ValidationError("bench cdr needs a CDR file.") }
         if calls < 1 { throw ValidationError("--calls must be 1 or more.") }
     }
 
     func run() throws {
         if what == "store" { return try benchStore() }
+        if what == "cdr", let file { return try benchCDR(file) }
         let generated = Self.generate(count: calls, seed: seed)
         let campaigns = (0..<20).map { Campaign(name: "campaign \($0)", numbers: ["+4420794601\(String(format: "%02d", $0))"], cost: 1000, revenuePerQualified: 50) }
         let options = MetricsOptions(timeZone: TimeZone(identifier: "Europe/London") ?? .current, campaigns: campaigns)
@@ -58,6 +65,22 @@ struct BenchCommand: ParsableCommand {
         let clock = ContinuousClock()
         let elapsed = try clock.measure(body)
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    func benchCDR(_ path: String) throws {
+        let importer = CDRImporter(options: CDRImportOptions(timeZone: TimeZone(identifier: "UTC") ?? .current))
+        var best = Double.infinity
+        var rows = 0, callCount = 0
+        for _ in 0..<3 {
+            var result: CDRImporter.FileResult?
+            let seconds = try Self.seconds {
+                do { result = try importer.importFile(path) { _ in } } catch { throw DatabaseFailure(message: String(describing: error)) }
+            }
+            rows = result?.rows ?? 0
+            callCount = result?.result.calls.count ?? 0
+            best = min(best, seconds)
+        }
+        print("\(path): \(rows) rows, \(callCount) calls; best of 3: \(String(format: "%.3f", best)) s, \(Int(Double(rows) / best)) rows/s (reading the file included, no output)")
     }
 
     func benchStore() throws {
