@@ -127,23 +127,53 @@ public struct CallCollector: Sendable {
         }
         summary.errors += counter.errors
         summary.warnings += counter.warnings
-        if !queueCalls.isEmpty {
-            let joined = QueueLogJoin.enrich(cdrCalls, with: queueCalls)
-            summary.queueCallsJoined = cdrCalls.count + queueCalls.count - joined.calls.count
-            cdrCalls = joined.calls
-        }
-        calls += cdrCalls
-        for index in calls.indices where calls[index].direction == nil {
-            let direction = options.direction.direction(of: calls[index])
-            calls[index].direction = direction
-            // The agent of an outbound call is the extension that dialled (README "Direction").
-            if direction == .outbound, let caller = calls[index].caller, options.direction.isExtension(caller) {
-                calls[index].agent = caller
-            }
-        }
-        calls.sort { ($0.start, $0.callID) < ($1.start, $1.callID) }
+        let assembled = assemble(calls + cdrCalls + queueCalls)
+        calls = assembled.calls
+        summary.queueCallsJoined = assembled.queueCallsJoined
         summary.calls = calls.count
         return CollectedCalls(calls: calls, agentEvents: agentEvents, summary: summary, rowsByInput: rowsByInput, unreadable: unreadable)
+    }
+
+    /// Adds stored calls (`--db`) to a run's calls: a call present in both (same format, id and
+    /// start) is kept once, the input's copy; then the whole set is assembled again, so queue_log
+    /// calls stored apart from their Asterisk CDR (imported on another night) are joined too.
+    public func merging(stored: [Call], into collected: CollectedCalls) -> CollectedCalls {
+        struct Key: Hashable { var format: String; var id: String; var start: Int64 }
+        var seen = Set(collected.calls.map { Key(format: $0.format, id: $0.callID, start: $0.start.nanoseconds) })
+        var all = collected.calls
+        for call in stored where seen.insert(Key(format: call.format, id: call.callID, start: call.start.nanoseconds)).inserted {
+            all.append(call)
+        }
+        var result = collected
+        result.calls = assemble(all).calls
+        result.summary.calls = result.calls.count
+        result.summary.storedCalls = stored.count
+        return result
+    }
+
+    /// Joins queue_log calls to the CDR calls they belong to (`QueueLogJoin`), decides the
+    /// direction (and the agent of an outbound call) of every call that has none or that waited
+    /// in a queue, and orders the calls by start.
+    func assemble(_ calls: [Call]) -> (calls: [Call], queueCallsJoined: Int) {
+        let isQueue = { (call: Call) in call.format == CDRFormat.queueLog.rawValue || call.format == CDRFormat.queueLogSQL.rawValue }
+        let queueCalls = calls.filter(isQueue)
+        var result = calls
+        var joinedCount = 0
+        if !queueCalls.isEmpty {
+            let joined = QueueLogJoin.enrich(calls.filter { !isQueue($0) }, with: queueCalls)
+            joinedCount = joined.joined
+            result = joined.calls
+        }
+        for index in result.indices where result[index].direction == nil || (result[index].queue != nil && result[index].direction != .inbound) {
+            let direction = options.direction.direction(of: result[index])
+            result[index].direction = direction
+            // The agent of an outbound call is the extension that dialled (README "Direction").
+            if direction == .outbound, let caller = result[index].caller, options.direction.isExtension(caller) {
+                result[index].agent = caller
+            }
+        }
+        result.sort { ($0.start, $0.callID) < ($1.start, $1.callID) }
+        return (result, joinedCount)
     }
 
     /// Counts what the readers report; used synchronously within `collect`.

@@ -90,9 +90,9 @@ private struct Run {
                 progress(summary)
             }
             handle(frame, decoder: &decoder, reassembler: &reassembler)
-            while reportedReadErrors < merged.errors.count { reportReadError(merged.errors[reportedReadErrors], indexOfFile); reportedReadErrors += 1 }
+            reportReadErrors(merged, after: &reportedReadErrors)
         }
-        while reportedReadErrors < merged.errors.count { reportReadError(merged.errors[reportedReadErrors], indexOfFile); reportedReadErrors += 1 }
+        reportReadErrors(merged, after: &reportedReadErrors)
         finishStreams(&reassembler)
         let calls = tracker.finish()
         summary.sipMessages = tracker.messageCount
@@ -101,9 +101,14 @@ private struct Run {
         return (calls, summary)
     }
 
-    mutating func reportReadError(_ error: CaptureError, _ indexOfFile: [Int]) {
-        let input = inputs.firstIndex(of: error.path) ?? currentInput
-        emit(.error, packet: error.frameNumber, "read failed, rest of the file skipped: \(error.reason)", input: input)
+    /// Reports the merge's read errors not reported yet (a file that failed is dropped from the merge).
+    mutating func reportReadErrors(_ merged: MergedCapture, after reported: inout Int) {
+        while reported < merged.errors.count {
+            let error = merged.errors[reported]
+            reported += 1
+            let input = inputs.firstIndex(of: error.path) ?? currentInput
+            emit(.error, packet: error.frameNumber, "read failed, rest of the file skipped: \(error.reason)", input: input)
+        }
     }
 
     mutating func handle(_ frame: CapturedFrame, decoder: inout PacketDecoder, reassembler: inout TCPReassembler) {

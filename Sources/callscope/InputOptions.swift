@@ -117,9 +117,7 @@ struct InputOptions: ParsableArguments {
                     stored = try database.allCalls()
                 }
             } catch { throw DatabaseFailure(message: error.description) }
-            collected.calls = Self.merge(inputs: collected.calls, stored: stored)
-            collected.summary.calls = collected.calls.count
-            collected.summary.storedCalls = stored.count
+            collected = CallCollector(options: ingest).merging(stored: stored, into: collected)
         }
         let summary = collected.summary
         let quiet = quiet
@@ -128,26 +126,6 @@ struct InputOptions: ParsableArguments {
             if !quiet { StandardError.write(summary.line + "\n") }
             if summary.unreadableInputs > 0 { throw ExitCode(1) }
         })
-    }
-
-    /// Stored calls with the inputs' calls: a call given both ways (same format, id and start) is
-    /// kept once (the input's copy); queue_log calls stored apart from their Asterisk CDR
-    /// (imported in separate runs) are joined to them here, as within one run.
-    static func merge(inputs: [Call], stored: [Call]) -> [Call] {
-        struct Key: Hashable { var format: String; var id: String; var start: Int64 }
-        var seen = Set(inputs.map { Key(format: $0.format, id: $0.callID, start: $0.start.nanoseconds) })
-        var all = inputs
-        for call in stored where seen.insert(Key(format: call.format, id: call.callID, start: call.start.nanoseconds)).inserted { all.append(call) }
-        let isQueue = { (call: Call) in call.format == CDRFormat.queueLog.rawValue || call.format == CDRFormat.queueLogSQL.rawValue }
-        let queueCalls = all.filter(isQueue)
-        if !queueCalls.isEmpty {
-            var joined = QueueLogJoin.enrich(all.filter { !isQueue($0) }, with: queueCalls).calls
-            for index in joined.indices where joined[index].queue != nil && joined[index].direction != .inbound && !isQueue(joined[index]) {
-                joined[index].direction = .inbound  // README "Direction": a call that waited in a queue is inbound
-            }
-            all = joined
-        }
-        return all.sorted { ($0.start, $0.callID) < ($1.start, $1.callID) }
     }
 
     /// For reading commands: `--db` must name an existing database (import creates one).
