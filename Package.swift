@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "PacketDecoding"),
         // SIP messages on bytes (RFC 3261), SDP (RFC 4566), SIP-over-stream framing.
         .target(name: "SIPParsing"),
+        // RTP/RTCP headers, stream quality, G.711 decoding, voice activity and talk timelines.
+        .target(name: "RTPAnalysis", dependencies: ["CallModel"]),
         // The call model shared by captures and CDR files.
         .target(name: "CallModel"),
         // PBX call-detail records (Asterisk, queue_log, FreeSWITCH, CUCM, mapped CSV) -> calls.
@@ -37,10 +39,10 @@ let package = Package(
         // Transactions and dialogs -> calls.
         .target(
             name: "CallReconstruction",
-            dependencies: ["PacketCapture", "PacketDecoding", "SIPParsing", "CallModel"]
+            dependencies: ["PacketCapture", "PacketDecoding", "SIPParsing", "RTPAnalysis", "CallModel"]
         ),
         // Any mix of inputs -> calls: captures or CDR files, queue_log joined, direction decided.
-        .target(name: "CallIngest", dependencies: ["CallReconstruction", "CDRImport", "CallModel"]),
+        .target(name: "CallIngest", dependencies: ["CallReconstruction", "CDRImport", "RTPAnalysis", "CallModel"]),
         // Metrics: calls in, typed KPIs out; no I/O.
         .target(name: "CallMetrics", dependencies: ["CallModel"]),
         // The embedded store: imported calls in SQLite through GRDB (the only module touching the database).
@@ -63,6 +65,7 @@ let package = Package(
             name: "CallReconstructionTests",
             dependencies: ["CallReconstruction", "PacketCapture", "CallModel", "Reports"]
         ),
+        .testTarget(name: "RTPAnalysisTests", dependencies: ["RTPAnalysis", "CallModel"]),
         .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel"]),
         .testTarget(name: "CallMetricsTests", dependencies: ["CallMetrics", "CallModel"]),
         .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallModel", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -8,9 +8,10 @@ public struct IngestOptions: Sendable {
     public var reconstruction: ReconstructionOptions
     public var cdr: CDRImportOptions
     public var direction: DirectionRules
+    public var recordings: RecordingOptions
 
-    public init(reconstruction: ReconstructionOptions = .init(), cdr: CDRImportOptions = .init(), direction: DirectionRules = .init()) {
-        self.reconstruction = reconstruction; self.cdr = cdr; self.direction = direction
+    public init(reconstruction: ReconstructionOptions = .init(), cdr: CDRImportOptions = .init(), direction: DirectionRules = .init(), recordings: RecordingOptions = .init()) {
+        self.reconstruction = reconstruction; self.cdr = cdr; self.direction = direction; self.recordings = recordings
     }
 }
 
@@ -26,6 +27,9 @@ public struct IngestSummary: Sendable, Hashable {
     public var queueCallsJoined = 0
     /// Calls read from the database (`--db`).
     public var storedCalls = 0
+    /// WAV recordings read, and how many of them matched a call of the run.
+    public var recordings = 0
+    public var recordingsMatched = 0
     public var calls = 0
     public var errors = 0
     public var warnings = 0
@@ -45,6 +49,11 @@ public struct IngestSummary: Sendable, Hashable {
             parts.append("\(cdrRows) row\(cdrRows == 1 ? "" : "s")" + (cdrBadRows > 0 ? " (\(cdrBadRows) bad)" : ""))
             if queueCallsJoined > 0 { parts.append("\(queueCallsJoined) queue calls joined") }
         }
+        if capture.rtpPackets > 0 || capture.orphanStreams > 0 {
+            let streams = capture.rtpStreams + capture.orphanStreams
+            parts.append("\(capture.rtpPackets) RTP packets in \(streams) stream\(streams == 1 ? "" : "s")" + (capture.orphanStreams > 0 ? " (\(capture.orphanStreams) without a call)" : ""))
+        }
+        if recordings > 0 { parts.append("\(recordings) recording\(recordings == 1 ? "" : "s") (\(recordingsMatched) matched to calls)") }
         if storedCalls > 0 { parts.append("\(storedCalls) stored calls") }
         parts.append("\(calls) call\(calls == 1 ? "" : "s")")
         parts.append("\(errors) error\(errors == 1 ? "" : "s")")
@@ -85,8 +94,15 @@ public struct CallCollector: Sendable {
         let counting: (Diagnostic) -> Void = { diagnostic in diagnostics(diagnostic) }
         var captures: [String] = []
         var cdrFiles: [String] = []
+        var recordings: [String] = []
         for input in inputs {
-            if input == "-" || Self.isCapture(input) || !FileManager.default.fileExists(atPath: input) { captures.append(input) } else { cdrFiles.append(input) }
+            if input == "-" || Self.isCapture(input) || !FileManager.default.fileExists(atPath: input) {
+                captures.append(input)
+            } else if Recording.isRecording(input) {
+                recordings.append(input)
+            } else {
+                cdrFiles.append(input)
+            }
         }
 
         var calls: [Call] = []
@@ -130,8 +146,54 @@ public struct CallCollector: Sendable {
         let assembled = assemble(calls + cdrCalls + queueCalls)
         calls = assembled.calls
         summary.queueCallsJoined = assembled.queueCallsJoined
+        if !recordings.isEmpty {
+            attachRecordings(recordings, to: &calls, summary: &summary, unreadable: &unreadable, diagnostics: diagnostics)
+        }
         summary.calls = calls.count
         return CollectedCalls(calls: calls, agentEvents: agentEvents, summary: summary, rowsByInput: rowsByInput, unreadable: unreadable)
+    }
+
+    /// Reads WAV recordings and gives each one's talk timeline to the call it names (by Call-ID,
+    /// or by the id of one of the call's legs, e.g. an Asterisk uniqueid); a recording that names
+    /// no call of the run becomes a call of its own.
+    func attachRecordings(
+        _ paths: [String], to calls: inout [Call], summary: inout IngestSummary, unreadable: inout Set<String>,
+        diagnostics: (Diagnostic) -> Void
+    ) {
+        var index: [String: Int] = [:]
+        for (position, call) in calls.enumerated() {
+            index[call.callID] = index[call.callID] ?? position
+            for leg in call.legs where index[leg.id] == nil { index[leg.id] = position }
+        }
+        var standalone: [Call] = []
+        for path in paths {
+            do {
+                let recording = try Recording.read(path, options: options.recordings)
+                summary.recordings += 1
+                for warning in recording.warnings {
+                    summary.warnings += 1
+                    diagnostics(Diagnostic(.warning, input: path, line: nil, message: warning))
+                }
+                if let position = index[recording.id] {
+                    summary.recordingsMatched += 1
+                    var talk = recording.talk
+                    talk.agentParty = options.direction.agentParty(of: calls[position])  // channels already name the agent
+                    calls[position].talk = talk
+                } else {
+                    standalone.append(recording.standaloneCall)
+                }
+            } catch let error as RecordingError {
+                unreadable.insert(path)
+                summary.unreadableInputs += 1
+                summary.errors += 1
+                diagnostics(Diagnostic(.error, input: path, line: nil, message: error.reason))
+            } catch {
+                summary.errors += 1
+                diagnostics(Diagnostic(.error, input: path, line: nil, message: "\(error)"))
+            }
+        }
+        calls += standalone
+        calls.sort { ($0.start, $0.callID) < ($1.start, $1.callID) }
     }
 
     /// Adds stored calls (`--db`) to a run's calls: a call present in both (same format, id and
@@ -171,6 +233,9 @@ public struct CallCollector: Sendable {
             if direction == .outbound, let caller = result[index].caller, options.direction.isExtension(caller) {
                 result[index].agent = caller
             }
+        }
+        for index in result.indices {
+            if let talk = result[index].talk { result[index].talk = talk.withAgent(options.direction.agentParty(of: result[index])) }
         }
         result.sort { ($0.start, $0.callID) < ($1.start, $1.callID) }
         return (result, joinedCount)

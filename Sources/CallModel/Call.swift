@@ -55,6 +55,10 @@ public struct Call: Sendable, Hashable {
     public var legs: [CallLeg]
     /// SDP session descriptions seen in the call, in order (kept for RTP association).
     public var media: [MediaOffer]
+    /// RTP streams associated with the call (captures only), in order of their first packet.
+    public var streams: [RTPStreamSummary] = []
+    /// Who spoke when, from decoded audio (captures analysed for talk, or recordings).
+    public var talk: TalkSummary?
 
     public init(
         callID: String, source: String, transport: String? = nil, start: Timestamp,

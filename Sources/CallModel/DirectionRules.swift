@@ -15,11 +15,25 @@ public struct DirectionRules: Sendable {
     /// A custom pattern instead of `extensionDigits`: digits and `X` (any digit), `N` (2-9),
     /// `[1-5]` ranges and `.` (one or more more characters), as in Asterisk dial patterns.
     public var extensionPattern: String?
+    /// Numbers of agents, in the same pattern language (`--agent-pattern`): the side of a call
+    /// whose number matches is the agent in talk analysis, whatever the direction.
+    public var agentPattern: String?
 
-    public init(ownNumbers: [String] = [], extensionDigits: ClosedRange<Int>? = 2...5, extensionPattern: String? = nil) {
+    public init(ownNumbers: [String] = [], extensionDigits: ClosedRange<Int>? = 2...5, extensionPattern: String? = nil, agentPattern: String? = nil) {
         self.ownNumbers = ownNumbers.map(PhoneNumber.normalize)
         self.extensionDigits = extensionDigits
         self.extensionPattern = extensionPattern
+        self.agentPattern = agentPattern
+    }
+
+    /// Which side of `call` is the agent: the side whose number matches `agentPattern` (the
+    /// caller first); otherwise the caller of an outbound call and the callee of any other.
+    public func agentParty(of call: Call) -> CallParty {
+        if let agentPattern {
+            if let caller = call.caller, Self.matches(Array(caller), Array(agentPattern)) { return .caller }
+            if let dialed = call.dialed, Self.matches(Array(dialed), Array(agentPattern)) { return .callee }
+        }
+        return call.direction == .outbound ? .caller : .callee
     }
 
     public func direction(of call: Call) -> CallDirection? {

@@ -8,6 +8,11 @@ public struct AnalysisSummary: Sendable, Hashable {
     /// SIP messages of Call-IDs with no initial INVITE (REGISTER, OPTIONS, ...).
     public var sipMessagesWithoutCall = 0
     public var calls = 0
+    /// RTP packets, RTCP packets, streams tied to calls, and streams tied to none.
+    public var rtpPackets = 0
+    public var rtcpPackets = 0
+    public var rtpStreams = 0
+    public var orphanStreams = 0
     public var errors = 0
     public var warnings = 0
 

@@ -32,6 +32,20 @@ public struct CallTracker: Sendable {
         self.options = options
     }
 
+    /// SDP bodies (every hop's) seen since the last `takeMediaOffers()`, with their Call-ID.
+    private var mediaOffers: [(callID: String, offer: MediaOffer)] = []
+
+    /// The SDP bodies seen since the last call, so RTP can be tied to calls as their media is
+    /// announced (RFC 3264 offer/answer, re-INVITEs included).
+    public mutating func takeMediaOffers() -> [(callID: String, offer: MediaOffer)] {
+        guard !mediaOffers.isEmpty else { return [] }
+        defer { mediaOffers.removeAll(keepingCapacity: true) }
+        return mediaOffers
+    }
+
+    /// Whether calls became final since the last `takeCompleted()`.
+    public var hasCompleted: Bool { !completed.isEmpty }
+
     /// Calls currently held in memory (not yet final).
     public var activeCallCount: Int { active.count }
 
@@ -41,9 +55,15 @@ public struct CallTracker: Sendable {
         guard let callID = message.callID, let cseq = message.cseq else { return }
         if let index = active.index(forKey: callID) {
             active.values[index].handle(message, cseq: cseq, at: time)  // in place: no copy of the state
+            if !active.values[index].newOffers.isEmpty {
+                for offer in active.values[index].newOffers { mediaOffers.append((callID, offer)) }
+                active.values[index].newOffers.removeAll()
+            }
         } else if message.method == .invite, message.to?.tag == nil {
             var state = CallState(callID: callID, source: source, transport: transport, start: time, options: options)
             state.handle(message, cseq: cseq, at: time)
+            for offer in state.newOffers { mediaOffers.append((callID, offer)) }
+            state.newOffers.removeAll()
             active[callID] = state
         } else {
             messagesWithoutCall += 1
@@ -82,6 +102,8 @@ public struct CallTracker: Sendable {
 
 /// What the tracker knows about one call while its messages arrive.
 struct CallState: Sendable {
+    /// SDP bodies seen by the last `handle`, every hop's included, until the tracker takes them.
+    var newOffers: [MediaOffer] = []
     private struct RequestKey: Hashable, Sendable { var branch: String?; var cseq: UInt32; var method: String }
     private struct ResponseKey: Hashable, Sendable { var status: Int; var cseq: UInt32; var method: String; var toTag: String?; var branch: String?; var rseq: UInt32? }
     /// An in-dialog offer waiting for its answer: (sender, CSeq, method).
@@ -311,6 +333,7 @@ struct CallState: Sendable {
         }
         let offer = MediaOffer(time: time, from: party, carriedBy: message.label, streams: streams)
         if seenMedia.insert(key).inserted { call.media.append(offer) }
+        newOffers.append(offer)  // every hop's SDP, for RTP association
         return offer
     }
 

@@ -40,6 +40,9 @@ private struct Run {
     var progress: ((AnalysisSummary) -> Void)?
     var summary = AnalysisSummary()
     var tracker: CallTracker
+    var media: MediaAssociation
+    /// Calls made final during the run, their media attached.
+    var finished: [Call] = []
     var framers: [FlowKey: SIPStreamFramer] = [:]
     var currentInput = 0
     var currentPacket = 0
@@ -50,6 +53,7 @@ private struct Run {
         self.sourceNames = inputs.map(Run.sourceName)
         self.report = diagnostics
         self.tracker = CallTracker(options: options)
+        self.media = MediaAssociation(options: options.media)
     }
 
     /// `captures/a.pcap` -> `a.pcap`; `-` -> `stdin`.
@@ -94,12 +98,57 @@ private struct Run {
         }
         reportReadErrors(merged, after: &reportedReadErrors)
         finishStreams(&reassembler)
-        let calls = tracker.finish()
+        var calls = finished
+        for call in tracker.finish() { calls.append(withMedia(call)) }
+        calls.sort { ($0.start, $0.callID) < ($1.start, $1.callID) }
+        reportOrphans()
+        summary.rtpPackets = media.counts.rtpPackets
         summary.sipMessages = tracker.messageCount
         summary.sipMessagesWithoutCall = tracker.messagesWithoutCall
         summary.calls = calls.count
+        summary.rtpPackets = media.counts.rtpPackets
+        summary.rtcpPackets = media.counts.rtcpPackets
         return (calls, summary)
     }
+
+    /// `call` with the RTP streams (and talk timeline) of its media.
+    mutating func withMedia(_ call: Call) -> Call {
+        var call = call
+        let result = media.finish(callID: call.callID)
+        call.streams = result.streams
+        call.talk = result.talk
+        summary.rtpStreams += result.streams.count
+        return call
+    }
+
+    /// Streams no SDP accounted for: one warning each, at the stream's first packet, so nothing
+    /// is dropped unseen. Flows of one or two RTP-looking datagrams are summed up in one line:
+    /// they are more often other UDP traffic whose first byte happens to look like RTP.
+    mutating func reportOrphans() {
+        let orphans = media.orphans()
+        var short = (flows: 0, packets: 0, first: nil as MediaAssociation.Orphan?)
+        for orphan in orphans {
+            let stream = orphan.stream
+            guard stream.packets >= Self.minimumOrphanPackets else {
+                short.flows += 1
+                short.packets += stream.packets
+                if short.first == nil { short.first = orphan }
+                continue
+            }
+            summary.orphanStreams += 1
+            let codec = stream.codec ?? (stream.payloadType >= 0 ? "payload type \(stream.payloadType)" : "no audio payload")
+            emit(.warning, packet: orphan.packet, "RTP stream \(stream.source) -> \(stream.destination) SSRC \(stream.ssrcText) (\(stream.packets) packets, \(codec)) belongs to no call: no SDP seen announces either address", input: orphan.input)
+        }
+        if short.flows > 0, let first = short.first {
+            emit(.warning, packet: first.packet, "\(short.packets) RTP-looking datagrams in \(short.flows) flows of fewer than \(Self.minimumOrphanPackets) packets with no call, the first here: not analysed", input: first.input)
+        }
+        if media.counts.unassociatedPackets > 0 {
+            emit(.warning, packet: nil, "\(media.counts.unassociatedPackets) RTP-like datagrams not analysed: more than \(MediaAssociation.orphanLimit) streams without a call")
+        }
+    }
+
+    /// Fewer packets than this without a call is not reported as a stream.
+    static let minimumOrphanPackets = 3
 
     /// Reports the merge's read errors not reported yet (a file that failed is dropped from the merge).
     mutating func reportReadErrors(_ merged: MergedCapture, after reported: inout Int) {
@@ -123,7 +172,13 @@ private struct Run {
 
     mutating func handle(_ packet: TransportPacket, reassembler: inout TCPReassembler) {
         switch packet.flow.transport {
-        case .udp, .sctp:
+        case .udp:
+            if SIPMessage.looksLikeSIP(packet.payload) {
+                handleSIP(packet.payload, transport: .udp)
+            } else {
+                _ = media.handle(packet.flow, packet.payload, arrival: currentTime.nanoseconds, input: currentInput, packet: currentPacket)
+            }
+        case .sctp:
             guard SIPMessage.looksLikeSIP(packet.payload) else { return }
             handleSIP(packet.payload, transport: packet.flow.transport)
         case .tcp:
@@ -180,6 +235,10 @@ private struct Run {
                 emit(.warning, packet: currentPacket, "SIP \(message.label): \(problem)")
             }
             tracker.handle(message, at: currentTime, transport: transport.name, source: sourceNames[currentInput])
+            for (callID, offer) in tracker.takeMediaOffers() { media.register(offer, callID: callID) }
+            if tracker.hasCompleted {
+                for call in tracker.takeCompleted() { finished.append(withMedia(call)) }
+            }
         } catch {
             emit(.error, packet: currentPacket, error.description)
         }

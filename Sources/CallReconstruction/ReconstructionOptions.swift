@@ -1,3 +1,5 @@
+import RTPAnalysis
+
 /// Choices that change how SIP messages become calls; every one has a CLI flag.
 public struct ReconstructionOptions: Sendable, Hashable {
     /// Where the calling number comes from, tried in order.
@@ -23,14 +25,29 @@ public struct ReconstructionOptions: Sendable, Hashable {
     /// How long an ended call is kept to absorb late retransmissions before it is final
     /// (64*T1 = 32 s, RFC 3261 §17.1.1.2 Timer B).
     public var lingerNanoseconds: Int64
+    /// What is done with the RTP of the calls.
+    public var media: MediaAnalysisOptions
 
     public init(
         callerOrder: [CallerSource] = [.pai, .rpid, .from],
         dialedOrder: [DialedSource] = [.ruri, .to],
-        lingerNanoseconds: Int64 = 32_000_000_000
+        lingerNanoseconds: Int64 = 32_000_000_000,
+        media: MediaAnalysisOptions = .init()
     ) {
         self.callerOrder = callerOrder
         self.dialedOrder = dialedOrder
         self.lingerNanoseconds = lingerNanoseconds
+        self.media = media
+    }
+}
+
+/// How far RTP is analysed: streams are always tied to calls and measured (loss, jitter, MOS);
+/// with `voiceActivity` set, G.711 and L16 audio is also decoded and each side's speech found.
+public struct MediaAnalysisOptions: Sendable, Hashable {
+    /// Voice activity detection settings; nil skips decoding (faster).
+    public var voiceActivity: VoiceActivityOptions?
+
+    public init(voiceActivity: VoiceActivityOptions? = nil) {
+        self.voiceActivity = voiceActivity
     }
 }

@@ -4,14 +4,21 @@ import CallModel
 ///
 /// The first nineteen fields are the stable core every format carries; `transport`, `agent`,
 /// `queue`, `wait_s`, `direction`, `format` and `legs` follow (CSV holds `legs` as JSON text),
-/// then `media` (JSON and ndjson only).
+/// then the RTP quality per direction and the talk figures (`calls --talk`, `talk`), then
+/// `media` and `streams` (JSON and ndjson only).
+///
+/// Per direction (`caller_*` = what the caller sent, `callee_*` = what the callee sent), with
+/// several streams one way (re-INVITE, new SSRC): lost packets add up, jitter is the largest
+/// stream's mean jitter, MOS the lowest stream's.
 public enum CallRecord {
     /// Field names of the scalar columns, in order (CSV header, table source).
     public static let scalarFields = [
         "call_id", "source", "start", "caller", "dialed", "diverted_from", "outcome", "final_status",
         "reason_cause", "pdd_ms", "answered_at", "ended_at", "ring_s", "talk_s", "hold_s", "ended_by",
         "packets", "retransmissions", "truncated", "transport", "agent", "queue", "wait_s", "direction",
-        "format", "legs",
+        "format", "legs", "rtp_streams", "caller_rtp_lost", "caller_rtp_jitter_ms", "caller_mos",
+        "callee_rtp_lost", "callee_rtp_jitter_ms", "callee_mos", "caller_talk_s", "agent_talk_s", "overtalk_s",
+        "silence_s", "agent_share",
     ]
 
     /// The record of `call`; nested detail only when `detail` is true.
@@ -54,7 +61,9 @@ public enum CallRecord {
                 ])
             })),
         ]
+        record.append(contentsOf: mediaFields(call))
         if detail {
+            record.append(("streams", .array(call.streams.map(streamRecord))))
             record.append(("media", .array(call.media.map { offer in
                 .object([
                     ("time", .string(offer.time.iso8601)),
@@ -76,4 +85,62 @@ public enum CallRecord {
         }
         return record
     }
+
+    /// The scalar RTP and talk fields.
+    static func mediaFields(_ call: Call) -> Record {
+        func direction(_ party: CallParty) -> [(String, FieldValue)] {
+            let streams = call.streams.filter { $0.sender == party }
+            let prefix = party.rawValue
+            guard !streams.isEmpty else {
+                return [("\(prefix)_rtp_lost", .null), ("\(prefix)_rtp_jitter_ms", .null), ("\(prefix)_mos", .null)]
+            }
+            let lost = streams.reduce(0) { $0 + $1.lost }
+            let jitter = streams.map(\.meanJitterMilliseconds).max() ?? 0
+            let mos = streams.compactMap(\.mos).min()
+            return [
+                ("\(prefix)_rtp_lost", .integer(lost)),
+                ("\(prefix)_rtp_jitter_ms", .decimal(KPIRendering.format(jitter, 3))),
+                ("\(prefix)_mos", mos.map { .decimal(KPIRendering.format($0, 2)) } ?? .null),
+            ]
+        }
+        var fields: Record = [("rtp_streams", .integer(call.streams.count))]
+        fields.append(contentsOf: direction(.caller))
+        fields.append(contentsOf: direction(.callee))
+        let talk = call.talk
+        func seconds(_ nanoseconds: Int64?) -> FieldValue { nanoseconds.map { .seconds(Duration3(nanoseconds: $0)) } ?? .null }
+        fields.append(("caller_talk_s", seconds(talk?.callerTalk)))
+        fields.append(("agent_talk_s", seconds(talk?.agentTalk)))
+        fields.append(("overtalk_s", seconds(talk?.overtalk)))
+        fields.append(("silence_s", seconds(talk?.silence)))
+        fields.append(("agent_share", talk?.agentShare.map { .decimal(KPIRendering.format($0, 3)) } ?? .null))
+        return fields
+    }
+
+    /// One stream's figures, as `calls --format json` nests them under `streams`.
+    public static func streamRecord(_ stream: RTPStreamSummary) -> FieldValue {
+        .object([
+            ("ssrc", .string(stream.ssrcText)),
+            ("source", .string(stream.source)),
+            ("destination", .string(stream.destination)),
+            ("sender", .string(stream.sender?.rawValue)),
+            ("payload_type", stream.payloadType >= 0 ? .integer(stream.payloadType) : .null),
+            ("codec", .string(stream.codec)),
+            ("first_packet", .time(stream.firstPacket)),
+            ("last_packet", .time(stream.lastPacket)),
+            ("packets", .integer(stream.packets)),
+            ("expected", .integer(stream.expected)),
+            ("lost", .integer(stream.lost)),
+            ("loss_percent", .decimal(KPIRendering.format(stream.lossPercent, 2))),
+            ("duplicates", .integer(stream.duplicates)),
+            ("out_of_order", .integer(stream.outOfOrder)),
+            ("max_delta_ms", .decimal(KPIRendering.format(stream.maxDeltaMilliseconds, 3))),
+            ("jitter_ms", .decimal(KPIRendering.format(stream.jitterMilliseconds, 3))),
+            ("max_jitter_ms", .decimal(KPIRendering.format(stream.maxJitterMilliseconds, 3))),
+            ("mean_jitter_ms", .decimal(KPIRendering.format(stream.meanJitterMilliseconds, 3))),
+            ("dtmf_events", .integer(stream.dtmfEvents)),
+            ("comfort_noise_packets", .integer(stream.comfortNoisePackets)),
+            ("mos", stream.mos.map { .decimal(KPIRendering.format($0, 2)) } ?? .null),
+        ])
+    }
 }
+

@@ -25,6 +25,10 @@ struct CallsCommand: ParsableCommand {
     }
 
     @OptionGroup var input: InputOptions
+    @OptionGroup(title: "Talk analysis") var talkOptions: TalkOptionsGroup
+
+    @Flag(help: "Decode the calls' audio and fill caller_talk_s, agent_talk_s, overtalk_s, silence_s and agent_share (slower; RTP quality is always measured).")
+    var talk = false
 
     @Option(name: .shortAndLong, help: "Output format: table for people; json, ndjson or csv for machines.")
     var format: Format = .table
@@ -34,7 +38,7 @@ struct CallsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (collected, finish) = try input.collect()
+        let (collected, finish) = try input.collect(talk: talk ? talkOptions : nil)
         let calls = collected.calls
         let stdout = FileHandle.standardOutput
         let write: ([UInt8]) -> Void = { bytes in stdout.write(Data(bytes)) }

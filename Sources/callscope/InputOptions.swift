@@ -9,7 +9,7 @@ import Foundation
 /// The inputs every reading command takes, and how they become calls.
 struct InputOptions: ParsableArguments {
     @Argument(help: ArgumentHelp(
-        "Captures (pcap, pcapng), PBX CDR files, directories of them, or - for a capture on standard input.",
+        "Captures (pcap, pcapng), PBX CDR files, stereo WAV call recordings, directories of them, or - for a capture on standard input.",
         discussion: """
             Captures are merged in timestamp order, so a call spanning rotated files comes out whole. \
             CDR formats are detected from content: Asterisk Master.csv, cdr_custom and cdr table \
@@ -48,6 +48,11 @@ struct InputOptions: ParsableArguments {
         valueName: "pattern"))
     var extensionPattern: String?
 
+    @Option(help: ArgumentHelp(
+        "Which numbers are agents, in the same pattern language: in talk analysis the side whose number matches is the agent. Default: the callee of inbound calls, the caller of outbound calls.",
+        valueName: "pattern"))
+    var agentPattern: String?
+
     @Option(name: .customLong("caller-from"), parsing: .upToNextOption, help: ArgumentHelp(
         "Where the caller number comes from, in order of preference.",
         valueName: "pai|rpid|from"))
@@ -78,17 +83,23 @@ struct InputOptions: ParsableArguments {
     }
 
     /// How inputs become calls, from the flags.
-    var ingest: IngestOptions {
+    var ingest: IngestOptions { ingest(talk: nil) }
+
+    /// How inputs become calls; with `talk`, audio is decoded and voice activity found.
+    func ingest(talk: TalkOptionsGroup?) -> IngestOptions {
         IngestOptions(
-            reconstruction: ReconstructionOptions(callerOrder: callerFrom, dialedOrder: dialedFrom),
+            reconstruction: ReconstructionOptions(
+                callerOrder: callerFrom, dialedOrder: dialedFrom, media: MediaAnalysisOptions(voiceActivity: talk?.voiceActivity)
+            ),
             cdr: CDRImportOptions(
                 timeZone: timezone.flatMap(LocalTimeConverter.zone(named:)) ?? .current,
                 strict: strict, mappingPath: mapping, format: mapping != nil && inputFormat == nil ? .mappedCSV : inputFormat
             ),
             direction: DirectionRules(
                 ownNumbers: ownNumbers.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
-                extensionPattern: extensionPattern
-            )
+                extensionPattern: extensionPattern, agentPattern: agentPattern
+            ),
+            recordings: talk?.recordings ?? RecordingOptions()
         )
     }
 
@@ -97,7 +108,9 @@ struct InputOptions: ParsableArguments {
     /// input could not be read at all.
     /// - Parameter storedRange: the start times to read from the database (an indexed range
     ///   query); nil reads every stored call.
-    func collect(readDatabase: Bool = true, storedRange: (from: Timestamp?, to: Timestamp?)? = nil) throws -> (CollectedCalls, finish: () throws -> Void) {
+    /// - Parameter talk: decode audio and find voice activity with these settings.
+    func collect(readDatabase: Bool = true, storedRange: (from: Timestamp?, to: Timestamp?)? = nil, talk: TalkOptionsGroup? = nil) throws -> (CollectedCalls, finish: () throws -> Void) {
+        let ingest = ingest(talk: talk)
         let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
         let progress = ProgressLine(enabled: !quiet)
         var collected = CallCollector(options: ingest).collect(expandedInputs(), progress: progress.update) { diagnostic in
@@ -143,8 +156,8 @@ struct InputOptions: ParsableArguments {
     /// sidecars, mappings and notes are left out.
     static func isInputFileName(_ name: String) -> Bool {
         let lower = name.lowercased()
-        if lower.hasPrefix(".") || lower.hasSuffix(".expected.ndjson") { return false }
-        if [".pcap", ".pcapng", ".cap", ".csv", ".json", ".sql", ".log"].contains(where: { lower.hasSuffix($0) }) { return true }
+        if lower.hasPrefix(".") || lower.contains(".expected.") { return false }  // sidecars: FILE.expected.ndjson/json/txt
+        if [".pcap", ".pcapng", ".cap", ".csv", ".json", ".sql", ".log", ".wav"].contains(where: { lower.hasSuffix($0) }) { return true }
         return lower.contains("queue_log") || lower.hasPrefix("master")
     }
 

@@ -1,0 +1,243 @@
+import CallModel
+import PacketDecoding
+import RTPAnalysis
+
+/// Ties RTP streams to calls and measures them (RFC 3264 offer/answer, RFC 3550).
+///
+/// Every SDP body of a call (offers, answers, re-INVITEs, every hop's copy) announces the
+/// transport address where its sender receives media. A stream (one SSRC from one address to
+/// another) belongs to the call whose SDP announced its destination, the receiver; failing
+/// that, the one whose SDP announced its source, the sender, which is how symmetric RTP from
+/// behind a NAT is found (RFC 4961): the far end sends back to where the media came from, not
+/// to the private address in the SDP. The address a stream was latched on is then remembered
+/// for the call, so a new SSRC on the same path stays with it. Newer SDP wins an address that
+/// an earlier call announced (ports are reused).
+///
+/// RTCP (RFC 3550 §6) is recognised by its packet type and counted, never measured as RTP.
+/// Streams no SDP accounts for are kept as orphans, up to `orphanLimit` of them.
+struct MediaAssociation {
+    /// Who announced an address: the call and the party that receives there.
+    struct Owner {
+        var callID: String
+        var receiver: CallParty
+        var rtpmap: [Int: String]
+    }
+
+    struct StreamKey: Hashable {
+        var source: Endpoint
+        var destination: Endpoint
+        var ssrc: UInt32
+    }
+
+    struct StreamState {
+        var callID: String?
+        var sender: CallParty?
+        var rtpmap: [Int: String] = [:]
+        var statistics: RTPStreamStatistics
+        /// Endpoint table generation last tried, so an orphan is retried only after new SDP.
+        var triedGeneration: Int
+        var lastPayloadType: UInt8 = 0xFF
+        var lastFormat: PayloadFormat?
+        var lastEncoding: AudioEncoding?
+        /// Voice activity of the stream (talk analysis only), on the stream's own clock.
+        var activity: ActivityTrack?
+        /// Where the stream's first packet is: input index and packet number.
+        var firstInput = 0
+        var firstPacket = 0
+
+        mutating func adopt(_ found: (owner: Owner, sender: CallParty)?, generation: Int) {
+            triedGeneration = generation
+            guard let found else { return }
+            callID = found.owner.callID
+            sender = found.sender
+            rtpmap = found.owner.rtpmap
+            lastPayloadType = 0xFF
+        }
+    }
+
+    /// What a finished call's media came to.
+    struct CallMedia {
+        var streams: [RTPStreamSummary]
+        var rtcpPackets: Int
+        var talk: TalkSummary?
+    }
+
+    let options: MediaAnalysisOptions
+    private var endpoints: [Endpoint: Owner] = [:]
+    private var generation = 0
+    private var streams: [StreamKey: StreamState] = [:]
+    private var streamsOfCall: [String: [StreamKey]] = [:]
+    private var endpointsOfCall: [String: [Endpoint]] = [:]
+    private var rtcpOfCall: [String: Int] = [:]
+    private(set) var counts = MediaCounts()
+    static let orphanLimit = 100_000
+
+    init(options: MediaAnalysisOptions) {
+        self.options = options
+    }
+
+    /// Announces the addresses of one SDP body of `callID`.
+    mutating func register(_ offer: MediaOffer, callID: String) {
+        for stream in offer.streams where stream.media == "audio" || stream.media == "video" {
+            guard stream.port > 0, let text = stream.address, let address = IPAddress(text), !address.isUnspecified else { continue }
+            let endpoint = Endpoint(address: address, port: UInt16(truncatingIfNeeded: stream.port))
+            claim(endpoint, Owner(callID: callID, receiver: offer.from, rtpmap: stream.encodings))
+        }
+    }
+
+    private mutating func claim(_ endpoint: Endpoint, _ owner: Owner) {
+        if let previous = endpoints[endpoint], previous.callID == owner.callID, previous.receiver == owner.receiver,
+           previous.rtpmap == owner.rtpmap {
+            return
+        }
+        endpoints[endpoint] = owner
+        endpointsOfCall[owner.callID, default: []].append(endpoint)
+        generation += 1
+    }
+
+    /// Takes a UDP datagram that is not SIP. Returns false when it is neither RTP nor RTCP.
+    mutating func handle(_ flow: FlowKey, _ payload: UnsafeRawBufferPointer, arrival: Int64, input: Int, packet: Int) -> Bool {
+        guard let header = RTPHeader.parse(payload) else {
+            guard RTCPPacket.looksLikeRTCP(payload) else { return false }
+            countRTCP(flow)
+            return true
+        }
+        let key = StreamKey(source: flow.source, destination: flow.destination, ssrc: header.ssrc)
+        if let index = streams.index(forKey: key) {
+            if streams.values[index].callID == nil, streams.values[index].triedGeneration != generation {
+                let found = findOwner(key)
+                streams.values[index].adopt(found, generation: generation)
+                if found != nil { counts.orphanStreams -= 1 }
+            }
+            update(&streams.values[index], header, payload, arrival)
+        } else {
+            var state = StreamState(statistics: RTPStreamStatistics(ssrc: header.ssrc), triedGeneration: -1)
+            state.firstInput = input
+            state.firstPacket = packet
+            state.adopt(findOwner(key), generation: generation)
+            if state.callID == nil {
+                // Without SDP, well-known ports are other protocols whose first byte happens
+                // to look like RTP (DNS, NetBIOS); RTP uses ports above 1023 (RFC 3551 §8).
+                guard key.source.port >= 1024, key.destination.port >= 1024 else { return false }
+                guard counts.orphanStreams < Self.orphanLimit else {
+                    counts.unassociatedPackets += 1
+                    return true
+                }
+                counts.orphanStreams += 1
+            }
+            update(&state, header, payload, arrival)
+            streams[key] = state
+        }
+        counts.rtpPackets += 1
+        return true
+    }
+
+    /// The call and sender of a new stream, latching the address the SDP did not announce.
+    private mutating func findOwner(_ key: StreamKey) -> (owner: Owner, sender: CallParty)? {
+        if let receiving = endpoints[key.destination] {
+            let sender: CallParty = receiving.receiver == .caller ? .callee : .caller
+            if endpoints[key.source] == nil {  // the sender's real address (NAT)
+                claim(key.source, Owner(callID: receiving.callID, receiver: sender, rtpmap: receiving.rtpmap))
+            }
+            streamsOfCall[receiving.callID, default: []].append(key)
+            return (receiving, sender)
+        }
+        if let sending = endpoints[key.source] {
+            let receiver: CallParty = sending.receiver == .caller ? .callee : .caller
+            claim(key.destination, Owner(callID: sending.callID, receiver: receiver, rtpmap: sending.rtpmap))
+            streamsOfCall[sending.callID, default: []].append(key)
+            return (sending, sending.receiver)
+        }
+        return nil
+    }
+
+    private func update(_ state: inout StreamState, _ header: RTPHeader, _ payload: UnsafeRawBufferPointer, _ arrival: Int64) {
+        if header.payloadType != state.lastPayloadType {
+            state.lastPayloadType = header.payloadType
+            state.lastFormat = PayloadFormat.lookup(Int(header.payloadType), rtpmap: state.rtpmap)
+            state.lastEncoding = state.lastFormat.flatMap { $0.kind == .audio ? AudioEncoding.encoding(forRTPMap: $0.name, payloadType: Int(header.payloadType)) : nil }
+        }
+        state.statistics.add(header, arrival: arrival, format: state.lastFormat)
+        guard options.voiceActivity != nil, state.callID != nil, let encoding = state.lastEncoding,
+              let rate = state.lastFormat?.clockRate else { return }
+        let audio = UnsafeRawBufferPointer(rebasing: payload[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
+        let energy = encoding.frameEnergy(audio)
+        guard energy.samples > 0 else { return }
+        let offset = state.statistics.timestampOffset * 1_000_000_000 / Int64(rate)
+        let duration = Int64(energy.samples) * 1_000_000_000 / Int64(rate)
+        if state.activity == nil { state.activity = ActivityTrack(options: options.voiceActivity ?? .standard) }
+        state.activity?.addAudio(at: offset, duration: duration, sumOfSquares: energy.sumOfSquares, samples: energy.samples)
+    }
+
+    private mutating func countRTCP(_ flow: FlowKey) {
+        counts.rtcpPackets += 1
+        for endpoint in [flow.destination, flow.source] where endpoint.port > 0 {
+            let rtp = Endpoint(address: endpoint.address, port: endpoint.port - 1)
+            if let owner = endpoints[rtp] ?? endpoints[endpoint] {
+                rtcpOfCall[owner.callID, default: 0] += 1
+                return
+            }
+        }
+    }
+
+    /// Ends the media of a call that became final: its streams are measured, its addresses
+    /// freed for later calls, and (with voice activity on) its talk timeline built, naming the
+    /// callee as the agent (`TalkSummary.withAgent` relabels it once direction is known).
+    mutating func finish(callID: String) -> CallMedia {
+        let keys = streamsOfCall.removeValue(forKey: callID) ?? []
+        var summaries: [RTPStreamSummary] = []
+        var tracks: [CallParty: [(origin: Int64, track: ActivityTrack)]] = [:]
+        for key in keys {
+            guard let state = streams.removeValue(forKey: key), state.statistics.packets > 0 else { continue }
+            summaries.append(state.statistics.summary(source: key.source.description, destination: key.destination.description, sender: state.sender))
+            if let activity = state.activity, let sender = state.sender {
+                tracks[sender, default: []].append((state.statistics.firstArrival, activity))
+            }
+        }
+        for endpoint in endpointsOfCall.removeValue(forKey: callID) ?? [] where endpoints[endpoint]?.callID == callID {
+            endpoints[endpoint] = nil
+        }
+        summaries.sort { ($0.firstPacket, $0.ssrc) < ($1.firstPacket, $1.ssrc) }
+        var talk: TalkSummary?
+        if let vad = options.voiceActivity, !tracks.isEmpty {
+            talk = TalkTimeline.summarize(tracks: tracks, options: vad)
+        }
+        return CallMedia(streams: summaries, rtcpPackets: rtcpOfCall.removeValue(forKey: callID) ?? 0, talk: talk)
+    }
+
+    /// A stream that never belonged to a call, and where its first packet is.
+    struct Orphan {
+        var stream: RTPStreamSummary
+        var input: Int
+        var packet: Int
+    }
+
+    /// The streams that never belonged to a call, in order of their first packet.
+    func orphans() -> [Orphan] {
+        streams.filter { $0.value.callID == nil }.map { key, state in
+            Orphan(
+                stream: state.statistics.summary(source: key.source.description, destination: key.destination.description, sender: nil),
+                input: state.firstInput, packet: state.firstPacket
+            )
+        }.sorted { ($0.stream.firstPacket, $0.packet) < ($1.stream.firstPacket, $1.packet) }
+    }
+}
+
+/// Packet counts of the media side of a run.
+struct MediaCounts {
+    var rtpPackets = 0
+    var rtcpPackets = 0
+    var orphanStreams = 0
+    /// RTP-like datagrams past the orphan limit.
+    var unassociatedPackets = 0
+}
+
+extension IPAddress {
+    /// `0.0.0.0` or `::`: the hold address of RFC 2543 / RFC 3264 §8.4, where nothing is sent.
+    var isUnspecified: Bool {
+        switch self {
+        case .v4(let value): value == 0
+        case .v6(let high, let low): high == 0 && low == 0
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import CallModel
+
+/// Running quality figures of one RTP stream, updated packet by packet in arrival order.
+///
+/// - Loss and order (RFC 3550 §A.1, A.3): sequence numbers are extended over 16-bit
+///   wraparound; a packet ahead of the highest advances it, one behind it is out of order, and
+///   a window of the last 128 numbers tells duplicates apart. Lost = expected - received, as
+///   tshark's `rtp,streams` counts it (duplicates can make it negative).
+/// - Jitter (RFC 3550 §6.4.1, A.8): J += (|D| - J) / 16 with D the difference of transit
+///   times of consecutive packets in arrival order, in milliseconds.
+/// - Telephone events (RFC 4733) keep their event's start timestamp, so they leave jitter alone.
+/// - Max delta, max and mean jitter leave out what tshark leaves out: the first packet,
+///   marker packets (a talkspurt starting after silence suppression), comfort noise and the
+///   packet after it, and packets whose timestamp went back, so silence suppression is not
+///   mistaken for network delay. The mean is tshark's: a running mean updated on the counted
+///   packets and weighted by all packets before them.
+///
+/// - Complexity: O(1) per packet, no allocation.
+public struct RTPStreamStatistics: Sendable {
+    public let ssrc: UInt32
+    public private(set) var firstArrival: Int64 = 0
+    public private(set) var lastArrival: Int64 = 0
+    public private(set) var packets = 0
+    public private(set) var duplicates = 0
+    public private(set) var outOfOrder = 0
+    public private(set) var dtmfPackets = 0
+    public private(set) var dtmfEvents = 0
+    public private(set) var comfortNoisePackets = 0
+    /// The first audio payload type seen, and its format.
+    public private(set) var audioPayloadType: Int?
+    public private(set) var audioFormat: PayloadFormat?
+
+    private var baseSequence: Int64 = 0
+    private var highestSequence: Int64 = 0  // extended
+    /// Bit i set: sequence `highestSequence - i` was received (i < 128).
+    private var recentLow: UInt64 = 0
+    private var recentHigh: UInt64 = 0
+
+    private var clockRate = 0
+    private var lastTimestamp: UInt32 = 0
+    private var extendedTimestamp: Int64 = 0
+
+    /// The last packet's RTP timestamp minus the first one's, unwrapped (clock units).
+    public var timestampOffset: Int64 { extendedTimestamp }
+    private var lastNominalMilliseconds = 0.0
+    private var lastArrivalMilliseconds = 0.0
+    private var jitter = 0.0
+    private var maxJitter = 0.0
+    private var meanJitter = 0.0
+    private var maxDelta = 0.0
+    private var previousWasComfortNoise = false
+    private var lastEventTimestamp: UInt32?
+
+    public init(ssrc: UInt32) {
+        self.ssrc = ssrc
+    }
+
+    /// Adds one packet that arrived at `arrival` (nanoseconds since the epoch). `format` is
+    /// what its payload type carries (nil when unknown: counted, but no jitter without a clock).
+    public mutating func add(_ header: RTPHeader, arrival: Int64, format: PayloadFormat?) {
+        let kind = format?.kind ?? .other
+        let isFirst = packets == 0
+        packets += 1
+        if isFirst {
+            firstArrival = arrival
+            baseSequence = Int64(header.sequence)
+            highestSequence = baseSequence
+            recentLow = 1
+            lastTimestamp = header.timestamp
+        } else {
+            trackSequence(header.sequence)
+        }
+        switch kind {
+        case .telephoneEvent:
+            dtmfPackets += 1
+            if lastEventTimestamp != header.timestamp {
+                dtmfEvents += 1
+                lastEventTimestamp = header.timestamp
+            }
+        case .comfortNoise:
+            comfortNoisePackets += 1
+        case .audio:
+            if audioPayloadType == nil {
+                audioPayloadType = Int(header.payloadType)
+                audioFormat = format
+            }
+        case .other:
+            break
+        }
+
+        // Jitter and delta, in arrival order, in milliseconds.
+        let arrivalMilliseconds = Double(arrival - firstArrival) / 1_000_000
+        let timestampStep = Int64(Int32(bitPattern: header.timestamp &- lastTimestamp))
+        let timestampWentBack = timestampStep < 0
+        extendedTimestamp += timestampStep
+        lastTimestamp = header.timestamp
+        // Telephone events keep the timestamp of the event's start (RFC 4733 §2.5.1.2):
+        // they say nothing about transit time, so they leave jitter alone, as in tshark.
+        var timed = false
+        if kind != .telephoneEvent, let rate = format?.clockRate, rate > 0 {
+            timed = true
+            if rate != clockRate { clockRate = rate }
+            let nominal = Double(extendedTimestamp) * 1000 / Double(rate)
+            if !isFirst {
+                let expected = lastArrivalMilliseconds + (nominal - lastNominalMilliseconds)
+                let difference = abs(arrivalMilliseconds - expected)
+                jitter = (15 * jitter + difference) / 16
+            }
+            lastNominalMilliseconds = nominal
+        }
+        let delta = arrivalMilliseconds - lastArrivalMilliseconds
+        let counts = !isFirst && !header.marker && kind != .comfortNoise && !previousWasComfortNoise && !timestampWentBack
+        if counts {
+            if delta > maxDelta { maxDelta = delta }
+            if timed {
+                if jitter > maxJitter { maxJitter = jitter }
+                meanJitter = (meanJitter * Double(packets - 2) + jitter) / Double(packets - 1)
+            }
+        }
+        previousWasComfortNoise = kind == .comfortNoise
+        lastArrivalMilliseconds = arrivalMilliseconds
+        lastArrival = arrival
+    }
+
+    private mutating func trackSequence(_ sequence: UInt16) {
+        let low = UInt16(truncatingIfNeeded: highestSequence)
+        let step = Int64(Int16(bitPattern: sequence &- low))
+        if step > 0 {
+            highestSequence += step
+            shiftWindow(by: step)
+            recentLow |= 1
+        } else {
+            let behind = -step
+            if behind < 128, isReceived(behind) {
+                duplicates += 1
+                return
+            }
+            if behind > 0 { outOfOrder += 1 }
+            markReceived(behind)
+        }
+    }
+
+    private mutating func shiftWindow(by step: Int64) {
+        if step >= 128 {
+            recentLow = 0; recentHigh = 0
+        } else if step >= 64 {
+            recentHigh = recentLow << UInt64(step - 64)
+            recentLow = 0
+        } else {
+            recentHigh = recentHigh << UInt64(step) | (recentLow >> UInt64(64 - step))
+            recentLow = recentLow << UInt64(step)
+        }
+    }
+
+    private func isReceived(_ behind: Int64) -> Bool {
+        behind < 64 ? recentLow & (1 << UInt64(behind)) != 0 : recentHigh & (1 << UInt64(behind - 64)) != 0
+    }
+
+    private mutating func markReceived(_ behind: Int64) {
+        guard behind < 128 else { return }
+        if behind < 64 { recentLow |= 1 << UInt64(behind) } else { recentHigh |= 1 << UInt64(behind - 64) }
+    }
+
+    /// Extended highest sequence minus the first, plus one.
+    public var expected: Int { packets == 0 ? 0 : Int(highestSequence - baseSequence + 1) }
+    public var lost: Int { expected - packets }
+    public var maxDeltaMilliseconds: Double { maxDelta }
+    public var jitterMilliseconds: Double { jitter }
+    public var maxJitterMilliseconds: Double { maxJitter }
+    public var meanJitterMilliseconds: Double { meanJitter }
+
+    /// The figures as the call model keeps them.
+    public func summary(source: String, destination: String, sender: CallParty?) -> RTPStreamSummary {
+        let lossPercent = expected > 0 ? Double(max(lost, 0)) * 100 / Double(expected) : 0
+        return RTPStreamSummary(
+            ssrc: ssrc, source: source, destination: destination, sender: sender,
+            payloadType: audioPayloadType ?? -1, codec: audioFormat?.name, clockRate: audioFormat?.clockRate ?? clockRate,
+            firstPacket: Timestamp(nanoseconds: firstArrival), lastPacket: Timestamp(nanoseconds: lastArrival),
+            packets: packets, expected: expected, lost: lost, duplicates: duplicates, outOfOrder: outOfOrder,
+            maxDeltaMilliseconds: maxDelta, jitterMilliseconds: jitter, maxJitterMilliseconds: maxJitter,
+            meanJitterMilliseconds: meanJitterMilliseconds, dtmfPackets: dtmfPackets, dtmfEvents: dtmfEvents,
+            comfortNoisePackets: comfortNoisePackets,
+            mos: EModel.mos(codec: audioFormat?.name, lossPercent: lossPercent, jitterMilliseconds: meanJitterMilliseconds)
+        )
+    }
+}

@@ -1,0 +1,33 @@
+import CallModel
+
+/// Builds one call's talk summary from the voice activity of all its streams.
+///
+/// A call can carry several streams per side (a re-INVITE moves the media, a new SSRC after a
+/// transfer, an SBC relaying both hops): each stream's track is on its own clock, starting at
+/// its first packet, so they are shifted onto a common origin (the call's first audio packet,
+/// to the nearest slot) and a side speaks in a slot when any of its streams does.
+public enum TalkTimeline {
+    /// The summary of `tracks` (by sending party, each with the arrival time in nanoseconds
+    /// of its stream's first packet), naming the callee as the agent; nil without tracks.
+    public static func summarize(tracks: [CallParty: [(origin: Int64, track: ActivityTrack)]], options: VoiceActivityOptions) -> TalkSummary? {
+        let origins = tracks.values.flatMap { $0.map(\.origin) }
+        guard let origin = origins.min(), options.slotLength > 0 else { return nil }
+        let slot = options.slotLength
+        func speech(of party: CallParty) -> [Bool] {
+            var merged: [Bool] = []
+            for (start, track) in tracks[party] ?? [] {
+                let shift = Int((start - origin + slot / 2) / slot)
+                let spoken = track.speech(options: options)
+                if merged.count < shift + spoken.count {
+                    merged.append(contentsOf: repeatElement(false, count: shift + spoken.count - merged.count))
+                }
+                for (index, speaking) in spoken.enumerated() where speaking { merged[shift + index] = true }
+            }
+            return merged
+        }
+        return TalkAnalysis.summarize(
+            caller: speech(of: .caller), agent: speech(of: .callee), slot: slot,
+            start: Timestamp(nanoseconds: origin), agentParty: .callee
+        )
+    }
+}

@@ -1,0 +1,142 @@
+import ArgumentParser
+import CallMetrics
+import CallModel
+import Foundation
+import Reports
+
+/// `callscope talk`: who spoke when in each answered call, from the decoded audio.
+struct TalkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "talk",
+        abstract: "Show who owned each conversation and when: talk-ownership maps from the calls' audio.",
+        discussion: """
+            RTP audio (G.711 mu-law and A-law, L16) of the calls in the captures is decoded and each \
+            side's speech found by an energy detector; stereo WAV recordings (PCM16, A-law, mu-law; \
+            one side per channel) work the same way. The agent is the callee of inbound calls and the \
+            caller of outbound calls (--agent-pattern overrides). A call's timeline is cut into \
+            caller / agent / both / silence stretches. With --by agent, each agent's share of the \
+            speech in each tenth of their calls shows where they lose the conversation.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv, svg }
+    enum Grouping: String, ExpressibleByArgument, CaseIterable { case call, agent }
+    enum Colour: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var talk: TalkOptionsGroup
+
+    @Option(help: ArgumentHelp("Only this call (its Call-ID or recording id).", valueName: "id"))
+    var call: String?
+
+    @Option(help: "One report per call, or one row per agent with their share of speech by phase of the call.")
+    var by: Grouping = .call
+
+    @Option(name: .shortAndLong, help: "table (coloured strips) for people, json or csv for machines, svg pictures.")
+    var format: Format = .table
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Directory for the SVG files (one per call, or agents.svg); default: SVG on standard output for one call or --by agent.", valueName: "dir"))
+    var output: String?
+
+    @Option(help: "Characters in each call's strip.")
+    var width = 60
+
+    @Option(help: "Colour the strips: auto (when standard output is a terminal), always or never.")
+    var color: Colour = .auto
+
+    func validate() throws {
+        try input.requireExistingDatabase()
+        guard (10...1000).contains(width) else { throw ValidationError("--width must be between 10 and 1000.") }
+        if format == .csv, by == .call { throw ValidationError("--format csv is for --by agent; use json for per-call timelines.") }
+    }
+
+    func run() throws {
+        let (collected, finish) = try input.collect(talk: talk)
+        var calls = collected.calls
+        if let call {
+            calls = calls.filter { $0.callID == call || $0.legs.contains { $0.id == call } }
+            if calls.isEmpty {
+                try finish()
+                throw ValidationError("No call with id '\(call)' in the inputs.")
+            }
+        }
+        let analysed = calls.filter { $0.talk != nil }
+        let skipped = calls.count - analysed.count
+        switch by {
+        case .call: try renderCalls(analysed)
+        case .agent: try renderAgents(TalkOwnership.byAgent(analysed))
+        }
+        if skipped > 0, !input.quiet {
+            StandardError.write("callscope: \(skipped) of \(calls.count) calls have no talk timeline (not answered, no RTP captured, or a codec other than G.711/L16)\n")
+        }
+        try finish()
+    }
+
+    var colour: Bool {
+        switch color {
+        case .always: true
+        case .never: false
+        case .auto: isatty(STDOUT_FILENO) == 1
+        }
+    }
+
+    func renderCalls(_ calls: [Call]) throws {
+        switch format {
+        case .table:
+            Output.write(calls.isEmpty ? "no calls with a talk timeline\n" : TalkRendering.table(calls, width: width, colour: colour))
+        case .json:
+            var stream = RecordStream(format: .json, header: [], write: Output.write)
+            for call in calls { stream.append(TalkRendering.record(call)) }
+            stream.finish()
+        case .csv:
+            break  // refused by validate()
+        case .svg:
+            let pictures = calls.compactMap { call in TalkRendering.svg(call).map { (call, $0) } }
+            if let output {
+                for (call, svg) in pictures {
+                    let path = try write(svg, named: Self.fileName(for: call.callID) + ".svg", in: output)
+                    Output.write(path + "\n")
+                }
+            } else if pictures.count == 1, let svg = pictures.first?.1 {
+                Output.write(svg)
+            } else {
+                throw ValidationError("\(pictures.count) calls have a timeline: give --output DIR for one SVG file each, or --call ID for one on standard output.")
+            }
+        }
+    }
+
+    func renderAgents(_ rows: [AgentOwnership]) throws {
+        switch format {
+        case .table:
+            Output.write(rows.isEmpty ? "no answered calls with a talk timeline\n" : TalkRendering.agentTable(rows))
+        case .json, .csv:
+            var stream = RecordStream(format: format == .json ? .json : .csv, header: ["agent", "calls", "agent_talk_s", "caller_talk_s", "overtalk_s", "silence_s", "agent_share", "share_by_tenth", "loses_ownership_at"], write: Output.write)
+            for record in TalkRendering.agentRecords(rows) { stream.append(record) }
+            stream.finish()
+        case .svg:
+            let svg = TalkRendering.agentSVG(rows)
+            if let output {
+                Output.write(try write(svg, named: "agents.svg", in: output) + "\n")
+            } else {
+                Output.write(svg)
+            }
+        }
+    }
+
+    /// Writes `text` to `directory/name`, creating the directory; returns the path.
+    func write(_ text: String, named name: String, in directory: String) throws -> String {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let path = (directory as NSString).appendingPathComponent(name)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            return path
+        } catch {
+            throw ValidationError("Cannot write \(name) in '\(directory)': \(error.localizedDescription)")
+        }
+    }
+
+    /// A Call-ID made safe as a file name: anything but letters, digits, `-`, `_` and `.` becomes `_`.
+    static func fileName(for callID: String) -> String {
+        String(callID.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) ? $0 : "_" }.prefix(120))
+    }
+}

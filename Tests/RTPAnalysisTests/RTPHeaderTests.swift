@@ -1,0 +1,45 @@
+import Testing
+@testable import RTPAnalysis
+
+@Suite("RTP header")
+struct RTPHeaderTests {
+    /// A malformed-input test: the bytes are the subject, so they are written out.
+    static func packet(_ bytes: [UInt8]) -> RTPHeader? {
+        bytes.withUnsafeBytes { RTPHeader.parse($0) }
+    }
+
+    @Test func parsesFixedHeaderCSRCsExtensionAndPadding() throws {
+        // V=2 P=1 X=1 CC=1, M=1 PT=8, seq 0x1234, ts 0x01020304, SSRC 0xCAFEBABE,
+        // one CSRC, extension of one word, 3 payload bytes, 2 padding bytes.
+        let bytes: [UInt8] = [0xB1, 0x88, 0x12, 0x34, 1, 2, 3, 4, 0xCA, 0xFE, 0xBA, 0xBE,
+                              9, 9, 9, 9, 0xBE, 0xDE, 0, 1, 7, 7, 7, 7, 0xD5, 0xD5, 0xD5, 0, 2]
+        let header = try #require(Self.packet(bytes))
+        #expect(header.marker)
+        #expect(header.payloadType == 8)
+        #expect(header.sequence == 0x1234)
+        #expect(header.timestamp == 0x0102_0304)
+        #expect(header.ssrc == 0xCAFE_BABE)
+        #expect(header.payloadOffset == 24)
+        #expect(header.payloadLength == 3)
+    }
+
+    @Test(arguments: [
+        [UInt8](repeating: 0x80, count: 11),                         // shorter than the fixed header
+        [0x40, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1],                     // version 1
+        [0x80, 0xC8, 0, 6, 0, 0, 0, 0, 0, 0, 0, 1],                  // RTCP SR type (200)
+        [0x8F, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1],                     // 15 CSRCs announced, none present
+        [0x90, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xBE, 0xDE, 0, 9],   // extension longer than the packet
+        [0xA0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xD5, 40],           // padding longer than the payload
+    ])
+    func rejectsWhatIsNotRTP(_ bytes: [UInt8]) {
+        #expect(Self.packet(bytes) == nil)
+    }
+
+    @Test func recognisesRTCPCompoundPackets() {
+        let receiverReport: [UInt8] = [0x80, 201, 0, 1, 0xCA, 0xFE, 0xBA, 0xBE]
+        let truncated: [UInt8] = [0x80, 200, 0, 6, 0, 0, 0, 1]
+        #expect(receiverReport.withUnsafeBytes { RTCPPacket.looksLikeRTCP($0) })
+        #expect(!truncated.withUnsafeBytes { RTCPPacket.looksLikeRTCP($0) })
+        #expect(![UInt8]([0x80, 0, 0, 1, 0, 0, 0, 0]).withUnsafeBytes { RTCPPacket.looksLikeRTCP($0) })
+    }
+}
