@@ -3,6 +3,11 @@
 // Data flows one way: capture -> packets -> SIP/RTP -> calls -> reports/CLI.
 import PackageDescription
 
+/// Release builds of the packet path skip Swift's run-time exclusivity checks: they cost
+/// about 6% of `calls` on a 2M-packet capture (swift_beginAccess in perf, docs/performance.md).
+/// Debug builds, and so the tests, keep them.
+let hotPathSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "callscope",
     platforms: [.macOS(.v14)],
@@ -22,13 +27,13 @@ let package = Package(
             providers: [.apt(["libpcap-dev"])]
         ),
         // Reading pcap/pcapng files (and stdin) through libpcap; merging several files by time.
-        .target(name: "PacketCapture", dependencies: ["CPcap"]),
+        .target(name: "PacketCapture", dependencies: ["CPcap"], swiftSettings: hotPathSettings),
         // Link layers, IPv4/IPv6, fragments, tunnels, UDP/TCP/SCTP, TCP stream reassembly.
-        .target(name: "PacketDecoding"),
+        .target(name: "PacketDecoding", swiftSettings: hotPathSettings),
         // SIP messages on bytes (RFC 3261), SDP (RFC 4566), SIP-over-stream framing.
-        .target(name: "SIPParsing"),
+        .target(name: "SIPParsing", swiftSettings: hotPathSettings),
         // RTP/RTCP headers, stream quality, G.711 decoding, voice activity and talk timelines.
-        .target(name: "RTPAnalysis", dependencies: ["CallModel"]),
+        .target(name: "RTPAnalysis", dependencies: ["CallModel"], swiftSettings: hotPathSettings),
         // The call model shared by captures and CDR files.
         .target(name: "CallModel"),
         // PBX call-detail records (Asterisk, queue_log, FreeSWITCH, CUCM, mapped CSV) -> calls.
@@ -39,7 +44,8 @@ let package = Package(
         // Transactions and dialogs -> calls.
         .target(
             name: "CallReconstruction",
-            dependencies: ["PacketCapture", "PacketDecoding", "SIPParsing", "RTPAnalysis", "CallModel"]
+            dependencies: ["PacketCapture", "PacketDecoding", "SIPParsing", "RTPAnalysis", "CallModel"],
+            swiftSettings: hotPathSettings
         ),
         // Any mix of inputs -> calls: captures or CDR files, queue_log joined, direction decided.
         .target(name: "CallIngest", dependencies: ["CallReconstruction", "CDRImport", "RTPAnalysis", "CallModel"]),
@@ -53,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "callscope",
             dependencies: [
-                "CallIngest", "CallReconstruction", "CDRImport", "CallMetrics", "CallModel", "CallStore", "Reports",
+                "CallIngest", "CallReconstruction", "CDRImport", "CallMetrics", "CallModel", "CallStore", "PacketCapture", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -75,8 +75,9 @@ public struct CallTracker: Sendable {
     private mutating func sweep(now: Timestamp) {
         guard now.nanoseconds.subtractingReportingOverflow(lastSweep).partialValue > 1_000_000_000 || lastSweep == .min else { return }
         lastSweep = now.nanoseconds
-        let done = active.compactMap { id, state in
-            state.releasableAt.map { $0 < now } == true ? id : nil
+        var done: [String] = []
+        for index in active.indices where active.values[index].releasableAt.map({ $0 < now }) == true {
+            done.append(active.keys[index])  // by index: the states are read in place, not copied
         }
         for id in done {
             if let state = active.removeValue(forKey: id) { completed.append(state.finished(truncatedAtEnd: false)) }

@@ -104,12 +104,12 @@ struct MediaAssociation {
         }
         let key = StreamKey(source: flow.source, destination: flow.destination, ssrc: header.ssrc)
         if let index = streams.index(forKey: key) {
-            if streams.values[index].callID == nil, streams.values[index].triedGeneration != generation {
+            if Self.awaitsOwner(&streams.values[index], generation: generation) {
                 let found = findOwner(key)
                 streams.values[index].adopt(found, generation: generation)
                 if found != nil { counts.orphanStreams -= 1 }
             }
-            update(&streams.values[index], header, payload, arrival)
+            Self.update(&streams.values[index], header, payload, arrival, voiceActivity: options.voiceActivity)
         } else {
             var state = StreamState(statistics: RTPStreamStatistics(ssrc: header.ssrc), triedGeneration: -1)
             state.firstInput = input
@@ -125,11 +125,17 @@ struct MediaAssociation {
                 }
                 counts.orphanStreams += 1
             }
-            update(&state, header, payload, arrival)
+            Self.update(&state, header, payload, arrival, voiceActivity: options.voiceActivity)
             streams[key] = state
         }
         counts.rtpPackets += 1
         return true
+    }
+
+    /// Whether an orphan stream should look for its call again (new SDP since it last tried).
+    /// Takes the state `inout` so the check reads it in place instead of copying it out.
+    private static func awaitsOwner(_ state: inout StreamState, generation: Int) -> Bool {
+        state.callID == nil && state.triedGeneration != generation
     }
 
     /// The call and sender of a new stream, latching the address the SDP did not announce.
@@ -151,21 +157,22 @@ struct MediaAssociation {
         return nil
     }
 
-    private func update(_ state: inout StreamState, _ header: RTPHeader, _ payload: UnsafeRawBufferPointer, _ arrival: Int64) {
+    /// Static, so updating a stream in place never copies `self` (and its dictionaries).
+    private static func update(_ state: inout StreamState, _ header: RTPHeader, _ payload: UnsafeRawBufferPointer, _ arrival: Int64, voiceActivity: VoiceActivityOptions?) {
         if header.payloadType != state.lastPayloadType {
             state.lastPayloadType = header.payloadType
             state.lastFormat = PayloadFormat.lookup(Int(header.payloadType), rtpmap: state.rtpmap)
             state.lastEncoding = state.lastFormat.flatMap { $0.kind == .audio ? AudioEncoding.encoding(forRTPMap: $0.name, payloadType: Int(header.payloadType)) : nil }
         }
         state.statistics.add(header, arrival: arrival, format: state.lastFormat)
-        guard options.voiceActivity != nil, state.callID != nil, let encoding = state.lastEncoding,
+        guard let voiceActivity, state.callID != nil, let encoding = state.lastEncoding,
               let rate = state.lastFormat?.clockRate else { return }
         let audio = UnsafeRawBufferPointer(rebasing: payload[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
         let energy = encoding.frameEnergy(audio)
         guard energy.samples > 0 else { return }
         let offset = state.statistics.timestampOffset * 1_000_000_000 / Int64(rate)
         let duration = Int64(energy.samples) * 1_000_000_000 / Int64(rate)
-        if state.activity == nil { state.activity = ActivityTrack(options: options.voiceActivity ?? .standard) }
+        if state.activity == nil { state.activity = ActivityTrack(options: voiceActivity) }
         state.activity?.addAudio(at: offset, duration: duration, sumOfSquares: energy.sumOfSquares, samples: energy.samples)
     }
 

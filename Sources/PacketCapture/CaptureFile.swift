@@ -114,3 +114,31 @@ public final class CaptureFile {
         return sum
     }
 }
+
+extension CaptureFile {
+    /// Reads every record of `path` with nothing but `pcap_next_ex`, touching one byte of each:
+    /// the floor any analysis of the file stands on (`callscope bench read`).
+    /// - Returns: records and captured bytes read.
+    public static func readFloor(path: String) throws(CaptureError) -> (frames: Int, bytes: Int, checksum: UInt8) {
+        let file = try CaptureFile(path: path)
+        var header: UnsafeMutablePointer<pcap_pkthdr>?
+        var bytes: UnsafePointer<UInt8>?
+        var frames = 0
+        var total = 0
+        var checksum: UInt8 = 0
+        while true {
+            let status = pcap_next_ex(file.handle, &header, &bytes)
+            guard status == 1 else {
+                if status == -2 { break }
+                let message = pcap_geterr(file.handle).map { String(cString: $0) } ?? "read error \(status)"
+                throw CaptureError.readFailed(path: path, frameNumber: frames + 1, message: message)
+            }
+            frames += 1
+            if let header, let bytes {
+                total += Int(header.pointee.caplen)
+                checksum &+= bytes[0]
+            }
+        }
+        return (frames, total, checksum)
+    }
+}

@@ -4,6 +4,7 @@ import CallMetrics
 import CallModel
 import CallStore
 import Foundation
+import PacketCapture
 
 /// `callscope bench metrics`: times the metrics core on generated calls (no parsing), for the
 /// README's performance table. A developer command; it prints figures, it never gates CI.
@@ -16,14 +17,16 @@ struct BenchCommand: ParsableCommand {
             calls, heatmap, agents and campaigns on one core. store: imports N generated calls (one \
             leg each) into a new database in a temporary folder, then times a one-day range query, \
             a full read and a report over the stored calls. cdr FILE: reads a CDR file into calls \
-            (detection, parsing, grouping; no output), three times, and prints the best rows/s.
+            (detection, parsing, grouping; no output), three times, and prints the best rows/s. \
+            read FILE: reads a capture with nothing but libpcap's pcap_next_ex, the floor of any \
+            capture analysis (scripts/bench.sh compares calls and talk with it).
             """
     )
 
-    @Argument(help: "What to time: metrics, store, or cdr (with a file).")
+    @Argument(help: "What to time: metrics, store, cdr FILE or read FILE.")
     var what: String = "metrics"
 
-    @Argument(help: "For cdr: the CDR file to read (e.g. one made by scripts/bench-cdr.sh).")
+    @Argument(help: "For cdr: the CDR file to read (e.g. one made by scripts/bench-cdr.sh); for read: a capture.")
     var file: String?
 
     @Option(help: "How many calls to generate.")
@@ -33,14 +36,15 @@ struct BenchCommand: ParsableCommand {
     var seed: UInt64 = 42
 
     func validate() throws {
-        if !["metrics", "store", "cdr"].contains(what) { throw ValidationError("Give metrics, store, or cdr FILE.") }
-        if what == "cdr", file == nil { throw ValidationError("bench cdr needs a CDR file.") }
+        if !["metrics", "store", "cdr", "read"].contains(what) { throw ValidationError("Give metrics, store, cdr FILE or read FILE.") }
+        if what == "cdr" || what == "read", file == nil { throw ValidationError("bench \(what) needs a file.") }
         if calls < 1 { throw ValidationError("--calls must be 1 or more.") }
     }
 
     func run() throws {
         if what == "store" { return try benchStore() }
         if what == "cdr", let file { return try benchCDR(file) }
+        if what == "read", let file { return try benchRead(file) }
         let generated = Self.generate(count: calls, seed: seed)
         let campaigns = (0..<20).map { Campaign(name: "campaign \($0)", numbers: ["+4420794601\(String(format: "%02d", $0))"], cost: 1000, revenuePerQualified: 50) }
         let options = MetricsOptions(timeZone: TimeZone(identifier: "Europe/London") ?? .current, campaigns: campaigns)
@@ -65,6 +69,12 @@ struct BenchCommand: ParsableCommand {
         let clock = ContinuousClock()
         let elapsed = try clock.measure(body)
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    func benchRead(_ path: String) throws {
+        var result = (frames: 0, bytes: 0, checksum: UInt8(0))
+        let elapsed = try Self.seconds { result = try CaptureFile.readFloor(path: path) }
+        print("libpcap read: \(result.frames) packets, \(result.bytes) bytes in \(String(format: "%.3f", elapsed)) s: \(Int(Double(result.frames) / elapsed)) packets/s, \(String(format: "%.1f", Double(result.bytes) / elapsed / 1e6)) MB/s")
     }
 
     func benchCDR(_ path: String) throws {
