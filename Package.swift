@@ -28,6 +28,8 @@ let package = Package(
         ),
         // Reading pcap/pcapng files (and stdin) through libpcap; merging several files by time.
         .target(name: "PacketCapture", dependencies: ["CPcap"], swiftSettings: hotPathSettings),
+        // Developer tool: large realistic SIP + RTP captures written through libpcap's dump API.
+        .target(name: "CaptureSynthesis", dependencies: ["PacketCapture"]),
         // Link layers, IPv4/IPv6, fragments, tunnels, UDP/TCP/SCTP, TCP stream reassembly.
         .target(name: "PacketDecoding", swiftSettings: hotPathSettings),
         // SIP messages on bytes (RFC 3261), SDP (RFC 4566), SIP-over-stream framing.
@@ -59,12 +61,13 @@ let package = Package(
         .executableTarget(
             name: "callscope",
             dependencies: [
-                "CallIngest", "CallReconstruction", "CDRImport", "CallMetrics", "CallModel", "CallStore", "PacketCapture", "Reports",
+                "CallIngest", "CallReconstruction", "CDRImport", "CallMetrics", "CallModel", "CallStore", "CaptureSynthesis", "PacketCapture", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"]),
+        .testTarget(name: "CaptureSynthesisTests", dependencies: ["CaptureSynthesis", "PacketCapture", "CPcap"]),
         .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding"]),
         .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel"]),
         .testTarget(

@@ -35,6 +35,7 @@ public struct CaptureAnalyzer: Sendable {
 /// The mutable state of one analysis run.
 private struct Run {
     let inputs: [String]
+    let jobs: Int
     let sourceNames: [String]
     let report: (Diagnostic) -> Void
     var progress: ((AnalysisSummary) -> Void)?
@@ -50,6 +51,7 @@ private struct Run {
 
     init(options: ReconstructionOptions, inputs: [String], diagnostics: @escaping (Diagnostic) -> Void) {
         self.inputs = inputs
+        self.jobs = options.jobs
         self.sourceNames = inputs.map(Run.sourceName)
         self.report = diagnostics
         self.tracker = CallTracker(options: options)
@@ -80,9 +82,29 @@ private struct Run {
                 emit(.error, packet: nil, error.isUnknownFormat ? "not a capture file libpcap can read (\(error.reason))" : "cannot open: \(error.reason)", input: index)
             }
         }
+        var reassembler = TCPReassembler()
+        if jobs > 1, files.count > 1 {
+            readInParallel(files, indexOfFile: indexOfFile, reassembler: &reassembler)
+        } else {
+            readInOrder(files, indexOfFile: indexOfFile, reassembler: &reassembler)
+        }
+        finishStreams(&reassembler)
+        var calls = finished
+        for call in tracker.finish() { calls.append(withMedia(call)) }
+        calls.sort { ($0.start, $0.callID) < ($1.start, $1.callID) }
+        reportOrphans()
+        summary.sipMessages = tracker.messageCount
+        summary.sipMessagesWithoutCall = tracker.messagesWithoutCall
+        summary.calls = calls.count
+        summary.rtpPackets = media.counts.rtpPackets
+        summary.rtcpPackets = media.counts.rtcpPackets
+        return (calls, summary)
+    }
+
+    /// One thread reads, decodes and analyses the files, merged in timestamp order.
+    mutating func readInOrder(_ files: [CaptureFile], indexOfFile: [Int], reassembler: inout TCPReassembler) {
         let merged = MergedCapture(files: files)
         var decoder = PacketDecoder()
-        var reassembler = TCPReassembler()
         var reportedReadErrors = 0
         while let frame = merged.next() {
             currentInput = indexOfFile[frame.fileIndex]
@@ -97,18 +119,57 @@ private struct Run {
             reportReadErrors(merged, after: &reportedReadErrors)
         }
         reportReadErrors(merged, after: &reportedReadErrors)
-        finishStreams(&reassembler)
-        var calls = finished
-        for call in tracker.finish() { calls.append(withMedia(call)) }
-        calls.sort { ($0.start, $0.callID) < ($1.start, $1.callID) }
-        reportOrphans()
-        summary.rtpPackets = media.counts.rtpPackets
-        summary.sipMessages = tracker.messageCount
-        summary.sipMessagesWithoutCall = tracker.messagesWithoutCall
-        summary.calls = calls.count
-        summary.rtpPackets = media.counts.rtpPackets
-        summary.rtcpPackets = media.counts.rtcpPackets
-        return (calls, summary)
+    }
+
+    /// `--jobs`: each file is read and decoded on a thread of its own (``DecodingWorker``); this
+    /// thread merges their events in timestamp order (ties in input order, as ``MergedCapture``)
+    /// and does the rest, so the calls are the same as with one thread.
+    mutating func readInParallel(_ files: [CaptureFile], indexOfFile: [Int], reassembler: inout TCPReassembler) {
+        let workers = files.map(DecodingWorker.init)
+        for worker in workers { worker.start() }
+        var heads: [DecodedBatch?] = []
+        for worker in workers {
+            let batch = worker.take()
+            summary.packets += batch.frames
+            heads.append(batch)
+        }
+        var positions = [Int](repeating: 0, count: workers.count)
+        while true {
+            var best = -1
+            var bestTime = Int64.max
+            for index in workers.indices {
+                while let batch = heads[index], positions[index] >= batch.events.count {
+                    if batch.isLast {
+                        if let error = batch.readError {
+                            emit(.error, packet: error.frameNumber, "read failed, rest of the file skipped: \(error.reason)", input: indexOfFile[index])
+                        }
+                        heads[index] = nil
+                    } else {
+                        let next = workers[index].take()
+                        summary.packets += next.frames
+                        heads[index] = next
+                        positions[index] = 0
+                    }
+                }
+                guard let batch = heads[index] else { continue }
+                let time = batch.events[positions[index]].timestamp
+                if time < bestTime { best = index; bestTime = time }
+            }
+            guard best >= 0, let batch = heads[best] else { break }
+            let event = batch.events[positions[best]]
+            positions[best] += 1
+            currentInput = indexOfFile[best]
+            currentPacket = event.frameNumber
+            currentTime = Timestamp(nanoseconds: event.timestamp)
+            switch event.kind {
+            case .packet(let flow, let range, let tcp):
+                batch.bytes.withUnsafeBytes { bytes in
+                    handle(TransportPacket(flow: flow, payload: UnsafeRawBufferPointer(rebasing: bytes[range]), tcp: tcp), reassembler: &reassembler)
+                }
+            case .decodeError(let message):
+                emit(.error, packet: event.frameNumber, message)
+            }
+        }
     }
 
     /// `call` with the RTP streams (and talk timeline) of its media.

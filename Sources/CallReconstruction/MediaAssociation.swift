@@ -69,8 +69,12 @@ struct MediaAssociation {
     private var streamsOfCall: [String: [StreamKey]] = [:]
     private var endpointsOfCall: [String: [Endpoint]] = [:]
     private var rtcpOfCall: [String: Int] = [:]
+    /// Streams of calls not yet finished whose addresses a later call took over.
+    private var retired: [String: [(key: StreamKey, state: StreamState)]] = [:]
     private(set) var counts = MediaCounts()
     static let orphanLimit = 100_000
+    /// How long a stream must have been silent before a new call may take its address over.
+    static let quietBeforeReuse: Int64 = 2_000_000_000
 
     init(options: MediaAnalysisOptions) {
         self.options = options
@@ -81,18 +85,41 @@ struct MediaAssociation {
         for stream in offer.streams where stream.media == "audio" || stream.media == "video" {
             guard stream.port > 0, let text = stream.address, let address = IPAddress(text), !address.isUnspecified else { continue }
             let endpoint = Endpoint(address: address, port: UInt16(truncatingIfNeeded: stream.port))
-            claim(endpoint, Owner(callID: callID, receiver: offer.from, rtpmap: stream.encodings))
+            claim(endpoint, Owner(callID: callID, receiver: offer.from, rtpmap: stream.encodings), at: offer.time.nanoseconds)
         }
     }
 
-    private mutating func claim(_ endpoint: Endpoint, _ owner: Owner) {
+    private mutating func claim(_ endpoint: Endpoint, _ owner: Owner, at time: Int64) {
         if let previous = endpoints[endpoint], previous.callID == owner.callID, previous.receiver == owner.receiver,
            previous.rtpmap == owner.rtpmap {
             return
         }
+        if let previous = endpoints[endpoint], previous.callID != owner.callID {
+            retireStreams(of: previous.callID, at: endpoint, now: time)
+        }
         endpoints[endpoint] = owner
         endpointsOfCall[owner.callID, default: []].append(endpoint)
         generation += 1
+    }
+
+    /// A later call announced an address an earlier call's streams use (ports are reused,
+    /// and some stacks reuse SSRCs too): those streams that went quiet (nothing for
+    /// `quietBeforeReuse`) are finished as they are, so the new call's packets start streams
+    /// of their own instead of continuing the old ones. A stream still flowing is left alone:
+    /// two legs of one B2BUA call often announce the same address while media goes on.
+    private mutating func retireStreams(of callID: String, at endpoint: Endpoint, now: Int64) {
+        guard let keys = streamsOfCall[callID] else { return }
+        var kept: [StreamKey] = []
+        for key in keys {
+            if key.source == endpoint || key.destination == endpoint,
+               let index = streams.index(forKey: key), now - streams.values[index].statistics.lastArrival > Self.quietBeforeReuse {
+                let state = streams.remove(at: index).value
+                retired[callID, default: []].append((key, state))
+            } else {
+                kept.append(key)
+            }
+        }
+        streamsOfCall[callID] = kept
     }
 
     /// Takes a UDP datagram that is not SIP. Returns false when it is neither RTP nor RTCP.
@@ -105,7 +132,7 @@ struct MediaAssociation {
         let key = StreamKey(source: flow.source, destination: flow.destination, ssrc: header.ssrc)
         if let index = streams.index(forKey: key) {
             if Self.awaitsOwner(&streams.values[index], generation: generation) {
-                let found = findOwner(key)
+                let found = findOwner(key, now: arrival)
                 streams.values[index].adopt(found, generation: generation)
                 if found != nil { counts.orphanStreams -= 1 }
             }
@@ -114,7 +141,7 @@ struct MediaAssociation {
             var state = StreamState(statistics: RTPStreamStatistics(ssrc: header.ssrc), triedGeneration: -1)
             state.firstInput = input
             state.firstPacket = packet
-            state.adopt(findOwner(key), generation: generation)
+            state.adopt(findOwner(key, now: arrival), generation: generation)
             if state.callID == nil {
                 // Without SDP, well-known ports are other protocols whose first byte happens
                 // to look like RTP (DNS, NetBIOS); RTP uses ports above 1023 (RFC 3551 §8).
@@ -139,18 +166,18 @@ struct MediaAssociation {
     }
 
     /// The call and sender of a new stream, latching the address the SDP did not announce.
-    private mutating func findOwner(_ key: StreamKey) -> (owner: Owner, sender: CallParty)? {
+    private mutating func findOwner(_ key: StreamKey, now: Int64) -> (owner: Owner, sender: CallParty)? {
         if let receiving = endpoints[key.destination] {
             let sender: CallParty = receiving.receiver == .caller ? .callee : .caller
             if endpoints[key.source] == nil {  // the sender's real address (NAT)
-                claim(key.source, Owner(callID: receiving.callID, receiver: sender, rtpmap: receiving.rtpmap))
+                claim(key.source, Owner(callID: receiving.callID, receiver: sender, rtpmap: receiving.rtpmap), at: now)
             }
             streamsOfCall[receiving.callID, default: []].append(key)
             return (receiving, sender)
         }
         if let sending = endpoints[key.source] {
             let receiver: CallParty = sending.receiver == .caller ? .callee : .caller
-            claim(key.destination, Owner(callID: sending.callID, receiver: receiver, rtpmap: sending.rtpmap))
+            claim(key.destination, Owner(callID: sending.callID, receiver: receiver, rtpmap: sending.rtpmap), at: now)
             streamsOfCall[sending.callID, default: []].append(key)
             return (sending, sending.receiver)
         }
@@ -191,11 +218,14 @@ struct MediaAssociation {
     /// freed for later calls, and (with voice activity on) its talk timeline built, naming the
     /// callee as the agent (`TalkSummary.withAgent` relabels it once direction is known).
     mutating func finish(callID: String) -> CallMedia {
-        let keys = streamsOfCall.removeValue(forKey: callID) ?? []
+        var states = retired.removeValue(forKey: callID) ?? []
+        for key in streamsOfCall.removeValue(forKey: callID) ?? [] {
+            if let state = streams.removeValue(forKey: key) { states.append((key, state)) }
+        }
         var summaries: [RTPStreamSummary] = []
         var tracks: [CallParty: [(origin: Int64, track: ActivityTrack)]] = [:]
-        for key in keys {
-            guard let state = streams.removeValue(forKey: key), state.statistics.packets > 0 else { continue }
+        for (key, state) in states {
+            guard state.statistics.packets > 0 else { continue }
             summaries.append(state.statistics.summary(source: key.source.description, destination: key.destination.description, sender: state.sender))
             if let activity = state.activity, let sender = state.sender {
                 tracks[sender, default: []].append((state.statistics.firstArrival, activity))

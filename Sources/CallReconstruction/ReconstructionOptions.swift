@@ -27,13 +27,17 @@ public struct ReconstructionOptions: Sendable, Hashable {
     public var lingerNanoseconds: Int64
     /// What is done with the RTP of the calls.
     public var media: MediaAnalysisOptions
+    /// Threads reading and decoding input files at once (`--jobs`); 1 reads them in one thread.
+    public var jobs: Int
 
     public init(
         callerOrder: [CallerSource] = [.pai, .rpid, .from],
         dialedOrder: [DialedSource] = [.ruri, .to],
         lingerNanoseconds: Int64 = 32_000_000_000,
-        media: MediaAnalysisOptions = .init()
+        media: MediaAnalysisOptions = .init(),
+        jobs: Int = 1
     ) {
+        self.jobs = jobs
         self.callerOrder = callerOrder
         self.dialedOrder = dialedOrder
         self.lingerNanoseconds = lingerNanoseconds

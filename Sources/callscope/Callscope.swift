@@ -13,6 +13,6 @@ struct Callscope: ParsableCommand {
             keeps imported calls in an SQLite database (import, --db). See the README.
             """,
         version: "0.1.0",
-        subcommands: [CallsCommand.self, TalkCommand.self, ReportCommand.self, HeatmapCommand.self, LostCommand.self, ImportCommand.self, DatabaseCommand.self, BenchCommand.self]
+        subcommands: [CallsCommand.self, TalkCommand.self, ReportCommand.self, HeatmapCommand.self, LostCommand.self, ImportCommand.self, DatabaseCommand.self, BenchCommand.self, GenerateCaptureCommand.self]
     )
 }

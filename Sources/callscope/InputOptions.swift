@@ -63,6 +63,9 @@ struct InputOptions: ParsableArguments {
         valueName: "ruri|to"))
     var dialedFrom: [ReconstructionOptions.DialedSource] = [.ruri, .to]
 
+    @Option(name: .shortAndLong, help: ArgumentHelp("Capture files read and decoded at once, each on its own thread; the analysis stays one time-ordered pass, so calls spanning files come out whole. Helps with two or more files.", valueName: "n"))
+    var jobs = 1
+
     @Option(help: "Diagnostics printed per input before the rest are only counted (0: print all).")
     var maxDiagnostics = 20
 
@@ -73,6 +76,7 @@ struct InputOptions: ParsableArguments {
         if let db, db.isEmpty { throw ValidationError("--db needs a file path.") }
         if inputs.isEmpty, db == nil { throw ValidationError("Give at least one capture or CDR file, a directory, - for a capture on stdin, or --db PATH.") }
 
+        if !(1...64).contains(jobs) { throw ValidationError("--jobs must be between 1 and 64.") }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("Standard input (-) can be read only once.") }
         if let timezone, LocalTimeConverter.zone(named: timezone) == nil {
             throw ValidationError("Unknown time zone '\(timezone)': give an IANA name such as Europe/London, UTC, or an offset such as +03:00.")
@@ -89,7 +93,8 @@ struct InputOptions: ParsableArguments {
     func ingest(talk: TalkOptionsGroup?) -> IngestOptions {
         IngestOptions(
             reconstruction: ReconstructionOptions(
-                callerOrder: callerFrom, dialedOrder: dialedFrom, media: MediaAnalysisOptions(voiceActivity: talk?.voiceActivity)
+                callerOrder: callerFrom, dialedOrder: dialedFrom, media: MediaAnalysisOptions(voiceActivity: talk?.voiceActivity),
+                jobs: jobs
             ),
             cdr: CDRImportOptions(
                 timeZone: timezone.flatMap(LocalTimeConverter.zone(named:)) ?? .current,

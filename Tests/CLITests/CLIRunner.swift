@@ -7,6 +7,13 @@ enum CLI {
     static let corpus = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/pcap")
     static let captures = packageRoot.appendingPathComponent("captures")
 
+    /// The SIP sample captures at the top of `captures/` (`captures/talk/` holds the RTP and
+    /// speech samples, tested on their own), as paths relative to the package root.
+    static var sipSampleCaptures: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: captures.path)) ?? []
+        return names.filter { $0.hasSuffix(".pcap") }.sorted().map { "captures/" + $0 }
+    }
+
     /// The binary beside the test bundle (SwiftPM builds it because CLITests depends on it).
     static var binary: URL {
         let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

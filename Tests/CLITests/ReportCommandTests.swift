@@ -54,7 +54,7 @@ import Testing
 
     @Test func capturesReportTheirSidecarFigures() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: CLI.captures.path).filter { $0.hasSuffix(".expected.ndjson") }
-        let overall = try report(["captures/"])
+        let overall = try report(CLI.sipSampleCaptures)
         check(overall, Expected(try sidecars("captures", names)))
         // No capture call is inbound without --own-numbers (external to external numbers): the
         // inbound-only ratios have no denominator and are null, never 0.

@@ -29,7 +29,7 @@ public struct VoiceActivityOptions: Sendable, Hashable {
     public init(
         slotLength: Int64 = 10_000_000,
         thresholdDBFS: Double = -40,
-        hangover: Int64 = 300_000_000,
+        hangover: Int64 = 500_000_000,
         minimumSpeech: Int64 = 100_000_000
     ) {
         self.slotLength = slotLength
