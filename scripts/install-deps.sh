@@ -4,8 +4,10 @@
 #   libpcap-dev  the capture library callscope reads pcap/pcapng through
 #   pkg-config   how SwiftPM finds libpcap
 #   libsqlite3-dev  the SQLite library GRDB (the embedded store) links
+#   tshark       the tests' independent oracle for RTP loss and jitter (rtp,streams)
+#   sox espeak-ng   real speech for the voice activity tests
 set -euo pipefail
-packages=(libpcap-dev pkg-config libsqlite3-dev)
+packages=(libpcap-dev pkg-config libsqlite3-dev tshark sox espeak-ng)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
