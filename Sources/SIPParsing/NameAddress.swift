@@ -24,18 +24,19 @@ public struct NameAddress: Sendable, Hashable {
     public static func parse(_ text: Substring) -> NameAddress? {
         let value = text.trimmingSpaces
         guard !value.isEmpty else { return nil }
-        if let open = value.firstIndex(of: "<"), let close = value[open...].firstIndex(of: ">") {
+        // Delimiters are looked for on UTF-8 code units (ASCII): no grapheme breaking.
+        if let open = value.utf8.firstIndex(of: UInt8(ascii: "<")), let close = value.utf8[open...].firstIndex(of: UInt8(ascii: ">")) {
             // name-addr: [display-name] <URI> *(; param)
             var display = value[..<open].trimmingSpaces
-            if display.count >= 2, display.first == "\"", display.last == "\"" { display = display.dropFirst().dropLast() }
+            if display.utf8.count >= 2, display.utf8.first == UInt8(ascii: "\""), display.utf8.last == UInt8(ascii: "\"") { display = display.dropFirst().dropLast() }
             let uri = String(value[value.index(after: open)..<close].trimmingSpaces)
             let params = Dictionary(parseParameters(value[value.index(after: close)...]).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first })
             return NameAddress(displayName: display.isEmpty ? nil : String(display), uri: uri, parameters: params)
         }
         // addr-spec: every ;param belongs to the header, not the URI (RFC 3261 §20.10).
-        let semicolon = value.firstIndex(of: ";") ?? value.endIndex
+        let semicolon = value.utf8.firstIndex(of: UInt8(ascii: ";")) ?? value.endIndex
         let uri = String(value[..<semicolon])
-        guard uri.contains(":") else { return nil }
+        guard uri.utf8.contains(UInt8(ascii: ":")) else { return nil }
         let params = Dictionary(parseParameters(value[semicolon...]).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first })
         return NameAddress(displayName: nil, uri: uri, parameters: params)
     }
