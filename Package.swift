@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel"]),
         .testTarget(
             name: "CallReconstructionTests",
-            dependencies: ["CallReconstruction", "PacketCapture", "CallModel", "Reports"]
+            dependencies: ["CallReconstruction", "PacketCapture", "PacketDecoding", "CallModel", "Reports"]
         ),
         .testTarget(name: "RTPAnalysisTests", dependencies: ["RTPAnalysis", "CallModel"]),
         .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel"]),
