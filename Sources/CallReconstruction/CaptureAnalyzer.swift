@@ -83,7 +83,7 @@ private struct Run {
             }
         }
         var reassembler = TCPReassembler()
-        if jobs > 1, files.count > 1 {
+        if jobs > 1, !files.isEmpty {
             readInParallel(files, indexOfFile: indexOfFile, reassembler: &reassembler)
         } else {
             readInOrder(files, indexOfFile: indexOfFile, reassembler: &reassembler)

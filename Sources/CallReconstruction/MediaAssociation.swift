@@ -38,6 +38,9 @@ struct MediaAssociation {
         var triedGeneration: Int
         var lastPayloadType: UInt8 = 0xFF
         var lastFormat: PayloadFormat?
+        /// `lastFormat`'s kind and clock rate, copied out so the per-packet path handles no String.
+        var lastKind: PayloadFormat.Kind = .other
+        var lastClockRate = 0
         var lastEncoding: AudioEncoding?
         /// Voice activity of the stream (talk analysis only), on the stream's own clock.
         var activity: ActivityTrack?
@@ -65,7 +68,7 @@ struct MediaAssociation {
     let options: MediaAnalysisOptions
     private var endpoints: [Endpoint: Owner] = [:]
     private var generation = 0
-    private var streams: [StreamKey: StreamState] = [:]
+    private var streams = StreamTable<StreamState>()
     private var streamsOfCall: [String: [StreamKey]] = [:]
     private var endpointsOfCall: [String: [Endpoint]] = [:]
     private var rtcpOfCall: [String: Int] = [:]
@@ -112,8 +115,8 @@ struct MediaAssociation {
         var kept: [StreamKey] = []
         for key in keys {
             if key.source == endpoint || key.destination == endpoint,
-               let index = streams.index(forKey: key), now - streams.values[index].statistics.lastArrival > Self.quietBeforeReuse {
-                let state = streams.remove(at: index).value
+               let index = streams.index(of: key), now - streams.states[index].statistics.lastArrival > Self.quietBeforeReuse,
+               let state = streams.remove(key) {
                 retired[callID, default: []].append((key, state))
             } else {
                 kept.append(key)
@@ -130,13 +133,13 @@ struct MediaAssociation {
             return true
         }
         let key = StreamKey(source: flow.source, destination: flow.destination, ssrc: header.ssrc)
-        if let index = streams.index(forKey: key) {
-            if Self.awaitsOwner(&streams.values[index], generation: generation) {
+        if let index = streams.index(of: key) {
+            if Self.awaitsOwner(&streams.states[index], generation: generation) {
                 let found = findOwner(key, now: arrival)
-                streams.values[index].adopt(found, generation: generation)
+                streams.states[index].adopt(found, generation: generation)
                 if found != nil { counts.orphanStreams -= 1 }
             }
-            Self.update(&streams.values[index], header, payload, arrival, voiceActivity: options.voiceActivity)
+            Self.update(&streams.states[index], header, payload, arrival, voiceActivity: options.voiceActivity)
         } else {
             var state = StreamState(statistics: RTPStreamStatistics(ssrc: header.ssrc), triedGeneration: -1)
             state.firstInput = input
@@ -153,7 +156,7 @@ struct MediaAssociation {
                 counts.orphanStreams += 1
             }
             Self.update(&state, header, payload, arrival, voiceActivity: options.voiceActivity)
-            streams[key] = state
+            streams.insert(key, state)
         }
         counts.rtpPackets += 1
         return true
@@ -188,12 +191,16 @@ struct MediaAssociation {
     private static func update(_ state: inout StreamState, _ header: RTPHeader, _ payload: UnsafeRawBufferPointer, _ arrival: Int64, voiceActivity: VoiceActivityOptions?) {
         if header.payloadType != state.lastPayloadType {
             state.lastPayloadType = header.payloadType
-            state.lastFormat = PayloadFormat.lookup(Int(header.payloadType), rtpmap: state.rtpmap)
-            state.lastEncoding = state.lastFormat.flatMap { $0.kind == .audio ? AudioEncoding.encoding(forRTPMap: $0.name, payloadType: Int(header.payloadType)) : nil }
+            let format = PayloadFormat.lookup(Int(header.payloadType), rtpmap: state.rtpmap)
+            state.lastFormat = format
+            state.lastKind = format?.kind ?? .other
+            state.lastClockRate = format?.clockRate ?? 0
+            state.lastEncoding = format.flatMap { $0.kind == .audio ? AudioEncoding.encoding(forRTPMap: $0.name, payloadType: Int(header.payloadType)) : nil }
+            if let format, format.kind == .audio { state.statistics.noteAudio(payloadType: Int(header.payloadType), format: format) }
         }
-        state.statistics.add(header, arrival: arrival, format: state.lastFormat)
-        guard let voiceActivity, state.callID != nil, let encoding = state.lastEncoding,
-              let rate = state.lastFormat?.clockRate else { return }
+        state.statistics.add(header, arrival: arrival, kind: state.lastKind, clockRate: state.lastClockRate)
+        guard let voiceActivity, state.callID != nil, let encoding = state.lastEncoding, state.lastClockRate > 0 else { return }
+        let rate = state.lastClockRate
         let audio = UnsafeRawBufferPointer(rebasing: payload[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
         let energy = encoding.frameEnergy(audio)
         guard energy.samples > 0 else { return }
@@ -220,7 +227,7 @@ struct MediaAssociation {
     mutating func finish(callID: String) -> CallMedia {
         var states = retired.removeValue(forKey: callID) ?? []
         for key in streamsOfCall.removeValue(forKey: callID) ?? [] {
-            if let state = streams.removeValue(forKey: key) { states.append((key, state)) }
+            if let state = streams.remove(key) { states.append((key, state)) }
         }
         var summaries: [RTPStreamSummary] = []
         var tracks: [CallParty: [(origin: Int64, track: ActivityTrack)]] = [:]
@@ -251,7 +258,7 @@ struct MediaAssociation {
 
     /// The streams that never belonged to a call, in order of their first packet.
     func orphans() -> [Orphan] {
-        streams.filter { $0.value.callID == nil }.map { key, state in
+        zip(streams.keys, streams.states).filter { $0.1.callID == nil }.map { key, state in
             Orphan(
                 stream: state.statistics.summary(source: key.source.description, destination: key.destination.description, sender: nil),
                 input: state.firstInput, packet: state.firstPacket

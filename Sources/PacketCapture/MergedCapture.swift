@@ -48,6 +48,7 @@ public final class MergedCapture {
     /// - Important: the frame's `data` is valid only until the next call to `next()`.
     /// - Complexity: O(log k) for k files.
     public func next() -> CapturedFrame? {
+        if files.count == 1 { return nextOfOnlyFile() }
         if !started {
             started = true
             for index in files.indices { advance(index) }
@@ -58,6 +59,22 @@ public final class MergedCapture {
         guard let top = popMin() else { return nil }
         lastReturned = top.fileIndex
         return top.frame
+    }
+
+    /// One file needs no heap: its frames are already in order.
+    private func nextOfOnlyFile() -> CapturedFrame? {
+        guard !started || lastReturned != nil else { return nil }  // the file failed or ended
+        started = true
+        do {
+            if let frame = try files[0].next() {
+                lastReturned = 0
+                return frame
+            }
+        } catch {
+            errors.append(error)
+        }
+        lastReturned = nil
+        return nil
     }
 
     private func advance(_ index: Int) {

@@ -58,7 +58,20 @@ public struct RTPStreamStatistics: Sendable {
     /// Adds one packet that arrived at `arrival` (nanoseconds since the epoch). `format` is
     /// what its payload type carries (nil when unknown: counted, but no jitter without a clock).
     public mutating func add(_ header: RTPHeader, arrival: Int64, format: PayloadFormat?) {
-        let kind = format?.kind ?? .other
+        if let format, format.kind == .audio, audioPayloadType == nil { noteAudio(payloadType: Int(header.payloadType), format: format) }
+        add(header, arrival: arrival, kind: format?.kind ?? .other, clockRate: format?.clockRate ?? 0)
+    }
+
+    /// Records the stream's audio format (its first audio payload type), once.
+    public mutating func noteAudio(payloadType: Int, format: PayloadFormat) {
+        guard audioPayloadType == nil else { return }
+        audioPayloadType = payloadType
+        audioFormat = format
+    }
+
+    /// The per-packet form of ``add(_:arrival:format:)`` with trivial arguments only (no
+    /// reference counting per packet); call ``noteAudio(payloadType:format:)`` first for audio.
+    public mutating func add(_ header: RTPHeader, arrival: Int64, kind: PayloadFormat.Kind, clockRate rate: Int) {
         let isFirst = packets == 0
         packets += 1
         if isFirst {
@@ -79,12 +92,7 @@ public struct RTPStreamStatistics: Sendable {
             }
         case .comfortNoise:
             comfortNoisePackets += 1
-        case .audio:
-            if audioPayloadType == nil {
-                audioPayloadType = Int(header.payloadType)
-                audioFormat = format
-            }
-        case .other:
+        case .audio, .other:
             break
         }
 
@@ -97,7 +105,7 @@ public struct RTPStreamStatistics: Sendable {
         // Telephone events keep the timestamp of the event's start (RFC 4733 §2.5.1.2):
         // they say nothing about transit time, so they leave jitter alone, as in tshark.
         var timed = false
-        if kind != .telephoneEvent, let rate = format?.clockRate, rate > 0 {
+        if kind != .telephoneEvent, rate > 0 {
             timed = true
             if rate != clockRate { clockRate = rate }
             let nominal = Double(extendedTimestamp) * 1000 / Double(rate)

@@ -1,0 +1,118 @@
+import PacketDecoding
+
+/// The RTP streams of a run by (source, destination, SSRC): an open-addressing hash table
+/// with linear probing over a dense array of states.
+///
+/// Why not `Dictionary`: the generic one hashes the key with SipHash through `Hasher`, five
+/// `combine` calls for two endpoints and an SSRC, which was 13% of `calls` on a 2M-packet
+/// capture (`perf`, docs/performance.md). Here the key is folded to 64 bits with a multiply-xor
+/// mix; a full key comparison confirms every hit. The values stay in one array, updated in
+/// place through ``states``; removal moves the last state into the hole (backward-shift
+/// deletion keeps probe runs whole, Knuth vol. 3 §6.4 Algorithm R).
+///
+/// - Complexity: O(1) expected per lookup, insert and removal.
+struct StreamTable<Value> {
+    private(set) var keys: [MediaAssociation.StreamKey] = []
+    /// The values, in insertion order but for removals; mutate them in place by index.
+    var states: [Value] = []
+    /// Index into `keys`/`states` + 1 per slot, 0 for an empty slot.
+    private var slots: [Int32]
+    private var mask: Int
+
+    init() {
+        slots = Array(repeating: 0, count: 1024)
+        mask = 1023
+    }
+
+    var count: Int { keys.count }
+
+    static func hash(_ key: MediaAssociation.StreamKey) -> Int {
+        func fold(_ address: IPAddress) -> UInt64 {
+            switch address {
+            case .v4(let value): UInt64(value)
+            case .v6(let high, let low): high ^ (low &* 0x9E37_79B9_7F4A_7C15)
+            }
+        }
+        var h = fold(key.source.address) &* 0xFF51_AFD7_ED55_8CCD
+        h ^= fold(key.destination.address) &+ (UInt64(key.source.port) << 32 | UInt64(key.destination.port))
+        h = (h ^ (h >> 33)) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= UInt64(key.ssrc) &* 0x9E37_79B9_7F4A_7C15
+        h ^= h >> 29
+        return Int(truncatingIfNeeded: h)
+    }
+
+    /// The index of `key`'s value in ``states``.
+    func index(of key: MediaAssociation.StreamKey) -> Int? {
+        var slot = Self.hash(key) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return nil }
+            if keys[entry - 1] == key { return entry - 1 }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Adds a key that is not in the table; returns the index of its value.
+    @discardableResult
+    mutating func insert(_ key: MediaAssociation.StreamKey, _ value: Value) -> Int {
+        if (keys.count + 1) * 2 > slots.count { grow() }
+        keys.append(key)
+        states.append(value)
+        place(keys.count - 1)
+        return keys.count - 1
+    }
+
+    /// Removes `key` and returns its value.
+    mutating func remove(_ key: MediaAssociation.StreamKey) -> Value? {
+        var slot = Self.hash(key) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return nil }
+            if keys[entry - 1] == key { break }
+            slot = (slot + 1) & mask
+        }
+        let index = Int(slots[slot]) - 1
+        clear(slot)
+        let last = keys.count - 1
+        if index != last {  // move the last entry into the hole and point its slot at it
+            let moved = keys[last]
+            var probe = Self.hash(moved) & mask
+            while Int(slots[probe]) != last + 1 { probe = (probe + 1) & mask }
+            slots[probe] = Int32(index + 1)
+            keys.swapAt(index, last)
+            states.swapAt(index, last)
+        }
+        keys.removeLast()
+        return states.removeLast()
+    }
+
+    private mutating func place(_ index: Int) {
+        var slot = Self.hash(keys[index]) & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(index + 1)
+    }
+
+    /// Empties `slot` and shifts back the entries of its probe run that can move closer.
+    private mutating func clear(_ slot: Int) {
+        var hole = slot
+        var probe = (slot + 1) & mask
+        while slots[probe] != 0 {
+            let home = Self.hash(keys[Int(slots[probe]) - 1]) & mask
+            // The entry may move to the hole when the hole lies cyclically in [home, probe).
+            let distanceToProbe = (probe - home) & mask
+            let distanceToHole = (hole - home) & mask
+            if distanceToHole < distanceToProbe {
+                slots[hole] = slots[probe]
+                hole = probe
+            }
+            probe = (probe + 1) & mask
+        }
+        slots[hole] = 0
+    }
+
+    private mutating func grow() {
+        slots = Array(repeating: 0, count: slots.count * 2)
+        mask = slots.count - 1
+        for index in keys.indices { place(index) }
+    }
+}
