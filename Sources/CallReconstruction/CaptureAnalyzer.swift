@@ -83,7 +83,7 @@ private struct Run {
             }
         }
         var reassembler = TCPReassembler()
-        if jobs > 1, !files.isEmpty {
+        if jobs > 1, files.count > 1 {
             readInParallel(files, indexOfFile: indexOfFile, reassembler: &reassembler)
         } else {
             readInOrder(files, indexOfFile: indexOfFile, reassembler: &reassembler)
@@ -119,57 +119,119 @@ private struct Run {
             reportReadErrors(merged, after: &reportedReadErrors)
         }
         reportReadErrors(merged, after: &reportedReadErrors)
+        if decoder.pendingFragmentGroups > 0 {
+            reportUnfinishedFragments(decoder.pendingFragmentGroups, input: currentInput)
+        }
     }
 
-    /// `--jobs`: each file is read and decoded on a thread of its own (``DecodingWorker``); this
-    /// thread merges their events in timestamp order (ties in input order, as ``MergedCapture``)
-    /// and does the rest, so the calls are the same as with one thread.
+    /// `--jobs`: the files are read and decoded by a pool of `jobs` threads (``DecodingPool``);
+    /// this thread merges their events in timestamp order (ties in input order, as
+    /// ``MergedCapture``) and does the rest, so the calls are the same as with one thread.
     mutating func readInParallel(_ files: [CaptureFile], indexOfFile: [Int], reassembler: inout TCPReassembler) {
-        let workers = files.map(DecodingWorker.init)
-        for worker in workers { worker.start() }
-        var heads: [DecodedBatch?] = []
-        for worker in workers {
-            let batch = worker.take()
-            summary.packets += batch.frames
-            heads.append(batch)
+        let pool = DecodingPool(files: files, threads: jobs)
+        defer { pool.shutDown() }
+        // The current batch of each file, and a min-heap of (next timestamp, file) over the
+        // files that still have events: O(log files) per event, no batch copied per event.
+        var current: [DecodedBatch] = []
+        var positions = [Int](repeating: 0, count: files.count)
+        var heap: [(time: Int64, file: Int)] = []
+        func precedes(_ a: (time: Int64, file: Int), _ b: (time: Int64, file: Int)) -> Bool {
+            a.time != b.time ? a.time < b.time : a.file < b.file
         }
-        var positions = [Int](repeating: 0, count: workers.count)
-        while true {
-            var best = -1
-            var bestTime = Int64.max
-            for index in workers.indices {
-                while let batch = heads[index], positions[index] >= batch.events.count {
-                    if batch.isLast {
-                        if let error = batch.readError {
-                            emit(.error, packet: error.frameNumber, "read failed, rest of the file skipped: \(error.reason)", input: indexOfFile[index])
-                        }
-                        heads[index] = nil
-                    } else {
-                        let next = workers[index].take()
-                        summary.packets += next.frames
-                        heads[index] = next
-                        positions[index] = 0
-                    }
-                }
-                guard let batch = heads[index] else { continue }
-                let time = batch.events[positions[index]].timestamp
-                if time < bestTime { best = index; bestTime = time }
+        func push(_ element: (time: Int64, file: Int)) {
+            heap.append(element)
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard precedes(heap[child], heap[parent]) else { break }
+                heap.swapAt(child, parent)
+                child = parent
             }
-            guard best >= 0, let batch = heads[best] else { break }
-            let event = batch.events[positions[best]]
-            positions[best] += 1
-            currentInput = indexOfFile[best]
-            currentPacket = event.frameNumber
-            currentTime = Timestamp(nanoseconds: event.timestamp)
-            switch event.kind {
+        }
+        func popMin() -> (time: Int64, file: Int)? {
+            guard let top = heap.first else { return nil }
+            let last = heap.removeLast()
+            if !heap.isEmpty {
+                heap[0] = last
+                var parent = 0
+                while true {
+                    let left = 2 * parent + 1, right = left + 1
+                    var smallest = parent
+                    if left < heap.count, precedes(heap[left], heap[smallest]) { smallest = left }
+                    if right < heap.count, precedes(heap[right], heap[smallest]) { smallest = right }
+                    if smallest == parent { break }
+                    heap.swapAt(parent, smallest)
+                    parent = smallest
+                }
+            }
+            return top
+        }
+        /// Moves file `index` to its next event, fetching batches as needed; false at its end.
+        func advance(_ index: Int, run: inout Run) -> Bool {
+            while positions[index] >= current[index].events.count {
+                if current[index].isLast {
+                    run.finishFile(current[index], input: indexOfFile[index])
+                    current[index] = DecodedBatch()
+                    return false
+                }
+                current[index] = pool.take(index)
+                run.summary.packets += current[index].frames
+                positions[index] = 0
+            }
+            return true
+        }
+        for index in files.indices {
+            current.append(pool.take(index))
+            summary.packets += current[index].frames
+        }
+        for index in files.indices where advance(index, run: &self) {
+            push((current[index].events[0].timestamp, index))
+        }
+        var reported = 0
+        while let (_, file) = popMin() {
+            let position = positions[file]
+            positions[file] += 1
+            let timestamp = current[file].events[position].timestamp
+            let frameNumber = current[file].events[position].frameNumber
+            currentInput = indexOfFile[file]
+            currentPacket = frameNumber
+            currentTime = Timestamp(nanoseconds: timestamp)
+            if summary.packets >> 20 != reported, let progress {
+                reported = summary.packets >> 20
+                summary.sipMessages = tracker.messageCount
+                progress(summary)
+            }
+            switch current[file].events[position].kind {
             case .packet(let flow, let range, let tcp):
-                batch.bytes.withUnsafeBytes { bytes in
+                current[file].bytes.withUnsafeBytes { bytes in
                     handle(TransportPacket(flow: flow, payload: UnsafeRawBufferPointer(rebasing: bytes[range]), tcp: tcp), reassembler: &reassembler)
                 }
             case .decodeError(let message):
-                emit(.error, packet: event.frameNumber, message)
+                emit(.error, packet: frameNumber, message)
+            }
+            if advance(file, run: &self) {
+                push((current[file].events[positions[file]].timestamp, file))
             }
         }
+    }
+
+    /// The end of a file read by the pool: its read error, and IP datagrams left incomplete
+    /// (each file has its own defragmenter with `--jobs`: a datagram whose fragments straddle
+    /// two files is only put together with `--jobs 1`).
+    mutating func finishFile(_ batch: DecodedBatch, input: Int) {
+        if let error = batch.readError {
+            emit(.error, packet: error.frameNumber, "read failed, rest of the file skipped: \(error.reason)", input: input)
+        }
+        if batch.unfinishedFragments > 0 {
+            reportUnfinishedFragments(batch.unfinishedFragments, input: input)
+        }
+    }
+
+    /// IP datagrams whose fragments never all came. With `--jobs` each file has its own
+    /// defragmenter, so a datagram whose fragments straddle two files is only joined with
+    /// `--jobs 1` (README "--jobs").
+    mutating func reportUnfinishedFragments(_ count: Int, input: Int) {
+        emit(.warning, packet: nil, "\(count) IP datagram\(count == 1 ? "" : "s") never completed: fragments missing at the end of the capture", input: input)
     }
 
     /// `call` with the RTP streams (and talk timeline) of its media.

@@ -23,68 +23,123 @@ struct DecodedBatch {
     var frames = 0
     /// Set on the last batch of the file: the read error that ended it, if any.
     var readError: CaptureError?
+    /// Set on the last batch: datagrams still waiting for IP fragments when the file ended
+    /// (with `--jobs`, each file has its own defragmenter).
+    var unfinishedFragments = 0
     var isLast = false
 }
 
-/// Reads and decodes one capture file on its own thread, handing batches of events to the
-/// analysis thread through a small bounded queue (so memory stays bounded: at most
-/// `capacity` batches of about 1 MiB wait per file).
+/// Reads and decodes capture files on `threads` threads, one batch of one file at a time,
+/// for the analysis thread (`--jobs`).
 ///
-/// Only libpcap reading, link/IP/UDP/TCP decoding and defragmentation run here; TCP stream
-/// reassembly, SIP and RTP analysis stay on the one analysis thread, in timestamp order over
-/// all files, so calls spanning files come out whole exactly as without `--jobs`.
-final class DecodingWorker: @unchecked Sendable {
-    private let file: CaptureFile
+/// Demand-driven: every file has at most `depth` batches ready or being decoded, so memory
+/// stays bounded (a few MiB per file for up to 4 files, 512 KiB per file beyond) however many
+/// files are merged, and never more than `threads` threads exist. Only libpcap reading,
+/// link/IP/UDP/TCP decoding and defragmentation run here; TCP stream reassembly, SIP and RTP
+/// analysis stay on the analysis thread, in timestamp order over all files, so calls spanning
+/// files come out whole as without `--jobs`.
+final class DecodingPool: @unchecked Sendable {
+    private final class Source {
+        let file: CaptureFile
+        var decoder = PacketDecoder()
+        var ready: [DecodedBatch] = []
+        var decoding = false
+        var finished = false
+        init(file: CaptureFile) { self.file = file }
+    }
+
+    private let sources: [Source]
     private let condition = NSCondition()
-    private var queue: [DecodedBatch] = []
-    private let capacity = 4
-    private static let batchEvents = 4096
-    private static let batchBytes = 1 << 20
+    private var tasks: [Int] = []
+    private var stopping = false
+    private let batchEvents: Int
+    private let batchBytes: Int
+    private let depth: Int
 
-    init(file: CaptureFile) {
-        self.file = file
+    init(files: [CaptureFile], threads: Int) {
+        sources = files.map(Source.init)
+        let few = files.count <= 4
+        batchEvents = few ? 4096 : 512
+        batchBytes = few ? 1 << 20 : 1 << 18
+        depth = few ? 4 : 2
+        tasks = Array(files.indices)
+        for source in sources { source.decoding = true }
+        for _ in 0..<max(1, min(threads, files.count)) {
+            let thread = Thread { [self] in self.work() }
+            thread.stackSize = 1 << 21
+            thread.start()
+        }
     }
 
-    func start() {
-        let thread = Thread { [self] in self.work() }
-        thread.stackSize = 1 << 22
-        thread.start()
-    }
-
-    /// The next batch, waiting for it; the last one has `isLast` set.
-    func take() -> DecodedBatch {
+    /// Stops the threads once the queued work is done (call after the last batch was taken).
+    func shutDown() {
         condition.lock()
-        while queue.isEmpty { condition.wait() }
-        let batch = queue.removeFirst()
-        condition.signal()
+        stopping = true
+        condition.broadcast()
         condition.unlock()
+    }
+
+    /// The next batch of file `index`, waiting for it; the last one has `isLast` set. The
+    /// batch after it starts decoding at once.
+    func take(_ index: Int) -> DecodedBatch {
+        condition.lock()
+        defer { condition.unlock() }
+        let source = sources[index]
+        while source.ready.isEmpty { condition.wait() }
+        let batch = source.ready.removeFirst()
+        scheduleIfRoom(index)
         return batch
     }
 
-    private func put(_ batch: DecodedBatch) {
-        condition.lock()
-        while queue.count >= capacity { condition.wait() }
-        queue.append(batch)
-        condition.signal()
-        condition.unlock()
+    /// Queues the next batch of file `index` when it has room (call with the lock held).
+    private func scheduleIfRoom(_ index: Int) {
+        let source = sources[index]
+        guard !source.finished, !source.decoding, source.ready.count < depth else { return }
+        source.decoding = true
+        tasks.append(index)
+        condition.broadcast()
     }
 
     private func work() {
-        var decoder = PacketDecoder()
-        var batch = DecodedBatch()
-        batch.events.reserveCapacity(Self.batchEvents)
-        batch.bytes.reserveCapacity(Self.batchBytes + 65_536)
-        let linkType = LinkType(rawValue: file.linkType)
         while true {
-            let frame: CapturedFrame?
-            do { frame = try file.next() } catch {
-                batch.readError = error
-                break
+            condition.lock()
+            while tasks.isEmpty && !stopping { condition.wait() }
+            if tasks.isEmpty {
+                condition.unlock()
+                return
             }
-            guard let frame else { break }
+            let index = tasks.removeFirst()
+            condition.unlock()
+            let batch = decodeBatch(sources[index])  // a source is decoded by one thread at a time
+            condition.lock()
+            let source = sources[index]
+            source.ready.append(batch)
+            source.decoding = false
+            if batch.isLast { source.finished = true }
+            scheduleIfRoom(index)
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    private func decodeBatch(_ source: Source) -> DecodedBatch {
+        var batch = DecodedBatch()
+        batch.events.reserveCapacity(batchEvents)
+        let linkType = LinkType(rawValue: source.file.linkType)
+        while batch.events.count < batchEvents, batch.bytes.count < batchBytes {
+            let frame: CapturedFrame?
+            do { frame = try source.file.next() } catch {
+                batch.readError = error
+                frame = nil
+            }
+            guard let frame else {
+                batch.isLast = true
+                batch.unfinishedFragments = source.decoder.pendingFragmentGroups
+                return batch
+            }
             batch.frames += 1
             do {
-                _ = try decoder.decode(frame: frame.data, linkType: linkType, timestamp: frame.timestamp) { packet in
+                _ = try source.decoder.decode(frame: frame.data, linkType: linkType, timestamp: frame.timestamp) { packet in
                     let start = batch.bytes.count
                     batch.bytes.append(contentsOf: packet.payload)
                     batch.events.append(DecodedEvent(
@@ -95,14 +150,7 @@ final class DecodingWorker: @unchecked Sendable {
             } catch {
                 batch.events.append(DecodedEvent(timestamp: frame.timestamp, frameNumber: frame.frameNumber, kind: .decodeError(String(describing: error))))
             }
-            if batch.events.count >= Self.batchEvents || batch.bytes.count >= Self.batchBytes {
-                put(batch)
-                batch = DecodedBatch()
-                batch.events.reserveCapacity(Self.batchEvents)
-                batch.bytes.reserveCapacity(Self.batchBytes + 65_536)
-            }
         }
-        batch.isLast = true
-        put(batch)
+        return batch
     }
 }
