@@ -120,7 +120,7 @@ private struct Run {
         }
         reportReadErrors(merged, after: &reportedReadErrors)
         if decoder.pendingFragmentGroups > 0 {
-            reportUnfinishedFragments(decoder.pendingFragmentGroups, input: currentInput)
+            reportUnfinishedFragments(decoder.pendingFragmentGroups, input: currentInput, lastPacket: currentPacket)
         }
     }
 
@@ -223,15 +223,15 @@ private struct Run {
             emit(.error, packet: error.frameNumber, "read failed, rest of the file skipped: \(error.reason)", input: input)
         }
         if batch.unfinishedFragments > 0 {
-            reportUnfinishedFragments(batch.unfinishedFragments, input: input)
+            reportUnfinishedFragments(batch.unfinishedFragments, input: input, lastPacket: batch.lastFrame)
         }
     }
 
     /// IP datagrams whose fragments never all came. With `--jobs` each file has its own
     /// defragmenter, so a datagram whose fragments straddle two files is only joined with
     /// `--jobs 1` (README "--jobs").
-    mutating func reportUnfinishedFragments(_ count: Int, input: Int) {
-        emit(.warning, packet: nil, "\(count) IP datagram\(count == 1 ? "" : "s") never completed: fragments missing at the end of the capture", input: input)
+    mutating func reportUnfinishedFragments(_ count: Int, input: Int, lastPacket: Int) {
+        emit(.warning, packet: lastPacket, "\(count) IP datagram\(count == 1 ? "" : "s") never completed: fragments still missing at the end of the capture", input: input)
     }
 
     /// `call` with the RTP streams (and talk timeline) of its media.

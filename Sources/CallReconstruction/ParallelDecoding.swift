@@ -26,6 +26,8 @@ struct DecodedBatch {
     /// Set on the last batch: datagrams still waiting for IP fragments when the file ended
     /// (with `--jobs`, each file has its own defragmenter).
     var unfinishedFragments = 0
+    /// The number of the last frame read into this batch.
+    var lastFrame = 0
     var isLast = false
 }
 
@@ -134,10 +136,12 @@ final class DecodingPool: @unchecked Sendable {
             }
             guard let frame else {
                 batch.isLast = true
+                batch.lastFrame = source.file.framesRead
                 batch.unfinishedFragments = source.decoder.pendingFragmentGroups
                 return batch
             }
             batch.frames += 1
+            batch.lastFrame = frame.frameNumber
             do {
                 _ = try source.decoder.decode(frame: frame.data, linkType: linkType, timestamp: frame.timestamp) { packet in
                     let start = batch.bytes.count
