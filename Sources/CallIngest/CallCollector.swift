@@ -53,6 +53,7 @@ public struct IngestSummary: Sendable, Hashable {
             let streams = capture.rtpStreams + capture.orphanStreams
             parts.append("\(capture.rtpPackets) RTP packets in \(streams) stream\(streams == 1 ? "" : "s")" + (capture.orphanStreams > 0 ? " (\(capture.orphanStreams) without a call)" : ""))
         }
+        if capture.rtcpPackets > 0 { parts.append("\(capture.rtcpPackets) RTCP packet\(capture.rtcpPackets == 1 ? "" : "s")") }
         if recordings > 0 { parts.append("\(recordings) recording\(recordings == 1 ? "" : "s") (\(recordingsMatched) matched to calls)") }
         if storedCalls > 0 { parts.append("\(storedCalls) stored calls") }
         parts.append("\(calls) call\(calls == 1 ? "" : "s")")
@@ -99,7 +100,12 @@ public struct CallCollector: Sendable {
             if input == "-" || Self.isCapture(input) || !FileManager.default.fileExists(atPath: input) {
                 captures.append(input)
             } else if Recording.isRecording(input) {
-                recordings.append(input)
+                if options.recordings.enabled {
+                    recordings.append(input)
+                } else {
+                    summary.warnings += 1
+                    diagnostics(Diagnostic(.warning, input: input, line: nil, message: "WAV recording skipped: recordings are read by `talk` and `calls --talk`"))
+                }
             } else {
                 cdrFiles.append(input)
             }
@@ -178,6 +184,8 @@ public struct CallCollector: Sendable {
                     summary.recordingsMatched += 1
                     var talk = recording.talk
                     talk.agentParty = options.direction.agentParty(of: calls[position])  // channels already name the agent
+                    // Recorders start at the answer: the call's clock places the timeline.
+                    talk.start = calls[position].answeredAt ?? calls[position].start
                     calls[position].talk = talk
                 } else {
                     standalone.append(recording.standaloneCall)

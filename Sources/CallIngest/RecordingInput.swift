@@ -16,9 +16,13 @@ public struct RecordingOptions: Sendable {
     public var idPattern: String?
     /// Voice activity settings (the defaults when the run does not set them).
     public var voiceActivity: VoiceActivityOptions
+    /// Whether recordings are read at all: only talk analysis (`talk`, `calls --talk`) reads
+    /// them; other commands skip them with a warning, so recordings never become calls of a
+    /// report or of the store.
+    public var enabled: Bool
 
-    public init(agentChannel: Channel = .right, idPattern: String? = nil, voiceActivity: VoiceActivityOptions = .standard) {
-        self.agentChannel = agentChannel; self.idPattern = idPattern; self.voiceActivity = voiceActivity
+    public init(agentChannel: Channel = .right, idPattern: String? = nil, voiceActivity: VoiceActivityOptions = .standard, enabled: Bool = false) {
+        self.agentChannel = agentChannel; self.idPattern = idPattern; self.voiceActivity = voiceActivity; self.enabled = enabled
     }
 }
 
@@ -63,22 +67,26 @@ struct Recording {
             caller: tracks[1 - agentIndex], agent: tracks[agentIndex], options: options.voiceActivity,
             start: start, agentParty: .callee
         )
-        return Recording(path: path, id: try id(of: name, pattern: options.idPattern), start: start, talk: talk,
-                         warnings: recording.warnings.map(\.description))
+        guard recording.duration > 0 else {
+            throw RecordingError(path: path, reason: "the recording holds no audio")
+        }
+        var warnings = recording.warnings.map(\.description)
+        let (id, matched) = id(of: name, pattern: options.idPattern)
+        if !matched, let pattern = options.idPattern {
+            warnings.append("file name does not match --recording-id '\(pattern)': its id is the name without .wav")
+        }
+        return Recording(path: path, id: id, start: start, talk: talk, warnings: warnings)
     }
 
-    static func id(of name: String, pattern: String?) throws -> String {
+    /// The id of a recording named `name`, and whether `pattern` matched it (a pattern that
+    /// does not compile was refused by the command line).
+    static func id(of name: String, pattern: String?) -> (id: String, matched: Bool) {
         let stem = name.lowercased().hasSuffix(".wav") ? String(name.dropLast(4)) : name
-        guard let pattern else { return stem }
-        let regex: Regex<AnyRegexOutput>
-        do { regex = try Regex(pattern) } catch {
-            throw RecordingError(path: name, reason: "--recording-id '\(pattern)' is not a regular expression: \(error)")
+        guard let pattern, let regex = try? Regex(pattern), let match = try? regex.firstMatch(in: name) else {
+            return (stem, pattern == nil)
         }
-        guard let match = try? regex.firstMatch(in: name) else {
-            throw RecordingError(path: name, reason: "file name does not match --recording-id '\(pattern)'")
-        }
-        if match.output.count > 1, let group = match.output[1].substring { return String(group) }
-        return String(match.output[0].substring ?? Substring(stem))
+        if match.output.count > 1, let group = match.output[1].substring { return (String(group), true) }
+        return (String(match.output[0].substring ?? Substring(stem)), true)
     }
 
     /// A call for a recording that matched no call of the run: answered for the whole

@@ -237,7 +237,7 @@ private struct Run {
     /// `call` with the RTP streams (and talk timeline) of its media.
     mutating func withMedia(_ call: Call) -> Call {
         var call = call
-        let result = media.finish(callID: call.callID)
+        let result = media.finish(callID: call.callID, answeredAt: call.answeredAt)
         call.streams = result.streams
         call.talk = result.talk
         summary.rtpStreams += result.streams.count

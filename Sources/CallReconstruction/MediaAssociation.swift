@@ -44,6 +44,12 @@ struct MediaAssociation {
         var lastEncoding: AudioEncoding?
         /// Voice activity of the stream (talk analysis only), on the stream's own clock.
         var activity: ActivityTrack?
+        /// Added to the RTP-timestamp offset when the timestamps jumped (talk analysis).
+        var timelineShift: Int64 = 0
+        /// A later call announced one of this stream's addresses while it was flowing: the next
+        /// packet decides whether it still belongs here (it comes without a pause) or starts
+        /// the new call's stream (it comes after a pause: a back-to-back call reusing ports).
+        var contested = false
         /// Where the stream's first packet is: input index and packet number.
         var firstInput = 0
         var firstPacket = 0
@@ -78,6 +84,8 @@ struct MediaAssociation {
     static let orphanLimit = 100_000
     /// How long a stream must have been silent before a new call may take its address over.
     static let quietBeforeReuse: Int64 = 2_000_000_000
+    /// A pause this long in a contested stream means its packets now belong to the new call.
+    static let pauseBeforeReuse: Int64 = 300_000_000
 
     init(options: MediaAnalysisOptions) {
         self.options = options
@@ -114,15 +122,24 @@ struct MediaAssociation {
         guard let keys = streamsOfCall[callID] else { return }
         var kept: [StreamKey] = []
         for key in keys {
-            if key.source == endpoint || key.destination == endpoint,
-               let index = streams.index(of: key), now - streams.states[index].statistics.lastArrival > Self.quietBeforeReuse,
-               let state = streams.remove(key) {
-                retired[callID, default: []].append((key, state))
-            } else {
-                kept.append(key)
+            if key.source == endpoint || key.destination == endpoint, let index = streams.index(of: key) {
+                if now - streams.states[index].statistics.lastArrival > Self.quietBeforeReuse, let state = streams.remove(key) {
+                    retired[callID, default: []].append((key, state))
+                    continue
+                }
+                streams.states[index].contested = true
             }
+            kept.append(key)
         }
         streamsOfCall[callID] = kept
+    }
+
+    /// Ends a contested stream that paused: it stays with its call, and its key is free for
+    /// the call that took its address over.
+    private mutating func retire(_ key: StreamKey) {
+        guard let state = streams.remove(key), let callID = state.callID else { return }
+        streamsOfCall[callID]?.removeAll { $0 == key }
+        retired[callID, default: []].append((key, state))
     }
 
     /// Takes a UDP datagram that is not SIP. Returns false when it is neither RTP nor RTCP.
@@ -133,6 +150,13 @@ struct MediaAssociation {
             return true
         }
         let key = StreamKey(source: flow.source, destination: flow.destination, ssrc: header.ssrc)
+        if let index = streams.index(of: key), Self.isContested(&streams.states[index]) {
+            if arrival - streams.states[index].statistics.lastArrival > Self.pauseBeforeReuse {
+                retire(key)  // falls through to a new stream below
+            } else {
+                streams.states[index].contested = false
+            }
+        }
         if let index = streams.index(of: key) {
             if Self.awaitsOwner(&streams.states[index], generation: generation) {
                 let found = findOwner(key, now: arrival)
@@ -161,6 +185,8 @@ struct MediaAssociation {
         counts.rtpPackets += 1
         return true
     }
+
+    private static func isContested(_ state: inout StreamState) -> Bool { state.contested }
 
     /// Whether an orphan stream should look for its call again (new SDP since it last tried).
     /// Takes the state `inout` so the check reads it in place instead of copying it out.
@@ -204,7 +230,15 @@ struct MediaAssociation {
         let audio = UnsafeRawBufferPointer(rebasing: payload[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
         let energy = encoding.frameEnergy(audio)
         guard energy.samples > 0 else { return }
-        let offset = state.statistics.timestampOffset * 1_000_000_000 / Int64(rate)
+        var offset = state.statistics.timestampOffset * 1_000_000_000 / Int64(rate) + state.timelineShift
+        // A timestamp jump (a new timestamp base after a transfer, a bad packet) would move the
+        // audio by minutes: when the RTP clock and the arrival clock disagree by over a second,
+        // the stream is re-anchored on arrival time.
+        let arrivalOffset = arrival - state.statistics.firstArrival
+        if abs(offset - arrivalOffset) > 1_000_000_000 {
+            state.timelineShift += arrivalOffset - offset
+            offset = arrivalOffset
+        }
         let duration = Int64(energy.samples) * 1_000_000_000 / Int64(rate)
         if state.activity == nil { state.activity = ActivityTrack(options: voiceActivity) }
         state.activity?.addAudio(at: offset, duration: duration, sumOfSquares: energy.sumOfSquares, samples: energy.samples)
@@ -224,7 +258,9 @@ struct MediaAssociation {
     /// Ends the media of a call that became final: its streams are measured, its addresses
     /// freed for later calls, and (with voice activity on) its talk timeline built, naming the
     /// callee as the agent (`TalkSummary.withAgent` relabels it once direction is known).
-    mutating func finish(callID: String) -> CallMedia {
+    /// - Parameter answeredAt: the answer; without one there is no conversation and no
+    ///   timeline, and audio before it (ringback, announcements) is not talk.
+    mutating func finish(callID: String, answeredAt: Timestamp?) -> CallMedia {
         var states = retired.removeValue(forKey: callID) ?? []
         for key in streamsOfCall.removeValue(forKey: callID) ?? [] {
             if let state = streams.remove(key) { states.append((key, state)) }
@@ -243,8 +279,8 @@ struct MediaAssociation {
         }
         summaries.sort { ($0.firstPacket, $0.ssrc) < ($1.firstPacket, $1.ssrc) }
         var talk: TalkSummary?
-        if let vad = options.voiceActivity, !tracks.isEmpty {
-            talk = TalkTimeline.summarize(tracks: tracks, options: vad)
+        if let vad = options.voiceActivity, !tracks.isEmpty, let answeredAt {
+            talk = TalkTimeline.summarize(tracks: tracks, options: vad, from: answeredAt.nanoseconds)
         }
         return CallMedia(streams: summaries, rtcpPackets: rtcpOfCall.removeValue(forKey: callID) ?? 0, talk: talk)
     }

@@ -230,7 +230,8 @@ public enum TalkRendering {
 
     /// A line chart of each agent's share by phase, with the 50% line.
     public static func agentSVG(_ rows: [AgentOwnership]) -> String {
-        let width = 760.0, height = 420.0, left = 60.0, top = 40.0, plotWidth = 520.0, plotHeight = 300.0
+        let width = 760.0, left = 60.0, top = 40.0, plotWidth = 520.0, plotHeight = 300.0
+        let height = max(420.0, top + 14 + Double(rows.count) * 18 + 10)  // room for every legend line
         let palette = ["#2e9d4f", "#2f6fd6", "#d64541", "#8e44ad", "#e67e22", "#16a085", "#7f8c8d", "#c0392b", "#2c3e50", "#f1c40f"]
         func x(_ tenth: Int) -> String { KPIRendering.format(left + plotWidth * (Double(tenth) + 0.5) / 10, 1) }
         func y(_ share: Double) -> String { KPIRendering.format(top + plotHeight * (1 - share), 1) }

@@ -17,22 +17,40 @@ public struct TextTable: Sendable {
 
     public mutating func append(_ row: [String]) { rows.append(row) }
 
+    /// Characters a terminal shows for `text`: ANSI colour sequences (`ESC [ ... m`) take none.
+    static func visibleWidth(_ text: String) -> Int {
+        guard text.contains("\u{1B}") else { return text.count }
+        var width = 0
+        var inEscape = false
+        for character in text {
+            if inEscape {
+                if character == "m" { inEscape = false }
+            } else if character == "\u{1B}" {
+                inEscape = true
+            } else {
+                width += 1
+            }
+        }
+        return width
+    }
+
     /// The rendered table; cells longer than their column's maximum are cut with `…`.
+    /// Coloured cells (ANSI sequences) are measured by what shows, and never cut.
     public func render() -> String {
         let cells = rows.map { row in
             columns.indices.map { i -> String in
                 let text = i < row.count ? row[i] : ""
                 let limit = columns[i].maxWidth
-                return text.count > limit ? String(text.prefix(limit - 1)) + "…" : text
+                return Self.visibleWidth(text) > limit && !text.contains("\u{1B}") ? String(text.prefix(limit - 1)) + "…" : text
             }
         }
         let widths = columns.indices.map { i in
-            max(columns[i].title.count, cells.map { $0[i].count }.max() ?? 0)
+            max(columns[i].title.count, cells.map { Self.visibleWidth($0[i]) }.max() ?? 0)
         }
         func line(_ values: [String]) -> String {
             var parts: [String] = []
             for (i, value) in values.enumerated() {
-                let padding = String(repeating: " ", count: widths[i] - value.count)
+                let padding = String(repeating: " ", count: max(0, widths[i] - Self.visibleWidth(value)))
                 parts.append(columns[i].alignment == .right ? padding + value : value + padding)
             }
             var text = parts.joined(separator: "  ")

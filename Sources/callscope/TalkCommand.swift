@@ -92,9 +92,20 @@ struct TalkCommand: ParsableCommand {
             break  // refused by validate()
         case .svg:
             let pictures = calls.compactMap { call in TalkRendering.svg(call).map { (call, $0) } }
-            if let output {
+            if pictures.isEmpty {
+                Output.write("no calls with a talk timeline\n")
+            } else if let output {
+                var used: Set<String> = []
                 for (call, svg) in pictures {
-                    let path = try write(svg, named: Self.fileName(for: call.callID) + ".svg", in: output)
+                    // Call-IDs that clean to the same name get -2, -3... instead of overwriting.
+                    let base = Self.fileName(for: call.callID)
+                    var name = base
+                    var suffix = 2
+                    while !used.insert(name).inserted {
+                        name = "\(base)-\(suffix)"
+                        suffix += 1
+                    }
+                    let path = try write(svg, named: name + ".svg", in: output)
                     Output.write(path + "\n")
                 }
             } else if pictures.count == 1, let svg = pictures.first?.1 {

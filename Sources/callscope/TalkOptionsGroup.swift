@@ -35,7 +35,7 @@ struct TalkOptionsGroup: ParsableArguments {
     }
 
     var recordings: RecordingOptions {
-        RecordingOptions(agentChannel: agentChannel, idPattern: recordingID, voiceActivity: voiceActivity)
+        RecordingOptions(agentChannel: agentChannel, idPattern: recordingID, voiceActivity: voiceActivity, enabled: true)
     }
 }
 

@@ -130,7 +130,7 @@ import Testing
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 7)
         #expect(lines[5].hasSuffix("more diagnostics not shown (--max-diagnostics 0 shows all)"))
-        #expect(lines[6] == "callscope: 1 input, 691 packets, 23 SIP messages (15 outside calls), 8 RTP packets in 1 stream (1 without a call), 4 calls, 86 errors, 14 warnings")
+        #expect(lines[6] == "callscope: 1 input, 691 packets, 23 SIP messages (15 outside calls), 8 RTP packets in 1 stream (1 without a call), 1 RTCP packet, 4 calls, 86 errors, 14 warnings")
         #expect(result.status == 0)
     }
 }

@@ -203,4 +203,35 @@ struct TalkCommandTests {
         #expect(monoRun.status == 1)
         #expect(monoRun.stderr.contains("a talk recording needs two channels, one per side; this one has 1"))
     }
+
+    @Test func recordingsAreOnlyReadForTalkAnalysis() throws {
+        let report = try CLI.run(["report", "captures/talk/talk-inbound.wav", "captures/talk/talk-inbound.pcap", "-f", "json"])
+        #expect(report.stderr.contains("talk-inbound.wav: warning: WAV recording skipped: recordings are read by `talk` and `calls --talk`"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        #expect((object["overall"] as? [String: Any])?["offered"] as? Int == 1)
+    }
+
+    @Test func colouredTableKeepsItsColumnsAligned() throws {
+        let result = try CLI.run(["talk", "captures/talk/talk-inbound.pcap", "--color", "always", "--width", "20", "-q"])
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let header = try #require(lines.first)
+        // The rule spans the columns; the header line ends with the 8-letter title of the
+        // 20-character strip column (trailing spaces trimmed). Counting ANSI bytes made it 200+.
+        #expect(lines[1].count == header.count + 20 - "timeline".count)
+        #expect(lines[2].contains("\u{1B}[3"))
+    }
+
+    @Test func svgFilesNeverOverwriteEachOther() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-svg2-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The same capture twice would be the same call; two recordings whose ids clean to the
+        // same file name are two calls.
+        let a = folder.appendingPathComponent("in").appendingPathComponent("x@y.wav")
+        let b = folder.appendingPathComponent("in").appendingPathComponent("x#y.wav")
+        try FileManager.default.createDirectory(at: a.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TalkTruth.folder.appendingPathComponent("talk-inbound.wav"), to: a)
+        try FileManager.default.copyItem(at: TalkTruth.folder.appendingPathComponent("talk-pcma.wav"), to: b)
+        let result = try CLI.run(["talk", a.path, b.path, "-f", "svg", "-o", folder.appendingPathComponent("out").path, "-q"])
+        #expect(result.stdout.split(separator: "\n").map { String($0.split(separator: "/").last ?? "") }.sorted() == ["x_y-2.svg", "x_y.svg"])
+    }
 }

@@ -43,3 +43,35 @@ struct RTPHeaderTests {
         #expect(![UInt8]([0x80, 0, 0, 1, 0, 0, 0, 0]).withUnsafeBytes { RTCPPacket.looksLikeRTCP($0) })
     }
 }
+
+@Suite("RTP stream statistics")
+struct RTPStreamStatisticsTests {
+    static func header(_ sequence: UInt16, _ timestamp: UInt32) -> RTPHeader {
+        RTPHeader(marker: false, payloadType: 0, sequence: sequence, timestamp: timestamp, ssrc: 7, payloadOffset: 12, payloadLength: 160)
+    }
+
+    @Test func wraparoundLossDuplicatesAndLatePackets() {
+        var stats = RTPStreamStatistics(ssrc: 7)
+        let format = PayloadFormat.lookup(0, rtpmap: [:])
+        // 65533 ... 65535, 0, (1 lost), 2, 2 again, 4, 3 late
+        let sequence: [UInt16] = [65533, 65534, 65535, 0, 2, 2, 4, 3]
+        for (index, number) in sequence.enumerated() {
+            stats.add(Self.header(number, UInt32(index) * 160), arrival: Int64(index) * 20_000_000, format: format)
+        }
+        #expect(stats.expected == 8)  // 65533 ... 4
+        #expect(stats.packets == 8)
+        #expect(stats.duplicates == 1)
+        #expect(stats.outOfOrder == 1)
+        #expect(stats.lost == 0)  // 1 missing, 1 duplicate: tshark's expected - received
+    }
+
+    @Test func largeJumpIsLossAsTsharkCountsIt() {
+        var stats = RTPStreamStatistics(ssrc: 7)
+        let format = PayloadFormat.lookup(0, rtpmap: [:])
+        for (index, number) in ([100, 101, 40_102, 40_103] as [UInt16]).enumerated() {
+            stats.add(Self.header(number, UInt32(index) * 160), arrival: Int64(index) * 20_000_000, format: format)
+        }
+        #expect(stats.lost == 40_000)
+        #expect(stats.outOfOrder == 0)
+    }
+}

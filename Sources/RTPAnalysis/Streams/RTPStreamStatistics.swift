@@ -51,6 +51,9 @@ public struct RTPStreamStatistics: Sendable {
     private var previousWasComfortNoise = false
     private var lastEventTimestamp: UInt32?
 
+    /// How far behind the highest sequence number a packet is still late rather than a jump.
+    static let maximumMisorder: Int64 = 3000
+
     public init(ssrc: UInt32) {
         self.ssrc = ssrc
     }
@@ -132,7 +135,11 @@ public struct RTPStreamStatistics: Sendable {
 
     private mutating func trackSequence(_ sequence: UInt16) {
         let low = UInt16(truncatingIfNeeded: highestSequence)
-        let step = Int64(Int16(bitPattern: sequence &- low))
+        // Up to 3,000 behind the highest is a late or duplicate packet; anything else is ahead,
+        // a jump of up to 62,535 counted as loss (RFC 3550 A.1 MAX_MISORDER/MAX_DROPOUT; tshark
+        // counts a jump the same way).
+        let distance = Int64(sequence &- low)
+        let step = distance > 65_536 - Self.maximumMisorder ? distance - 65_536 : distance
         if step > 0 {
             highestSequence += step
             shiftWindow(by: step)

@@ -9,19 +9,23 @@ import CallModel
 public enum TalkTimeline {
     /// The summary of `tracks` (by sending party, each with the arrival time in nanoseconds
     /// of its stream's first packet), naming the callee as the agent; nil without tracks.
-    public static func summarize(tracks: [CallParty: [(origin: Int64, track: ActivityTrack)]], options: VoiceActivityOptions) -> TalkSummary? {
+    /// - Parameter from: where the conversation starts (the answer): audio before it (ringback,
+    ///   early-media announcements) is left out.
+    public static func summarize(tracks: [CallParty: [(origin: Int64, track: ActivityTrack)]], options: VoiceActivityOptions, from: Int64? = nil) -> TalkSummary? {
         let origins = tracks.values.flatMap { $0.map(\.origin) }
-        guard let origin = origins.min(), options.slotLength > 0 else { return nil }
+        guard let first = origins.min(), options.slotLength > 0 else { return nil }
+        let origin = max(first, from ?? first)
         let slot = options.slotLength
         func speech(of party: CallParty) -> [Bool] {
             var merged: [Bool] = []
             for (start, track) in tracks[party] ?? [] {
-                let shift = Int((start - origin + slot / 2) / slot)
+                let difference = start - origin
+                let shift = Int(difference >= 0 ? (difference + slot / 2) / slot : -((-difference + slot / 2) / slot))
                 let spoken = track.speech(options: options)
                 if merged.count < shift + spoken.count {
                     merged.append(contentsOf: repeatElement(false, count: shift + spoken.count - merged.count))
                 }
-                for (index, speaking) in spoken.enumerated() where speaking { merged[shift + index] = true }
+                for (index, speaking) in spoken.enumerated() where speaking && shift + index >= 0 { merged[shift + index] = true }
             }
             return merged
         }
