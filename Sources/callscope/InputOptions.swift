@@ -63,7 +63,7 @@ struct InputOptions: ParsableArguments {
         valueName: "ruri|to"))
     var dialedFrom: [ReconstructionOptions.DialedSource] = [.ruri, .to]
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Capture files read and decoded at once, each on its own thread; the analysis stays one time-ordered pass, so calls spanning files come out whole. Helps with two or more files.", valueName: "n"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Threads reading and decoding capture files (two or more files); the analysis stays one time-ordered pass, so calls spanning files come out whole and the output is the same.", valueName: "n"))
     var jobs = 1
 
     @Option(help: "Diagnostics printed per input before the rest are only counted (0: print all).")
