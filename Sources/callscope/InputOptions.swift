@@ -118,7 +118,7 @@ struct InputOptions: ParsableArguments {
         let ingest = ingest(talk: talk)
         let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
         let progress = ProgressLine(enabled: !quiet)
-        var collected = CallCollector(options: ingest).collect(expandedInputs(), progress: progress.update) { diagnostic in
+        var collected = CallCollector(options: ingest).collect(expandedInputs(recordings: talk != nil), progress: progress.update) { diagnostic in
             progress.clear()
             printer.print(diagnostic)
         }
@@ -168,10 +168,12 @@ struct InputOptions: ParsableArguments {
 
     /// Inputs with directories replaced by the input files in them and in their
     /// subdirectories (sorted by path). A directory with none is kept, to be reported.
-    func expandedInputs() -> [String] {
+    /// - Parameter recordings: whether WAV files in directories are inputs (talk analysis only;
+    ///   a WAV named on the command line is always passed on, to be read or skipped with a warning).
+    func expandedInputs(recordings: Bool = false) -> [String] {
         inputs.flatMap { input -> [String] in
             guard input != "-", Self.isDirectory(input) else { return [input] }
-            let found = Self.inputFiles(in: input, depth: 3)
+            let found = Self.inputFiles(in: input, depth: 3).filter { recordings || !$0.lowercased().hasSuffix(".wav") }
             return found.isEmpty ? [input] : found
         }
     }

@@ -110,8 +110,8 @@ struct TalkCommandTests {
     }
 
     @Test func impairedStreamCountsMatchWhatWasDropped() throws {
-        // rtp-impaired.expected-loss.json: what the nftables drop rule and SIPp really did.
-        let truthData = try Data(contentsOf: TalkTruth.folder.appendingPathComponent("rtp-impaired.expected-loss.json"))
+        // rtp-impaired.loss.expected.json: what the nftables drop rule and SIPp really did.
+        let truthData = try Data(contentsOf: TalkTruth.folder.appendingPathComponent("rtp-impaired.loss.expected.json"))
         let truth = try #require(try JSONSerialization.jsonObject(with: truthData) as? [String: Any])
         let lost = try #require(truth["lost_seqs"] as? [Int]).count
         let duplicated = try #require(truth["duplicated_seqs"] as? [Int]).count

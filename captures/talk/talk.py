@@ -11,7 +11,7 @@
                                      recording built from the captured RTP
                                      payloads (OUT/NAME.wav)
   talk.py impaired PCAP WORK OUT     what the capture of the impaired call
-                                     really contains (OUT/rtp-impaired.expected-loss.json);
+                                     really contains (OUT/rtp-impaired.loss.expected.json);
                                      prints "loss_pct reordered duplicates"
 
 Everything is deterministic except what the capture itself measures (send
@@ -501,7 +501,7 @@ def impaired(pcap, work, out):
                   "late_seqs = packets that arrived after a higher sequence number. tshark counts "
                   "Lost as expected minus received, so each duplicate lowers its Lost by one."),
     }
-    dump_json(res, os.path.join(out, f"{name}.expected-loss.json"))
+    dump_json(res, os.path.join(out, f"{name}.loss.expected.json"))
     print("%.2f %d %d" % (loss_pct, len(late), len(dups)))
 
 
