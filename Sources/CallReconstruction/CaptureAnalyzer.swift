@@ -120,7 +120,9 @@ private struct Run {
         }
         reportReadErrors(merged, after: &reportedReadErrors)
         if decoder.pendingFragmentGroups > 0 {
-            reportUnfinishedFragments(decoder.pendingFragmentGroups, input: currentInput, lastPacket: currentPacket)
+            // One defragmenter served every input: the datagrams' file is not known; the
+            // warning stands at the last packet read.
+            emit(.warning, packet: currentPacket, "\(decoder.pendingFragmentGroups) IP datagram\(decoder.pendingFragmentGroups == 1 ? "" : "s") never completed: fragments still missing when the inputs ended")
         }
     }
 
@@ -358,6 +360,9 @@ private struct Run {
                 emit(.warning, packet: currentPacket, "SIP \(message.label): \(problem)")
             }
             tracker.handle(message, at: currentTime, transport: transport.name, source: sourceNames[currentInput])
+            if let method = message.method, method == .bye || method == .cancel, let callID = message.callID {
+                media.markEnded(callID)  // its addresses are free for the next call at once
+            }
             for (callID, offer) in tracker.takeMediaOffers() { media.register(offer, callID: callID) }
             if tracker.hasCompleted {
                 for call in tracker.takeCompleted() { finished.append(withMedia(call)) }

@@ -46,6 +46,9 @@ struct MediaAssociation {
         var activity: ActivityTrack?
         /// Added to the RTP-timestamp offset when the timestamps jumped (talk analysis).
         var timelineShift: Int64 = 0
+        /// The previous packet's sequence number and timestamp (talk analysis).
+        var previousSequence: UInt16 = 0
+        var previousTimestamp: UInt32 = 0
         /// A later call announced one of this stream's addresses while it was flowing: the next
         /// packet decides whether it still belongs here (it comes without a pause) or starts
         /// the new call's stream (it comes after a pause: a back-to-back call reusing ports).
@@ -78,6 +81,8 @@ struct MediaAssociation {
     private var streamsOfCall: [String: [StreamKey]] = [:]
     private var endpointsOfCall: [String: [Endpoint]] = [:]
     private var rtcpOfCall: [String: Int] = [:]
+    /// Calls that sent a BYE or CANCEL: a later call may take their addresses at once.
+    private var endedCalls: Set<String> = []
     /// Streams of calls not yet finished whose addresses a later call took over.
     private var retired: [String: [(key: StreamKey, state: StreamState)]] = [:]
     private(set) var counts = MediaCounts()
@@ -89,6 +94,11 @@ struct MediaAssociation {
 
     init(options: MediaAnalysisOptions) {
         self.options = options
+    }
+
+    /// The call sent a BYE or CANCEL: its media is over.
+    mutating func markEnded(_ callID: String) {
+        endedCalls.insert(callID)
     }
 
     /// Announces the addresses of one SDP body of `callID`.
@@ -123,7 +133,8 @@ struct MediaAssociation {
         var kept: [StreamKey] = []
         for key in keys {
             if key.source == endpoint || key.destination == endpoint, let index = streams.index(of: key) {
-                if now - streams.states[index].statistics.lastArrival > Self.quietBeforeReuse, let state = streams.remove(key) {
+                if endedCalls.contains(callID) || now - streams.states[index].statistics.lastArrival > Self.quietBeforeReuse,
+                   let state = streams.remove(key) {
                     retired[callID, default: []].append((key, state))
                     continue
                 }
@@ -151,7 +162,13 @@ struct MediaAssociation {
         }
         let key = StreamKey(source: flow.source, destination: flow.destination, ssrc: header.ssrc)
         if let index = streams.index(of: key), Self.isContested(&streams.states[index]) {
-            if arrival - streams.states[index].statistics.lastArrival > Self.pauseBeforeReuse {
+            // After a pause, and when neither of its addresses is its call's any more (the new
+            // call announced both, as a back-to-back call on the same ports does), the packets
+            // are the new call's. A stream whose other end its call still owns stays (silence
+            // suppression in a call whose far end a new call happens to reuse).
+            let owner = streams.states[index].callID
+            if arrival - streams.states[index].statistics.lastArrival > Self.pauseBeforeReuse,
+               endpoints[key.source]?.callID != owner, endpoints[key.destination]?.callID != owner {
                 retire(key)  // falls through to a new stream below
             } else {
                 streams.states[index].contested = false
@@ -232,13 +249,21 @@ struct MediaAssociation {
         guard energy.samples > 0 else { return }
         var offset = state.statistics.timestampOffset * 1_000_000_000 / Int64(rate) + state.timelineShift
         // A timestamp jump (a new timestamp base after a transfer, a bad packet) would move the
-        // audio by minutes: when the RTP clock and the arrival clock disagree by over a second,
-        // the stream is re-anchored on arrival time.
-        let arrivalOffset = arrival - state.statistics.firstArrival
-        if abs(offset - arrivalOffset) > 1_000_000_000 {
-            state.timelineShift += arrivalOffset - offset
-            offset = arrivalOffset
+        // audio by minutes. It is a jump when the timestamp moved a second or more away from
+        // what the sequence numbers say (a network stall keeps the two in step, and so does
+        // silence suppression's gap, which the arrival clock confirms): then the stream is
+        // re-anchored on arrival time.
+        if state.statistics.packets > 1 {
+            let sequenceStep = Int64(Int16(bitPattern: header.sequence &- state.previousSequence))
+            let timestampStep = Int64(Int32(bitPattern: header.timestamp &- state.previousTimestamp))
+            let arrivalOffset = arrival - state.statistics.firstArrival
+            if abs(timestampStep - sequenceStep * Int64(energy.samples)) > Int64(rate), abs(offset - arrivalOffset) > 1_000_000_000 {
+                state.timelineShift += arrivalOffset - offset
+                offset = arrivalOffset
+            }
         }
+        state.previousSequence = header.sequence
+        state.previousTimestamp = header.timestamp
         let duration = Int64(energy.samples) * 1_000_000_000 / Int64(rate)
         if state.activity == nil { state.activity = ActivityTrack(options: voiceActivity) }
         state.activity?.addAudio(at: offset, duration: duration, sumOfSquares: energy.sumOfSquares, samples: energy.samples)
@@ -277,6 +302,7 @@ struct MediaAssociation {
         for endpoint in endpointsOfCall.removeValue(forKey: callID) ?? [] where endpoints[endpoint]?.callID == callID {
             endpoints[endpoint] = nil
         }
+        endedCalls.remove(callID)
         summaries.sort { ($0.firstPacket, $0.ssrc) < ($1.firstPacket, $1.ssrc) }
         var talk: TalkSummary?
         if let vad = options.voiceActivity, !tracks.isEmpty, let answeredAt {

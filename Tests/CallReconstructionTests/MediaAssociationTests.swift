@@ -157,6 +157,26 @@ struct MediaAssociationRegressionTests {
         #expect(abs(jumped.agentTalk - plain.agentTalk) < 100_000_000)
     }
 
+    @Test func networkStallDoesNotMoveTheAudio() throws {
+        // The agent's packets from the middle on arrive 1.5 s late (a stall), timestamps intact:
+        // the RTP clock still places them; only a timestamp jump re-anchors a stream.
+        let packets = try Self.datagrams()
+        let first = try #require(packets.first?.arrival)
+        let middle = packets.count / 2
+        var stalled = MediaAssociation(options: Self.talk)
+        var reference = MediaAssociation(options: Self.talk)
+        Self.registerSample(&stalled, callID: "call", at: first)
+        Self.registerSample(&reference, callID: "call", at: first)
+        for (index, packet) in packets.enumerated() {
+            let late = index >= middle && packet.flow.source.port == 16100 ? 1_500_000_000 : 0
+            packet.bytes.withUnsafeBytes { _ = stalled.handle(packet.flow, $0, arrival: packet.arrival + Int64(late), input: 0, packet: index) }
+            packet.bytes.withUnsafeBytes { _ = reference.handle(packet.flow, $0, arrival: packet.arrival, input: 0, packet: index) }
+        }
+        let a = try #require(stalled.finish(callID: "call", answeredAt: Timestamp(nanoseconds: first)).talk)
+        let b = try #require(reference.finish(callID: "call", answeredAt: Timestamp(nanoseconds: first)).talk)
+        #expect(a.segments == b.segments)
+    }
+
     @Test func backToBackCallsReusingPortsAndSSRCsStayApart() throws {
         // SIPp's rtp_stream always uses SSRC 0xCA110000: a second call on the same ports half a
         // second after the first one's media stopped must get its own streams.

@@ -52,7 +52,7 @@ public struct RTPStreamStatistics: Sendable {
     private var lastEventTimestamp: UInt32?
 
     /// How far behind the highest sequence number a packet is still late rather than a jump.
-    static let maximumMisorder: Int64 = 3000
+    static let maximumMisorder: Int64 = 256
 
     public init(ssrc: UInt32) {
         self.ssrc = ssrc
@@ -135,9 +135,8 @@ public struct RTPStreamStatistics: Sendable {
 
     private mutating func trackSequence(_ sequence: UInt16) {
         let low = UInt16(truncatingIfNeeded: highestSequence)
-        // Up to 3,000 behind the highest is a late or duplicate packet; anything else is ahead,
-        // a jump of up to 62,535 counted as loss (RFC 3550 A.1 MAX_MISORDER/MAX_DROPOUT; tshark
-        // counts a jump the same way).
+        // Up to 255 behind the highest is a late or duplicate packet; anything else is ahead,
+        // a jump counted as loss, as tshark counts it (RFC 3550 A.1 allows MAX_MISORDER = 100).
         let distance = Int64(sequence &- low)
         let step = distance > 65_536 - Self.maximumMisorder ? distance - 65_536 : distance
         if step > 0 {
