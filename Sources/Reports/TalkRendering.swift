@@ -62,7 +62,8 @@ public enum TalkRendering {
         var table = TextTable(columns: [
             .init("call_id", maxWidth: 24), .init("start"), .init("caller", maxWidth: 16), .init("dialed", maxWidth: 16),
             .init("dur_s", .right), .init("caller_s", .right), .init("agent_s", .right), .init("both_s", .right),
-            .init("silence_s", .right), .init("agent%", .right), .init("timeline", maxWidth: 10_000),
+            .init("silence_s", .right), .init("agent%", .right), .init("lost c/a", .right), .init("mos c/a", .right),
+            .init("timeline", maxWidth: 10_000),
         ])
         for call in calls {
             guard let talk = call.talk else { continue }
@@ -70,10 +71,28 @@ public enum TalkRendering {
                 call.callID, call.start.iso8601, call.caller ?? "", call.dialed ?? "",
                 seconds(talk.duration), seconds(talk.callerTalk), seconds(talk.agentTalk), seconds(talk.overtalk),
                 seconds(talk.silence), talk.agentShare.map { KPIRendering.format($0 * 100, 0) } ?? "-",
+                quality(call, talk, \.lost), quality(call, talk, \.mos),
                 strip(talk, width: width, colour: colour),
             ])
         }
         return table.render() + legend(colour: colour)
+    }
+
+    /// `caller/agent` figures of the streams each side sent: lost packets summed, the lowest MOS.
+    static func quality<Value>(_ call: Call, _ talk: TalkSummary, _ figure: KeyPath<RTPStreamSummary, Value>) -> String {
+        let agentSender = talk.agentParty
+        func side(_ isAgent: Bool) -> String {
+            let streams = call.streams.filter { ($0.sender == agentSender) == isAgent && $0.sender != nil }
+            guard !streams.isEmpty else { return "-" }
+            if let lost = figure as? KeyPath<RTPStreamSummary, Int> {
+                return String(streams.reduce(0) { $0 + $1[keyPath: lost] })
+            }
+            if let mos = figure as? KeyPath<RTPStreamSummary, Double?> {
+                return streams.compactMap { $0[keyPath: mos] }.min().map { KPIRendering.format($0, 2) } ?? "-"
+            }
+            return "-"
+        }
+        return side(false) + "/" + side(true)
     }
 
     static func seconds(_ nanoseconds: Int64) -> String {

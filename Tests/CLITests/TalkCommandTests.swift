@@ -234,4 +234,15 @@ struct TalkCommandTests {
         let result = try CLI.run(["talk", a.path, b.path, "-f", "svg", "-o", folder.appendingPathComponent("out").path, "-q"])
         #expect(result.stdout.split(separator: "\n").map { String($0.split(separator: "/").last ?? "") }.sorted() == ["x_y-2.svg", "x_y.svg"])
     }
+
+    @Test func tableShowsTheQualityOfEachSide() throws {
+        // The caller's RTP of the impaired sample lost 29 packets (31 dropped, 2 duplicated).
+        let result = try CLI.run(["talk", "captures/talk/rtp-impaired.pcap", "--color", "never", "-q"])
+        let row = try #require(result.stdout.split(separator: "\n").dropFirst(2).first)
+        let cells = row.split(separator: " ")
+        #expect(cells.contains("29/0"))
+        let mos = try #require(cells.first { $0.contains("/4.41") })
+        let callerMOS = try #require(Double(mos.split(separator: "/")[0]))
+        #expect(callerMOS > 3.5 && callerMOS < 4.3)
+    }
 }
