@@ -4,6 +4,7 @@ import RTPAnalysis
 
 /// How stereo call recordings (WAV) become talk timelines (README "Recordings").
 public struct RecordingOptions: Sendable {
+    /// A channel of a stereo recording (`--agent-channel`).
     public enum Channel: String, Sendable, CaseIterable {
         case left, right
     }

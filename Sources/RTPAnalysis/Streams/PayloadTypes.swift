@@ -6,6 +6,7 @@ public struct PayloadFormat: Sendable, Hashable {
     public var clockRate: Int
     public var kind: Kind
 
+    /// What the payload is for the analysis: speech, key presses, silence or something else.
     public enum Kind: Sendable, Hashable {
         /// Speech or other audio: counted for quality and, if decodable, for voice activity.
         case audio
