@@ -72,6 +72,8 @@ public struct CollectedCalls: Sendable {
     public var rowsByInput: [String: (rows: Int, badRows: Int)] = [:]
     /// Inputs that could not be read at all.
     public var unreadable: Set<String> = []
+    /// Inputs left aside on purpose (WAV recordings outside talk analysis).
+    public var skipped: Set<String> = []
 }
 
 /// Turns any mix of inputs into one list of calls: captures through SIP reconstruction, CDR
@@ -96,6 +98,7 @@ public struct CallCollector: Sendable {
         var captures: [String] = []
         var cdrFiles: [String] = []
         var recordings: [String] = []
+        var skipped: Set<String> = []
         for input in inputs {
             if input == "-" || Self.isCapture(input) || !FileManager.default.fileExists(atPath: input) {
                 captures.append(input)
@@ -104,6 +107,7 @@ public struct CallCollector: Sendable {
                     recordings.append(input)
                 } else {
                     summary.warnings += 1
+                    skipped.insert(input)
                     diagnostics(Diagnostic(.warning, input: input, line: nil, message: "WAV recording skipped: recordings are read by `talk` and `calls --talk`"))
                 }
             } else {
@@ -156,7 +160,7 @@ public struct CallCollector: Sendable {
             attachRecordings(recordings, to: &calls, summary: &summary, unreadable: &unreadable, diagnostics: diagnostics)
         }
         summary.calls = calls.count
-        return CollectedCalls(calls: calls, agentEvents: agentEvents, summary: summary, rowsByInput: rowsByInput, unreadable: unreadable)
+        return CollectedCalls(calls: calls, agentEvents: agentEvents, summary: summary, rowsByInput: rowsByInput, unreadable: unreadable, skipped: skipped)
     }
 
     /// Reads WAV recordings and gives each one's talk timeline to the call it names (by Call-ID,

@@ -44,7 +44,7 @@ struct ImportCommand: ParsableCommand {
         let (collected, finish) = try input.collect(readDatabase: false)
         let callsBySource = Dictionary(grouping: collected.calls, by: \.source)
         var failed = false
-        for (file, name) in zip(files, names) where !collected.unreadable.contains(file) {
+        for (file, name) in zip(files, names) where !collected.unreadable.contains(file) && !collected.skipped.contains(file) {
             do {
                 let identity: FileIdentity
                 if let known = identities[file] { identity = known } else { identity = try FileIdentity.of(path: file) }

@@ -91,6 +91,16 @@ import Testing
         return result.stdout.split(separator: "\n").dropFirst().map(String.init).sorted()
     }
 
+    /// A recording given to import is skipped with a warning: no call, no ledger row.
+    @Test func importSkipsRecordings() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CLI.run(["import", "--db", database, "captures/talk/talk-inbound.wav", "captures/rotated-1.pcap"])
+        #expect(result.stderr.contains("talk-inbound.wav: warning: WAV recording skipped"))
+        #expect(!result.stderr.contains("talk-inbound.wav: 0 calls"))
+        let stored = try CLI.run(["calls", "--db", database, "-f", "csv", "-q"])
+        #expect(stored.stdout.split(separator: "\n").count == 2)  // header and the one call of rotated-1
+    }
+
     /// The rest of a rotated capture completes a call stored truncated from the first file.
     @Test func rotatedCaptureCompletesTheStoredCall() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
