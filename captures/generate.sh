@@ -12,18 +12,11 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
 SCEN=$HERE/scenarios
 AUDIO=/usr/share/sip-tester/g711a.pcap
 SIPP_TIMEOUT=40          # hard limit per SIPp process, seconds
-
-die() {
-    echo "generate.sh: $*" >&2
-    if [[ -n ${LOGS:-} && -d $LOGS ]]; then
-        echo "--- last SIPp/tcpdump log lines:" >&2
-        tail -n 30 "$LOGS"/* >&2 2>/dev/null || true
-    fi
-    exit 1
-}
 
 # ---------------------------------------------------------------- checks
 [[ $(id -u) -eq 0 ]] || die "must run as root (tcpdump, SIPp RTP playback): sudo $0"
@@ -53,36 +46,7 @@ cleanup() {
 trap cleanup EXIT
 
 # ---------------------------------------------------------------- helpers
-# csv NAME LINE...: write a SIPp injection file $WORK/NAME.csv
-csv() {
-    local name=$1; shift
-    { echo SEQUENTIAL; printf '%s\n' "$@"; } >"$WORK/$name.csv"
-}
-
-# cap_start NAME IFACE BPF: start tcpdump writing $WORK/NAME.pcap
-cap_start() {
-    CAP_NAME=$1
-    : >"$LOGS/tcpdump-$1.err"
-    timeout -s INT 120 tcpdump -i "$2" -U --immediate-mode -Z root -s 0 \
-        -w "$WORK/$1.pcap" "$3" 2>"$LOGS/tcpdump-$1.err" </dev/null &
-    TD_PID=$!
-    local i
-    for i in $(seq 50); do
-        grep -q "listening on" "$LOGS/tcpdump-$1.err" && break
-        sleep 0.1
-    done
-    grep -q "listening on" "$LOGS/tcpdump-$1.err" || die "tcpdump did not start: $(cat "$LOGS/tcpdump-$1.err")"
-    sleep 0.5
-}
-
-# cap_stop: stop tcpdump cleanly (SIGINT) and wait for it
-cap_stop() {
-    sleep 0.5
-    kill -INT "$TD_PID"
-    wait "$TD_PID" || true
-    TD_PID=""
-    sleep 0.2
-}
+# (die, csv, cap_start, cap_stop and uas_wait are in captures/lib.sh)
 
 # wait_port udp|tcp PORT: until a socket is bound/listening on PORT
 wait_port() {
@@ -109,15 +73,6 @@ uac() {
     (cd "$LOGS" && exec timeout "$SIPP_TIMEOUT" sipp "127.0.0.1:$rport" -i 127.0.0.1 -mi 127.0.0.1 \
         -p "$lport" -nostdin -trace_err "$@" </dev/null >>"$LOGS/sipp-uac.out" 2>&1) \
         || die "SIPp UAC $* failed (exit $?)"
-}
-
-# uas_wait: wait for every background UAS to finish
-uas_wait() {
-    local p
-    for p in "${UAS_PIDS[@]}"; do
-        wait "$p" || die "SIPp UAS (pid $p) failed"
-    done
-    UAS_PIDS=()
 }
 
 # sip_count FILE DISPLAY-FILTER: number of SIP messages matching

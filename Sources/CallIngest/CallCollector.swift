@@ -194,14 +194,11 @@ public struct CallCollector: Sendable {
                 } else {
                     standalone.append(recording.standaloneCall)
                 }
-            } catch let error as RecordingError {
+            } catch {
                 unreadable.insert(path)
                 summary.unreadableInputs += 1
                 summary.errors += 1
                 diagnostics(Diagnostic(.error, input: path, line: nil, message: error.reason))
-            } catch {
-                summary.errors += 1
-                diagnostics(Diagnostic(.error, input: path, line: nil, message: "\(error)"))
             }
         }
         calls += standalone

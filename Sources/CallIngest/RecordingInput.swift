@@ -46,10 +46,10 @@ struct Recording {
 
     /// Reads `path`. The recording is taken to end when the file was last written (recorders
     /// write until hang-up), so it starts its duration before the file's modification time.
-    static func read(_ path: String, options: RecordingOptions) throws -> Recording {
+    static func read(_ path: String, options: RecordingOptions) throws(RecordingError) -> Recording {
         let name = String(path.split(separator: "/").last ?? Substring(path))
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
             throw RecordingError(path: path, reason: "cannot read: \(error.localizedDescription)")
         }
         let recording: WAVRecording

@@ -170,3 +170,25 @@ extension TalkSummary {
         return swapped
     }
 }
+
+/// The RTP quality of what one party of a call sent, over all its streams (a re-INVITE or a new
+/// SSRC can make several): lost packets add up, jitter is the largest stream's mean jitter, MOS
+/// the lowest stream's (README "Output schema").
+public struct DirectionQuality: Sendable, Hashable {
+    public var lost: Int
+    public var meanJitterMilliseconds: Double
+    public var mos: Double?
+}
+
+extension Call {
+    /// The quality of the streams `party` sent; nil when it sent none.
+    public func rtpQuality(sentBy party: CallParty) -> DirectionQuality? {
+        let sent = streams.filter { $0.sender == party }
+        guard !sent.isEmpty else { return nil }
+        return DirectionQuality(
+            lost: sent.reduce(0) { $0 + $1.lost },
+            meanJitterMilliseconds: sent.map(\.meanJitterMilliseconds).max() ?? 0,
+            mos: sent.compactMap(\.mos).min()
+        )
+    }
+}

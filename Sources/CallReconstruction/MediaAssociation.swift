@@ -37,8 +37,8 @@ struct MediaAssociation {
         /// Endpoint table generation last tried, so an orphan is retried only after new SDP.
         var triedGeneration: Int
         var lastPayloadType: UInt8 = 0xFF
-        var lastFormat: PayloadFormat?
-        /// `lastFormat`'s kind and clock rate, copied out so the per-packet path handles no String.
+        /// The last payload type's kind and clock rate, kept apart from its `PayloadFormat` so
+        /// the per-packet path handles no String.
         var lastKind: PayloadFormat.Kind = .other
         var lastClockRate = 0
         var lastEncoding: AudioEncoding?
@@ -70,7 +70,6 @@ struct MediaAssociation {
     /// What a finished call's media came to.
     struct CallMedia {
         var streams: [RTPStreamSummary]
-        var rtcpPackets: Int
         var talk: TalkSummary?
     }
 
@@ -80,7 +79,6 @@ struct MediaAssociation {
     private var streams = StreamTable<StreamState>()
     private var streamsOfCall: [String: [StreamKey]] = [:]
     private var endpointsOfCall: [String: [Endpoint]] = [:]
-    private var rtcpOfCall: [String: Int] = [:]
     /// Calls that sent a BYE or CANCEL: a later call may take their addresses at once.
     private var endedCalls: Set<String> = []
     /// Streams of calls not yet finished whose addresses a later call took over.
@@ -111,12 +109,12 @@ struct MediaAssociation {
     }
 
     private mutating func claim(_ endpoint: Endpoint, _ owner: Owner, at time: Int64) {
-        if let previous = endpoints[endpoint], previous.callID == owner.callID, previous.receiver == owner.receiver,
-           previous.rtpmap == owner.rtpmap {
-            return
-        }
-        if let previous = endpoints[endpoint], previous.callID != owner.callID {
-            retireStreams(of: previous.callID, at: endpoint, now: time)
+        if let previous = endpoints[endpoint] {
+            if previous.callID != owner.callID {
+                retireStreams(of: previous.callID, at: endpoint, now: time)
+            } else if previous.receiver == owner.receiver, previous.rtpmap == owner.rtpmap {
+                return  // the same announcement again (a retransmission, another hop's copy)
+            }
         }
         endpoints[endpoint] = owner
         endpointsOfCall[owner.callID, default: []].append(endpoint)
@@ -124,10 +122,11 @@ struct MediaAssociation {
     }
 
     /// A later call announced an address an earlier call's streams use (ports are reused,
-    /// and some stacks reuse SSRCs too): those streams that went quiet (nothing for
-    /// `quietBeforeReuse`) are finished as they are, so the new call's packets start streams
-    /// of their own instead of continuing the old ones. A stream still flowing is left alone:
-    /// two legs of one B2BUA call often announce the same address while media goes on.
+    /// and some stacks reuse SSRCs too): those streams are finished as they are when their
+    /// call already sent its BYE or CANCEL or they went quiet (nothing for `quietBeforeReuse`),
+    /// so the new call's packets start streams of their own. A stream still flowing is marked
+    /// contested and its next packet decides (see `handle`): two legs of one B2BUA call often
+    /// announce the same address while media goes on.
     private mutating func retireStreams(of callID: String, at endpoint: Endpoint, now: Int64) {
         guard let keys = streamsOfCall[callID] else { return }
         var kept: [StreamKey] = []
@@ -157,11 +156,12 @@ struct MediaAssociation {
     mutating func handle(_ flow: FlowKey, _ payload: UnsafeRawBufferPointer, arrival: Int64, input: Int, packet: Int) -> Bool {
         guard let header = RTPHeader.parse(payload) else {
             guard RTCPPacket.looksLikeRTCP(payload) else { return false }
-            countRTCP(flow)
+            counts.rtcpPackets += 1
             return true
         }
         let key = StreamKey(source: flow.source, destination: flow.destination, ssrc: header.ssrc)
-        if let index = streams.index(of: key), Self.isContested(&streams.states[index]) {
+        var existing = streams.index(of: key)
+        if let index = existing, Self.isContested(&streams.states[index]) {
             // After a pause, and when neither of its addresses is its call's any more (the new
             // call announced both, as a back-to-back call on the same ports does), the packets
             // are the new call's. A stream whose other end its call still owns stays (silence
@@ -169,14 +169,18 @@ struct MediaAssociation {
             let owner = streams.states[index].callID
             if arrival - streams.states[index].statistics.lastArrival > Self.pauseBeforeReuse,
                endpoints[key.source]?.callID != owner, endpoints[key.destination]?.callID != owner {
-                retire(key)  // falls through to a new stream below
+                retire(key)
+                existing = nil  // a new stream starts below
             } else {
                 streams.states[index].contested = false
             }
         }
-        if let index = streams.index(of: key) {
+        if var index = existing {
             if Self.awaitsOwner(&streams.states[index], generation: generation) {
                 let found = findOwner(key, now: arrival)
+                // Finding the owner may have retired other streams, which moves table entries.
+                guard let moved = streams.index(of: key) else { return true }
+                index = moved
                 streams.states[index].adopt(found, generation: generation)
                 if found != nil { counts.orphanStreams -= 1 }
             }
@@ -235,7 +239,6 @@ struct MediaAssociation {
         if header.payloadType != state.lastPayloadType {
             state.lastPayloadType = header.payloadType
             let format = PayloadFormat.lookup(Int(header.payloadType), rtpmap: state.rtpmap)
-            state.lastFormat = format
             state.lastKind = format?.kind ?? .other
             state.lastClockRate = format?.clockRate ?? 0
             state.lastEncoding = format.flatMap { $0.kind == .audio ? AudioEncoding.encoding(forRTPMap: $0.name, payloadType: Int(header.payloadType)) : nil }
@@ -269,17 +272,6 @@ struct MediaAssociation {
         state.activity?.addAudio(at: offset, duration: duration, sumOfSquares: energy.sumOfSquares, samples: energy.samples)
     }
 
-    private mutating func countRTCP(_ flow: FlowKey) {
-        counts.rtcpPackets += 1
-        for endpoint in [flow.destination, flow.source] where endpoint.port > 0 {
-            let rtp = Endpoint(address: endpoint.address, port: endpoint.port - 1)
-            if let owner = endpoints[rtp] ?? endpoints[endpoint] {
-                rtcpOfCall[owner.callID, default: 0] += 1
-                return
-            }
-        }
-    }
-
     /// Ends the media of a call that became final: its streams are measured, its addresses
     /// freed for later calls, and (with voice activity on) its talk timeline built, naming the
     /// callee as the agent (`TalkSummary.withAgent` relabels it once direction is known).
@@ -308,7 +300,7 @@ struct MediaAssociation {
         if let vad = options.voiceActivity, !tracks.isEmpty, let answeredAt {
             talk = TalkTimeline.summarize(tracks: tracks, options: vad, from: answeredAt.nanoseconds)
         }
-        return CallMedia(streams: summaries, rtcpPackets: rtcpOfCall.removeValue(forKey: callID) ?? 0, talk: talk)
+        return CallMedia(streams: summaries, talk: talk)
     }
 
     /// A stream that never belonged to a call, and where its first packet is.

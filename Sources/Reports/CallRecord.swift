@@ -7,9 +7,8 @@ import CallModel
 /// then the RTP quality per direction and the talk figures (`calls --talk`, `talk`), then
 /// `media` and `streams` (JSON and ndjson only).
 ///
-/// Per direction (`caller_*` = what the caller sent, `callee_*` = what the callee sent), with
-/// several streams one way (re-INVITE, new SSRC): lost packets add up, jitter is the largest
-/// stream's mean jitter, MOS the lowest stream's.
+/// Per direction (`caller_*` = what the caller sent, `callee_*` = what the callee sent), as
+/// `Call.rtpQuality(sentBy:)` sums several streams one way.
 public enum CallRecord {
     /// Field names of the scalar columns, in order (CSV header, table source).
     public static let scalarFields = [
@@ -89,18 +88,12 @@ public enum CallRecord {
     /// The scalar RTP and talk fields.
     static func mediaFields(_ call: Call) -> Record {
         func direction(_ party: CallParty) -> [(String, FieldValue)] {
-            let streams = call.streams.filter { $0.sender == party }
             let prefix = party.rawValue
-            guard !streams.isEmpty else {
-                return [("\(prefix)_rtp_lost", .null), ("\(prefix)_rtp_jitter_ms", .null), ("\(prefix)_mos", .null)]
-            }
-            let lost = streams.reduce(0) { $0 + $1.lost }
-            let jitter = streams.map(\.meanJitterMilliseconds).max() ?? 0
-            let mos = streams.compactMap(\.mos).min()
+            let quality = call.rtpQuality(sentBy: party)
             return [
-                ("\(prefix)_rtp_lost", .integer(lost)),
-                ("\(prefix)_rtp_jitter_ms", .decimal(KPIRendering.format(jitter, 3))),
-                ("\(prefix)_mos", mos.map { .decimal(KPIRendering.format($0, 2)) } ?? .null),
+                ("\(prefix)_rtp_lost", quality.map { .integer($0.lost) } ?? .null),
+                ("\(prefix)_rtp_jitter_ms", quality.map { .decimal(KPIRendering.format($0.meanJitterMilliseconds, 3)) } ?? .null),
+                ("\(prefix)_mos", quality?.mos.map { .decimal(KPIRendering.format($0, 2)) } ?? .null),
             ]
         }
         var fields: Record = [("rtp_streams", .integer(call.streams.count))]

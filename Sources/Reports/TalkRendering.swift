@@ -67,32 +67,25 @@ public enum TalkRendering {
         ])
         for call in calls {
             guard let talk = call.talk else { continue }
+            let quality = quality(call, talk)
             table.append([
                 call.callID, call.start.iso8601, call.caller ?? "", call.dialed ?? "",
                 seconds(talk.duration), seconds(talk.callerTalk), seconds(talk.agentTalk), seconds(talk.overtalk),
                 seconds(talk.silence), talk.agentShare.map { KPIRendering.format($0 * 100, 0) } ?? "-",
-                quality(call, talk, \.lost), quality(call, talk, \.mos),
+                quality.lost, quality.mos,
                 strip(talk, width: width, colour: colour),
             ])
         }
         return table.render() + legend(colour: colour)
     }
 
-    /// `caller/agent` figures of the streams each side sent: lost packets summed, the lowest MOS.
-    static func quality<Value>(_ call: Call, _ talk: TalkSummary, _ figure: KeyPath<RTPStreamSummary, Value>) -> String {
-        let agentSender = talk.agentParty
-        func side(_ isAgent: Bool) -> String {
-            let streams = call.streams.filter { ($0.sender == agentSender) == isAgent && $0.sender != nil }
-            guard !streams.isEmpty else { return "-" }
-            if let lost = figure as? KeyPath<RTPStreamSummary, Int> {
-                return String(streams.reduce(0) { $0 + $1[keyPath: lost] })
-            }
-            if let mos = figure as? KeyPath<RTPStreamSummary, Double?> {
-                return streams.compactMap { $0[keyPath: mos] }.min().map { KPIRendering.format($0, 2) } ?? "-"
-            }
-            return "-"
-        }
-        return side(false) + "/" + side(true)
+    /// `caller/agent` lost packets and lowest MOS of the streams each side sent (`-` for none).
+    static func quality(_ call: Call, _ talk: TalkSummary) -> (lost: String, mos: String) {
+        let agent = call.rtpQuality(sentBy: talk.agentParty)
+        let caller = call.rtpQuality(sentBy: talk.agentParty == .caller ? .callee : .caller)
+        func lost(_ quality: DirectionQuality?) -> String { quality.map { String($0.lost) } ?? "-" }
+        func mos(_ quality: DirectionQuality?) -> String { quality?.mos.map { KPIRendering.format($0, 2) } ?? "-" }
+        return (lost(caller) + "/" + lost(agent), mos(caller) + "/" + mos(agent))
     }
 
     static func seconds(_ nanoseconds: Int64) -> String {

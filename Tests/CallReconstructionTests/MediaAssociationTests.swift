@@ -18,15 +18,24 @@ struct MediaAssociationTests {
         ])
     }
 
-    /// Feeds every UDP datagram of the capture that is not SIP.
-    static func feed(_ association: inout MediaAssociation) throws {
+    /// The real datagrams of the sample that are not SIP, with their arrival times.
+    static func datagrams() throws -> [(flow: FlowKey, bytes: [UInt8], arrival: Int64)] {
         let file = try CaptureFile(path: capture)
         var decoder = PacketDecoder()
+        var result: [(FlowKey, [UInt8], Int64)] = []
         while let frame = try file.next() {
             _ = try decoder.decode(frame: frame.data, linkType: LinkType(rawValue: frame.linkType), timestamp: frame.timestamp) { packet in
                 guard packet.flow.transport == .udp, packet.flow.destination.port != 5060, packet.flow.source.port != 5060 else { return }
-                _ = association.handle(packet.flow, packet.payload, arrival: frame.timestamp, input: 0, packet: frame.frameNumber)
+                result.append((packet.flow, Array(packet.payload), frame.timestamp))
             }
+        }
+        return result
+    }
+
+    /// Feeds every datagram of the sample that is not SIP.
+    static func feed(_ association: inout MediaAssociation) throws {
+        for (index, packet) in try datagrams().enumerated() {
+            packet.bytes.withUnsafeBytes { _ = association.handle(packet.flow, $0, arrival: packet.arrival, input: 0, packet: index + 1) }
         }
     }
 
@@ -69,12 +78,13 @@ struct MediaAssociationTests {
         #expect(orphans.map(\.packet).min() ?? 0 > 0)
     }
 
-    @Test func holdAddressIsNotAnEndpoint() throws {
+    /// One side announced only the hold address: its streams are still found, through the
+    /// other side's SDP (by destination one way, by source the other).
+    @Test func heldSideIsFoundThroughTheOtherSide() throws {
         var association = MediaAssociation(options: .init())
         association.register(Self.offer(.caller, "0.0.0.0", 16000), callID: "call")
         association.register(Self.offer(.callee, "127.0.0.1", 16100), callID: "call")
         try Self.feed(&association)
-        // Only the agent's address is known: its stream by source, the caller's by destination.
         let media = association.finish(callID: "call", answeredAt: nil)
         #expect(media.streams.count == 2)
         #expect(Set(media.streams.compactMap(\.sender)) == [.caller, .callee])
@@ -85,20 +95,6 @@ struct MediaAssociationTests {
 /// back-to-back calls that reuse ports and SSRCs keep their own streams.
 @Suite("RTP association review regressions")
 struct MediaAssociationRegressionTests {
-    /// The real datagrams of the sample (not SIP), with their arrival times.
-    static func datagrams() throws -> [(flow: FlowKey, bytes: [UInt8], arrival: Int64)] {
-        let file = try CaptureFile(path: MediaAssociationTests.capture)
-        var decoder = PacketDecoder()
-        var result: [(FlowKey, [UInt8], Int64)] = []
-        while let frame = try file.next() {
-            _ = try decoder.decode(frame: frame.data, linkType: LinkType(rawValue: frame.linkType), timestamp: frame.timestamp) { packet in
-                guard packet.flow.transport == .udp, packet.flow.destination.port != 5060, packet.flow.source.port != 5060 else { return }
-                result.append((packet.flow, Array(packet.payload), frame.timestamp))
-            }
-        }
-        return result
-    }
-
     static func registerSample(_ association: inout MediaAssociation, callID: String, at time: Int64) {
         var caller = MediaAssociationTests.offer(.caller, "127.0.0.1", 16000)
         var callee = MediaAssociationTests.offer(.callee, "127.0.0.1", 16100)
@@ -111,7 +107,7 @@ struct MediaAssociationRegressionTests {
     static let talk = MediaAnalysisOptions(voiceActivity: .standard)
 
     @Test func noAnswerNoTimelineAndNothingBeforeTheAnswer() throws {
-        let packets = try Self.datagrams()
+        let packets = try MediaAssociationTests.datagrams()
         let first = try #require(packets.first?.arrival)
         for answer in [nil, first + 10_000_000_000] as [Int64?] {
             var association = MediaAssociation(options: Self.talk)
@@ -134,7 +130,7 @@ struct MediaAssociationRegressionTests {
     @Test func timestampJumpIsReanchoredOnArrival() throws {
         // The same real packets, with the agent's RTP timestamps rebased by 2^30 from the
         // middle of the call on (as after a transfer): the timeline must not grow by hours.
-        let packets = try Self.datagrams()
+        let packets = try MediaAssociationTests.datagrams()
         let middle = packets.count / 2
         var association = MediaAssociation(options: Self.talk)
         let first = try #require(packets.first?.arrival)
@@ -160,7 +156,7 @@ struct MediaAssociationRegressionTests {
     @Test func networkStallDoesNotMoveTheAudio() throws {
         // The agent's packets from the middle on arrive 1.5 s late (a stall), timestamps intact:
         // the RTP clock still places them; only a timestamp jump re-anchors a stream.
-        let packets = try Self.datagrams()
+        let packets = try MediaAssociationTests.datagrams()
         let first = try #require(packets.first?.arrival)
         let middle = packets.count / 2
         var stalled = MediaAssociation(options: Self.talk)
@@ -180,7 +176,7 @@ struct MediaAssociationRegressionTests {
     @Test func backToBackCallsReusingPortsAndSSRCsStayApart() throws {
         // SIPp's rtp_stream always uses SSRC 0xCA110000: a second call on the same ports half a
         // second after the first one's media stopped must get its own streams.
-        let packets = try Self.datagrams()
+        let packets = try MediaAssociationTests.datagrams()
         let first = try #require(packets.first?.arrival)
         let last = try #require(packets.last?.arrival)
         let offset = last - first + 500_000_000

@@ -20,21 +20,14 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../lib.sh
+source "$HERE/../lib.sh"
 SCEN=$HERE/scenarios
 SIPP_TIMEOUT=90          # hard limit per SIPp process, seconds
 NS_CALLER=callscope-talk-caller
 NS_AGENT=callscope-talk-agent
 NS_NET=callscope-talk-net
 MAX_PCAP=$((1536 * 1024))  # 1.5 MB per capture
-
-die() {
-    echo "generate.sh: $*" >&2
-    if [[ -n ${LOGS:-} && -d $LOGS ]]; then
-        echo "--- last SIPp/tcpdump log lines:" >&2
-        tail -n 30 "$LOGS"/* >&2 2>/dev/null || true
-    fi
-    exit 1
-}
 
 # ---------------------------------------------------------------- checks
 [[ $(id -u) -eq 0 ]] || die "must run as root (tcpdump, SIPp RTP, netns, nft): sudo bash $0"
@@ -67,47 +60,18 @@ cleanup() {
 trap cleanup EXIT
 
 # ---------------------------------------------------------------- helpers
+# (die, csv, cap_start, cap_stop and uas_wait are in captures/lib.sh)
 # NS_CAP / NS_UAS / NS_UAC: command prefix to run tcpdump / the UAS / the UAC
 # in a network namespace (empty: the host's)
 NS_CAP=()
 NS_UAS=()
 NS_UAC=()
 
-# csv NAME LINE...: write a SIPp injection file $WORK/NAME.csv
-csv() {
-    local name=$1; shift
-    { echo SEQUENTIAL; printf '%s\n' "$@"; } >"$WORK/$name.csv"
-}
-
 # render TEMPLATE OUT CODEC PT MEDIA-KEYWORD PLAY-ATTRIBUTE [PAUSE-MS]
 render() {
     sed -e "s|@CODEC@|$3|g" -e "s|@PT@|$4|g" -e "s|@MEDIA@|$5|g" -e "s|@PLAY@|$6|g" \
         -e "s|@PAUSE@|${7:-0}|g" "$SCEN/$1" >"$2"
     ! grep -q '@[A-Z]*@' "$2" || die "unreplaced placeholder in $2"
-}
-
-# cap_start NAME IFACE BPF: start tcpdump writing $WORK/NAME.pcap
-cap_start() {
-    : >"$LOGS/tcpdump-$1.err"
-    "${NS_CAP[@]}" timeout -s INT 150 tcpdump -i "$2" -U --immediate-mode -Z root -s 0 \
-        -w "$WORK/$1.pcap" "$3" 2>"$LOGS/tcpdump-$1.err" </dev/null &
-    TD_PID=$!
-    local i
-    for i in $(seq 50); do
-        grep -q "listening on" "$LOGS/tcpdump-$1.err" && break
-        sleep 0.1
-    done
-    grep -q "listening on" "$LOGS/tcpdump-$1.err" || die "tcpdump did not start: $(cat "$LOGS/tcpdump-$1.err")"
-    sleep 0.5
-}
-
-# cap_stop: stop tcpdump cleanly (SIGINT) and wait for it
-cap_stop() {
-    sleep 0.5
-    kill -INT "$TD_PID"
-    wait "$TD_PID" || true
-    TD_PID=""
-    sleep 0.2
 }
 
 # wait_port PORT: until a UDP socket is bound on PORT (in the UAS namespace)
@@ -135,15 +99,6 @@ uac() {
     (cd "$LOGS" && exec "${NS_UAC[@]}" timeout "$SIPP_TIMEOUT" sipp "$remote" -i "$ip" -mi "$ip" \
         -p "$lport" -nostdin -trace_err "$@" </dev/null >>"$LOGS/sipp-uac.out" 2>&1) \
         || die "SIPp UAC $* failed (exit $?)"
-}
-
-# uas_wait: wait for every background UAS to finish
-uas_wait() {
-    local p
-    for p in "${UAS_PIDS[@]}"; do
-        wait "$p" || die "SIPp UAS (pid $p) failed"
-    done
-    UAS_PIDS=()
 }
 
 # sip_count FILE DISPLAY-FILTER: number of SIP messages matching
