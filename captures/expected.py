@@ -285,7 +285,8 @@ def summarize(call_id, msgs):
             key = (m["method"], m["cseq"], m["branch"])
             seen_set = seen_req
         else:
-            key = (m["status"], m["cseq"], m["to_tag"])
+            # the top Via branch too: a proxy's relayed copy is not a retransmission
+            key = (m["status"], m["cseq"], m["to_tag"], m["branch"])
             seen_set = seen_resp
         if key in seen_set:
             retrans += 1

@@ -45,6 +45,9 @@ private struct Run {
     /// Calls made final during the run, their media attached.
     var finished: [Call] = []
     var framers: [FlowKey: SIPStreamFramer] = [:]
+    var webSockets = WebSocketStreams()
+    /// TLS connections seen (SIP over TLS, wss), and where the first began: reported once at the end.
+    var tls = (connections: 0, first: nil as (input: Int, packet: Int, flow: FlowKey)?)
     var currentInput = 0
     var currentPacket = 0
     var currentTime = Timestamp(nanoseconds: 0)
@@ -316,6 +319,7 @@ private struct Run {
     mutating func handle(_ event: TCPReassembler.Event) {
         switch event {
         case .data(let flow, let bytes):
+            if framers[flow] == nil, takeWebSocket(flow, bytes) { return }
             if framers[flow] == nil {
                 guard let start = SIPStreamFramer.firstStartLine(in: bytes) else { return }
                 if start > 0 {
@@ -327,11 +331,13 @@ private struct Run {
                 feed(flow, bytes)
             }
         case .gap(let flow, let missing):
+            if let warning = webSockets.gap(flow, missingBytes: missing) { emit(.warning, packet: currentPacket, warning) }
             guard var framer = framers[flow] else { return }
             let dropped = framer.reset()
             framers[flow] = framer
             emit(.warning, packet: currentPacket, "TCP \(flow.source) -> \(flow.destination): \(missing) bytes never captured; \(dropped) buffered bytes of an incomplete SIP message dropped")
         case .closed(let flow):
+            if let warning = webSockets.close(flow) { emit(.warning, packet: currentPacket, warning) }
             guard let framer = framers.removeValue(forKey: flow) else { return }
             if framer.bufferedByteCount > 0 {
                 emit(.warning, packet: currentPacket, "TCP \(flow.source) -> \(flow.destination): stream ended inside a SIP message (\(framer.bufferedByteCount) bytes)")
@@ -353,13 +359,37 @@ private struct Run {
         framers[flow] = framer
     }
 
+    /// Bytes of a TCP direction that belong to a WebSocket (SIP over WebSocket, RFC 7118), its
+    /// handshake, or TLS; false when they do not.
+    mutating func takeWebSocket(_ flow: FlowKey, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var streams = WebSocketStreams()
+        swap(&streams, &webSockets)  // `self` is used by the callback while the streams are mutated
+        defer { swap(&streams, &webSockets) }
+        return streams.take(flow, bytes) { output in
+            switch output {
+            case .message(let message):
+                handleSIP(message, transportName: "ws")
+            case .warning(let text):
+                emit(.warning, packet: currentPacket, text)
+            case .tls:
+                tls.connections += 1
+                if tls.first == nil { tls.first = (currentInput, currentPacket, flow) }
+            }
+        }
+    }
+
     mutating func handleSIP(_ bytes: UnsafeRawBufferPointer, transport: TransportProtocol) {
+        handleSIP(bytes, transportName: transport.name)
+    }
+
+    /// `transportName` is the call's `transport` when the message is its initial INVITE.
+    mutating func handleSIP(_ bytes: UnsafeRawBufferPointer, transportName: String) {
         do {
             guard let message = try SIPMessage.parse(bytes) else { return }
             for problem in message.problems {
                 emit(.warning, packet: currentPacket, "SIP \(message.label): \(problem)")
             }
-            tracker.handle(message, at: currentTime, transport: transport.name, source: sourceNames[currentInput])
+            tracker.handle(message, at: currentTime, transport: transportName, source: sourceNames[currentInput])
             if let method = message.method, method == .bye || method == .cancel, let callID = message.callID {
                 media.markEnded(callID)  // its addresses are free for the next call at once
             }
@@ -378,6 +408,11 @@ private struct Run {
             emit(.warning, packet: nil, "TCP \(flow.source) -> \(flow.destination): capture ended inside a SIP message (\(framer.bufferedByteCount) bytes)")
         }
         framers.removeAll()
+        webSockets.removeAll()
+        if let first = tls.first {
+            let count = tls.connections == 1 ? "1 TLS connection" : "\(tls.connections) TLS connections"
+            emit(.warning, packet: first.packet, "\(count) (SIP over TLS or secure WebSocket, wss), the first TCP \(first.flow.source) -> \(first.flow.destination): encrypted, not read", input: first.input)
+        }
     }
 }
 

@@ -1,0 +1,141 @@
+import CallModel
+import Foundation
+import PacketDecoding
+import Testing
+@testable import CallReconstruction
+
+/// One SIP message of `captures/websocket-call.sip.tsv`: tshark's view of the capture
+/// (written by captures/websocket/generate.sh), with exact times.
+private struct TsharkMessage {
+    var nanoseconds: Int64
+    var overWebSocket: Bool
+    var label: String  // method, or status code
+    var cseqMethod: String
+
+    static func load() throws -> [TsharkMessage] {
+        let text = try String(contentsOfFile: Fixtures.capture("websocket-call.sip.tsv"), encoding: .utf8)
+        return try text.split(separator: "\n").dropFirst().map { line in
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            try #require(f.count == 7)
+            let parts = f[1].split(separator: ".")
+            let seconds = try #require(Int64(parts[0])), fraction = try #require(Int64(parts[1].prefix(9)))
+            return TsharkMessage(
+                nanoseconds: seconds * 1_000_000_000 + fraction, overWebSocket: !f[2].isEmpty,
+                label: f[4].isEmpty ? f[5] : f[4], cseqMethod: f[6])
+        }
+    }
+}
+
+/// `captures/websocket-call.pcap`: a SIP-over-WebSocket client (RFC 7118) calls through
+/// Kamailio, which relays over UDP to SIPp (captures/websocket/generate.sh).
+@Suite struct WebSocketCaptureTests {
+    @Test func callOverWebSocketAndUDPIsOneCall() throws {
+        let tshark = try TsharkMessage.load()
+        try #require(tshark.count == 13)
+        let result = Fixtures.analyze([Fixtures.capture("websocket-call.pcap")])
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        #expect(result.summary.sipMessages == tshark.count)
+        let call = try #require(result.calls.first)
+        #expect(result.calls.count == 1)
+        #expect(call.transport == "ws")
+        #expect(call.outcome == .answered)
+        #expect(call.endedBy == .caller)
+        #expect(call.truncated == false)
+        // Both hops are in the call: 7 messages over WebSocket, 6 over UDP, none a retransmission.
+        #expect(call.packets == tshark.count)
+        #expect(tshark.filter(\.overWebSocket).count == 7)
+        #expect(call.retransmissions == 0)
+        // Times are tshark's: the caller's INVITE (over WebSocket), the first 2xx to it (the
+        // callee's, on the UDP hop), the caller's BYE (over WebSocket).
+        let invite = try #require(tshark.first { $0.label == "INVITE" })
+        let answer = try #require(tshark.first { $0.label == "200" && $0.cseqMethod == "INVITE" })
+        let bye = try #require(tshark.first { $0.label == "BYE" })
+        #expect(invite.overWebSocket && !answer.overWebSocket && bye.overWebSocket)
+        #expect(call.start.nanoseconds == invite.nanoseconds)
+        #expect(call.answeredAt?.nanoseconds == answer.nanoseconds)
+        #expect(call.endedAt?.nanoseconds == bye.nanoseconds)
+        #expect(call.talkTime?.nanoseconds == bye.nanoseconds - answer.nanoseconds)
+        #expect(call.caller == "+15551230107")
+        #expect(call.dialed == "+15550107000")
+    }
+}
+
+/// The per-direction rules of ``WebSocketStreams`` on hand-written handshakes and frames.
+@Suite struct WebSocketStreamsTests {
+    static let client = FlowKey(source: Endpoint(address: .v4(0x7F00_0001), port: 40000), destination: Endpoint(address: .v4(0x7F00_0001), port: 8443), transport: .tcp)
+    static let request = "GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: a\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: sip\r\n\r\n"
+    static let invite = "INVITE sip:b@h SIP/2.0\r\nVia: SIP/2.0/WS x.invalid;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n\r\n"
+
+    /// A masked text frame holding `text`.
+    static func frame(_ text: String) -> [UInt8] {
+        let payload = Array(text.utf8), mask: [UInt8] = [0x11, 0x22, 0x33, 0x44]
+        precondition(payload.count < 65536)
+        let length: [UInt8] = payload.count < 126 ? [0x80 | UInt8(payload.count)] : [0xFE, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+        return [0x81] + length + mask + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+    }
+
+    /// Feeds `chunks` for `flow`; returns whether each was taken, the SIP messages and warnings.
+    static func feed(_ streams: inout WebSocketStreams, _ flow: FlowKey, _ chunks: [[UInt8]]) -> (taken: [Bool], messages: [String], warnings: [String], tls: Int) {
+        var taken: [Bool] = [], messages: [String] = [], warnings: [String] = [], tls = 0
+        for chunk in chunks {
+            taken.append(chunk.withUnsafeBytes { bytes in
+                streams.take(flow, bytes) { output in
+                    switch output {
+                    case .message(let raw): messages.append(String(decoding: raw.prefix(6), as: UTF8.self))
+                    case .warning(let text): warnings.append(text)
+                    case .tls: tls += 1
+                    }
+                }
+            })
+        }
+        return (taken, messages, warnings, tls)
+    }
+
+    @Test func handshakeSplitAcrossSegmentsThenFrames() {
+        var streams = WebSocketStreams()
+        let bytes = Array(Self.request.utf8) + Self.frame(Self.invite) + Self.frame("\r\n\r\n")
+        for split in 1..<bytes.count {
+            var fresh = WebSocketStreams()
+            let result = Self.feed(&fresh, Self.client, [Array(bytes[..<split]), Array(bytes[split...])])
+            #expect(result.messages == ["INVITE"] && result.warnings.isEmpty && result.taken == [true, true], "split at \(split)")
+        }
+        #expect(Self.feed(&streams, Self.client, [bytes]).messages == ["INVITE"])
+    }
+
+    @Test func refusedUpgradeReturnsTheClientDirection() {
+        var streams = WebSocketStreams()
+        #expect(Self.feed(&streams, Self.client, [Array(Self.request.utf8)]).taken == [true])
+        #expect(Self.feed(&streams, Self.client.reversed, [Array("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n".utf8)]).taken == [true])
+        // The client's next bytes are not WebSocket frames: the caller frames them as it would.
+        #expect(Self.feed(&streams, Self.client, [Array(Self.invite.utf8)]).taken == [false])
+    }
+
+    @Test func otherSubprotocolsAreNotRead() {
+        var streams = WebSocketStreams()
+        let chat = Self.request.replacing("Protocol: sip", with: "Protocol: chat")
+        let result = Self.feed(&streams, Self.client, [Array(chat.utf8) + Self.frame(Self.invite), Self.frame(Self.invite)])
+        #expect(result.taken == [true, true] && result.messages.isEmpty && result.warnings.isEmpty)
+    }
+
+    @Test func malformedFramesAndHolesAreReported() {
+        var streams = WebSocketStreams()
+        let result = Self.feed(&streams, Self.client, [Array(Self.request.utf8) + [0xC1, 0x00], Self.frame(Self.invite)])
+        #expect(result.messages.isEmpty)
+        #expect(result.warnings == ["TCP 127.0.0.1:40000 -> 127.0.0.1:8443: WebSocket frame compressed (RSV1, permessage-deflate, RFC 7692): not read; the rest of this WebSocket direction is skipped"])
+
+        var other = WebSocketStreams()
+        _ = Self.feed(&other, Self.client, [Array(Self.request.utf8) + Array(Self.frame(Self.invite).prefix(30))])
+        #expect(other.gap(Self.client, missingBytes: 100) == "TCP 127.0.0.1:40000 -> 127.0.0.1:8443: 100 bytes never captured; the rest of this WebSocket direction cannot be framed and is skipped (30 buffered bytes dropped)")
+        #expect(Self.feed(&other, Self.client, [Self.frame(Self.invite)]).messages.isEmpty)
+        #expect(other.close(Self.client) == nil)
+    }
+
+    @Test func notSIPMessagesAreReportedAndTLSIsCounted() {
+        var streams = WebSocketStreams()
+        let result = Self.feed(&streams, Self.client, [Array(Self.request.utf8) + Self.frame("{\"hello\":1}")])
+        #expect(result.warnings == ["TCP 127.0.0.1:40000 -> 127.0.0.1:8443: WebSocket message of 11 bytes is not SIP, skipped"])
+        let clientHello: [UInt8] = [0x16, 0x03, 0x01, 0x00, 0x80, 0x01, 0x00, 0x00, 0x7C, 0x03, 0x03]
+        let tls = Self.feed(&streams, Self.client.reversed, [clientHello, Array(Self.invite.utf8)])
+        #expect(tls.tls == 1 && tls.taken == [true, true] && tls.messages.isEmpty)
+    }
+}
