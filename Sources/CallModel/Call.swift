@@ -8,7 +8,7 @@ public struct Call: Sendable, Hashable {
     public var callID: String
     /// The input the call came from (file base name, or `stdin`).
     public var source: String
-    /// Transport of the signalling (`udp`, `tcp`, `sctp`), nil for CDR calls.
+    /// Transport of the initial INVITE (`udp`, `tcp`, `sctp`, `ws`), nil for CDR calls.
     public var transport: String?
     /// First INVITE (captures) or call start (CDR).
     public var start: Timestamp

@@ -411,13 +411,13 @@ private struct Run {
         webSockets.removeAll()
         if let first = tls.first {
             let count = tls.connections == 1 ? "1 TLS connection" : "\(tls.connections) TLS connections"
-            emit(.warning, packet: first.packet, "\(count) (SIP over TLS or secure WebSocket, wss), the first TCP \(first.flow.source) -> \(first.flow.destination): encrypted, not read", input: first.input)
+            emit(.warning, packet: first.packet, "\(count), the first TCP \(first.flow.source) -> \(first.flow.destination): encrypted, so any SIP over TLS or secure WebSocket (wss) in them is not read", input: first.input)
         }
     }
 }
 
 extension TransportProtocol {
-    /// `udp`, `tcp` or `sctp`, as in the `transport` output field.
+    /// `udp`, `tcp` or `sctp`, as in the `transport` output field (`ws` is given by ``Run/takeWebSocket(_:_:)``).
     var name: String {
         switch self {
         case .udp: "udp"

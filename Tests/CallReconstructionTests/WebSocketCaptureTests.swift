@@ -60,6 +60,20 @@ private struct TsharkMessage {
     }
 }
 
+/// TLS cannot be read: a capture with TLS connections says so once, where the first began.
+@Suite struct TLSNoticeTests {
+    /// `heplify__sip_ipv4_tcp_retrans.pcap` holds two TLS connections to port 443 (tshark:
+    /// `tls.handshake.type == 1` in frames 61 and 72) beside its SIP over TCP and UDP.
+    @Test func tlsConnectionsAreReportedOnce() {
+        let result = Fixtures.analyze([Fixtures.corpusFile("heplify__sip_ipv4_tcp_retrans.pcap")])
+        let notices = result.diagnostics.filter { $0.message.contains("TLS") }
+        #expect(notices.count == 1)
+        #expect(notices.first?.severity == .warning)
+        #expect(notices.first?.packet == 61)
+        #expect(notices.first?.message == "2 TLS connections, the first TCP 192.168.1.252:52796 -> 192.168.1.3:443: encrypted, so any SIP over TLS or secure WebSocket (wss) in them is not read")
+    }
+}
+
 /// The per-direction rules of ``WebSocketStreams`` on hand-written handshakes and frames.
 @Suite struct WebSocketStreamsTests {
     static let client = FlowKey(source: Endpoint(address: .v4(0x7F00_0001), port: 40000), destination: Endpoint(address: .v4(0x7F00_0001), port: 8443), transport: .tcp)
