@@ -12,8 +12,10 @@ import SIPParsing
 ///   names another subprotocol (or none) is a WebSocket that is not SIP: ignored.
 /// - each text or binary message is one SIP message (RFC 7118 §5); empty and CRLF-only
 ///   messages (keep-alives) are skipped silently, others that are not SIP are reported.
-/// - a malformed frame or a hole in the stream ends the reading of that direction, reported:
-///   WebSocket has no marker to find the next frame by.
+/// - a malformed frame ends the reading of that direction, reported. After a hole in the
+///   stream (bytes never captured) reading resumes at the next frame that starts a SIP message
+///   (``WebSocketDecoder/resynchronize()``), reported with the bytes skipped: a WebRTC client
+///   keeps one connection for many calls, which one lost segment must not all cost.
 /// - a TLS ClientHello (record type 22, RFC 8446 §5.1) marks a TLS connection: SIP over TLS and
 ///   secure WebSocket (`wss`) are encrypted; they are counted, never read.
 ///
@@ -63,12 +65,13 @@ struct WebSocketStreams {
         }
     }
 
-    /// A hole in `flow`'s stream: a WebSocket direction cannot be framed past it.
+    /// A hole in `flow`'s stream: a WebSocket direction looks for the next frame that starts a SIP message.
     mutating func gap(_ flow: FlowKey, missingBytes: Int) -> String? {
         switch states[flow] {
-        case .frames(let decoder):
-            states[flow] = .ignored
-            return "TCP \(flow.source) -> \(flow.destination): \(missingBytes) bytes never captured; the rest of this WebSocket direction cannot be framed and is skipped (\(decoder.bufferedByteCount) buffered bytes dropped)"
+        case .frames(var decoder):
+            let dropped = decoder.resynchronize()
+            states[flow] = .frames(decoder)
+            return "TCP \(flow.source) -> \(flow.destination): \(missingBytes) bytes never captured; \(dropped) buffered WebSocket bytes dropped, reading resumes at the next frame that starts a SIP message"
         case .header:
             states[flow] = nil
             return nil
@@ -115,6 +118,9 @@ struct WebSocketStreams {
     private func feed(_ flow: FlowKey, _ decoder: inout WebSocketDecoder, _ bytes: UnsafeRawBufferPointer, _ body: (Output) -> Void) -> State {
         do {
             try decoder.append(bytes) { event in
+                if case .resynchronized(let skipped) = event, skipped > 0 {
+                    body(.warning("TCP \(flow.source) -> \(flow.destination): \(skipped) bytes skipped to the next WebSocket frame that starts a SIP message"))
+                }
                 guard case .message(let payload, _) = event else { return }
                 if SIPMessage.looksLikeSIP(payload) {
                     body(.message(payload))

@@ -84,6 +84,9 @@ public struct WebSocketDecoder: Sendable {
         case control(WebSocketFrameHeader.Opcode, payloadLength: Int)
         /// A close frame (§5.5.1) and its status code when it has one.
         case close(code: UInt16?)
+        /// After ``resynchronize()``: reading resumed at a frame that starts a SIP message,
+        /// after skipping this many bytes.
+        case resynchronized(skippedBytes: Int)
     }
 
     public let maxMessageBytes: Int
@@ -93,6 +96,8 @@ public struct WebSocketDecoder: Sendable {
     private var message: [UInt8] = []
     /// The opcode (text or binary) of the fragmented message being assembled, nil between messages.
     private var open: WebSocketFrameHeader.Opcode?
+    /// Set by ``resynchronize()`` until a frame to resume at is found; the bytes skipped so far.
+    private var seeking: (active: Bool, skipped: Int) = (false, 0)
 
     /// - Parameter maxMessageBytes: the longest frame or joined message accepted (default 1 MiB,
     ///   the SIP body limit of ``SIPStreamFramer``).
@@ -100,7 +105,8 @@ public struct WebSocketDecoder: Sendable {
         self.maxMessageBytes = max(0, maxMessageBytes)
     }
 
-    /// Bytes held for an incomplete frame or an unfinished fragmented message.
+    /// Bytes held for an incomplete frame or an unfinished fragmented message (or, after
+    /// ``resynchronize()``, the few bytes of a frame not yet judged).
     public var bufferedByteCount: Int { pending.count + message.count }
 
     /// Adds the next bytes of the stream and reports every complete message and control frame.
@@ -108,7 +114,7 @@ public struct WebSocketDecoder: Sendable {
     /// - Complexity: O(n) in the bytes added; bytes are copied only for masked payloads,
     ///   fragmented messages and frames that span calls.
     public mutating func append(_ bytes: UnsafeRawBufferPointer, _ body: (Event) -> Void) throws(WebSocketError) {
-        if pending.isEmpty {
+        if pending.isEmpty, !seeking.active {
             var cursor = 0
             while cursor < bytes.count, try decodeFrame(bytes, cursor: &cursor, body) != nil {}
             if cursor < bytes.count { pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[cursor...])) }
@@ -117,6 +123,18 @@ public struct WebSocketDecoder: Sendable {
         pending.append(contentsOf: bytes)
         var buffer: [UInt8] = []
         swap(&buffer, &pending)  // `self` is mutated while the buffer is read
+        if seeking.active {
+            let limit = maxMessageBytes
+            let (start, found) = buffer.withUnsafeBytes { Self.seekSIPFrame($0, maxPayloadLength: limit) }
+            buffer.removeFirst(start)
+            seeking.skipped += start
+            guard found else {
+                pending = buffer
+                return
+            }
+            body(.resynchronized(skippedBytes: seeking.skipped))
+            seeking = (false, 0)
+        }
         let consumed: Result<Int, WebSocketError> = buffer.withUnsafeBytes { raw in
             var cursor = 0
             do throws(WebSocketError) {
@@ -176,6 +194,75 @@ public struct WebSocketDecoder: Sendable {
         }
         cursor += header.headerLength + header.payloadLength
         return header
+    }
+
+    /// After a hole in the stream: forgets the frame and message in progress, then skips the
+    /// next bytes up to the first text or binary frame whose payload, unmasked with that frame's
+    /// own key, begins with a SIP start line (RFC 7118 §5: every message is one SIP message), and
+    /// reads on from there, reporting ``Event/resynchronized(skippedBytes:)``. WebSocket has no
+    /// frame marker; a SIP start line behind a well-formed header is what makes a boundary credible.
+    /// - Returns: the buffered bytes dropped.
+    @discardableResult
+    public mutating func resynchronize() -> Int {
+        let dropped = bufferedByteCount
+        pending.removeAll()
+        message.removeAll()
+        open = nil
+        seeking = (true, 0)
+        return dropped
+    }
+
+    /// The offset of the first frame in `bytes` that starts a SIP message (`found`), or of the
+    /// first place that more bytes are needed to judge (`found` false): bytes before it can go.
+    /// - Complexity: O(n); at most 20 payload bytes are unmasked per candidate header.
+    static func seekSIPFrame(_ bytes: UnsafeRawBufferPointer, maxPayloadLength: Int) -> (offset: Int, found: Bool) {
+        var index = 0
+        while index < bytes.count {
+            let first = bytes[index]
+            // RSV clear, opcode text or binary (FIN either way: a fragmented message's first frame)
+            if first & 0x70 == 0, first & 0x0F == 1 || first & 0x0F == 2 {
+                switch startsSIPMessage(UnsafeRawBufferPointer(rebasing: bytes[index...]), maxPayloadLength: maxPayloadLength) {
+                case true?: return (index, true)
+                case nil: return (index, false)
+                case false?: break
+                }
+            }
+            index += 1
+        }
+        return (bytes.count, false)
+    }
+
+    /// Whether `bytes` begin with a frame header whose unmasked payload begins like a SIP
+    /// request or status line; nil when too few bytes are there to tell.
+    static func startsSIPMessage(_ bytes: UnsafeRawBufferPointer, maxPayloadLength: Int) -> Bool? {
+        let header: WebSocketFrameHeader
+        do {
+            guard let read = try WebSocketFrameHeader.read(bytes, maxPayloadLength: maxPayloadLength) else { return nil }
+            header = read
+        } catch {
+            return false
+        }
+        let length = min(header.payloadLength, 20)
+        guard length >= 12 else { return false }  // "SIP/2.0 200 " or "ACK sip:a SIP/2.0" at least
+        guard bytes.count >= header.headerLength + length else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { scratch in
+            let key = header.maskingKey ?? 0
+            for index in 0..<length {
+                let mask = UInt8(truncatingIfNeeded: key >> (24 - 8 * UInt32(index & 3)))
+                scratch[index] = bytes[header.headerLength + index] ^ mask
+            }
+            return beginsLikeSIP(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: scratch[..<length])))
+        }
+    }
+
+    /// `SIP/2.0 ` and a digit, or an upper-case method, a space and a `sip:`, `sips:` or `tel:` URI (RFC 3261 §7.1, §7.2).
+    static func beginsLikeSIP(_ p: UnsafeRawBufferPointer) -> Bool {
+        if p.matchesLowercase("sip/2.0 ", at: 0) { return p.count > 8 && isDigit(p[8]) }
+        var index = 0
+        while index < p.count, p[index] >= 0x41, p[index] <= 0x5A { index += 1 }
+        guard index >= 3, index < p.count, p[index] == 0x20 else { return false }
+        return p.matchesLowercase("sip:", at: index + 1) || p.matchesLowercase("sips:", at: index + 1)
+            || p.matchesLowercase("tel:", at: index + 1)
     }
 
     /// Appends `payload` to `buffer`, unmasked with `key` (RFC 6455 §5.3: byte i is XORed with key byte i mod 4).

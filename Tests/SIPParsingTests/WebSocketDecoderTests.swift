@@ -62,6 +62,7 @@ private func decode(_ chunks: [[UInt8]], maxMessageBytes: Int = 1 << 20) -> (eve
                         if ["INVITE", "BYE", "OPTIONS"].contains(method) { #expect(Array(payload) == (method == "INVITE" ? invite : method == "BYE" ? bye : options)) }
                     case .control(let opcode, let length): events.append("control \(opcode == .ping ? "ping" : "pong") \(length)")
                     case .close(let code): events.append("close \(code.map(String.init) ?? "-")")
+                    case .resynchronized(let skipped): events.append("resynchronized \(skipped)")
                     }
                 }
             } catch {
@@ -144,6 +145,38 @@ private func decode(_ chunks: [[UInt8]], maxMessageBytes: Int = 1 << 20) -> (eve
         #expect(decode([fragments], maxMessageBytes: 1000).error?.description == "WebSocket frame of 600 bytes, more than the 400 bytes its message may still hold")
     }
 
+    /// After a hole: the tail of a frame, a continuation, a ping and a text frame that is not SIP
+    /// are skipped; reading resumes at the INVITE, at every split of the bytes.
+    @Test func resynchronizesAtTheNextSIPFrame() {
+        let noise = Array(wsFrame(0x1, Array("JSON {\"sip:\": 1}".utf8), mask: [1, 2, 3, 4]))
+        let skipped = Array(wsFrame(0x1, bye, mask: [7, 7, 7, 7]).suffix(33)) + wsFrame(0x0, [1, 2, 3])
+            + wsFrame(0x9, [], mask: [1, 1, 1, 1]) + noise
+        let after = skipped + stream
+        for split in 0...after.count {
+            var decoder = WebSocketDecoder()
+            Array(stream.prefix(30)).withUnsafeBytes { try? decoder.append($0) { _ in } }
+            #expect(decoder.resynchronize() == 30)
+            var events: [String] = []
+            for chunk in [Array(after[..<split]), Array(after[split...])] {
+                chunk.withUnsafeBytes { bytes in
+                    do throws(WebSocketError) {
+                        try decoder.append(bytes) { event in
+                            switch event {
+                            case .resynchronized(let count): events.append("resynchronized \(count)")
+                            case .message(let payload, _): events.append("message \(payload.count)")
+                            default: events.append("other")
+                            }
+                        }
+                    } catch {
+                        events.append("error \(error)")
+                    }
+                }
+            }
+            #expect(events.prefix(2) == ["resynchronized \(skipped.count)", "message \(invite.count)"], "split at \(split)")
+            #expect(events.count == 2 + expectedEvents.count - 1, "split at \(split)")
+        }
+    }
+
     /// Any byte sequence: the decoder returns or throws, never traps, and holds at most one frame.
     @Test func arbitraryBytesNeverTrap() {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -155,6 +188,10 @@ private func decode(_ chunks: [[UInt8]], maxMessageBytes: Int = 1 << 20) -> (eve
             }
             let result = decode([bytes, bytes], maxMessageBytes: 4096)
             #expect(result.buffered <= 4096 + 14)
+            var seeking = WebSocketDecoder(maxMessageBytes: 4096)
+            seeking.resynchronize()
+            bytes.withUnsafeBytes { try? seeking.append($0) { _ in } }
+            #expect(seeking.bufferedByteCount <= 4096 + 14)
             state = state &* 6_364_136_223_846_793_005 &+ 1
         }
     }

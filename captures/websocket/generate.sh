@@ -5,7 +5,8 @@
 #   sudo bash captures/websocket/generate.sh
 #
 # Needs root (network namespace, tcpdump) and the Debian packages kamailio,
-# kamailio-websocket-modules, sip-tester, tcpdump, tshark, python3 and iproute2.
+# kamailio-websocket-modules, sip-tester, tcpdump, tshark, wireshark-common (editcap), python3
+# and iproute2.
 # Everything runs on 127.0.0.1 inside a network namespace of its own (so nothing else on the
 # host's loopback can collide with the ports): Kamailio listens on TCP 8080 (WebSocket) and
 # UDP 5060; ws_client.py (standard library only) opens ws://127.0.0.1:8080/ with the `sip`
@@ -23,7 +24,7 @@ NAME=websocket-call
 
 [[ $(id -u) -eq 0 ]] || die "must run as root (netns, tcpdump): sudo bash $0"
 missing=""
-for t in kamailio:kamailio sipp:sip-tester tcpdump:tcpdump tshark:tshark python3:python3 ip:iproute2 ss:iproute2; do
+for t in kamailio:kamailio sipp:sip-tester tcpdump:tcpdump tshark:tshark editcap:wireshark-common python3:python3 ip:iproute2 ss:iproute2; do
     if ! command -v "${t%%:*}" >/dev/null 2>&1 && [[ " $missing " != *" ${t#*:} "* ]]; then
         missing+=" ${t#*:}"
     fi
@@ -98,4 +99,10 @@ python3 "$CAPTURES/expected.py" "$CAPTURES/$NAME.pcap" >"$CAPTURES/$NAME.expecte
 tshark -n -r "$CAPTURES/$NAME.pcap" -d udp.port==5070,sip -Y sip -T fields -E header=y \
     -e frame.number -e frame.time_epoch -e tcp.srcport -e udp.srcport -e sip.Method -e sip.Status-Code \
     -e sip.CSeq.method 2>/dev/null >"$CAPTURES/$NAME.sip.tsv"
-echo "wrote $CAPTURES/$NAME.pcap ($(stat -c %s "$CAPTURES/$NAME.pcap") bytes; SIP: $ws_sip over WebSocket, $udp_sip over UDP) and $NAME.expected.ndjson, $NAME.sip.tsv"
+# The same capture without the frame that carries the client's ACK: a hole in the
+# client's WebSocket direction, for the test that reading resumes at the next SIP frame.
+ack=$(tshark -n -r "$CAPTURES/$NAME.pcap" -Y 'sip.Method == "ACK" && websocket' -T fields -e frame.number 2>/dev/null)
+[[ $ack =~ ^[0-9]+$ ]] || die "no single ACK over WebSocket in $NAME.pcap: '$ack'"
+editcap -F pcap "$CAPTURES/$NAME.pcap" "$CAPTURES/websocket-gap.pcap" "$ack"
+chmod 644 "$CAPTURES/websocket-gap.pcap"
+echo "wrote $CAPTURES/$NAME.pcap ($(stat -c %s "$CAPTURES/$NAME.pcap") bytes; SIP: $ws_sip over WebSocket, $udp_sip over UDP) $NAME.expected.ndjson, $NAME.sip.tsv and websocket-gap.pcap (frame $ack removed)"
