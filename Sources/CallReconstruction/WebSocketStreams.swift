@@ -12,10 +12,10 @@ import SIPParsing
 ///   names another subprotocol (or none) is a WebSocket that is not SIP: ignored.
 /// - each text or binary message is one SIP message (RFC 7118 §5); empty and CRLF-only
 ///   messages (keep-alives) are skipped silently, others that are not SIP are reported.
-/// - a malformed frame ends the reading of that direction, reported. After a hole in the
-///   stream (bytes never captured) reading resumes at the next frame that starts a SIP message
-///   (``WebSocketDecoder/resynchronize()``), reported with the bytes skipped: a WebRTC client
-///   keeps one connection for many calls, which one lost segment must not all cost.
+/// - after a malformed frame, or a hole in the stream (bytes never captured), reading resumes
+///   at the next frame that starts a SIP message (``WebSocketDecoder/resynchronize()``),
+///   reported with the bytes skipped: a WebRTC client keeps one connection for many calls,
+///   which one bad or lost segment must not all cost.
 /// - a TLS ClientHello (record type 22, RFC 8446 §5.1) marks a TLS connection: SIP over TLS and
 ///   secure WebSocket (`wss`) are encrypted; they are counted, never read.
 ///
@@ -36,7 +36,7 @@ struct WebSocketStreams {
         case header([UInt8])
         /// WebSocket frames carrying SIP.
         case frames(WebSocketDecoder)
-        /// Not read until the connection ends: TLS, a WebSocket that is not SIP, or one that broke.
+        /// Not read until the connection ends: TLS, or a WebSocket that is not SIP.
         case ignored
     }
 
@@ -116,22 +116,31 @@ struct WebSocketStreams {
     }
 
     private func feed(_ flow: FlowKey, _ decoder: inout WebSocketDecoder, _ bytes: UnsafeRawBufferPointer, _ body: (Output) -> Void) -> State {
-        do {
-            try decoder.append(bytes) { event in
-                if case .resynchronized(let skipped) = event, skipped > 0 {
-                    body(.warning("TCP \(flow.source) -> \(flow.destination): \(skipped) bytes skipped to the next WebSocket frame that starts a SIP message"))
-                }
-                guard case .message(let payload, _) = event else { return }
-                if SIPMessage.looksLikeSIP(payload) {
-                    body(.message(payload))
-                } else if !payload.allSatisfy({ $0 == 0x0D || $0 == 0x0A }) {
-                    body(.warning("TCP \(flow.source) -> \(flow.destination): WebSocket message of \(payload.count) bytes is not SIP, skipped"))
-                }
+        var input = bytes
+        // Each malformed frame costs at least one byte, so this ends.
+        while true {
+            do throws(WebSocketError) {
+                try decode(flow, &decoder, input, body)
+                return .frames(decoder)
+            } catch {
+                body(.warning("TCP \(flow.source) -> \(flow.destination): \(error); reading resumes at the next frame that starts a SIP message"))
+                input = UnsafeRawBufferPointer(start: nil, count: 0)
             }
-            return .frames(decoder)
-        } catch {
-            body(.warning("TCP \(flow.source) -> \(flow.destination): \(error); the rest of this WebSocket direction is skipped"))
-            return .ignored
+        }
+    }
+
+    /// Feeds the decoder once: SIP messages and problems go to `body`.
+    private func decode(_ flow: FlowKey, _ decoder: inout WebSocketDecoder, _ bytes: UnsafeRawBufferPointer, _ body: (Output) -> Void) throws(WebSocketError) {
+        try decoder.append(bytes) { event in
+            if case .resynchronized(let skipped) = event, skipped > 0 {
+                body(.warning("TCP \(flow.source) -> \(flow.destination): \(skipped) bytes skipped to the next WebSocket frame that starts a SIP message"))
+            }
+            guard case .message(let payload, _) = event else { return }
+            if SIPMessage.looksLikeSIP(payload) {
+                body(.message(payload))
+            } else if !payload.allSatisfy({ $0 == 0x0D || $0 == 0x0A }) {
+                body(.warning("TCP \(flow.source) -> \(flow.destination): WebSocket message of \(payload.count) bytes is not SIP, skipped"))
+            }
         }
     }
 

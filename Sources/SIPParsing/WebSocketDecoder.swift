@@ -110,13 +110,22 @@ public struct WebSocketDecoder: Sendable {
     public var bufferedByteCount: Int { pending.count + message.count }
 
     /// Adds the next bytes of the stream and reports every complete message and control frame.
-    /// After a throw the stream cannot be framed any further: drop the decoder.
+    ///
+    /// A malformed frame throws. The decoder then keeps the bytes after the frame's first byte
+    /// and looks for the next frame that starts a SIP message, as after ``resynchronize()``:
+    /// call `append` again (with no bytes, to go on with those already given) until it returns.
+    /// Each throw consumes at least one byte.
     /// - Complexity: O(n) in the bytes added; bytes are copied only for masked payloads,
     ///   fragmented messages and frames that span calls.
     public mutating func append(_ bytes: UnsafeRawBufferPointer, _ body: (Event) -> Void) throws(WebSocketError) {
         if pending.isEmpty, !seeking.active {
             var cursor = 0
-            while cursor < bytes.count, try decodeFrame(bytes, cursor: &cursor, body) != nil {}
+            do throws(WebSocketError) {
+                while cursor < bytes.count, try decodeFrame(bytes, cursor: &cursor, body) != nil {}
+            } catch {
+                recover(after: UnsafeRawBufferPointer(rebasing: bytes[(cursor + 1)...]))
+                throw error
+            }
             if cursor < bytes.count { pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[cursor...])) }
             return
         }
@@ -135,18 +144,30 @@ public struct WebSocketDecoder: Sendable {
             body(.resynchronized(skippedBytes: seeking.skipped))
             seeking = (false, 0)
         }
-        let consumed: Result<Int, WebSocketError> = buffer.withUnsafeBytes { raw in
+        let outcome: (consumed: Int, error: WebSocketError?) = buffer.withUnsafeBytes { raw in
             var cursor = 0
             do throws(WebSocketError) {
                 while cursor < raw.count, try decodeFrame(raw, cursor: &cursor, body) != nil {}
-                return .success(cursor)
+                return (cursor, nil)
             } catch {
-                return .failure(error)
+                return (cursor, error)
             }
         }
-        let count = try consumed.get()
-        buffer.removeFirst(count)
+        if let error = outcome.error {
+            buffer.withUnsafeBytes { recover(after: UnsafeRawBufferPointer(rebasing: $0[(outcome.consumed + 1)...])) }
+            throw error
+        }
+        buffer.removeFirst(outcome.consumed)
         pending = buffer
+    }
+
+    /// After a malformed frame: forgets the message in progress and seeks from `rest` on
+    /// (the bytes after the bad frame's first byte, which counts as skipped).
+    private mutating func recover(after rest: UnsafeRawBufferPointer) {
+        message.removeAll()
+        open = nil
+        pending = Array(rest)
+        seeking = (true, 1)
     }
 
     /// Decodes the frame at `cursor`: reports it (a message when it completes one, a control

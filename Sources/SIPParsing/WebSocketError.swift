@@ -1,7 +1,7 @@
 /// Why a WebSocket stream could not be read past a frame (RFC 6455 §5).
 ///
-/// A WebSocket has no resynchronisation marker: after one of these the rest of the
-/// connection's direction cannot be framed. A struct with a private kind (the swift-nio
+/// A WebSocket has no resynchronisation marker: after one of these ``WebSocketDecoder`` looks
+/// for the next frame that starts a SIP message. A struct with a private kind (the swift-nio
 /// error style); `description` is a sentence for people.
 public struct WebSocketError: Error, Sendable, Hashable, CustomStringConvertible {
     private enum Kind: Sendable, Hashable {

@@ -154,8 +154,12 @@ private struct TsharkMessage {
     @Test func malformedFramesAndHolesAreReported() {
         var streams = WebSocketStreams()
         let result = Self.feed(&streams, Self.client, [Array(Self.request.utf8) + [0xC1, 0x00], Self.frame(Self.invite)])
-        #expect(result.messages.isEmpty)
-        #expect(result.warnings == ["TCP 127.0.0.1:40000 -> 127.0.0.1:8443: WebSocket frame compressed (RSV1, permessage-deflate, RFC 7692): not read; the rest of this WebSocket direction is skipped"])
+        // The bad frame (RSV1, empty) is skipped; the next SIP frame is read.
+        #expect(result.messages == ["INVITE"])
+        #expect(result.warnings == [
+            "TCP 127.0.0.1:40000 -> 127.0.0.1:8443: WebSocket frame compressed (RSV1, permessage-deflate, RFC 7692): not read; reading resumes at the next frame that starts a SIP message",
+            "TCP 127.0.0.1:40000 -> 127.0.0.1:8443: 2 bytes skipped to the next WebSocket frame that starts a SIP message",
+        ])
 
         // A hole: the half-received frame is dropped; the tail of the lost frame is skipped up to
         // the next frame that starts a SIP message.

@@ -177,6 +177,37 @@ private func decode(_ chunks: [[UInt8]], maxMessageBytes: Int = 1 << 20) -> (eve
         }
     }
 
+    /// After a malformed frame the decoder seeks the next SIP frame in the bytes it was given:
+    /// appending nothing until it stops throwing reads the rest of the chunk.
+    @Test(arguments: [wsFrame(0x3, bye), wsFrame(0x1, bye, rsv: 0x4), wsFrame(0x9, bye), wsFrame(0x0, bye, mask: [1, 2, 3, 4])])
+    func recoversAfterAMalformedFrame(bad: [UInt8]) {
+        var decoder = WebSocketDecoder()
+        var events: [String] = [], errors = 0
+        var input = bad + stream
+        while true {
+            let threw: Bool = input.withUnsafeBytes { bytes in
+                do throws(WebSocketError) {
+                    try decoder.append(bytes) { event in
+                        switch event {
+                        case .resynchronized(let count): events.append("resynchronized \(count)")
+                        case .message(let payload, _): events.append("message \(payload.count)")
+                        default: events.append("other")
+                        }
+                    }
+                    return false
+                } catch {
+                    return true
+                }
+            }
+            guard threw else { break }
+            errors += 1
+            input = []
+        }
+        #expect(errors == 1)
+        #expect(events.prefix(2) == ["resynchronized \(bad.count)", "message \(invite.count)"])
+        #expect(events.count == 1 + expectedEvents.count)
+    }
+
     /// Any byte sequence: the decoder returns or throws, never traps, and holds at most one frame.
     @Test func arbitraryBytesNeverTrap() {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -192,6 +223,17 @@ private func decode(_ chunks: [[UInt8]], maxMessageBytes: Int = 1 << 20) -> (eve
             seeking.resynchronize()
             bytes.withUnsafeBytes { try? seeking.append($0) { _ in } }
             #expect(seeking.bufferedByteCount <= 4096 + 14)
+            // Recovering after every malformed frame ends: each throw consumes a byte.
+            var recovering = WebSocketDecoder(maxMessageBytes: 4096)
+            var failures = 0
+            var input = bytes + bytes
+            while failures <= input.count + bytes.count * 2 {
+                let threw = input.withUnsafeBytes { raw in (try? recovering.append(raw) { _ in }) == nil }
+                guard threw else { break }
+                failures += 1
+                input = []
+            }
+            #expect(failures <= bytes.count * 2)
             state = state &* 6_364_136_223_846_793_005 &+ 1
         }
     }
