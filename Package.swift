@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "CaptureSynthesis", dependencies: ["PacketCapture"]),
         // Link layers, IPv4/IPv6, fragments, tunnels, UDP/TCP/SCTP, TCP stream reassembly.
         .target(name: "PacketDecoding", swiftSettings: hotPathSettings),
-        // SIP messages on bytes (RFC 3261), SDP (RFC 4566), SIP-over-stream framing.
+        // SIP messages on bytes (RFC 3261), SDP (RFC 4566), SIP-over-stream framing (TCP, WebSocket RFC 6455/7118).
         .target(name: "SIPParsing", swiftSettings: hotPathSettings),
         // RTP/RTCP headers, stream quality, G.711 decoding, voice activity and talk timelines.
         .target(name: "RTPAnalysis", dependencies: ["CallModel"], swiftSettings: hotPathSettings),
