@@ -60,12 +60,12 @@ private struct TsharkMessage {
     }
 }
 
-/// `captures/websocket-gap.pcap`: `websocket-call.pcap` without the frame of the client's ACK
+/// `captures/websocket/websocket-gap.pcap`: `websocket-call.pcap` without the frame of the client's ACK
 /// (captures/websocket/generate.sh removes it with editcap): a hole in the client's direction.
 @Suite struct WebSocketGapTests {
     @Test func readingResumesAtTheNextSIPFrame() throws {
         let tshark = try TsharkMessage.load()
-        let result = Fixtures.analyze([Fixtures.capture("websocket-gap.pcap")])
+        let result = Fixtures.analyze([Fixtures.capture("websocket/websocket-gap.pcap")])
         let call = try #require(result.calls.first)
         #expect(result.calls.count == 1)
         // Only the lost ACK is missing: the BYE after the hole (and after a ping) is read.

@@ -103,6 +103,6 @@ tshark -n -r "$CAPTURES/$NAME.pcap" -d udp.port==5070,sip -Y sip -T fields -E he
 # client's WebSocket direction, for the test that reading resumes at the next SIP frame.
 ack=$(tshark -n -r "$CAPTURES/$NAME.pcap" -Y 'sip.Method == "ACK" && websocket' -T fields -e frame.number 2>/dev/null)
 [[ $ack =~ ^[0-9]+$ ]] || die "no single ACK over WebSocket in $NAME.pcap: '$ack'"
-editcap -F pcap "$CAPTURES/$NAME.pcap" "$CAPTURES/websocket-gap.pcap" "$ack"
-chmod 644 "$CAPTURES/websocket-gap.pcap"
-echo "wrote $CAPTURES/$NAME.pcap ($(stat -c %s "$CAPTURES/$NAME.pcap") bytes; SIP: $ws_sip over WebSocket, $udp_sip over UDP) $NAME.expected.ndjson, $NAME.sip.tsv and websocket-gap.pcap (frame $ack removed)"
+editcap -F pcap "$CAPTURES/$NAME.pcap" "$HERE/websocket-gap.pcap" "$ack"
+chmod 644 "$HERE/websocket-gap.pcap"
+echo "wrote $CAPTURES/$NAME.pcap ($(stat -c %s "$CAPTURES/$NAME.pcap") bytes; SIP: $ws_sip over WebSocket, $udp_sip over UDP) $NAME.expected.ndjson, $NAME.sip.tsv and websocket/websocket-gap.pcap (frame $ack removed)"
