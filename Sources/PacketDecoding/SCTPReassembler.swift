@@ -12,10 +12,11 @@
 /// sequence number, a B or E flag inside), everything a direction holds when it would exceed
 /// `maxBufferedBytesPerDirection` or ``maxHeldChunksPerDirection`` chunks, fragments still
 /// incomplete `timeoutNanoseconds` after they came (RFC 4960 §15: RTO.Max is 60 s, so a
-/// retransmission would have come), and what is left on ``flush(_:)``, with the TSN (or
-/// fragment number) found missing.
+/// retransmission would have come; all directions are checked at most once per tenth of the
+/// timeout), and what is left on ``flush(_:)``, with the TSN (or fragment number) found missing.
 ///
-/// - Complexity: O(1) per whole-message chunk; O(fragments of the message) per fragment.
+/// - Complexity: O(1) per whole-message chunk, O(fragments of the message) per fragment, and
+///   O(directions) per sweep (at most one per tenth of the timeout).
 public struct SCTPReassembler: Sendable {
     /// What the reassembler reports for a direction.
     public enum Event {
@@ -76,6 +77,7 @@ public struct SCTPReassembler: Sendable {
 
     private struct Direction: Sendable {
         var order: Int
+        var lastSeen: Int64
         var held: [Position: Fragment] = [:]
         var bufferedBytes = 0
         var oldestArrival: Int64 = .max
@@ -93,6 +95,7 @@ public struct SCTPReassembler: Sendable {
     public let timeoutNanoseconds: Int64
     private var directions: [FlowKey: Direction] = [:]
     private var nextOrder = 0
+    private var lastSweep: Int64 = .min
     /// Reused to join a message's fragments.
     private var scratch: [UInt8] = []
 
@@ -107,20 +110,19 @@ public struct SCTPReassembler: Sendable {
     /// Adds one DATA or I-DATA chunk (a packet without ``TransportPacket/sctp`` is handed on
     /// whole) received at `timestamp` (nanoseconds); `body` gets the complete messages and drops.
     public mutating func add(_ packet: TransportPacket, timestamp: Int64, _ body: (Event) throws -> Void) rethrows {
+        if !directions.isEmpty { try sweep(now: timestamp, body) }
         guard let info = packet.sctp, !info.isWholeMessage else {
             try body(.message(packet.flow, packet.payload))
             return
         }
         let flow = packet.flow
         if directions[flow] == nil {
-            directions[flow] = Direction(order: nextOrder)
+            directions[flow] = Direction(order: nextOrder, lastSeen: timestamp)
             nextOrder += 1
         }
         guard var direction = directions.removeValue(forKey: flow) else { return }
         defer { directions[flow] = direction }
-        if timestamp &- direction.oldestArrival > timeoutNanoseconds {
-            try expire(&direction, flow: flow, before: timestamp &- timeoutNanoseconds, body)
-        }
+        direction.lastSeen = timestamp
         let group = Group(
             interleaved: info.interleaved, stream: info.interleaved ? info.streamIdentifier : 0,
             unordered: info.interleaved && info.unordered, message: info.interleaved ? info.messageNumber : 0)
@@ -209,6 +211,25 @@ public struct SCTPReassembler: Sendable {
         scratch.removeAll(keepingCapacity: true)
         for fragment in fragments { scratch.append(contentsOf: fragment.bytes) }
         try scratch.withUnsafeBytes { try body(.message(flow, $0)) }
+    }
+
+    /// At most once per tenth of the timeout: reports and drops the fragments held longer than
+    /// the timeout, and forgets directions with nothing held that were quiet that long.
+    private mutating func sweep(now: Int64, _ body: (Event) throws -> Void) rethrows {
+        let (sinceSweep, overflow) = now.subtractingReportingOverflow(lastSweep)
+        guard overflow || sinceSweep >= max(1, timeoutNanoseconds / 10) else { return }
+        lastSweep = now
+        func older(_ time: Int64) -> Bool {
+            let (age, overflow) = now.subtractingReportingOverflow(time)
+            return !overflow && age > timeoutNanoseconds
+        }
+        for flow in directions.sorted(by: { $0.value.order < $1.value.order }).map(\.key) {
+            guard var direction = directions.removeValue(forKey: flow) else { continue }
+            if !direction.held.isEmpty, older(direction.oldestArrival) {
+                try expire(&direction, flow: flow, before: now &- timeoutNanoseconds, body)
+            }
+            if !direction.held.isEmpty || !older(direction.lastSeen) { directions[flow] = direction }
+        }
     }
 
     /// Reports and drops the fragments of `direction` that came before `limit`.

@@ -268,3 +268,19 @@ struct SCTPReassemblerTests {
         #expect(infos[0].beginning && infos[0].unordered && !infos[0].ending)
     }
 }
+
+@Suite("SCTP reassembly sweep")
+struct SCTPReassemblerSweepTests {
+    @Test func quietDirectionsAreSweptByOtherTraffic() throws {
+        // A fragment left alone on one direction is reported when traffic on another one comes
+        // more than 60 s later, not only at the end.
+        var harness = SCTPHarness()
+        try harness.send([sctpChunk(tsn: 7, flags: 0x02, sipTrying[0..<10])], at: 1)
+        try harness.send([sctpChunk(tsn: 1, flags: 0x03, sipTrying[...])], at: 70, reverse: true)
+        #expect(harness.events == [
+            .dropped(SCTPHarness.forward, .init(reason: .incomplete(missing: 8, interleaved: false), chunks: 1, bytes: 10)),
+            .message(SCTPHarness.forward.reversed, sipTrying),
+        ])
+        #expect(harness.reassembler.heldChunks == 0)
+    }
+}
