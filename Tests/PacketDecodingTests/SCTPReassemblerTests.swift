@@ -284,3 +284,34 @@ struct SCTPReassemblerSweepTests {
         #expect(harness.reassembler.heldChunks == 0)
     }
 }
+
+@Suite("SCTP reassembly on random chunks")
+struct SCTPReassemblerRandomTests {
+    /// Random flags, TSNs near each other, streams, sequence numbers, I-DATA or DATA, sizes and
+    /// times (seeded): the reassembler never traps, holds no more than its limits, and holds
+    /// nothing after a flush.
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
+    func randomChunksNeverBreakIt(_ seed: UInt64) throws {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: UInt64) -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return (state >> 33) % bound
+        }
+        var harness = SCTPHarness(limit: 4096)
+        var time: Int64 = 1
+        for _ in 0..<3000 {
+            time += Int64(next(3_000))  // up to 3 s between packets: some fragments time out
+            let size = Int(next(40))
+            let chunk = sctpChunk(
+                tsn: UInt32(truncatingIfNeeded: 0xFFFF_FFF0 &+ next(64)), flags: UInt8(next(8)), stream: UInt16(next(3)),
+                ssn: UInt16(next(3)), sipInvite[0..<size], interleaved: next(4) == 0 ? UInt32(next(3)) : nil, fsn: UInt32(next(4)))
+            try harness.send([chunk], at: time / 1000, reverse: next(2) == 0)
+            #expect(harness.reassembler.heldChunks <= 2 * SCTPReassembler.maxHeldChunksPerDirection)
+        }
+        harness.flush()
+        #expect(harness.reassembler.heldChunks == 0)
+        // Whole chunks (B and E) come through, fragments make messages or are reported.
+        #expect(harness.events.contains { if case .message = $0 { true } else { false } })
+        #expect(harness.events.contains { if case .dropped = $0 { true } else { false } })
+    }
+}
