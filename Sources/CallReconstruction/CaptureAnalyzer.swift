@@ -48,6 +48,8 @@ private struct Run {
     var webSockets = WebSocketStreams()
     /// TLS connections seen (SIP over TLS, wss), and where the first began: reported once at the end.
     var tls = (connections: 0, first: nil as (input: Int, packet: Int, flow: FlowKey)?)
+    /// SIP over SCTP: user messages split over several DATA chunks joined (RFC 4960 §6.9).
+    var sctp = SCTPReassembler()
     var currentInput = 0
     var currentPacket = 0
     var currentTime = Timestamp(nanoseconds: 0)
@@ -207,9 +209,9 @@ private struct Run {
                 progress(summary)
             }
             switch current[file].events[position].kind {
-            case .packet(let flow, let range, let tcp):
+            case .packet(let flow, let range, let tcp, let sctp):
                 current[file].bytes.withUnsafeBytes { bytes in
-                    handle(TransportPacket(flow: flow, payload: UnsafeRawBufferPointer(rebasing: bytes[range]), tcp: tcp), reassembler: &reassembler)
+                    handle(TransportPacket(flow: flow, payload: UnsafeRawBufferPointer(rebasing: bytes[range]), tcp: tcp, sctp: sctp), reassembler: &reassembler)
                 }
             case .decodeError(let message):
                 emit(.error, packet: frameNumber, message)
@@ -307,8 +309,10 @@ private struct Run {
                 _ = media.handle(packet.flow, packet.payload, arrival: currentTime.nanoseconds, input: currentInput, packet: currentPacket)
             }
         case .sctp:
-            guard SIPMessage.looksLikeSIP(packet.payload) else { return }
-            handleSIP(packet.payload, transport: packet.flow.transport)
+            var sctp = self.sctp
+            self.sctp = SCTPReassembler()  // keep the reassembler uniquely referenced while it is mutated
+            sctp.add(packet, timestamp: currentTime.nanoseconds) { event in handle(event) }
+            self.sctp = sctp
         case .tcp:
             reassembler.add(packet, timestamp: currentTime.nanoseconds) { event in
                 handle(event)
@@ -342,6 +346,16 @@ private struct Run {
             if framer.bufferedByteCount > 0 {
                 emit(.warning, packet: currentPacket, "TCP \(flow.source) -> \(flow.destination): stream ended inside a SIP message (\(framer.bufferedByteCount) bytes)")
             }
+        }
+    }
+
+    mutating func handle(_ event: SCTPReassembler.Event) {
+        switch event {
+        case .message(_, let bytes):
+            guard SIPMessage.looksLikeSIP(bytes) else { return }
+            handleSIP(bytes, transport: .sctp)
+        case .dropped(let flow, let drop):
+            emit(.warning, packet: currentPacket, "SCTP \(flow.source) -> \(flow.destination): \(drop)")
         }
     }
 
@@ -404,6 +418,9 @@ private struct Run {
 
     mutating func finishStreams(_ reassembler: inout TCPReassembler) {
         reassembler.flush { event in handle(event) }
+        var sctp = self.sctp
+        self.sctp = SCTPReassembler()
+        sctp.flush { event in handle(event) }
         for (flow, framer) in framers where framer.bufferedByteCount > 0 {
             emit(.warning, packet: nil, "TCP \(flow.source) -> \(flow.destination): capture ended inside a SIP message (\(framer.bufferedByteCount) bytes)")
         }

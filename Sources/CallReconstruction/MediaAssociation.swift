@@ -44,11 +44,6 @@ struct MediaAssociation {
         var lastEncoding: AudioEncoding?
         /// Voice activity of the stream (talk analysis only), on the stream's own clock.
         var activity: ActivityTrack?
-        /// Added to the RTP-timestamp offset when the timestamps jumped (talk analysis).
-        var timelineShift: Int64 = 0
-        /// The previous packet's sequence number and timestamp (talk analysis).
-        var previousSequence: UInt16 = 0
-        var previousTimestamp: UInt32 = 0
         /// A later call announced one of this stream's addresses while it was flowing: the next
         /// packet decides whether it still belongs here (it comes without a pause) or starts
         /// the new call's stream (it comes after a pause: a back-to-back call reusing ports).
@@ -250,23 +245,8 @@ struct MediaAssociation {
         let audio = UnsafeRawBufferPointer(rebasing: payload[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
         let energy = encoding.frameEnergy(audio)
         guard energy.samples > 0 else { return }
-        var offset = state.statistics.timestampOffset * 1_000_000_000 / Int64(rate) + state.timelineShift
-        // A timestamp jump (a new timestamp base after a transfer, a bad packet) would move the
-        // audio by minutes. It is a jump when the timestamp moved a second or more away from
-        // what the sequence numbers say (a network stall keeps the two in step, and so does
-        // silence suppression's gap, which the arrival clock confirms): then the stream is
-        // re-anchored on arrival time.
-        if state.statistics.packets > 1 {
-            let sequenceStep = Int64(Int16(bitPattern: header.sequence &- state.previousSequence))
-            let timestampStep = Int64(Int32(bitPattern: header.timestamp &- state.previousTimestamp))
-            let arrivalOffset = arrival - state.statistics.firstArrival
-            if abs(timestampStep - sequenceStep * Int64(energy.samples)) > Int64(rate), abs(offset - arrivalOffset) > 1_000_000_000 {
-                state.timelineShift += arrivalOffset - offset
-                offset = arrivalOffset
-            }
-        }
-        state.previousSequence = header.sequence
-        state.previousTimestamp = header.timestamp
+        // Placed by RTP timestamp, re-anchored across timestamp resets by the statistics.
+        let offset = state.statistics.timestampOffset * 1_000_000_000 / Int64(rate)
         let duration = Int64(energy.samples) * 1_000_000_000 / Int64(rate)
         if state.activity == nil { state.activity = ActivityTrack(options: voiceActivity) }
         state.activity?.addAudio(at: offset, duration: duration, sumOfSquares: energy.sumOfSquares, samples: energy.samples)

@@ -6,7 +6,7 @@ import PacketDecoding
 /// threads (`--jobs`): a transport payload, or the error that stopped its decoding.
 struct DecodedEvent {
     enum Kind {
-        case packet(flow: FlowKey, payload: Range<Int>, tcp: TCPSegmentInfo?)
+        case packet(flow: FlowKey, payload: Range<Int>, tcp: TCPSegmentInfo?, sctp: SCTPDataChunkInfo?)
         case decodeError(String)
     }
 
@@ -148,7 +148,7 @@ final class DecodingPool: @unchecked Sendable {
                     batch.bytes.append(contentsOf: packet.payload)
                     batch.events.append(DecodedEvent(
                         timestamp: frame.timestamp, frameNumber: frame.frameNumber,
-                        kind: .packet(flow: packet.flow, payload: start..<batch.bytes.count, tcp: packet.tcp)
+                        kind: .packet(flow: packet.flow, payload: start..<batch.bytes.count, tcp: packet.tcp, sctp: packet.sctp)
                     ))
                 }
             } catch {

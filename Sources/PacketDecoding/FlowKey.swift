@@ -72,10 +72,13 @@ public struct TransportPacket {
     public let payload: UnsafeRawBufferPointer
     /// TCP header fields; `nil` for UDP and SCTP.
     public let tcp: TCPSegmentInfo?
+    /// SCTP DATA or I-DATA chunk header fields; `nil` for UDP and TCP.
+    public let sctp: SCTPDataChunkInfo?
 
-    public init(flow: FlowKey, payload: UnsafeRawBufferPointer, tcp: TCPSegmentInfo? = nil) {
+    public init(flow: FlowKey, payload: UnsafeRawBufferPointer, tcp: TCPSegmentInfo? = nil, sctp: SCTPDataChunkInfo? = nil) {
         self.flow = flow
         self.payload = payload
         self.tcp = tcp
+        self.sctp = sctp
     }
 }

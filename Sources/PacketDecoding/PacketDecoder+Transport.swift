@@ -70,8 +70,8 @@ extension PacketDecoder {
 
     /// SCTP common header and chunks (RFC 4960 §3.2); each DATA chunk (§3.3.1, type 0,
     /// 16-byte header) and I-DATA chunk (RFC 8260 §2.1, type 64, 20-byte header) is
-    /// delivered as its own packet. Other chunks are skipped. User messages split over
-    /// several chunks (B/E flags) are not joined.
+    /// delivered as its own packet, with its header fields. Other chunks are skipped. User
+    /// messages split over several chunks (B/E flags) are joined by ``SCTPReassembler``.
     mutating func decodeSCTP(
         _ bytes: UnsafeRawBufferPointer, _ source: IPAddress, _ destination: IPAddress, _ body: Body
     ) throws -> FrameDisposition {
@@ -99,7 +99,13 @@ extension PacketDecoder {
             }
             if headerLength > 0 {
                 guard length >= headerLength else { throw PacketDecodingError.malformed("SCTP DATA chunk length", length) }
-                try body(TransportPacket(flow: flow, payload: bytes.slice(from: offset + headerLength, to: offset + length), tcp: nil))
+                let interleaved = type == 64
+                let info = SCTPDataChunkInfo(
+                    tsn: bytes.uint32(at: offset + 4), streamIdentifier: bytes.uint16(at: offset + 8),
+                    messageNumber: interleaved ? bytes.uint32(at: offset + 12) : UInt32(bytes.uint16(at: offset + 10)),
+                    fragmentNumber: interleaved && bytes[offset + 1] & SCTPDataChunkInfo.beginningFlag == 0 ? bytes.uint32(at: offset + 16) : 0,
+                    flags: bytes[offset + 1], interleaved: interleaved)
+                try body(TransportPacket(flow: flow, payload: bytes.slice(from: offset + headerLength, to: offset + length), sctp: info))
                 delivered = true
             }
             offset += (length + 3) & ~3  // chunks are padded to 4 bytes

@@ -146,3 +146,90 @@ struct RTPQualityTests {
         #expect(run.stderr.contains("3 without a call"))
     }
 }
+
+/// `captures/talk/rtp-timestamp-reset.pcap` (made by `captures/talk/generate-timestamp-reset.sh`):
+/// a real SIPp call whose caller RTP timestamps restart twice mid-stream (+40 s, then -25 s)
+/// while the sequence numbers go on. Its steady stream is the same capture with the caller's
+/// original timestamps put back (the sidecar `rtp-timestamp-reset.json` says where and by how much).
+@Suite("RTP timestamp reset")
+struct RTPTimestampResetTests {
+    static let capture = CLI.captures.appendingPathComponent("talk/rtp-timestamp-reset.pcap")
+    static let caller = "127.0.0.1:16000 127.0.0.1:16100 0xca110000"
+
+    /// The capture with every caller packet's original RTP timestamp, written to a temporary file.
+    static func steadyCopy() throws -> URL {
+        let sidecar = try Data(contentsOf: CLI.captures.appendingPathComponent("talk/rtp-timestamp-reset.json"))
+        let info = try #require(try JSONSerialization.jsonObject(with: sidecar) as? [String: Any])
+        let first = try #require(info["first_sequence"] as? Int)
+        let resets = try #require(info["resets"] as? [[String: Int]]).compactMap { reset -> (index: Int, offset: Int)? in
+            guard let sequence = reset["sequence"], let offset = reset["offset"] else { return nil }
+            return ((sequence - first) & 0xFFFF, offset)
+        }
+        #expect(resets.count == 2)
+        var bytes = [UInt8](try Data(contentsOf: capture))
+        func le32(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24 }
+        func be16(_ at: Int) -> Int { Int(bytes[at]) << 8 | Int(bytes[at + 1]) }
+        var position = 24, restored = 0
+        while position + 16 <= bytes.count {
+            let length = le32(position + 8)
+            let frame = position + 16
+            position = frame + length
+            // Ethernet, IPv4 without options, UDP 16000 -> 16100, RTP at 42.
+            guard length >= 54, be16(frame + 12) == 0x0800, bytes[frame + 23] == 17,
+                  be16(frame + 34) == 16000, be16(frame + 36) == 16100 else { continue }
+            let index = (be16(frame + 44) - first) & 0xFFFF
+            guard let offset = resets.last(where: { index >= $0.index })?.offset else { continue }
+            let at = frame + 46
+            let timestamp = UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
+            let original = timestamp &- UInt32(truncatingIfNeeded: offset)
+            for k in 0..<4 { bytes[at + k] = UInt8(truncatingIfNeeded: original >> (24 - 8 * UInt32(k))) }
+            restored += 1
+        }
+        #expect(restored == 200)  // packets 101 to 300 of the caller's 300
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("steady-\(UUID().uuidString).pcap")
+        try Data(bytes).write(to: url)
+        return url
+    }
+
+    @Test func resetStreamKeepsTheSteadyStreamsFigures() throws {
+        let steady = try Self.steadyCopy()
+        defer { try? FileManager.default.removeItem(at: steady) }
+        let ourStreams = try callscopeStreams(Self.capture.path)
+        let steadyStreams = try callscopeStreams(steady.path)
+        let ours = try #require(ourStreams[Self.caller])
+        let oursSteady = try #require(steadyStreams[Self.caller])
+        // The same figures as the steady stream, to the last printed digit.
+        for field in ["packets", "lost", "max_delta_ms", "jitter_ms", "max_jitter_ms", "mean_jitter_ms", "mos"] {
+            #expect(number(ours[field]) == number(oursSteady[field]), "\(field)")
+        }
+        #expect(number(ours["mos"]) >= 4.4)
+        #expect(number(ours["max_jitter_ms"]) < 20)
+        // And the steady stream's figures are tshark's (the independent oracle).
+        let tsharkStreams = try TsharkStream.streams(of: steady.path)
+        let tsharkSteady = try #require(tsharkStreams.first { $0.source == "127.0.0.1:16000" })
+        #expect(Int(number(ours["packets"])) == tsharkSteady.packets)
+        #expect(Int(number(ours["lost"])) == tsharkSteady.lost)
+        #expect(abs(number(ours["max_delta_ms"]) - tsharkSteady.maxDelta) <= 0.002)
+        #expect(abs(number(ours["mean_jitter_ms"]) - tsharkSteady.meanJitter) <= 0.005)
+        #expect(abs(number(ours["max_jitter_ms"]) - tsharkSteady.maxJitter) <= 0.002)
+    }
+
+    @Test func tsharkTakesTheResetForTransitTime() throws {
+        // The checked difference of README "Known, checked differences": tshark 4.0's
+        // rtp,streams takes the +40 s restart as 40 s of transit (40000 / 16 = 2500 ms of jitter).
+        let tsharkStreams = try TsharkStream.streams(of: Self.capture.path)
+        let ourStreams = try callscopeStreams(Self.capture.path)
+        let tshark = try #require(tsharkStreams.first { $0.source == "127.0.0.1:16000" })
+        #expect(tshark.maxJitter > 2400)
+        let ours = try #require(ourStreams[Self.caller])
+        #expect(Int(number(ours["packets"])) == tshark.packets)
+        #expect(Int(number(ours["lost"])) == tshark.lost)
+        #expect(abs(number(ours["max_delta_ms"]) - tshark.maxDelta) <= 0.002)
+        // The agent's stream has no reset: equal to tshark's, as every other stream.
+        let agent = try #require(tsharkStreams.first { $0.source == "127.0.0.1:16100" })
+        let ourAgent = try #require(ourStreams["127.0.0.1:16100 127.0.0.1:16000 0xca110000"])
+        #expect(Int(number(ourAgent["packets"])) == agent.packets)
+        #expect(abs(number(ourAgent["max_jitter_ms"]) - agent.maxJitter) <= 0.002)
+        #expect(abs(number(ourAgent["mean_jitter_ms"]) - agent.meanJitter) <= 0.005)
+    }
+}

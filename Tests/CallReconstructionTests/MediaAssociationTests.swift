@@ -127,9 +127,10 @@ struct MediaAssociationRegressionTests {
         }
     }
 
-    @Test func timestampJumpIsReanchoredOnArrival() throws {
+    @Test func timestampJumpIsReanchored() throws {
         // The same real packets, with the agent's RTP timestamps rebased by 2^30 from the
-        // middle of the call on (as after a transfer): the timeline must not grow by hours.
+        // middle of the call on (as after a transfer): the timeline must not grow by hours
+        // (re-anchored by sequence number, RTPStreamStatistics).
         let packets = try MediaAssociationTests.datagrams()
         let middle = packets.count / 2
         var association = MediaAssociation(options: Self.talk)

@@ -74,4 +74,68 @@ struct RTPStreamStatisticsTests {
         #expect(stats.lost == 40_000)
         #expect(stats.outOfOrder == 0)
     }
+
+    /// Feeds 20 ms PCMU packets (sequence from 1000, timestamp from 5000); `timestamp` and
+    /// `arrival` may rewrite packet i's timestamp and arrival (ms); `marker` marks packets.
+    static func stream(
+        count: Int = 200, timestamp: (Int, UInt32) -> UInt32 = { $1 }, arrival: (Int, Double) -> Double = { $1 },
+        marker: Set<Int> = [], events: Set<Int> = []
+    ) -> RTPStreamStatistics {
+        var stats = RTPStreamStatistics(ssrc: 7)
+        for index in 0..<count {
+            let nominal = UInt32(5000 + index * 160)
+            // A little jitter, the same in every variant: 0, 1.5, 0.5, 3 ms late in turn.
+            let late = [0.0, 1.5, 0.5, 3.0][index % 4]
+            let event = events.contains(index)
+            let header = RTPHeader(
+                marker: marker.contains(index), payloadType: event ? 101 : 0, sequence: UInt16(1000 + index),
+                timestamp: event ? UInt32(5000 + (events.min() ?? 0) * 160) : timestamp(index, nominal), ssrc: 7,
+                payloadOffset: 12, payloadLength: 160)
+            let ms = arrival(index, Double(index) * 20 + late)
+            stats.add(header, arrival: Int64(ms * 1_000_000), kind: event ? .telephoneEvent : .audio, clockRate: 8000)
+        }
+        return stats
+    }
+
+    static func figures(_ stats: RTPStreamStatistics) -> [Double] {
+        [stats.maxDeltaMilliseconds, stats.jitterMilliseconds, stats.maxJitterMilliseconds, stats.meanJitterMilliseconds, Double(stats.timestampOffset)]
+    }
+
+    @Test(arguments: [40 * 8000, -25 * 8000, 1 << 30, -(1 << 31), 16000] as [Int64])
+    func timestampResetKeepsTheSteadyFigures(_ offset: Int64) {
+        // From packet 100 on the timestamps restart (sequence numbers go on): the figures are
+        // those of the steady stream, and the reset is counted once.
+        let steady = Self.stream()
+        let reset = Self.stream(timestamp: { index, nominal in index >= 100 ? nominal &+ UInt32(truncatingIfNeeded: offset) : nominal })
+        #expect(Self.figures(reset) == Self.figures(steady))
+        #expect(reset.timestampResets == 1)
+        #expect(steady.timestampResets == 0)
+        #expect(steady.maxJitterMilliseconds < 3)
+    }
+
+    @Test func silenceSuppressionIsNotAReset() {
+        // Packets 100... come 3 s later, their timestamps 3 s later too (a silence gap with a marker).
+        let gap = Self.stream(timestamp: { index, nominal in index >= 100 ? nominal + 24_000 : nominal },
+                              arrival: { index, ms in index >= 100 ? ms + 3000 : ms }, marker: [100])
+        #expect(gap.timestampResets == 0)
+        #expect(gap.timestampOffset == 199 * 160 + 24_000)
+        #expect(gap.maxJitterMilliseconds < 3)
+    }
+
+    @Test func networkStallIsNotAReset() {
+        // Packets 100... arrive 1.5 s late, timestamps in step with the sequence numbers: real
+        // transit time, which jitter must show (1500 / 16 ms at once).
+        let stall = Self.stream(arrival: { index, ms in index >= 100 ? ms + 1500 : ms })
+        #expect(stall.timestampResets == 0)
+        #expect(stall.timestampOffset == 199 * 160)
+        #expect(stall.maxJitterMilliseconds > 90)
+    }
+
+    @Test func longTelephoneEventIsNotAReset() {
+        // A 2 s RFC 4733 event (packets 50..149 keep the event's start timestamp), then audio.
+        let dtmf = Self.stream(events: Set(50..<150))
+        #expect(dtmf.timestampResets == 0)
+        #expect(dtmf.dtmfEvents == 1)
+        #expect(dtmf.timestampOffset == 199 * 160)
+    }
 }

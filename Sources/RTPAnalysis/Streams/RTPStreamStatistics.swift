@@ -9,6 +9,16 @@ import CallModel
 /// - Jitter (RFC 3550 §6.4.1, A.8): J += (|D| - J) / 16 with D the difference of transit
 ///   times of consecutive packets in arrival order, in milliseconds.
 /// - Telephone events (RFC 4733) keep their event's start timestamp, so they leave jitter alone.
+/// - Timestamp resets (a gateway switching to T.38 and back, a media server restarting its
+///   stream): a timestamp a second or more away from what the sequence numbers say, while the
+///   arrival clock disagrees with it by a second or more too, starts a new timestamp base
+///   (RFC 3550 §5.1: the timestamp's initial value is random). The stream is re-anchored: the
+///   packet is placed where its sequence number puts it (the last packet's timestamp plus the
+///   packets since times the packet duration), so the reset is not taken for transit time and
+///   jitter, max delta and MOS stay those of the steady stream. A network stall keeps
+///   timestamps and sequence numbers in step, and silence suppression's gap is confirmed by
+///   the arrival clock: neither is a reset. tshark 4.0 does not re-anchor (README, "Known,
+///   checked differences").
 /// - Max delta, max and mean jitter leave out what tshark leaves out: the first packet,
 ///   marker packets (a talkspurt starting after silence suppression), comfort noise and the
 ///   packet after it, and packets whose timestamp went back, so silence suppression is not
@@ -39,9 +49,19 @@ public struct RTPStreamStatistics: Sendable {
     private var clockRate = 0
     private var lastTimestamp: UInt32 = 0
     private var extendedTimestamp: Int64 = 0
+    /// The last packet with a clock (not a telephone event): its sequence number, timestamp
+    /// and arrival (nil sequence: none yet).
+    private var lastTimedSequence: UInt16?
+    private var lastTimedTimestamp: UInt32 = 0
+    private var lastTimedArrivalMilliseconds = 0.0
+    /// Clock units per packet, learnt from consecutive packets (0 until then).
+    private var packetDuration: Int64 = 0
 
-    /// The last packet's RTP timestamp minus the first one's, unwrapped (clock units).
+    /// The last packet's RTP timestamp minus the first one's, unwrapped and re-anchored across
+    /// timestamp resets (clock units).
     public var timestampOffset: Int64 { extendedTimestamp }
+    /// How many timestamp resets the stream was re-anchored on.
+    public private(set) var timestampResets = 0
     private var lastNominalMilliseconds = 0.0
     private var lastArrivalMilliseconds = 0.0
     private var jitter = 0.0
@@ -101,9 +121,7 @@ public struct RTPStreamStatistics: Sendable {
 
         // Jitter and delta, in arrival order, in milliseconds.
         let arrivalMilliseconds = Double(arrival - firstArrival) / 1_000_000
-        let timestampStep = Int64(Int32(bitPattern: header.timestamp &- lastTimestamp))
-        let timestampWentBack = timestampStep < 0
-        extendedTimestamp += timestampStep
+        var timestampStep = Int64(Int32(bitPattern: header.timestamp &- lastTimestamp))
         lastTimestamp = header.timestamp
         // Telephone events keep the timestamp of the event's start (RFC 4733 §2.5.1.2):
         // they say nothing about transit time, so they leave jitter alone, as in tshark.
@@ -111,6 +129,16 @@ public struct RTPStreamStatistics: Sendable {
         if kind != .telephoneEvent, rate > 0 {
             timed = true
             if rate != clockRate { clockRate = rate }
+            if let lastTimedSequence {
+                reanchor(&timestampStep, header, since: lastTimedSequence, arrivalMilliseconds, rate: Int64(rate))
+            }
+            lastTimedSequence = header.sequence
+            lastTimedTimestamp = header.timestamp
+            lastTimedArrivalMilliseconds = arrivalMilliseconds
+        }
+        let timestampWentBack = timestampStep < 0
+        extendedTimestamp += timestampStep
+        if timed {
             let nominal = Double(extendedTimestamp) * 1000 / Double(rate)
             if !isFirst {
                 let expected = lastArrivalMilliseconds + (nominal - lastNominalMilliseconds)
@@ -131,6 +159,30 @@ public struct RTPStreamStatistics: Sendable {
         previousWasComfortNoise = kind == .comfortNoise
         lastArrivalMilliseconds = arrivalMilliseconds
         lastArrival = arrival
+    }
+
+    /// Replaces the timestamp step of a packet that starts a new timestamp base by the step its
+    /// sequence number gives (see the type's notes), and learns the packet duration from
+    /// consecutive packets otherwise.
+    private mutating func reanchor(
+        _ timestampStep: inout Int64, _ header: RTPHeader, since lastSequence: UInt16, _ arrivalMilliseconds: Double, rate: Int64
+    ) {
+        let stepSinceTimed = Int64(Int32(bitPattern: header.timestamp &- lastTimedTimestamp))
+        let sequenceStep = Int64(Int16(bitPattern: header.sequence &- lastSequence))
+        let arrivalStep = arrivalMilliseconds - lastTimedArrivalMilliseconds
+        let nominalStep = Double(stepSinceTimed) * 1000 / Double(rate)
+        let offSequence = abs(stepSinceTimed - sequenceStep * packetDuration) >= rate
+        if offSequence, abs(nominalStep - arrivalStep) >= 1000 {
+            // Bounded like any 32-bit timestamp step, whatever the packet values.
+            let limit = Double(Int32.max)
+            let placed = packetDuration > 0 && sequenceStep > 0
+                ? Double(sequenceStep * packetDuration)
+                : (arrivalStep * Double(rate) / 1000).rounded()
+            timestampStep += Int64(min(max(placed, -limit), limit)) - stepSinceTimed
+            timestampResets += 1
+        } else if sequenceStep == 1, stepSinceTimed > 0, stepSinceTimed < rate, !header.marker {
+            packetDuration = stepSinceTimed
+        }
     }
 
     private mutating func trackSequence(_ sequence: UInt16) {
