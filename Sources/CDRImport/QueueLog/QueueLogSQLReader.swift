@@ -71,6 +71,8 @@ public struct QueueLogSQLReader: CDRReader {
                 if assembler == nil {
                     assembler = QueueCallAssembler(layout: columns.layout, source: context.input.name, format: Self.format)
                 }
+                // Rows are written in time order: the previous one tells the repeated hour apart.
+                var previous: Timestamp?
                 tuples: while true {
                     switch scanner.nextTuple(into: &values, scratch: &scratch) {
                     case .end:
@@ -88,8 +90,8 @@ public struct QueueLogSQLReader: CDRReader {
                         // Fields of `values` point into `scratch`, which holds this tuple only.
                         let failure: String? = scratch.withUnsafeBytes { b in
                             let time: Timestamp
-                            switch columns.time(values[columns.time], bytes: b, context: &context) {
-                            case .time(let t): time = t
+                            switch columns.time(values[columns.time], bytes: b, writtenAfter: previous, context: &context) {
+                            case .time(let t): time = t; previous = t
                             case .outOfRange: return "\(columns.timeName) '\(b.string(values[columns.time]))' is outside 1970-2100"
                             case .invalid: return "\(columns.timeName) '\(b.string(values[columns.time]))' is not YYYY-MM-DD HH:MM:SS"
                             }
