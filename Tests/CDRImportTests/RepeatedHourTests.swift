@@ -129,6 +129,21 @@ import Testing
         #expect(call.talkTime?.nanoseconds == 180_000_000_000)
     }
 
+    /// The same events as a mysqldump of the realtime queue_log table, split over two INSERT
+    /// statements (as mysqldump's extended inserts are): the file order carries across them.
+    @Test func queueLogSQLDump() throws {
+        let dump = """
+            INSERT INTO `queue_log` VALUES (1,'2026-10-25 01:59:50','1792889990.71','support','NONE','ENTERQUEUE','','+447700900331','1','',''),(2,'2026-10-25 01:00:02','1792889990.71','support','SIP/202','RINGNOANSWER','5000','','','','');
+            INSERT INTO `queue_log` VALUES (3,'2026-10-25 01:00:10','1792889990.71','support','SIP/201','CONNECT','20','1792890010.72','3','',''),(4,'2026-10-25 01:03:10','1792889990.71','support','SIP/201','COMPLETECALLER','20','180','1','','');
+
+            """
+        let outcome = OthersHarness.read(QueueLogSQLReader.self, dump, name: "queue_log.sql", timeZone: Self.london)
+        #expect(outcome.badRows == 0)
+        let call = try #require(outcome.calls.first)
+        #expect(call.answeredAt == Self.at("01:00:10"))
+        #expect(call.endedAt == Self.at("01:03:10"))
+    }
+
     /// Epoch times have no repeated hour, but a CUCM disconnect before the origination is
     /// still a bad row rather than a call with no talk.
     @Test func cucmTimesOutOfOrder() {

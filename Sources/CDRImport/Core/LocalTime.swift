@@ -100,8 +100,9 @@ public struct LocalTimeConverter {
     public mutating func timestamp(_ civil: CivilDateTime, writtenAfter previous: Timestamp?) -> Timestamp {
         let both = instants(civil)
         guard both.isAmbiguous, let previous else { return both.first }
-        let slack: Int64 = 60_000_000_000
-        return both.first.nanoseconds < previous.nanoseconds - slack && both.second.nanoseconds >= previous.nanoseconds - slack ? both.second : both.first
+        let (earliest, overflow) = previous.nanoseconds.subtractingReportingOverflow(60_000_000_000)
+        let floor = overflow ? Int64.min : earliest
+        return both.first.nanoseconds < floor && both.second.nanoseconds >= floor ? both.second : both.first
     }
 
     /// Both instants of `civil` (the same one twice outside a repeated hour).

@@ -51,6 +51,9 @@ public struct QueueLogSQLReader: CDRReader {
         var scratch: [UInt8] = []
         var row = QueueLogRow()
         var sawTable = false
+        // Rows are dumped in id order, the order they were written in: the previous one tells
+        // the repeated hour apart.
+        var previous: Timestamp?
         while let statement = scanner.nextStatement() {
             switch statement {
             case .createTable(let name, let columns):
@@ -71,8 +74,6 @@ public struct QueueLogSQLReader: CDRReader {
                 if assembler == nil {
                     assembler = QueueCallAssembler(layout: columns.layout, source: context.input.name, format: Self.format)
                 }
-                // Rows are written in time order: the previous one tells the repeated hour apart.
-                var previous: Timestamp?
                 tuples: while true {
                     switch scanner.nextTuple(into: &values, scratch: &scratch) {
                     case .end:
