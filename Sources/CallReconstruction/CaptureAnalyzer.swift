@@ -53,6 +53,12 @@ private struct Run {
     var currentInput = 0
     var currentPacket = 0
     var currentTime = Timestamp(nanoseconds: 0)
+    /// The latest SIP message time of each input, to see its clock step back.
+    var latestSIPTime: [Int64]
+    /// Per Call-ID, the SIP message that went furthest back in time from the one before it in
+    /// its file (rare: kept only when it happens), to name it when the call's times come out
+    /// of order.
+    var clockStepsBack: [String: (input: Int, packet: Int, nanoseconds: Int64)] = [:]
 
     init(options: ReconstructionOptions, inputs: [String], diagnostics: @escaping (Diagnostic) -> Void) {
         self.inputs = inputs
@@ -60,6 +66,7 @@ private struct Run {
         self.sourceNames = inputs.map(Run.sourceName)
         self.report = diagnostics
         self.tracker = CallTracker(options: options)
+        self.latestSIPTime = Array(repeating: .min, count: inputs.count)
         self.media = MediaAssociation(options: options.media)
     }
 
@@ -95,7 +102,7 @@ private struct Run {
         }
         finishStreams(&reassembler)
         var calls = finished
-        for call in tracker.finish() { calls.append(withMedia(call)) }
+        for call in tracker.finish() { calls.append(completed(call)) }
         calls.sort { ($0.start, $0.callID) < ($1.start, $1.callID) }
         reportOrphans()
         summary.sipMessages = tracker.messageCount
@@ -239,6 +246,36 @@ private struct Run {
     /// `--jobs 1` (README "--jobs").
     mutating func reportUnfinishedFragments(_ count: Int, input: Int, lastPacket: Int) {
         emit(.warning, packet: lastPacket, "\(count) IP datagram\(count == 1 ? "" : "s") never completed: fragments still missing at the end of the capture", input: input)
+    }
+
+    /// Remembers a SIP message whose time is before an earlier message of its file.
+    mutating func noteClock(_ callID: String) {
+        let now = currentTime.nanoseconds
+        let latest = latestSIPTime[currentInput]
+        guard now < latest else {
+            latestSIPTime[currentInput] = now
+            return
+        }
+        let back = latest.subtractingReportingOverflow(now)
+        let step = back.overflow ? Int64.max : back.partialValue
+        if step > clockStepsBack[callID]?.nanoseconds ?? 0 {
+            clockStepsBack[callID] = (currentInput, currentPacket, step)
+        }
+    }
+
+    /// A call made final: its media attached, and a warning when its times are out of order
+    /// (a capture clock that stepped back), at the packet where the clock went back.
+    mutating func completed(_ call: Call) -> Call {
+        let step = clockStepsBack.removeValue(forKey: call.callID)
+        if let problem = call.timeOrderProblem {
+            if let step {
+                let seconds = Duration3(nanoseconds: step.nanoseconds).seconds3
+                emit(.warning, packet: step.packet, "call \(call.callID) \(problem): the capture's clock stepped back \(seconds) s at this packet; its ring_s and talk_s are not meaningful", input: step.input)
+            } else {
+                emit(.warning, packet: nil, "call \(call.callID) \(problem); its ring_s and talk_s are not meaningful")
+            }
+        }
+        return withMedia(call)
     }
 
     /// `call` with the RTP streams (and talk timeline) of its media.
@@ -403,13 +440,14 @@ private struct Run {
             for problem in message.problems {
                 emit(.warning, packet: currentPacket, "SIP \(message.label): \(problem)")
             }
+            if let callID = message.callID { noteClock(callID) }
             tracker.handle(message, at: currentTime, transport: transportName, source: sourceNames[currentInput])
             if let method = message.method, method == .bye || method == .cancel, let callID = message.callID {
                 media.markEnded(callID)  // its addresses are free for the next call at once
             }
             for (callID, offer) in tracker.takeMediaOffers() { media.register(offer, callID: callID) }
             if tracker.hasCompleted {
-                for call in tracker.takeCompleted() { finished.append(withMedia(call)) }
+                for call in tracker.takeCompleted() { finished.append(completed(call)) }
             }
         } catch {
             emit(.error, packet: currentPacket, error.description)

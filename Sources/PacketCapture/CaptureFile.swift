@@ -34,6 +34,9 @@ public final class CaptureFile {
 
     private let handle: OpaquePointer
     private var failed = false
+    /// The classic pcap format (`pcap_major_version` 2; pcapng files report 1), whose record
+    /// seconds are unsigned 32-bit.
+    private let classicFormat: Bool
 
     /// Opens `path` (pcap or pcapng); `-` reads standard input.
     /// - Throws: ``CaptureError`` naming the path when the file cannot be opened or read as a capture.
@@ -62,6 +65,7 @@ public final class CaptureFile {
         self.path = path
         self.fileIndex = fileIndex
         self.linkType = pcap_datalink(opened)
+        self.classicFormat = pcap_major_version(opened) == 2
     }
 
     deinit {
@@ -88,7 +92,7 @@ public final class CaptureFile {
             let data = UnsafeRawBufferPointer(start: bytes.map(UnsafeRawPointer.init), count: bytes == nil ? 0 : captured)
             return CapturedFrame(
                 data: data,
-                timestamp: Self.nanoseconds(seconds: Int64(pkthdr.ts.tv_sec), fraction: Int64(pkthdr.ts.tv_usec)),
+                timestamp: Self.nanoseconds(seconds: classicFormat ? Self.unsignedSeconds(Int64(pkthdr.ts.tv_sec)) : Int64(pkthdr.ts.tv_sec), fraction: Int64(pkthdr.ts.tv_usec)),
                 capturedLength: data.count,
                 originalLength: Int(pkthdr.len),
                 linkType: linkType,
@@ -103,6 +107,15 @@ public final class CaptureFile {
             let message = pcap_geterr(handle).map { String(cString: $0) } ?? "read error \(status)"
             throw CaptureError.readFailed(path: path, frameNumber: framesRead + 1, message: message)
         }
+    }
+
+    /// The seconds of a classic pcap record as the format defines them: unsigned 32-bit
+    /// (pcap file format, draft-ietf-opsawg-pcap §5: "Timestamp (Seconds)", 32 bits, unsigned;
+    /// good until 2106). libpcap's reader passes them through a signed 32-bit field
+    /// (`struct pcap_sf_pkthdr`), so a record from 2038-01-19T03:14:08Z on comes out negative
+    /// (1901); tshark reads them unsigned, and so do we. pcapng timestamps are 64-bit and left alone.
+    static func unsignedSeconds(_ seconds: Int64) -> Int64 {
+        Int64(UInt32(truncatingIfNeeded: seconds))
     }
 
     /// Seconds and nanoseconds to nanoseconds since the epoch, saturating instead of trapping on absurd values.

@@ -124,27 +124,39 @@ struct AsteriskCallBuilder {
         if let index = c.dst, bytes.isScientificNotation(fields[index]) {
             return try reject(line: line, "dst \(bytes.quotedForMessage(fields[index])) is in scientific notation (a spreadsheet lost its digits)", context: &context)
         }
-        let start = context.localTime.timestamp(civilStart)
-        var endColumn: Timestamp?
+        var ends: LocalInstants?, answers: LocalInstants?
         if let e = c.end {
-            switch try time(fields[e], name: "end", form: c.dateForm, near: (civilStart, start), line: line, bytes: bytes, context: &context) {
+            switch try time(fields[e], name: "end", form: c.dateForm, line: line, bytes: bytes, context: &context) {
             case .bad: return
-            case .value(let t): endColumn = t
+            case .value(let t): ends = t
             case .empty: break
             }
         }
-        // Checked: a start near the ends of what a Timestamp holds (years 1678-2262) plus or
-        // minus up to 10 years can overflow.
-        let end: Timestamp
-        if let endColumn {
-            end = endColumn
-        } else {
-            let (sum, overflow) = start.nanoseconds.addingReportingOverflow(duration * 1_000_000_000)
-            guard !overflow else {
-                return try reject(line: line, "\(c.startName) \(bytes.quotedForMessage(startField)) + duration \(bytes.quotedForMessage(fields[c.duration])) is past the last time a timestamp holds (2262-04-11)", context: &context)
+        if let a = c.answer {
+            switch try time(fields[a], name: "answer", form: c.dateForm, line: line, bytes: bytes, context: &context) {
+            case .bad: return
+            case .value(let t): answers = t
+            case .empty: break
             }
-            end = Timestamp(nanoseconds: sum)
         }
+        // One reading of the row's times that fits its duration and billsec (the repeated hour
+        // read in the occurrence that fits); without an end column, end = start + duration.
+        let starts = context.localTime.instants(civilStart)
+        let times: CDRRowTimes
+        let hint = starts.isAmbiguous ? c.uniqueid.flatMap { Self.creationTime(uniqueid: fields[$0], bytes) } : nil
+        switch CDRRowTimes.resolve(start: starts, answer: answers, end: ends, duration: duration, billsec: billsec, startHint: hint) {
+        case .success(let resolved): times = resolved
+        case .failure(let problem) where problem.problem == .endOutOfRange:
+            return try reject(line: line, "\(c.startName) \(bytes.quotedForMessage(startField)) + duration \(bytes.quotedForMessage(fields[c.duration])) is past the last time a timestamp holds (2262-04-11)", context: &context)
+        case .failure(let problem):
+            let message = problem.message(
+                start: "\(c.startName) \(bytes.quotedForMessage(startField))",
+                answer: c.answer.map { "answer \(bytes.quotedForMessage(fields[$0]))" },
+                end: c.end.map { "end \(bytes.quotedForMessage(fields[$0]))" })
+            return try reject(line: line, message, context: &context)
+        }
+        let start = times.start
+        let end = times.end ?? start  // never nil: the duration is stated
         let (bridged, underflow) = end.nanoseconds.subtractingReportingOverflow(billsec * 1_000_000_000)
         guard !underflow else {
             return try reject(line: line, "end - billsec \(bytes.quotedForMessage(fields[c.billsec])) is before the first time a timestamp holds (1677-09-21)", context: &context)
@@ -152,13 +164,9 @@ struct AsteriskCallBuilder {
         let dispositionField = fields[c.disposition]
         let answered = bytes.trimmedEqualsIgnoringCase(dispositionField, "ANSWERED")
         var answer = Int64.min
-        if let a = c.answer {
-            switch try time(fields[a], name: "answer", form: c.dateForm, near: (civilStart, start), line: line, bytes: bytes, context: &context) {
-            case .bad: return
-            case .value(let t): answer = t.nanoseconds
-            case .empty: break
-            }
-        } else if answered {
+        if let resolved = times.answer {
+            answer = resolved.nanoseconds
+        } else if c.answer == nil, answered {
             answer = bridged
         }
         context.countRow()
@@ -212,23 +220,29 @@ struct AsteriskCallBuilder {
         return slot
     }
 
-    private enum ParsedTime { case empty, value(Timestamp), bad }
+    /// The channel's creation time in a uniqueid `EPOCH.SEQUENCE` (Asterisk `ast_channel_alloc`,
+    /// optionally prefixed `systemname-`): a row's start in UTC; nil in any other form.
+    static func creationTime(uniqueid field: CSVField, _ bytes: UnsafeRawBufferPointer) -> Timestamp? {
+        var i = field.range.lowerBound
+        for k in field.range where bytes[k] == 0x2D { i = k + 1 }
+        var seconds: Int64 = 0, digits = 0
+        while i < field.range.upperBound, bytes[i] &- 0x30 < 10, digits < 12 {
+            seconds = seconds * 10 + Int64(bytes[i] &- 0x30)
+            digits += 1
+            i += 1
+        }
+        guard digits >= 9, i < field.range.upperBound, bytes[i] == 0x2E else { return nil }
+        return PBXCallAssembly.instant(seconds: seconds)
+    }
+
+    private enum ParsedTime { case empty, value(LocalInstants), bad }
 
     /// An answer or end time: empty, NULL and MySQL's zero date mean none; any other text that
     /// does not parse makes the row bad (spreadsheet damage is never misread).
-    /// `near` is the row's start: a time in the same local hour has the same UTC offset (the
-    /// converter caches offsets per local hour), so it is the start plus the difference.
-    private mutating func time(_ field: CSVField, name: String, form: AsteriskDateForm, near: (civil: CivilDateTime, instant: Timestamp), line: Int, bytes: UnsafeRawBufferPointer, context: inout CDRContext) throws(CDRError) -> ParsedTime {
+    private mutating func time(_ field: CSVField, name: String, form: AsteriskDateForm, line: Int, bytes: UnsafeRawBufferPointer, context: inout CDRContext) throws(CDRError) -> ParsedTime {
         if bytes.isNull(field) || bytes.trimmed(field).isEmpty { return .empty }
         let civil = form == .iso ? CivilDateTime.parseISO(bytes, field.range) : CivilDateTime.parseDayMonthYear(bytes, field.range)
-        if let civil {
-            let s = near.civil
-            if civil.hour == s.hour, civil.day == s.day, civil.month == s.month, civil.year == s.year {
-                let seconds = Int64((civil.minute - s.minute) * 60 + civil.second - s.second)
-                return .value(Timestamp(nanoseconds: near.instant.nanoseconds + seconds * 1_000_000_000 + Int64(civil.nanosecond - s.nanosecond)))
-            }
-            return .value(context.localTime.timestamp(civil))
-        }
+        if let civil { return .value(context.localTime.instants(civil)) }
         if bytes.trimmedEquals(field, "0000-00-00 00:00:00") { return .empty }
         try reject(line: line, "\(name) \(bytes.quotedForMessage(field)) is not \(form.written)", context: &context)
         return .bad

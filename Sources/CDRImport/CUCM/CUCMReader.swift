@@ -23,7 +23,8 @@ import CallModel
 /// Bad rows: a field count other than the header's, a non-integer globalCallID field,
 /// dateTimeOrigination, dateTimeConnect or (non-empty) dateTimeDisconnect, and scientific
 /// notation (`9.12678E+11`, a spreadsheet re-save that lost the digits) in any
-/// `*PartyNumber*` field or lastRedirectDn.
+/// `*PartyNumber*` field or lastRedirectDn, and times out of order (a connect before the
+/// origination or after the disconnect, a disconnect before the origination).
 public struct CUCMReader: CDRReader {
     public static let format = CDRFormat.cucm
 
@@ -192,6 +193,14 @@ public struct CUCMReader: CDRReader {
         }
         for (index, name) in c.numbers where bytes.isScientificNotation(f[index]) {
             try context.badRow(line: record.line, "\(name) '\(bytes.string(f[index]))' is in scientific notation: a spreadsheet re-save lost its digits")
+            return nil
+        }
+        // Epoch times have no repeated hour, but must still be in order (README "Bad rows").
+        if case .failure(let problem) = CDRRowTimes.resolve(start: LocalInstants(origination), answer: connect.map(LocalInstants.init), end: disconnect.map(LocalInstants.init)) {
+            func label(_ index: Int?, _ name: String) -> String? { index.map { "\(name) '\(bytes.string(f[$0]))'" } }
+            try context.badRow(line: record.line, problem.message(
+                start: label(c.origination, "dateTimeOrigination") ?? "dateTimeOrigination",
+                answer: label(c.connect, "dateTimeConnect"), end: label(c.disconnect, "dateTimeDisconnect")))
             return nil
         }
         if disconnect == nil, let d = c.duration, let seconds = bytes.integer(f[d]), (0...PBXCallAssembly.maxDurationSeconds).contains(seconds) {

@@ -59,44 +59,82 @@ public struct CivilDateTime: Sendable, Hashable {
     }
 }
 
+/// A wall-clock time read in a zone: one instant, or two in the repeated hour when clocks go
+/// back (01:30 happens once in the daylight offset, then again an hour later in standard time).
+public struct LocalInstants: Sendable, Hashable {
+    /// The earlier occurrence (the daylight offset in a repeated hour).
+    public var first: Timestamp
+    /// The later occurrence; equal to `first` when the time happens once.
+    public var second: Timestamp
+
+    public init(first: Timestamp, second: Timestamp) { self.first = first; self.second = second }
+    /// A time that happens once (an epoch, or a wall-clock time outside any repeated hour).
+    public init(_ instant: Timestamp) { self.init(first: instant, second: instant) }
+
+    /// Whether the wall-clock time happens twice.
+    public var isAmbiguous: Bool { first != second }
+}
+
 /// Converts wall-clock times of one time zone to instants, DST-correct, with a per-hour cache
 /// so that a million rows cost a million dictionary look-ups, not a million zone calculations.
 ///
-/// In the repeated hour when clocks go back, a wall-clock time is taken in the daylight offset
-/// (the earlier of the two instants); a time in the skipped hour when clocks go forward is
-/// taken in the offset before the change. Both are documented in the README ("Time zones").
+/// In the repeated hour when clocks go back a wall-clock time has two instants (`instants`);
+/// `timestamp` takes the earlier (the daylight offset) when nothing else tells them apart, and
+/// `CDRRowTimes` picks the one that fits the row's stated durations. A time in the skipped hour
+/// when clocks go forward is taken in the offset before the change. Both are documented in
+/// the README ("Time zones").
 public struct LocalTimeConverter {
     public let timeZone: TimeZone
+    /// Offset of each local hour that lies more than a day from any change of offset (then every
+    /// second of the hour has that one offset); hours near a change are computed each time.
     private var offsetByLocalHour: [Int64: Int] = [:]
 
     public init(timeZone: TimeZone) { self.timeZone = timeZone }
 
-    /// The instant of `civil` in this converter's zone.
-    public mutating func timestamp(_ civil: CivilDateTime) -> Timestamp {
+    /// The instant of `civil` in this converter's zone; in a repeated hour, the earlier one.
+    public mutating func timestamp(_ civil: CivilDateTime) -> Timestamp { instants(civil).first }
+
+    /// The instant of `civil` in a log written in time order: the earlier occurrence of a
+    /// repeated hour unless it falls more than a minute before `previous` (the time of the
+    /// record written before it) and the later one does not.
+    public mutating func timestamp(_ civil: CivilDateTime, writtenAfter previous: Timestamp?) -> Timestamp {
+        let both = instants(civil)
+        guard both.isAmbiguous, let previous else { return both.first }
+        let (earliest, overflow) = previous.nanoseconds.subtractingReportingOverflow(60_000_000_000)
+        let floor = overflow ? Int64.min : earliest
+        return both.first.nanoseconds < floor && both.second.nanoseconds >= floor ? both.second : both.first
+    }
+
+    /// Both instants of `civil` (the same one twice outside a repeated hour).
+    public mutating func instants(_ civil: CivilDateTime) -> LocalInstants {
         let local = Timestamp(year: civil.year, month: civil.month, day: civil.day, hour: civil.hour, minute: civil.minute, second: civil.second, nanosecond: civil.nanosecond)
         let localSeconds = Self.floorSeconds(local.nanoseconds)
         let hour = Self.floorDiv(localSeconds, 3600)
-        let offset: Int
+        let offsets: (first: Int, second: Int)
         if let cached = offsetByLocalHour[hour] {
-            offset = cached
+            offsets = (cached, cached)
         } else {
-            offset = Self.offset(forLocalSeconds: localSeconds, in: timeZone)
-            offsetByLocalHour[hour] = offset
+            let found = Self.offsets(forLocalSeconds: localSeconds, in: timeZone)
+            if found.regular { offsetByLocalHour[hour] = found.first }
+            offsets = (found.first, found.second)
         }
-        return Timestamp(nanoseconds: local.nanoseconds - Int64(offset) * 1_000_000_000)
+        func at(_ offset: Int) -> Timestamp { Timestamp(nanoseconds: local.nanoseconds - Int64(offset) * 1_000_000_000) }
+        return offsets.first == offsets.second ? LocalInstants(at(offsets.first)) : LocalInstants(first: at(offsets.first), second: at(offsets.second))
     }
 
-    /// The UTC offset in force at a wall-clock time: each of the offsets a day before and a day
+    /// The UTC offsets in force at a wall-clock time: each of the offsets a day before and a day
     /// after is a candidate when reading the wall-clock time with it lands on an instant that
-    /// has that offset. Both fit in the repeated hour (clocks going back): the larger one, the
-    /// daylight offset, is taken. Neither fits in the skipped hour (clocks going forward): the
-    /// offset before the change is taken.
-    static func offset(forLocalSeconds local: Int64, in zone: TimeZone) -> Int {
+    /// has that offset. Both fit in the repeated hour (clocks going back): the larger, daylight,
+    /// offset gives the first occurrence. Neither fits in the skipped hour (clocks going
+    /// forward): the offset before the change is taken. `regular`: no change within a day.
+    static func offsets(forLocalSeconds local: Int64, in zone: TimeZone) -> (first: Int, second: Int, regular: Bool) {
         func offsetAt(_ seconds: Int64) -> Int { zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds))) }
         let before = offsetAt(local - 86_400)
         let after = offsetAt(local + 86_400)
+        if before == after, offsetAt(local - Int64(before)) == before { return (before, before, true) }
         let fits = [before, after].filter { offsetAt(local - Int64($0)) == $0 }
-        return fits.max() ?? before
+        guard let largest = fits.max(), let smallest = fits.min() else { return (before, before, false) }
+        return (largest, smallest, false)
     }
 
     static func floorSeconds(_ nanoseconds: Int64) -> Int64 { floorDiv(nanoseconds, 1_000_000_000) }

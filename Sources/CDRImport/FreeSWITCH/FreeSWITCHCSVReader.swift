@@ -17,7 +17,8 @@ import CallModel
 /// - Stamps are wall-clock time in `--timezone`.
 ///
 /// Bad rows (reported, skipped): not 15 fields, an unterminated quote, a `start_stamp` that is
-/// not `YYYY-MM-DD HH:MM:SS`, a non-integer `duration` or `billsec`. An `answer_stamp` or
+/// not `YYYY-MM-DD HH:MM:SS`, a non-integer `duration` or `billsec`, stamps out of order or not
+/// fitting `duration` in any reading of the repeated hour (`CDRRowTimes`). An `answer_stamp` or
 /// `end_stamp` in another form is not trusted: a warning is given and the value is derived
 /// from `end - billsec` / `start + duration`.
 ///
@@ -112,23 +113,34 @@ public struct FreeSWITCHCSVReader: CDRReader {
                 try context.badRow(line: record.line, "uuid is empty")
                 continue
             }
-            let start = context.localTime.timestamp(startCivil)
-            var end = PBXCallAssembly.plus(start, seconds: duration)
+            var ends: LocalInstants?, answers: LocalInstants?
             if !bytes.isNull(f[Field.end]) {
                 if let civil = CivilDateTime.parseISO(bytes, f[Field.end].range) {
-                    end = context.localTime.timestamp(civil)
+                    ends = context.localTime.instants(civil)
                 } else {
                     context.warning(line: record.line, "end_stamp '\(bytes.string(f[Field.end]))' is not YYYY-MM-DD HH:MM:SS; using start_stamp + duration")
                 }
             }
-            var answer: Timestamp?
             if !bytes.isNull(f[Field.answer]) {
                 if let civil = CivilDateTime.parseISO(bytes, f[Field.answer].range) {
-                    answer = context.localTime.timestamp(civil)
+                    answers = context.localTime.instants(civil)
                 } else {
                     context.warning(line: record.line, "answer_stamp '\(bytes.string(f[Field.answer]))' is not YYYY-MM-DD HH:MM:SS; using end_stamp - billsec")
                 }
             }
+            // The stamps read so that they fit duration and billsec (README "Time zones").
+            let starts = context.localTime.instants(startCivil)
+            let times: CDRRowTimes
+            switch CDRRowTimes.resolve(start: starts, answer: answers, end: ends, duration: duration, billsec: billsec) {
+            case .success(let resolved): times = resolved
+            case .failure(let problem):
+                func label(_ name: String, _ index: Int) -> String { "\(name) '\(bytes.string(f[index]))'" }
+                try context.badRow(line: record.line, problem.message(
+                    start: label("start_stamp", Field.start), answer: label("answer_stamp", Field.answer), end: label("end_stamp", Field.end)))
+                continue
+            }
+            let start = times.start, answer = times.answer
+            let end = times.end ?? start  // never nil: the duration is stated
             rows.append(Row(
                 line: record.line,
                 callerNumber: bytes.optionalString(f[Field.callerNumber]),

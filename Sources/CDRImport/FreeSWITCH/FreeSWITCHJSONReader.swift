@@ -32,7 +32,8 @@ import Foundation
 ///   cause's Q.850 value).
 ///
 /// Bad records: text that is not JSON, a document without a `variables` object, without a
-/// uuid or without a start time.
+/// uuid or without a start time, times out of order or not fitting `duration` in any
+/// reading of the repeated hour (`CDRRowTimes`).
 public struct FreeSWITCHJSONReader: CDRReader {
     public static let format = CDRFormat.freeswitchJSON
 
@@ -126,13 +127,18 @@ public struct FreeSWITCHJSONReader: CDRReader {
             return value
         }
         func integer(_ key: String) -> Int64? { text(key).flatMap { Int64(PBXCallAssembly.trim($0)) } }
-        func time(_ base: String) -> Timestamp? {
-            if let us = integer("\(base)_uepoch") { return us > 0 ? PBXCallAssembly.instant(microseconds: us) : nil }
-            if let s = integer("\(base)_epoch") { return s > 0 ? PBXCallAssembly.instant(seconds: s) : nil }
+        /// A time and how the reader names it in messages (`end_stamp '…'`).
+        func time(_ base: String) -> (instants: LocalInstants, label: String)? {
+            if let us = integer("\(base)_uepoch") {
+                return us > 0 ? PBXCallAssembly.instant(microseconds: us).map { (LocalInstants($0), "\(base)_uepoch '\(us)'") } : nil
+            }
+            if let s = integer("\(base)_epoch") {
+                return s > 0 ? PBXCallAssembly.instant(seconds: s).map { (LocalInstants($0), "\(base)_epoch '\(s)'") } : nil
+            }
             if let stamp = text("\(base)_stamp") {
                 let utf8 = Array(stamp.utf8)
                 let civil = utf8.withUnsafeBytes { CivilDateTime.parseISO($0, 0..<$0.count) }
-                if let civil { return context.localTime.timestamp(civil) }
+                if let civil { return (context.localTime.instants(civil), "\(base)_stamp '\(stamp)'") }
             }
             return nil
         }
@@ -158,11 +164,19 @@ public struct FreeSWITCHJSONReader: CDRReader {
         guard let uuid = text("uuid") ?? text("call_uuid") ?? profileText("uuid") else {
             return .failure(Reason(text: "no uuid in variables"))
         }
-        guard let start = time("start") ?? time("profile_start") else {
+        guard let starts = time("start") ?? time("profile_start") else {
             return .failure(Reason(text: "no start time (start_uepoch, start_epoch or start_stamp) for leg \(uuid)"))
         }
-        let answer = time("answer")
-        let end = time("end")
+        let answers = time("answer"), ends = time("end")
+        // The times read so that they fit duration and billsec (README "Time zones"); a leg
+        // without an end keeps none.
+        let start: Timestamp, answer: Timestamp?, end: Timestamp?
+        let stated = ends == nil ? (duration: nil, billsec: nil) : (duration: integer("duration"), billsec: integer("billsec"))
+        switch CDRRowTimes.resolve(start: starts.instants, answer: answers?.instants, end: ends?.instants, duration: stated.duration, billsec: stated.billsec) {
+        case .success(let times): (start, answer, end) = (times.start, times.answer, times.end)
+        case .failure(let problem):
+            return .failure(Reason(text: "leg \(uuid): " + problem.message(start: starts.label, answer: answers?.label, end: ends?.label)))
+        }
         let billsec = integer("billsec") ?? answer.flatMap { a in end.map { max(0, a.distance(to: $0) / 1_000_000_000) } } ?? 0
         var wait: Int64?
         if let us = integer("waitusec") { wait = PBXCallAssembly.instant(microseconds: us)?.nanoseconds }

@@ -23,7 +23,8 @@ import Foundation
 /// valid (with the YAML line), a mapped column missing from the header (named), no header.
 /// Bad rows: a field count other than the header's, a `start` (or non-empty `answer`/`end`)
 /// not in `time_format`, a non-integer `duration`, `talk` or `wait` (scientific notation named
-/// as spreadsheet damage).
+/// as spreadsheet damage), times out of order or not fitting `duration` in any reading of the
+/// repeated hour (`CDRRowTimes`).
 public struct MappedCSVReader: CDRReader {
     public static let format = CDRFormat.mappedCSV
 
@@ -103,12 +104,12 @@ public struct MappedCSVReader: CDRReader {
                 continue
             }
             func text(_ field: CSVMapping.Field) -> String? { index[field].flatMap { bytes.optionalString(f[$0]) } }
-            enum Parsed { case absent, value(Timestamp), bad(String) }
+            enum Parsed { case absent, value(LocalInstants), bad(String) }
             func time(_ field: CSVMapping.Field) -> Parsed {
                 guard let i = index[field], !bytes.isNull(f[i]) else { return .absent }
                 switch mapping.timeFormat.read(bytes, f[i].range) {
-                case .civil(let civil)?: return .value(converter.timestamp(civil))
-                case .instant(let t)?: return .value(t)
+                case .civil(let civil)?: return .value(converter.instants(civil))
+                case .instant(let t)?: return .value(LocalInstants(t))
                 case nil: return .bad("\(field.rawValue) '\(bytes.string(f[i]))' (column \(headerNames[i])) is not in time_format '\(mapping.timeFormatText)'")
                 }
             }
@@ -126,20 +127,20 @@ public struct MappedCSVReader: CDRReader {
                 }
                 return .failure(MappingProblem("\(field.rawValue) '\(value)' (column \(headerNames[i])) is not a whole number of seconds"))
             }
-            let start: Timestamp
+            let starts: LocalInstants
             switch time(.start) {
-            case .value(let t): start = t
+            case .value(let t): starts = t
             case .bad(let reason): try context.badRow(line: record.line, reason); continue
             case .absent: try context.badRow(line: record.line, "start (column \(mapping.columns[.start] ?? "")) is empty"); continue
             }
-            var answer: Timestamp?, end: Timestamp?
+            var answers: LocalInstants?, ends: LocalInstants?
             switch time(.answer) {
-            case .value(let t): answer = t
+            case .value(let t): answers = t
             case .bad(let reason): try context.badRow(line: record.line, reason); continue
             case .absent: break
             }
             switch time(.end) {
-            case .value(let t): end = t
+            case .value(let t): ends = t
             case .bad(let reason): try context.badRow(line: record.line, reason); continue
             case .absent: break
             }
@@ -153,8 +154,19 @@ public struct MappedCSVReader: CDRReader {
             }
             if let problem { try context.badRow(line: record.line, problem.message); continue }
             let (duration, talk, wait) = (numbers[0], numbers[1], numbers[2])
-            if end == nil, let duration { end = PBXCallAssembly.plus(start, seconds: duration) }
-            if end == nil, let answer, let talk { end = PBXCallAssembly.plus(answer, seconds: talk) }
+            // The times read so that they fit duration and talk (README "Time zones"); a missing
+            // end is start + duration, else answer + talk.
+            let start: Timestamp, answer: Timestamp?, end: Timestamp?
+            switch CDRRowTimes.resolve(start: starts, answer: answers, end: ends, duration: duration, billsec: talk) {
+            case .success(let times): (start, answer, end) = (times.start, times.answer, times.end)
+            case .failure(let problem):
+                func label(_ field: CSVMapping.Field) -> String? {
+                    index[field].map { "\(field.rawValue) '\(bytes.string(f[$0]))' (column \(headerNames[$0]))" }
+                }
+                let message = problem.message(start: label(.start) ?? "start", answer: label(.answer), end: label(.end))
+                try context.badRow(line: record.line, message)
+                continue
+            }
 
             var outcome: CallOutcome?
             let outcomeText = text(.outcome)

@@ -94,6 +94,8 @@ public struct QueueLogReader: CDRReader {
         var assembler = QueueCallAssembler(layout: columns.layout, source: context.input.name, format: Self.format)
         var record = CSVRecord()
         var row = QueueLogRow()
+        // Rows are written in time order: the previous one tells the repeated hour apart.
+        var previous: Timestamp?
         while scanner.next(into: &record) {
             context.countRow()
             let f = record.fields
@@ -106,8 +108,8 @@ public struct QueueLogReader: CDRReader {
                 continue
             }
             let time: Timestamp
-            switch columns.time(f[columns.time], bytes: bytes, context: &context) {
-            case .time(let t): time = t
+            switch columns.time(f[columns.time], bytes: bytes, writtenAfter: previous, context: &context) {
+            case .time(let t): time = t; previous = t
             case .outOfRange:
                 try context.badRow(line: record.line, "\(columns.timeName) '\(bytes.string(f[columns.time]))' is outside 1970-2100")
                 continue
@@ -203,14 +205,16 @@ struct QueueLogTableColumns {
     }
 
     /// The record's time: epoch seconds, or an ISO date-time in `--timezone`; outside 1970-2100
-    /// it is `.outOfRange` (a bad record), checked on the year before any arithmetic.
-    func time(_ field: CSVField, bytes: UnsafeRawBufferPointer, context: inout CDRContext) -> QueueLogField.Time {
+    /// it is `.outOfRange` (a bad record), checked on the year before any arithmetic. A date-time
+    /// in the repeated hour when clocks go back is read in the occurrence that keeps the log in
+    /// time order after `previous`, the time of the record before it.
+    func time(_ field: CSVField, bytes: UnsafeRawBufferPointer, writtenAfter previous: Timestamp?, context: inout CDRContext) -> QueueLogField.Time {
         let epoch = QueueLogField.epoch(bytes, field)
         if case .invalid = epoch {} else { return epoch }
         guard let civil = CivilDateTime.parseISO(bytes, field.range) else { return .invalid }
         // One day either side of 1970-2100 for the zone offset; the instant is checked after.
         guard (1969...2100).contains(civil.year) else { return .outOfRange }
-        let t = context.localTime.timestamp(civil)
+        let t = context.localTime.timestamp(civil, writtenAfter: previous)
         return QueueLogField.inRange(t) ? .time(t) : .outOfRange
     }
 }

@@ -51,6 +51,9 @@ public struct QueueLogSQLReader: CDRReader {
         var scratch: [UInt8] = []
         var row = QueueLogRow()
         var sawTable = false
+        // Rows are dumped in id order, the order they were written in: the previous one tells
+        // the repeated hour apart.
+        var previous: Timestamp?
         while let statement = scanner.nextStatement() {
             switch statement {
             case .createTable(let name, let columns):
@@ -88,8 +91,8 @@ public struct QueueLogSQLReader: CDRReader {
                         // Fields of `values` point into `scratch`, which holds this tuple only.
                         let failure: String? = scratch.withUnsafeBytes { b in
                             let time: Timestamp
-                            switch columns.time(values[columns.time], bytes: b, context: &context) {
-                            case .time(let t): time = t
+                            switch columns.time(values[columns.time], bytes: b, writtenAfter: previous, context: &context) {
+                            case .time(let t): time = t; previous = t
                             case .outOfRange: return "\(columns.timeName) '\(b.string(values[columns.time]))' is outside 1970-2100"
                             case .invalid: return "\(columns.timeName) '\(b.string(values[columns.time]))' is not YYYY-MM-DD HH:MM:SS"
                             }
