@@ -250,7 +250,10 @@ struct MediaAssociation {
         let audio = UnsafeRawBufferPointer(rebasing: payload[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
         let energy = encoding.frameEnergy(audio)
         guard energy.samples > 0 else { return }
-        var offset = state.statistics.timestampOffset * 1_000_000_000 / Int64(rate) + state.timelineShift
+        // The running RTP timestamp is the sender's to choose: a stream jumping ~2^31 a few times
+        // once overflowed this product. Converted and shifted with saturation; a stream that far
+        // off is re-anchored on arrival by the jump rule below.
+        var offset = saturatingAdd(Self.nanoseconds(clockUnits: state.statistics.timestampOffset, rate: rate), state.timelineShift)
         // A timestamp jump (a new timestamp base after a transfer, a bad packet) would move the
         // audio by minutes. It is a jump when the timestamp moved a second or more away from
         // what the sequence numbers say (a network stall keeps the two in step, and so does
@@ -259,9 +262,10 @@ struct MediaAssociation {
         if state.statistics.packets > 1 {
             let sequenceStep = Int64(Int16(bitPattern: header.sequence &- state.previousSequence))
             let timestampStep = Int64(Int32(bitPattern: header.timestamp &- state.previousTimestamp))
-            let arrivalOffset = arrival - state.statistics.firstArrival
-            if abs(timestampStep - sequenceStep * Int64(energy.samples)) > Int64(rate), abs(offset - arrivalOffset) > 1_000_000_000 {
-                state.timelineShift += arrivalOffset - offset
+            let arrivalOffset = Self.saturatingSubtract(arrival, state.statistics.firstArrival)
+            if abs(timestampStep - sequenceStep * Int64(energy.samples)) > Int64(rate),
+               Self.saturatingSubtract(offset, arrivalOffset).magnitude > 1_000_000_000 {
+                state.timelineShift = saturatingAdd(state.timelineShift, Self.saturatingSubtract(arrivalOffset, offset))
                 offset = arrivalOffset
             }
         }
@@ -270,6 +274,22 @@ struct MediaAssociation {
         let duration = Int64(energy.samples) * 1_000_000_000 / Int64(rate)
         if state.activity == nil { state.activity = ActivityTrack(options: voiceActivity) }
         state.activity?.addAudio(at: offset, duration: duration, sumOfSquares: energy.sumOfSquares, samples: energy.samples)
+    }
+
+    /// `a - b` clamped to the range of Int64.
+    static func saturatingSubtract(_ a: Int64, _ b: Int64) -> Int64 {
+        let (difference, overflow) = a.subtractingReportingOverflow(b)
+        return overflow ? (b < 0 ? .max : .min) : difference
+    }
+
+    /// `clockUnits / rate` seconds in nanoseconds, clamped to the range of Int64 instead of trapping.
+    static func nanoseconds(clockUnits: Int64, rate: Int) -> Int64 {
+        guard rate > 0 else { return 0 }
+        let (seconds, remainder) = clockUnits.quotientAndRemainder(dividingBy: Int64(rate))
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return seconds < 0 ? .min : .max }
+        // |remainder| < rate, and a clock rate fits in 32 bits, so this product cannot overflow.
+        return saturatingAdd(whole, remainder * 1_000_000_000 / Int64(rate))
     }
 
     /// Ends the media of a call that became final: its streams are measured, its addresses
