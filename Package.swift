@@ -78,6 +78,7 @@ let package = Package(
         .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel"]),
         .testTarget(name: "CallMetricsTests", dependencies: ["CallMetrics", "CallModel"]),
         .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "CallModel"]),
         .testTarget(name: "CLITests", dependencies: ["callscope"]),
     ]
 )
