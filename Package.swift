@@ -78,6 +78,26 @@ let package = Package(
         .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel"]),
         .testTarget(name: "CallMetricsTests", dependencies: ["CallMetrics", "CallModel"]),
         .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "CallModel"]),
         .testTarget(name: "CLITests", dependencies: ["callscope"]),
     ]
 )
+
+// Coverage-guided fuzz targets (libFuzzer), only when CALLSCOPE_FUZZ is set: their link needs
+// -sanitize=fuzzer, so `swift build` and `swift test` never see them. scripts/fuzz.sh builds
+// them in .build-fuzz/ and runs them. Each is an executable whose `<Target>_main` (what SwiftPM
+// links as `main`) hands libFuzzer's driver its one-input function (Fuzz/README.md).
+if Context.environment["CALLSCOPE_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
+        // SIP messages, SIP-over-stream framing at every chunking, SDP bodies.
+        .executableTarget(name: "FuzzSIP", dependencies: ["FuzzSupport", "SIPParsing"], path: "Fuzz/FuzzSIP"),
+        // The per-packet path: a capture through libpcap, decoding, reassembly, SIP, call tracking,
+        // RTP statistics and media association with voice activity on.
+        .executableTarget(name: "FuzzCapture", dependencies: ["FuzzSupport", "CallReconstruction", "RTPAnalysis"], path: "Fuzz/FuzzCapture"),
+        // Format detection and every CDR reader.
+        .executableTarget(name: "FuzzCDR", dependencies: ["FuzzSupport", "CDRImport", "CallModel"], path: "Fuzz/FuzzCDR"),
+        // WAV call recordings and their voice activity.
+        .executableTarget(name: "FuzzWAV", dependencies: ["FuzzSupport", "RTPAnalysis"], path: "Fuzz/FuzzWAV"),
+    ]
+}

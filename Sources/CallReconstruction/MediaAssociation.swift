@@ -245,11 +245,23 @@ struct MediaAssociation {
         let audio = UnsafeRawBufferPointer(rebasing: payload[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
         let energy = encoding.frameEnergy(audio)
         guard energy.samples > 0 else { return }
-        // Placed by RTP timestamp, re-anchored across timestamp resets by the statistics.
-        let offset = state.statistics.timestampOffset * 1_000_000_000 / Int64(rate)
+        // Placed by RTP timestamp, re-anchored across timestamp resets by the statistics. The
+        // running timestamp is still the sender's to choose (steps just under a reset add up), so
+        // it is converted with saturation: a product that once overflowed here stopped the run.
+        let offset = Self.nanoseconds(clockUnits: state.statistics.timestampOffset, rate: rate)
         let duration = Int64(energy.samples) * 1_000_000_000 / Int64(rate)
         if state.activity == nil { state.activity = ActivityTrack(options: voiceActivity) }
         state.activity?.addAudio(at: offset, duration: duration, sumOfSquares: energy.sumOfSquares, samples: energy.samples)
+    }
+
+    /// `clockUnits / rate` seconds in nanoseconds, clamped to the range of Int64 instead of trapping.
+    static func nanoseconds(clockUnits: Int64, rate: Int) -> Int64 {
+        guard rate > 0 else { return 0 }
+        let (seconds, remainder) = clockUnits.quotientAndRemainder(dividingBy: Int64(rate))
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return seconds < 0 ? .min : .max }
+        // |remainder| < rate, and a clock rate fits in 32 bits, so this product cannot overflow.
+        return saturatingAdd(whole, remainder * 1_000_000_000 / Int64(rate))
     }
 
     /// Ends the media of a call that became final: its streams are measured, its addresses

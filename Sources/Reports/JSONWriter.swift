@@ -48,31 +48,74 @@ public enum JSONWriter {
         }
     }
 
-    /// A JSON string literal with the escapes of RFC 8259 §7 (control characters, `"`, `\`).
+    /// A JSON string literal with the escapes of RFC 8259 §7 (control characters, `"`, `\`), and
+    /// `\uXXXX` for what a terminal or a script would act on though JSON allows it raw: DEL, the C1
+    /// controls, the bidirectional formatting characters of ``TerminalText`` and U+2028/U+2029
+    /// (line breaks to JavaScript). Lossless: any JSON reader gets the value back as written.
     public static func appendString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
             var start = 0
-            for (i, b) in bytes.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
-                switch b {
-                case 0x22: out.append(contentsOf: "\\\"".utf8)
-                case 0x5C: out.append(contentsOf: "\\\\".utf8)
-                case 0x0A: out.append(contentsOf: "\\n".utf8)
-                case 0x0D: out.append(contentsOf: "\\r".utf8)
-                case 0x09: out.append(contentsOf: "\\t".utf8)
-                default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: "\\u00".utf8)
-                    out.append(hex[Int(b >> 4)])
-                    out.append(hex[Int(b & 0x0F)])
+            var i = 0
+            let hex: StaticString = "0123456789abcdef"
+            func appendUnicodeEscape(_ value: UInt32) {
+                out.append(contentsOf: "\\u".utf8)
+                hex.withUTF8Buffer { digits in
+                    for shift in stride(from: 12, through: 0, by: -4) { out.append(digits[Int(value >> UInt32(shift) & 0xF)]) }
                 }
-                start = i + 1
+            }
+            while i < bytes.count {
+                let b = bytes[i]
+                if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+                    switch b {
+                    case 0x22: out.append(contentsOf: "\\\"".utf8)
+                    case 0x5C: out.append(contentsOf: "\\\\".utf8)
+                    case 0x0A: out.append(contentsOf: "\\n".utf8)
+                    case 0x0D: out.append(contentsOf: "\\r".utf8)
+                    case 0x09: out.append(contentsOf: "\\t".utf8)
+                    default: appendUnicodeEscape(UInt32(b))
+                    }
+                    i += 1
+                    start = i
+                } else if b == 0xC2 || b == 0xD8 || b == 0xE2, let scalar = escapedScalar(bytes, at: i) {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+                    appendUnicodeEscape(scalar.value)
+                    i += scalar.length
+                    start = i
+                } else {
+                    i += 1
+                }
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// The scalar starting at `i` when it is one JSON output escapes beyond RFC 8259's minimum
+    /// (C1, bidirectional formatting, U+2028/U+2029), with its UTF-8 length.
+    @inline(__always)
+    static func escapedScalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (value: UInt32, length: Int)? {
+        let remaining = bytes.count - i
+        switch bytes[i] {
+        case 0xC2:  // U+0080-U+009F: C2 80-9F
+            guard remaining >= 2, (0x80...0x9F).contains(bytes[i + 1]) else { return nil }
+            return (UInt32(bytes[i + 1]), 2)
+        case 0xD8:  // U+061C ARABIC LETTER MARK: D8 9C
+            guard remaining >= 2, bytes[i + 1] == 0x9C else { return nil }
+            return (0x061C, 2)
+        case 0xE2:  // U+200E/F, U+2028-202E: E2 80 xx; U+2066-2069: E2 81 A6-A9
+            guard remaining >= 3 else { return nil }
+            let b1 = bytes[i + 1], b2 = bytes[i + 2]
+            if b1 == 0x80, b2 == 0x8E || b2 == 0x8F || (0xA8...0xAE).contains(b2) {
+                return (0x2000 | UInt32(b2 & 0x3F), 3)
+            }
+            if b1 == 0x81, (0xA6...0xA9).contains(b2) { return (0x2040 | UInt32(b2 & 0x3F), 3) }
+            return nil
+        default:
+            return nil
+        }
     }
 
     static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
@@ -102,6 +145,11 @@ public enum JSONWriter {
 /// Writes scalar records as CSV (RFC 4180): a header row, `\n` line ends, fields quoted when
 /// they hold a comma, quote or line break; null is an empty field; arrays and objects are
 /// written as JSON text in one cell.
+///
+/// Text cells that a spreadsheet would run as a formula (OWASP "CSV Injection": a cell beginning
+/// with `=`, `@`, tab or carriage return, or with `+`/`-` not followed by a telephone number) are
+/// written with a leading `'`, which spreadsheets take as "text". Numbers such as `+447700900123`
+/// and `-` stay as they are.
 public enum CSVWriter {
     public static func appendHeader(_ header: [String], to out: inout [UInt8]) {
         for (i, name) in header.enumerated() {
@@ -131,7 +179,7 @@ public enum CSVWriter {
 
     static func appendCell(_ value: FieldValue, to out: inout [UInt8]) {
         switch value {
-        case .string(let s): appendEscaped(s, to: &out)
+        case .string(let s): appendEscaped(isFormulaLike(s) ? "'" + s : s, to: &out)
         case .integer(let i): JSONWriter.appendDecimal(i, to: &out)
         case .decimal(let d): out.append(contentsOf: d.utf8)
         case .time(let t): t.appendISO8601(to: &out)
@@ -142,6 +190,19 @@ public enum CSVWriter {
             var json: [UInt8] = []
             JSONWriter.append(value, to: &json)
             appendEscaped(String(decoding: json, as: UTF8.self), to: &out)
+        }
+    }
+
+    /// Whether a spreadsheet would read `s` as a formula (see the type's rules).
+    public static func isFormulaLike(_ s: String) -> Bool {
+        let utf8 = s.utf8
+        guard let first = utf8.first else { return false }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D: return true
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            // A telephone number (`+4420...`, `*21#`) or a lone sign is data, anything else may compute.
+            return !utf8.dropFirst().allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "#") }
+        default: return false
         }
     }
 

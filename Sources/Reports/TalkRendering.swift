@@ -63,7 +63,7 @@ public enum TalkRendering {
             .init("call_id", maxWidth: 24), .init("start"), .init("caller", maxWidth: 16), .init("dialed", maxWidth: 16),
             .init("dur_s", .right), .init("caller_s", .right), .init("agent_s", .right), .init("both_s", .right),
             .init("silence_s", .right), .init("agent%", .right), .init("lost c/a", .right), .init("mos c/a", .right),
-            .init("timeline", maxWidth: 10_000),
+            .init("timeline", maxWidth: 10_000, styled: true),
         ])
         for call in calls {
             guard let talk = call.talk else { continue }
@@ -188,14 +188,18 @@ public enum TalkRendering {
         return 7200
     }
 
+    /// Text from input as SVG/XML character data or an attribute value: markup characters as
+    /// entities (XML 1.0 §2.4), both quotes included, and control characters, which XML 1.0
+    /// forbids (§2.2) and would make the whole picture unreadable, as visible escapes.
     static func escape(_ text: String) -> String {
         var out = ""
-        for character in text {
+        for character in TerminalText.escaped(text) {
             switch character {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
+            case "'": out += "&#39;"
             default: out.append(character)
             }
         }

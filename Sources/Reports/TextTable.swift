@@ -1,12 +1,18 @@
 /// A plain-text table for people: a header, a rule, left-aligned text and right-aligned numbers.
+///
+/// Cells are text from input (caller IDs, CDR fields): every cell is shown through
+/// ``TerminalText/escaped(_:)``, so no cell can send a control sequence to the terminal. Only a
+/// column declared `styled` (our own coloured strips) keeps its ANSI colour sequences.
 public struct TextTable: Sendable {
     public enum Alignment: Sendable { case left, right }
     public struct Column: Sendable {
         public var title: String
         public var alignment: Alignment
         public var maxWidth: Int
-        public init(_ title: String, _ alignment: Alignment = .left, maxWidth: Int = 40) {
-            self.title = title; self.alignment = alignment; self.maxWidth = maxWidth
+        /// The cells are our own text with ANSI colour (`ESC [ ... m`): shown as they are, never cut.
+        public var styled: Bool
+        public init(_ title: String, _ alignment: Alignment = .left, maxWidth: Int = 40, styled: Bool = false) {
+            self.title = title; self.alignment = alignment; self.maxWidth = maxWidth; self.styled = styled
         }
     }
 
@@ -35,13 +41,16 @@ public struct TextTable: Sendable {
     }
 
     /// The rendered table; cells longer than their column's maximum are cut with `…`.
-    /// Coloured cells (ANSI sequences) are measured by what shows, and never cut.
+    /// Control characters are shown escaped; cells of `styled` columns keep their colour, are
+    /// measured by what shows, and are never cut.
     public func render() -> String {
         let cells = rows.map { row in
             columns.indices.map { i -> String in
-                let text = i < row.count ? row[i] : ""
+                let raw = i < row.count ? row[i] : ""
+                if columns[i].styled { return raw }
+                let text = TerminalText.escaped(raw)
                 let limit = columns[i].maxWidth
-                return Self.visibleWidth(text) > limit && !text.contains("\u{1B}") ? String(text.prefix(limit - 1)) + "…" : text
+                return text.count > limit ? String(text.prefix(max(0, limit - 1))) + "…" : text
             }
         }
         let widths = columns.indices.map { i in
@@ -57,7 +66,7 @@ public struct TextTable: Sendable {
             while text.last == " " { text.removeLast() }
             return text
         }
-        var out = line(columns.map(\.title)) + "\n"
+        var out = line(columns.map { TerminalText.escaped($0.title) }) + "\n"
         out += line(widths.map { String(repeating: "-", count: $0) }) + "\n"
         for row in cells { out += line(row) + "\n" }
         return out

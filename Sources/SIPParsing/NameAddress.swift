@@ -25,7 +25,8 @@ public struct NameAddress: Sendable, Hashable {
         let value = text.trimmingSpaces
         guard !value.isEmpty else { return nil }
         // Delimiters are looked for on UTF-8 code units (ASCII): no grapheme breaking.
-        if let open = value.utf8.firstIndex(of: UInt8(ascii: "<")), let close = value.utf8[open...].firstIndex(of: UInt8(ascii: ">")) {
+        // An unterminated quote (malformed) falls back to the first `<`, as before.
+        if let open = firstUnquotedAngle(in: value) ?? value.utf8.firstIndex(of: UInt8(ascii: "<")), let close = value.utf8[open...].firstIndex(of: UInt8(ascii: ">")) {
             // name-addr: [display-name] <URI> *(; param)
             var display = value[..<open].trimmingSpaces
             if display.utf8.count >= 2, display.utf8.first == UInt8(ascii: "\""), display.utf8.last == UInt8(ascii: "\"") { display = display.dropFirst().dropLast() }
@@ -39,6 +40,24 @@ public struct NameAddress: Sendable, Hashable {
         guard uri.utf8.contains(UInt8(ascii: ":")) else { return nil }
         let params = Dictionary(parseParameters(value[semicolon...]).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first })
         return NameAddress(displayName: nil, uri: uri, parameters: params)
+    }
+
+    /// The `<` that opens the URI: the first one outside a quoted display name. A quoted string
+    /// is one token with `\"` quoted-pairs (RFC 3261 §25.1), so `"<b>x</b>" <sip:...>` opens at
+    /// the second `<`. Nil when a quote is left open or there is no `<` outside quotes.
+    static func firstUnquotedAngle(in value: Substring) -> String.Index? {
+        let bytes = value.utf8
+        var inQuotes = false, escaped = false
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let c = bytes[i]
+            if escaped { escaped = false }
+            else if inQuotes && c == UInt8(ascii: "\\") { escaped = true }
+            else if c == UInt8(ascii: "\"") { inQuotes.toggle() }
+            else if !inQuotes && c == UInt8(ascii: "<") { return i }
+            i = bytes.index(after: i)
+        }
+        return nil
     }
 }
 

@@ -51,13 +51,13 @@ struct ImportCommand: ParsableCommand {
                 let calls = callsBySource[name] ?? []
                 let rows = collected.rowsByInput[file] ?? (calls.reduce(0) { $0 + $1.packets }, 0)
                 let outcome = try database.importFile(identity, calls: calls, rows: rows.rows, badRows: rows.badRows)
-                if !input.quiet { StandardError.write("callscope: \(outcome)\n") }
+                if !input.quiet { StandardError.line("callscope: \(outcome)") }
             } catch {
                 failed = true
-                StandardError.write("callscope: \(file): \(error.description)\n")
+                StandardError.line("callscope: \(file): \(error.description)")
             }
         }
-        if !input.quiet { StandardError.write("callscope: database \(path)\n") }
+        if !input.quiet { StandardError.line("callscope: database \(path)") }
         try finish()
         if failed { throw ExitCode(1) }
     }

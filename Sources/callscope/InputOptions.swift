@@ -5,6 +5,7 @@ import CallModel
 import CallReconstruction
 import CallStore
 import Foundation
+import Reports
 
 /// The inputs every reading command takes, and how they become calls.
 struct InputOptions: ParsableArguments {
@@ -141,7 +142,7 @@ struct InputOptions: ParsableArguments {
         let quiet = quiet
         return (collected, {
             printer.finish()
-            if !quiet { StandardError.write(summary.line + "\n") }
+            if !quiet { StandardError.line(summary.line) }
             if summary.unreadableInputs > 0 { throw ExitCode(1) }
         })
     }
@@ -215,13 +216,13 @@ final class DiagnosticPrinter {
             return
         }
         printed[diagnostic.input] = count + 1
-        StandardError.write("callscope: \(diagnostic)\n")
+        StandardError.line("callscope: \(diagnostic)")
     }
 
     func finish() {
         guard !quiet else { return }
         for (input, count) in suppressed.sorted(by: { $0.key < $1.key }) {
-            StandardError.write("callscope: \(input): \(count) more diagnostics not shown (--max-diagnostics 0 shows all)\n")
+            StandardError.line("callscope: \(input): \(count) more diagnostics not shown (--max-diagnostics 0 shows all)")
         }
     }
 }
@@ -248,7 +249,14 @@ struct DatabaseFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
+/// Standard error. Messages carry text from input (file names, caller IDs in diagnostics), so
+/// ``line(_:)`` shows control characters escaped (``TerminalText``); ``write(_:)`` is only for
+/// our own control sequences (the progress line).
 enum StandardError {
+    static func line(_ text: String) {
+        write(TerminalText.escaped(text) + "\n")
+    }
+
     static func write(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
     }

@@ -67,7 +67,7 @@ struct TalkCommand: ParsableCommand {
         case .agent: try renderAgents(TalkOwnership.byAgent(analysed))
         }
         if skipped > 0, !input.quiet {
-            StandardError.write("callscope: \(skipped) of \(calls.count) calls have no talk timeline (not answered, no RTP captured, or a codec other than G.711/L16)\n")
+            StandardError.line("callscope: \(skipped) of \(calls.count) calls have no talk timeline (not answered, no RTP captured, or a codec other than G.711/L16)")
         }
         try finish()
     }

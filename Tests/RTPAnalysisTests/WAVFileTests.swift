@@ -118,7 +118,11 @@ struct WAVFileTests {
          .unsupportedFormat, "unsupported WAVE_FORMAT_EXTENSIBLE sub-format; PCM16, A-law and mu-law are supported (byte 44)"),
         ("3 channels", WAV.file(WAV.fmt(channels: 3), data), .unsupportedChannelCount, "3 channels; mono and stereo are supported (byte 22)"),
         ("0 channels", WAV.file(WAV.fmt(channels: 0, blockAlign: 1), data), .unsupportedChannelCount, "0 channels; mono and stereo are supported (byte 22)"),
-        ("rate 0", WAV.file(WAV.fmt(rate: 0), data), .invalidFormat, "sample rate 0 (byte 24)"),
+        ("rate 0", WAV.file(WAV.fmt(rate: 0), data), .invalidFormat, "sample rate 0 Hz; a call recording has 4000 to 192000 Hz (byte 24)"),
+        // A 1 Hz header once made talk analysis size ~100 voice-activity slots per sample byte.
+        ("rate 1", WAV.file(WAV.fmt(rate: 1), data), .invalidFormat, "sample rate 1 Hz; a call recording has 4000 to 192000 Hz (byte 24)"),
+        ("rate 3999", WAV.file(WAV.fmt(rate: 3999), data), .invalidFormat, "sample rate 3999 Hz; a call recording has 4000 to 192000 Hz (byte 24)"),
+        ("rate 192001", WAV.file(WAV.fmt(rate: 192_001), data), .invalidFormat, "sample rate 192001 Hz; a call recording has 4000 to 192000 Hz (byte 24)"),
         ("block align", WAV.file(WAV.fmt(channels: 2, blockAlign: 3), data), .invalidFormat, "block align 3 where the format needs 2 (byte 32)"),
     ]
 

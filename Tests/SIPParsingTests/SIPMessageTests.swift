@@ -198,4 +198,17 @@ extension SIPMessageParsingTests {
         #expect(value.tag == "abc")
         #expect(value.displayName == nil)
     }
+
+    /// A quoted display name is one token (RFC 3261 §25.1): a `<` inside it does not open the URI.
+    @Test("Angle brackets inside a quoted display name", arguments: [
+        (#""<b>x</b> <img src=x onerror=alert(1)>" <sip:+447700900004@127.0.0.1>;tag=9"#, #"<b>x</b> <img src=x onerror=alert(1)>"#, "sip:+447700900004@127.0.0.1"),
+        (#""say \"<hi>\"" <tel:+15550100>"#, #"say \"<hi>\""#, "tel:+15550100"),
+        (#""Alice" <sip:alice@example.com>"#, "Alice", "sip:alice@example.com"),
+        (#""unterminated <sip:bob@example.com>"#, #""unterminated"#, "sip:bob@example.com"),
+    ])
+    func quotedDisplayNameWithAngles(header: String, display: String, uri: String) throws {
+        let value = try #require(NameAddress.parse(header[...]))
+        #expect(value.displayName == display)
+        #expect(value.uri == uri)
+    }
 }

@@ -14,6 +14,8 @@ public struct WAVRecording: Sendable {
     public let channels: Int
     /// Sample frames per second.
     public let sampleRate: Int
+    /// Rates a call recording can have; anything else is refused before any buffer is sized by it.
+    public static let supportedSampleRates = 4_000...192_000
     /// `.l16` here means 16-bit PCM little-endian, as RIFF stores it.
     public let encoding: AudioEncoding
     /// Whole sample frames (one sample per channel) available.
@@ -150,7 +152,11 @@ public struct WAVRecording: Sendable {
             guard channels == 1 || channels == 2 else {
                 throw WAVError(.unsupportedChannelCount(channels), offset: body + 2)
             }
-            guard sampleRate > 0 else { throw WAVError(.invalidSampleRate, offset: body + 4) }
+            // Voice-activity slots are sized by the rate: a 1 Hz header would make a 2 MB file
+            // allocate gigabytes. No telephone or recorder writes outside 4-192 kHz.
+            guard WAVRecording.supportedSampleRates.contains(sampleRate) else {
+                throw WAVError(.invalidSampleRate(sampleRate), offset: body + 4)
+            }
             guard blockAlign == channels * encoding.bytesPerSample else {
                 throw WAVError(.blockAlignMismatch(blockAlign, expected: channels * encoding.bytesPerSample), offset: body + 12)
             }
@@ -191,7 +197,7 @@ public struct WAVError: Error, Sendable, Hashable, CustomStringConvertible {
         case unsupportedSubFormat
         case unsupportedBitsPerSample(tag: Int, bits: Int)
         case unsupportedChannelCount(Int)
-        case invalidSampleRate
+        case invalidSampleRate(Int)
         case blockAlignMismatch(Int, expected: Int)
     }
 
@@ -261,8 +267,8 @@ public struct WAVError: Error, Sendable, Hashable, CustomStringConvertible {
                 : "\(bits) bits per sample for format tag \(tag); G.711 has 8"
         case .unsupportedChannelCount(let channels):
             message = "\(channels) channels; mono and stereo are supported"
-        case .invalidSampleRate:
-            message = "sample rate 0"
+        case .invalidSampleRate(let rate):
+            message = "sample rate \(rate) Hz; a call recording has \(WAVRecording.supportedSampleRates.lowerBound) to \(WAVRecording.supportedSampleRates.upperBound) Hz"
         case .blockAlignMismatch(let blockAlign, let expected):
             message = "block align \(blockAlign) where the format needs \(expected)"
         }

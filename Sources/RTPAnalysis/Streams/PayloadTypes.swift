@@ -32,7 +32,9 @@ public struct PayloadFormat: Sendable, Hashable {
     /// Parses `encoding/clock[/channels]` from an `a=rtpmap` attribute.
     public init?(rtpmap: String) {
         let parts = rtpmap.split(separator: "/")
-        guard parts.count >= 2, let clock = Int(parts[1]), clock > 0 else { return nil }
+        // The rate is written by the sender of the SDP: beyond the 32-bit RTP timestamp's range
+        // it means nothing (RFC 3550 §5.1) and would overflow the arithmetic that uses it.
+        guard parts.count >= 2, let clock = Int(parts[1]), clock > 0, clock <= Int(UInt32.max) else { return nil }
         let encoding = parts[0].lowercased()
         let kind: Kind
         switch encoding {

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of callscope's parsers with libFuzzer (Fuzz/README.md).
+#
+#   scripts/fuzz.sh [TARGET|all] [SECONDS]     fuzz one target (or all, one after the other)
+#   scripts/fuzz.sh --ci                       what .ci/run does: every target, 30 s each
+#
+# Targets: FuzzSIP FuzzCapture FuzzCDR FuzzWAV. Builds them with -sanitize=fuzzer,address in
+# .build-fuzz/ (debug: overflow checks on), replays every regression input under
+# Tests/FuzzRegressions/TARGET/ first, seeds each run from the project's samples and the public
+# corpus, and stops with exit status 1 at the first crash, leak, timeout or out-of-memory, the
+# input kept in .build-fuzz/crashes/TARGET/ (add it to Tests/FuzzRegressions/TARGET/ with the fix).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+ALL=(FuzzSIP FuzzCapture FuzzCDR FuzzWAV)
+
+target=${1:-all}
+seconds=${2:-60}
+if [[ $target == --ci ]]; then target=all; seconds=30; fi
+if [[ $target == all ]]; then targets=("${ALL[@]}"); else targets=("$target"); fi
+for t in "${targets[@]}"; do
+    [[ " ${ALL[*]} " == *" $t "* ]] || { echo "fuzz.sh: unknown target $t (one of: ${ALL[*]} all)" >&2; exit 64; }
+done
+
+SCRATCH=$ROOT/.build-fuzz
+export CALLSCOPE_FUZZ=1
+# A crashing run would otherwise sit in Swift's backtracer instead of letting libFuzzer report.
+export SWIFT_BACKTRACE=enable=no
+# Leak checks stay on; libFuzzer reports a leak as a failure.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+
+build() {
+    echo "fuzz.sh: building $1 (-sanitize=fuzzer,address)" >&2
+    swift build -c debug --scratch-path "$SCRATCH" --product "$1" \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 \
+        | grep -v "warning: Cannot export local symbol" | grep -E "error|warning: |Compiling|Build complete" | tail -n 20
+    [[ -x $SCRATCH/debug/$1 ]] || { echo "fuzz.sh: build of $1 failed" >&2; exit 1; }
+}
+
+# seed TARGET DIR: the starting corpus (copies, so libFuzzer's additions never touch the sources)
+seed() {
+    local dir=$2 f
+    mkdir -p "$dir"
+    case $1 in
+    FuzzSIP)
+        # SIP messages cut out of the sample captures by tshark, when it is there.
+        if command -v tshark >/dev/null; then
+            for f in captures/*.pcap captures/hostile/*.pcap; do
+                tshark -n -r "$f" -Y sip -T fields -e udp.payload -e tcp.payload 2>/dev/null | head -n 40 \
+                    | python3 -c 'import sys
+for i, line in enumerate(sys.stdin):
+    hexdigits = line.replace("\t", "").strip()
+    if hexdigits:
+        open(sys.argv[1] + "-" + str(i), "wb").write(bytes.fromhex(hexdigits))' "$dir/$(basename "$f")"
+            done
+        fi
+        printf 'INVITE sip:+4420@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nf: "<b>" <sip:1@h>;tag=1\r\nt: <sip:2@h>\r\ni: x\r\nCSeq: 1 INVITE\r\nl: 4\r\n\r\nv=0\r\n' >"$dir/compact"
+        ;;
+    FuzzCapture)
+        for f in captures/*.pcap captures/hostile/*.pcap captures/talk/*.pcap ../shared/corpus/pcap/*.pcap*; do
+            # Small files whole, large ones cut (libFuzzer's -max_len bounds them anyway).
+            [[ -f $f ]] && head -c 65536 "$f" >"$dir/$(basename "$f")"
+        done
+        ;;
+    FuzzCDR)
+        local i=0
+        for f in cdr-samples/*.csv cdr-samples/asterisk-queue_log cdr-samples/freeswitch-json ../shared/corpus/cdr/*.csv \
+                 ../shared/corpus/cdr/*.sql ../shared/corpus/cdr/*.json Tests/CLITests/Fixtures/*.csv; do
+            # Byte 0 picks the reader: 0 = detection, then each format in CDRFormat order.
+            [[ -f $f ]] && { printf "\\x$(printf %02x $((i % 12)))"; head -c 16384 "$f"; } >"$dir/$(basename "$f")-$i"
+            i=$((i + 1))
+        done
+        ;;
+    FuzzWAV)
+        for f in captures/talk/*.wav; do [[ -f $f ]] && head -c 32768 "$f" >"$dir/$(basename "$f")"; done
+        ;;
+    esac
+}
+
+status=0
+for t in "${targets[@]}"; do
+    build "$t"
+    bin=$SCRATCH/debug/$t
+    regressions=Tests/FuzzRegressions/$t
+    if compgen -G "$regressions/*" >/dev/null; then
+        echo "fuzz.sh: $t: replaying $(ls "$regressions" | wc -l) regression inputs" >&2
+        "$bin" -runs=0 "$regressions"/* >"$SCRATCH/$t-regressions.log" 2>&1 \
+            || { tail -n 40 "$SCRATCH/$t-regressions.log" >&2; echo "fuzz.sh: $t: a regression input fails again" >&2; exit 1; }
+    fi
+    corpus=$SCRATCH/corpus/$t
+    [[ -d $corpus ]] || seed "$t" "$corpus"
+    crashes=$SCRATCH/crashes/$t
+    mkdir -p "$crashes"
+    dict=()
+    [[ $t == FuzzSIP || $t == FuzzCapture ]] && dict=(-dict=Fuzz/sip.dict)
+    echo "fuzz.sh: $t: fuzzing for $seconds s from $(ls "$corpus" | wc -l) seeds" >&2
+    if ! "$bin" "$corpus" ${dict[@]+"${dict[@]}"} -max_total_time="$seconds" -max_len=65536 -timeout=20 \
+            -rss_limit_mb=3072 -artifact_prefix="$crashes/" -print_final_stats=1 >"$SCRATCH/$t.log" 2>&1; then
+        tail -n 60 "$SCRATCH/$t.log" >&2
+        echo "fuzz.sh: $t: FAILED, input kept in $crashes/" >&2
+        status=1
+        break
+    fi
+    runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$SCRATCH/$t.log" | grep -oE '[0-9]+$' || echo "?")
+    echo "fuzz.sh: $t: no crash in $runs executions" >&2
+done
+exit $status
