@@ -120,6 +120,14 @@ struct RTPTimestampJumpTests {
         #expect(objects.count == 1)
         let object = try #require(objects.first)
         #expect(object["caller"] as? String == "+447700900010")
+        if command[0] == "calls" {
+            // Each jump is a timestamp reset (RTPStreamStatistics): the jitter and MOS are those of
+            // the steady 20 ms stream on loopback, as for the callee's stream without jumps.
+            let jitter = try #require(object["caller_rtp_jitter_ms"] as? Double)
+            let calleeJitter = try #require(object["callee_rtp_jitter_ms"] as? Double)
+            #expect(jitter < 5 && abs(jitter - calleeJitter) < 2, "caller jitter \(jitter) ms, callee \(calleeJitter) ms")
+            #expect((object["caller_mos"] as? Double ?? 0) > 4.3)
+        }
         // The timeline follows arrival time across every jump: speech and silence cover the talk
         // time (caller and agent speech each include the overtalk), never the days the
         // timestamps claim; both sides play the same 4.7 s recording at once, so the caller's
