@@ -1,0 +1,62 @@
+/// Recognises a frame that another input file already delivered: the same timestamp and the
+/// same bytes (a capture copied twice into one folder, one audit taken on two interfaces of the
+/// same host), so it is read once.
+///
+/// Why only equal timestamps: frames come out of the merge in timestamp order, so a copy from
+/// another file arrives next to its original. Only frames whose timestamp another file also
+/// delivers are fingerprinted (a hash of their bytes), and only the frames of the current
+/// timestamp are remembered: nothing is hashed or kept for inputs that merely share Call-IDs
+/// (rotated captures). Copies are counted per file: when file A holds a frame twice and file B
+/// once, A's second copy is kept.
+///
+/// ```swift
+/// var filter = DuplicateFrameFilter()
+/// if filter.mustCheck(time: t, file: f, nextOfOtherFiles: nextTime),
+///    filter.isDuplicate(fingerprint: DuplicateFrameFilter.fingerprint(of: frame), file: f) { skip }
+/// ```
+public struct DuplicateFrameFilter: Sendable {
+    private var time: Int64 = .min
+    /// The fingerprints delivered at `time`, with how many times each file delivered them.
+    private var seen: [Int: [Int: Int]] = [:]
+    /// Files that delivered a fingerprinted frame at `time`.
+    private var files: [Int] = []
+
+    public init() {}
+
+    /// Whether a frame of `file` at `time` can be a copy, so must be fingerprinted: another file
+    /// delivered a frame at this time, or another file's next frame (`nextOfOtherFiles`, the
+    /// earliest pending frame of the other files) has this time.
+    /// - Complexity: O(1) unless several files share the timestamp.
+    public mutating func mustCheck(time: Int64, file: Int, nextOfOtherFiles: Int64?) -> Bool {
+        if time != self.time {
+            self.time = time
+            if !files.isEmpty {
+                seen.removeAll(keepingCapacity: true)
+                files.removeAll(keepingCapacity: true)
+            }
+        }
+        return nextOfOtherFiles == time || files.contains { $0 != file }
+    }
+
+    /// Records a frame of `file` (at the time given to the last ``mustCheck(time:file:nextOfOtherFiles:)``)
+    /// and says whether it repeats a frame another file delivered more often than this one did.
+    public mutating func isDuplicate(fingerprint: Int, file: Int) -> Bool {
+        if !files.contains(file) { files.append(file) }
+        var counts = seen[fingerprint] ?? [:]
+        let here = counts[file] ?? 0
+        let elsewhere = counts.lazy.filter { $0.key != file }.map(\.value).max() ?? 0
+        counts[file] = here + 1
+        seen[fingerprint] = counts
+        return here < elsewhere
+    }
+
+    /// A hash of a frame's bytes, lengths and link type (consistent within one run).
+    public static func fingerprint(of frame: CapturedFrame) -> Int {
+        var hasher = Hasher()
+        hasher.combine(frame.linkType)
+        hasher.combine(frame.originalLength)
+        hasher.combine(frame.capturedLength)
+        hasher.combine(bytes: frame.data)
+        return hasher.finalize()
+    }
+}
