@@ -83,9 +83,7 @@ def messages(path, ports):
             m["cseq"] = (int(cseq[0]), cseq[1].upper() if len(cseq) > 1 else "")
             m["from_tag"] = param((h.get("from") or [""])[0], "tag")
             m["to_tag"] = param((h.get("to") or [""])[0], "tag")
-            top_via = split_list((h.get("via") or [""])[0])[0]
-            m["branch"] = param(top_via, "branch")
-            m["sent_by"] = (top_via.split(";")[0].split() or [None])[-1]
+            m["branch"] = param(split_list((h.get("via") or [""])[0])[0], "branch")
             m["is_request"] = m["method"] is not None
             if m["call_id"] is not None and (m["is_request"] or m["status"] is not None):
                 yield m
@@ -219,13 +217,13 @@ def is_hold(m):
 def answer_and_bye(msgs, inv0, inv_resps):
     """The call's answer and the BYE that ended it, when a hop rewrites tags.
 
-    The caller's own INVITEs are those with its From tag and top Via sent-by; the call's dialog
+    The caller's own INVITEs are those with its From tag; the call's dialog
     is the one of the first 2xx on one of their Via branches (what the caller received; else
     the first 2xx), timed at the first 2xx with that To tag on any hop. Each hop (From tag of
     the 2xx) has one answered dialog, its first 2xx; the first BYE in any of them ends the call.
     """
     own = [m for m in msgs if m["method"] == "INVITE" and not m["to_tag"]
-           and m["from_tag"] == inv0["from_tag"] and m["sent_by"] == inv0["sent_by"]]
+           and m["from_tag"] == inv0["from_tag"]]
     own_branches = {(m["cseq"][0], m["branch"]) for m in own}
     oks = [m for m in inv_resps if 200 <= m["status"] < 300]
     if not oks:

@@ -11,15 +11,15 @@ import SIPParsing
 ///   (status, CSeq, To tag, top Via branch, RSeq) was already seen (RFC 3261 §17.1.3, §17.2.3,
 ///   RFC 3262 §7.1). Without a branch (RFC 2543 peers) the whole top Via stands in for it.
 /// - The caller's INVITEs: the first INVITE without To tag is the call's initial INVITE (start,
-///   parties). Another one from the caller (same From tag and Via sent-by) with a higher CSeq is
-///   an attempt of the same call: sent after every earlier attempt got a final response (a
+///   parties). Another one with the caller's From tag and a higher CSeq is an attempt of the
+///   same call: sent after every earlier attempt got a final response (a
 ///   401/407 challenge, a redirect, a failure) it replaces them and decides the outcome (RFC 3261
 ///   §22.2, §8.1.3.4); sent while one is still pending it runs beside it: the first 2xx to any
 ///   attempt answers the call, a failure ends it only once no attempt is pending, and a CANCEL
 ///   abandons it only once every pending attempt is cancelled (README "Calls with several
 ///   initial INVITEs").
 /// - Hops: an INVITE without To tag from another From tag (a B2BUA or SBC leg that keeps the
-///   Call-ID but has its own tags and CSeq), or from the caller's tag but another Via sent-by
+///   Call-ID but has its own tags and CSeq), or with the caller's tag and the CSeq of an attempt
 ///   (a proxy's copy), is the same call seen on another hop.
 /// - Forking and dialogs: each To tag is a leg (RFC 3261 §13.2.2.4). The call's dialog is the
 ///   one the caller was answered with: the first 2xx on the initial INVITE's own Via branch
@@ -147,11 +147,11 @@ struct CallState: Sendable {
     /// From tags the caller side uses: the first INVITE's, and those of copies relayed by a
     /// B2BUA or SBC that keeps the Call-ID but rewrites tags on its other leg.
     private var callerSideTags: Set<String> = []
-    /// The top Via sent-by (host:port) of the first INVITE: the caller's own INVITEs repeat it.
-    private var callerSentBy: Substring?
     /// The caller's INVITEs deciding the call: one, or several sent side by side; a retry after
-    /// every one got a final response replaces them.
+    /// every one got a final response replaces them. At most `maxAttempts` (hostile input).
     private var attempts: [Attempt] = []
+    private var lastAttemptCSeq: UInt32 = 0
+    private static let maxAttempts = 64
     private var hopInvites: Set<HopInvite> = []
     private var seenRequests: Set<RequestKey> = []
     private var seenResponses: Set<ResponseKey> = []
@@ -235,20 +235,18 @@ struct CallState: Sendable {
             if attempts.isEmpty {
                 // The first initial INVITE: it names the parties.
                 callerTag = fromTag
-                callerSentBy = Self.sentBy(message.topVia)
                 attempts = [attempt]
+                lastAttemptCSeq = cseq.number
                 call.caller = caller(of: message)
                 call.dialed = dialed(of: message)
                 call.divertedFrom = divertedFrom(of: message)
-            } else if fromTag != callerTag || Self.sentBy(message.topVia) != callerSentBy {
-                // Another hop's copy: a B2BUA or SBC leg that keeps the Call-ID (its own tags and
-                // CSeq space), or a proxy's (the caller's tags and CSeq, the proxy's Via on top).
-                guard fromTag != callerTag || !attempts.contains(where: { $0.cseq == cseq.number }),
-                      hopInvites.insert(HopInvite(tag: fromTag, cseq: cseq.number)).inserted else { return }
+            } else if fromTag != callerTag {
+                // Another hop's copy: a B2BUA or SBC leg that keeps the Call-ID (its own tags and CSeq space).
+                guard hopInvites.insert(HopInvite(tag: fromTag, cseq: cseq.number)).inserted else { return }
                 recordMedia(message, from: .caller, at: time, key: "INVITE \(cseq.number) \(fromTag ?? "")")
                 return
-            } else if cseq.number <= attempts.map(\.cseq).max() ?? 0 {
-                return  // an older transaction of the caller's seen again on another branch
+            } else if cseq.number <= lastAttemptCSeq || attempts.count >= Self.maxAttempts {
+                return  // a proxy's copy (the caller's tags and CSeq, another branch), or an older transaction
             } else if call.answeredAt == nil, !attempts.contains(where: \.isPending) {
                 // Re-sent after a 401/407 challenge, a redirect or a failure: this INVITE's answer is the outcome.
                 attempts = [attempt]
@@ -264,6 +262,7 @@ struct CallState: Sendable {
                 // Sent while an earlier one is still pending: an attempt beside it.
                 attempts.append(attempt)
             }
+            lastAttemptCSeq = cseq.number
             recordMedia(message, from: .caller, at: time, key: "INVITE \(cseq.number)")
         case .invite, .update:
             // re-INVITE or UPDATE: an offer that may put the call on hold or resume it once answered.
@@ -401,13 +400,6 @@ struct CallState: Sendable {
     private func attemptIndex(of message: SIPMessage, cseq: UInt32) -> Int? {
         guard message.from?.tag == nil || message.from?.tag == callerTag else { return nil }  // a tag lost to damage: as the caller's
         return attempts.firstIndex { $0.cseq == cseq }
-    }
-
-    /// The sent-by (`host:port`) of a Via value: `SIP/2.0/UDP 10.0.0.1:5060;branch=...` -> `10.0.0.1:5060`.
-    static func sentBy(_ via: String?) -> Substring? {
-        guard let via else { return nil }
-        let value = via.prefix { $0 != ";" }
-        return value.split(whereSeparator: { $0 == " " || $0 == "\t" }).last
     }
 
     /// A request comes from the caller when its From tag is one of the caller side's tags.
