@@ -15,10 +15,12 @@
 ///    filter.isDuplicate(fingerprint: DuplicateFrameFilter.fingerprint(of: frame), file: f) { skip }
 /// ```
 public struct DuplicateFrameFilter: Sendable {
+    private struct Key: Hashable { var fingerprint: Int; var file: Int }
     private var time: Int64 = .min
-    /// The fingerprints delivered at `time`, with how many times each file delivered them.
-    private var seen: [Int: [Int: Int]] = [:]
-    /// Files that delivered a fingerprinted frame at `time`.
+    /// How many times each file delivered each fingerprint at `time` (one flat table, cleared
+    /// in place: no allocation per frame once warm).
+    private var seen: [Key: Int] = [:]
+    /// Files that delivered a fingerprinted frame at `time` (as many as the inputs at most).
     private var files: [Int] = []
 
     public init() {}
@@ -40,13 +42,16 @@ public struct DuplicateFrameFilter: Sendable {
 
     /// Records a frame of `file` (at the time given to the last ``mustCheck(time:file:nextOfOtherFiles:)``)
     /// and says whether it repeats a frame another file delivered more often than this one did.
+    /// - Complexity: O(f) dictionary lookups for f files with frames at this time.
     public mutating func isDuplicate(fingerprint: Int, file: Int) -> Bool {
         if !files.contains(file) { files.append(file) }
-        var counts = seen[fingerprint] ?? [:]
-        let here = counts[file] ?? 0
-        let elsewhere = counts.lazy.filter { $0.key != file }.map(\.value).max() ?? 0
-        counts[file] = here + 1
-        seen[fingerprint] = counts
+        let key = Key(fingerprint: fingerprint, file: file)
+        let here = seen[key] ?? 0
+        var elsewhere = 0
+        for other in files where other != file {
+            elsewhere = max(elsewhere, seen[Key(fingerprint: fingerprint, file: other)] ?? 0)
+        }
+        seen[key] = here + 1
         return here < elsewhere
     }
 
