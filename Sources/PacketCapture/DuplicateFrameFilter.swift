@@ -7,7 +7,9 @@
 /// delivers are fingerprinted (a hash of their bytes), and only the frames of the current
 /// timestamp are remembered: nothing is hashed or kept for inputs that merely share Call-IDs
 /// (rotated captures). Copies are counted per file: when file A holds a frame twice and file B
-/// once, A's second copy is kept.
+/// once, A's second copy is kept. At most `maxFramesPerTimestamp` frames of one timestamp are
+/// remembered (a capture whose clock never moves would otherwise be held whole): beyond, frames
+/// of that timestamp are kept as they are.
 ///
 /// ```swift
 /// var filter = DuplicateFrameFilter()
@@ -22,6 +24,7 @@ public struct DuplicateFrameFilter: Sendable {
     private var seen: [Key: Int] = [:]
     /// Files that delivered a fingerprinted frame at `time` (as many as the inputs at most).
     private var files: [Int] = []
+    static let maxFramesPerTimestamp = 65_536
 
     public init() {}
 
@@ -37,6 +40,7 @@ public struct DuplicateFrameFilter: Sendable {
                 files.removeAll(keepingCapacity: true)
             }
         }
+        guard seen.count < Self.maxFramesPerTimestamp else { return false }
         return nextOfOtherFiles == time || files.contains { $0 != file }
     }
 
