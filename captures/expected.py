@@ -251,6 +251,8 @@ def summarize(call_id, msgs):
     ringing = next((m for m in inv_resps if 180 <= m["status"] <= 189), None)
     final = next((m for m in inv_resps if m["status"] >= 200 and m["cseq"][0] == last_cseq), None)
     answer, bye = answer_and_bye(msgs, inv0, inv_resps)
+    if answer is not None:
+        final = answer   # a 2xx to any of the caller's INVITEs answers the call (README)
     cancel = next((m for m in msgs if m["method"] == "CANCEL"), None)
 
     h = inv0["headers"]
