@@ -50,7 +50,7 @@ let package = Package(
             swiftSettings: hotPathSettings
         ),
         // Any mix of inputs -> calls: captures or CDR files, queue_log joined, direction decided.
-        .target(name: "CallIngest", dependencies: ["CallReconstruction", "CDRImport", "RTPAnalysis", "CallModel"]),
+        .target(name: "CallIngest", dependencies: ["CallReconstruction", "CDRImport", "RTPAnalysis", "CallModel", "PacketCapture"]),
         // Metrics: calls in, typed KPIs out; no I/O.
         .target(name: "CallMetrics", dependencies: ["CallModel"]),
         // The embedded store: imported calls in SQLite through GRDB (the only module touching the database).

@@ -214,6 +214,32 @@ def is_hold(m):
     return any(a in ("sendonly", "inactive") for a in m["sdp_attrs"]) or "0.0.0.0" in m["sdp_conn"]
 
 
+def answer_and_bye(msgs, inv0, inv_resps):
+    """The call's answer and the BYE that ended it, when a hop rewrites tags.
+
+    The caller's own INVITEs are those with its From tag; the call's dialog
+    is the one of the first 2xx on one of their Via branches (what the caller received; else
+    the first 2xx), timed at the first 2xx with that To tag on any hop. Each hop (From tag of
+    the 2xx) has one answered dialog, its first 2xx; the first BYE in any of them ends the call.
+    """
+    own = [m for m in msgs if m["method"] == "INVITE" and not m["to_tag"]
+           and m["from_tag"] == inv0["from_tag"]]
+    own_branches = {(m["cseq"][0], m["branch"]) for m in own}
+    oks = [m for m in inv_resps if 200 <= m["status"] < 300]
+    if not oks:
+        return None, None
+    received = next((m for m in oks if m["from_tag"] == inv0["from_tag"]
+                     and (m["cseq"][0], m["branch"]) in own_branches), oks[0])
+    answer = next(m for m in oks if m["to_tag"] == received["to_tag"])
+    dialogs = {received["from_tag"]: received["to_tag"]}
+    for m in oks:
+        dialogs.setdefault(m["from_tag"], m["to_tag"])
+    tags = set(dialogs.values())
+    bye = next((m for m in msgs if m["method"] == "BYE"
+                and (m["to_tag"] in tags or m["from_tag"] in tags)), None)
+    return answer, bye
+
+
 def summarize(call_id, msgs):
     invites = [m for m in msgs if m["method"] == "INVITE" and not m["to_tag"]]
     inv0 = invites[0]
@@ -224,8 +250,9 @@ def summarize(call_id, msgs):
                  and m["cseq"][0] in init_cseqs]
     ringing = next((m for m in inv_resps if 180 <= m["status"] <= 189), None)
     final = next((m for m in inv_resps if m["status"] >= 200 and m["cseq"][0] == last_cseq), None)
-    answer = next((m for m in inv_resps if 200 <= m["status"] < 300), None)
-    bye = next((m for m in msgs if m["method"] == "BYE"), None)
+    answer, bye = answer_and_bye(msgs, inv0, inv_resps)
+    if answer is not None:
+        final = answer   # a 2xx to any of the caller's INVITEs answers the call (README)
     cancel = next((m for m in msgs if m["method"] == "CANCEL"), None)
 
     h = inv0["headers"]

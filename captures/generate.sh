@@ -197,6 +197,25 @@ wait "${BG_PIDS[0]}" || die "truncated UAC failed"
 BG_PIDS=()
 uas_wait
 
+echo "== b2bua-udp: caller -> B2BUA hop (same Call-ID, its own tags) -> callee; caller BYE in its own dialog"
+csv b2bua "+4420794600777;+4930555777;"
+cap_start b2bua-udp lo "udp and (port 5061 or port 5070 or port 5080 or $MEDIA)"
+uas udp 5080 -sf "$SCEN/uas-answer.xml" -mp 16100 -m 1
+uas udp 5070 -sf "$SCEN/b2bua-relay.xml" -m 1
+uac 5070 5061 -sf "$SCEN/uac-call.xml" -inf "$WORK/b2bua.csv" \
+    -m 1 -d 1000 -mp 16000 -cid_str "b2bua-%u-%p@%s"
+uas_wait
+cap_stop
+
+echo "== parallel-udp: INVITE CSeq 1 rings, INVITE CSeq 2 sent beside it and cancelled, CSeq 1 answered"
+csv parallel "+3225551234;+3227001234;"
+cap_start parallel-udp lo "udp and (port 5060 or port 5061)"
+uas udp 5060 -sf "$SCEN/uas-parallel.xml" -m 1
+uac 5060 5061 -sf "$SCEN/uac-parallel.xml" -inf "$WORK/parallel.csv" -m 1 -d 1000 -mp 16000 \
+    -cid_str "parallel-%u-%p@%s"
+uas_wait
+cap_stop
+
 echo "== rotated-1/-2: one answered call split in two files in the middle of the call"
 csv rotated "+15550100199;+15550100200;"
 cap_start rotated-full lo "$UDP_A"
@@ -229,11 +248,20 @@ inv=$(tshark -n -r "$W/retransmission-udp.pcap" -d udp.port==5060-5099,sip -Y 's
 [[ $(wc -l <<<"$inv") -eq 2 && $(sort -u <<<"$inv" | wc -l) -eq 1 ]] \
     || die "retransmission: expected 2 identical INVITEs, got: $inv"
 [[ $(sip_count "$W/tcp-calls.pcap" 'tcp && sip.Method == "BYE"') -eq 1 ]] || die "tcp-calls: no BYE over TCP"
+# two INVITEs without To tag, CSeq 1 and 2, on two branches of one Call-ID; CSeq 2 cancelled
+[[ $(sip_count "$W/parallel-udp.pcap" 'sip.Method == "INVITE" && !sip.to.tag') -eq 2 \
+   && $(sip_count "$W/parallel-udp.pcap" 'sip.Method == "CANCEL" && sip.CSeq.seq == 2') -eq 1 ]] \
+    || die "parallel: expected two tag-less INVITEs and a CANCEL of CSeq 2"
+# the B2BUA answers the caller with its own To tag, not the callee's, under the same Call-ID
+b2b=$(tshark -n -r "$W/b2bua-udp.pcap" -d udp.port==5060-5099,sip -Y 'sip.Status-Code == 200 && sip.CSeq.method == "INVITE"' \
+      -T fields -e sip.Call-ID -e sip.to.tag 2>/dev/null)
+[[ $(wc -l <<<"$b2b") -eq 2 && $(cut -f1 <<<"$b2b" | sort -u | wc -l) -eq 1 && $(cut -f2 <<<"$b2b" | sort -u | wc -l) -eq 2 ]] \
+    || die "b2bua: expected two 200s with one Call-ID and two To tags, got: $b2b"
 
 # ================================================================ sidecars + install
 echo "== sidecars"
 captures=(answered-udp failures-udp cancel-udp auth-407-udp hold-udp diversion-udp
-          retransmission-udp tcp-calls sll-any truncated-udp)
+          retransmission-udp tcp-calls sll-any truncated-udp b2bua-udp parallel-udp)
 for c in "${captures[@]}"; do
     python3 "$HERE/expected.py" "$W/$c.pcap" >"$W/$c.expected.ndjson"
 done

@@ -2,6 +2,7 @@ import CDRImport
 import CallModel
 import CallReconstruction
 import Foundation
+import PacketCapture
 
 /// Everything a reading command needs to turn its inputs into calls.
 public struct IngestOptions: Sendable {
@@ -41,7 +42,7 @@ public struct IngestSummary: Sendable, Hashable {
         var parts = ["\(inputs) input\(inputs == 1 ? "" : "s")"]
         if unreadableInputs > 0 { parts.append("\(unreadableInputs) unreadable") }
         if capture.inputs > 0 || cdrFiles == 0 {
-            parts.append("\(capture.packets) packets")
+            parts.append("\(capture.packets) packets" + (capture.duplicateFrames > 0 ? " (\(capture.duplicateFrames) duplicate frame\(capture.duplicateFrames == 1 ? "" : "s") of another input dropped)" : ""))
             parts.append("\(capture.sipMessages) SIP messages" + (capture.sipMessagesWithoutCall > 0 ? " (\(capture.sipMessagesWithoutCall) outside calls)" : ""))
         }
         if cdrFiles > 0 {
@@ -80,7 +81,8 @@ public struct CollectedCalls: Sendable {
 /// files through their format's reader; queue_log calls joined to the CDR calls they belong
 /// to; direction decided for every call; calls ordered by start.
 ///
-/// An input is a capture when it is `-` or starts with a pcap or pcapng magic number; anything
+/// An input is a capture when it is `-` or starts with a pcap or pcapng magic number, or is
+/// binary data that libpcap opens; other binary data is neither (one error says so); anything
 /// else is a CDR file.
 public struct CallCollector: Sendable {
     public var options: IngestOptions
@@ -102,6 +104,15 @@ public struct CallCollector: Sendable {
         for input in inputs {
             if input == "-" || Self.isCapture(input) || !FileManager.default.fileExists(atPath: input) {
                 captures.append(input)
+            } else if let binary = Self.binaryInput(input) {
+                switch binary {
+                case .capture:
+                    captures.append(input)  // a format libpcap reads beyond the magic numbers above
+                case .unreadable(let message):
+                    summary.unreadableInputs += 1
+                    summary.errors += 1
+                    diagnostics(Diagnostic(.error, input: input, line: nil, message: message))
+                }
             } else if Recording.isRecording(input) {
                 if options.recordings.enabled {
                     recordings.append(input)
@@ -254,6 +265,32 @@ public struct CallCollector: Sendable {
     private final class DiagnosticTally: @unchecked Sendable {
         var errors = 0
         var warnings = 0
+    }
+
+    /// What a binary file without a pcap/pcapng magic number is.
+    enum BinaryInput: Equatable {
+        /// libpcap opens it anyway (a pcap variant beyond the magic numbers peeked at).
+        case capture
+        /// Neither a capture libpcap can read nor a CDR text file (a NetMon, snoop or ERF
+        /// capture, an archive...): the message says both.
+        case unreadable(String)
+    }
+
+    /// For a regular file that is binary data (``CDRImporter/isBinary(_:)``) and not a WAV
+    /// recording, what it is; nil for any other file.
+    static func binaryInput(_ path: String) -> BinaryInput? {
+        guard (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular,
+              !Recording.isRecording(path),
+              let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 65_536), CDRImporter.isBinary(head) else { return nil }
+        do {
+            _ = try CaptureFile(path: path)
+            return .capture
+        } catch {
+            let pcap = error.isUnknownFormat ? error.reason : "cannot open: \(error.reason)"
+            return .unreadable("neither a capture file libpcap can read (\(pcap)) nor a CDR text file (binary data); other capture formats (NetMon, snoop, ERF...) can be converted with `editcap -F pcapng IN OUT`")
+        }
     }
 
     /// Whether `path` starts with a pcap (either byte order, µs or ns) or pcapng magic number.

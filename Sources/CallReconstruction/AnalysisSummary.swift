@@ -3,7 +3,10 @@ public struct AnalysisSummary: Sendable, Hashable {
     public var inputs = 0
     /// Inputs that could not be opened or read at all.
     public var unreadableInputs = 0
+    /// Frames read (copies of another file's frames not included).
     public var packets = 0
+    /// Frames skipped because another input delivered the same frame (same timestamp and bytes).
+    public var duplicateFrames = 0
     public var sipMessages = 0
     /// SIP messages of Call-IDs with no initial INVITE (REGISTER, OPTIONS, ...).
     public var sipMessagesWithoutCall = 0

@@ -10,12 +10,25 @@ import SIPParsing
 /// - Retransmissions: a request whose (top Via branch, CSeq, method) or a response whose
 ///   (status, CSeq, To tag, top Via branch, RSeq) was already seen (RFC 3261 §17.1.3, §17.2.3,
 ///   RFC 3262 §7.1). Without a branch (RFC 2543 peers) the whole top Via stands in for it.
-/// - Auth challenges and redirects: a new initial INVITE with a higher CSeq becomes the
-///   call's initial transaction; the challenge is not the outcome (RFC 3261 §22.2).
-/// - Forking: each To tag is a leg; the one that sent the 2xx answered (RFC 3261 §13.2.2.4).
-///   Only a final response on the initial INVITE's own branch (what the caller receives) is the
-///   call's final response: a proxy's downstream branch failing does not end the call.
-/// - re-INVITE/UPDATE offers of the answered dialog move the hold state once accepted with a
+/// - The caller's INVITEs: the first INVITE without To tag is the call's initial INVITE (start,
+///   parties). Another one with the caller's From tag and a higher CSeq is an attempt of the
+///   same call: sent after every earlier attempt got a final response (a
+///   401/407 challenge, a redirect, a failure) it replaces them and decides the outcome (RFC 3261
+///   §22.2, §8.1.3.4); sent while one is still pending it runs beside it: the first 2xx to any
+///   attempt answers the call, a failure ends it only once no attempt is pending, and a CANCEL
+///   abandons it only once every pending attempt is cancelled (README "Calls with several
+///   initial INVITEs").
+/// - Hops: an INVITE without To tag from another From tag (a B2BUA or SBC leg that keeps the
+///   Call-ID but has its own tags and CSeq), or with the caller's tag and the CSeq of an attempt
+///   (a proxy's copy), is the same call seen on another hop.
+/// - Forking and dialogs: each To tag is a leg (RFC 3261 §13.2.2.4). The call's dialog is the
+///   one the caller was answered with: the first 2xx on the initial INVITE's own Via branch
+///   (what the caller receives; until it is seen, the first 2xx on any hop), its time that of
+///   the first copy of that To tag's 2xx. Each hop (caller-side From tag) has one answered
+///   dialog, its first 2xx; a BYE in any of them ends the call, a BYE to another fork's 2xx does
+///   not. Only a final response on an attempt's own branch is the call's final response: a
+///   proxy's downstream branch failing does not end the call.
+/// - re-INVITE/UPDATE offers of the call's dialog move the hold state once accepted with a
 ///   2xx (RFC 3264 §8.4); they never start a call.
 public struct CallTracker: Sendable {
     public let options: ReconstructionOptions
@@ -111,6 +124,17 @@ struct CallState: Sendable {
     private struct OfferKey: Hashable, Sendable { var sender: CallParty; var cseq: UInt32; var method: String }
     private struct PendingOffer: Sendable { var time: Timestamp; var offer: MediaOffer? }
     private struct FinalResponse: Sendable { var status: Int; var time: Timestamp; var reasons: [SIPReason] }
+    /// One of the caller's own INVITEs without To tag (RFC 3261 §13.2.1): its transaction and how it ended.
+    private struct Attempt: Sendable {
+        var cseq: UInt32
+        var branch: String?
+        var final: Int?
+        var cancelled = false
+        /// Still able to answer the call: no final response on its branch, not cancelled.
+        var isPending: Bool { final == nil && !cancelled }
+    }
+    /// Another hop's copy of the initial INVITE: (From tag, CSeq) of a B2BUA or SBC leg.
+    private struct HopInvite: Hashable, Sendable { var tag: String?; var cseq: UInt32 }
 
     /// Final responses after which the caller usually retries the INVITE (RFC 3261 §22.2,
     /// §8.1.3.4; RFC 4028 §6): the call is kept open longer for the retry.
@@ -123,18 +147,31 @@ struct CallState: Sendable {
     /// From tags the caller side uses: the first INVITE's, and those of copies relayed by a
     /// B2BUA or SBC that keeps the Call-ID but rewrites tags on its other leg.
     private var callerSideTags: Set<String> = []
-    private var initialCSeq: UInt32 = 0
-    private var initialBranch: String?
+    /// The caller's INVITEs deciding the call: one, or several sent side by side; a retry after
+    /// every one got a final response replaces them. At most `maxAttempts` (hostile input).
+    private var attempts: [Attempt] = []
+    private var lastAttemptCSeq: UInt32 = 0
+    private static let maxAttempts = 64
+    private var hopInvites: Set<HopInvite> = []
     private var seenRequests: Set<RequestKey> = []
     private var seenResponses: Set<ResponseKey> = []
     private var seenMedia: Set<String> = []
     private var legs: [String: CallLeg] = [:]
     private var legStatus: [String: Int] = [:]
-    private var answeredTag: String?
+    /// The answered dialog of each hop: caller-side From tag (empty without one) -> To tag of its
+    /// first 2xx; the caller's own entry is the 2xx it received, once seen on its branch.
+    private var dialogs: [String: String] = [:]
+    private var callerAnswerSeen = false
+    /// The To tag of the call's dialog (the caller's, once seen): hold is measured in it.
+    private var callDialog: String?
+    /// When each To tag first sent a 2xx to the initial INVITE (on any hop).
+    private var firstAnswer: [String: Timestamp] = [:]
     private var cancelledAt: Timestamp?
     private var cancelReasons: [SIPReason] = []
     private var final: FinalResponse?
     private var otherBranchFinal: FinalResponse?
+    /// The latest failure of one of the caller's attempts while another one was still pending.
+    private var attemptFinal: FinalResponse?
     private var byeAt: Timestamp?
     private var byeFromCaller = true
     private var byeReasons: [SIPReason] = []
@@ -192,40 +229,55 @@ struct CallState: Sendable {
     private mutating func handleRequest(_ message: SIPMessage, method: SIPMethod, cseq: CSeq, at time: Timestamp) {
         switch method {
         case .invite where message.to?.tag == nil:
-            if let tag = message.from?.tag { callerSideTags.insert(tag) }
-            if callerTag == nil {
+            let fromTag = message.from?.tag
+            if let fromTag { callerSideTags.insert(fromTag) }
+            let attempt = Attempt(cseq: cseq.number, branch: message.topViaBranch, final: nil)
+            if attempts.isEmpty {
                 // The first initial INVITE: it names the parties.
-                callerTag = message.from?.tag
-                initialCSeq = cseq.number
-                initialBranch = message.topViaBranch
+                callerTag = fromTag
+                attempts = [attempt]
+                lastAttemptCSeq = cseq.number
                 call.caller = caller(of: message)
                 call.dialed = dialed(of: message)
                 call.divertedFrom = divertedFrom(of: message)
-            } else if cseq.number > initialCSeq {
-                // Re-sent after a 401/407 challenge or a redirect: this INVITE's answer is the outcome.
-                initialCSeq = cseq.number
-                initialBranch = message.topViaBranch
-                if call.answeredAt == nil {
-                    final = nil
-                    otherBranchFinal = nil
-                    call.finalStatus = nil
-                    legs.removeAll()
-                    legStatus.removeAll()
-                }
+            } else if fromTag != callerTag {
+                // Another hop's copy: a B2BUA or SBC leg that keeps the Call-ID (its own tags and CSeq space).
+                guard hopInvites.insert(HopInvite(tag: fromTag, cseq: cseq.number)).inserted else { return }
+                recordMedia(message, from: .caller, at: time, key: "INVITE \(cseq.number) \(fromTag ?? "")")
+                return
+            } else if cseq.number <= lastAttemptCSeq || attempts.count >= Self.maxAttempts {
+                return  // a proxy's copy (the caller's tags and CSeq, another branch), or an older transaction
+            } else if call.answeredAt == nil, !attempts.contains(where: \.isPending) {
+                // Re-sent after a 401/407 challenge, a redirect or a failure: this INVITE's answer is the outcome.
+                attempts = [attempt]
+                final = nil
+                cancelledAt = nil
+                cancelReasons = []
+                otherBranchFinal = nil
+                attemptFinal = nil
+                call.finalStatus = nil
+                legs.removeAll()
+                legStatus.removeAll()
             } else {
-                return  // the same INVITE relayed on another hop
+                // Sent while an earlier one is still pending: an attempt beside it.
+                attempts.append(attempt)
             }
+            lastAttemptCSeq = cseq.number
             recordMedia(message, from: .caller, at: time, key: "INVITE \(cseq.number)")
         case .invite, .update:
             // re-INVITE or UPDATE: an offer that may put the call on hold or resume it once answered.
             let sender = partyOfRequest(message)
             let offer = recordMedia(message, from: sender, at: time, key: "\(method.name) \(cseq.number) \(sender)")
             let key = OfferKey(sender: sender, cseq: cseq.number, method: method.name)
-            if isAnsweredDialog(message), pendingOffers[key] == nil {  // the first hop's copy sets the time
+            if isCallDialog(message), pendingOffers[key] == nil {  // the first hop's copy sets the time
                 pendingOffers[key] = PendingOffer(time: time, offer: offer)
             }
         case .cancel:
-            if call.answeredAt == nil, final == nil, cancelledAt == nil {
+            // The caller gives up once every attempt still pending is cancelled (RFC 3261 §9.1).
+            guard call.answeredAt == nil, final == nil, cancelledAt == nil,
+                  let index = attemptIndex(of: message, cseq: cseq.number) else { break }
+            attempts[index].cancelled = true
+            if !attempts.contains(where: \.isPending) {
                 cancelledAt = time
                 cancelReasons = message.reasons
             }
@@ -245,9 +297,15 @@ struct CallState: Sendable {
         let toCallerRequest = isCallerSide(message.from?.tag)
         let responder: CallParty = toCallerRequest ? .callee : .caller
         guard cseq.method == .invite || cseq.method == .update else { return }
-        if cseq.method == .invite, toCallerRequest, cseq.number == initialCSeq {
-            handleInitialResponse(message, status: status, cseq: cseq, at: time)
-            return
+        if cseq.method == .invite, toCallerRequest {
+            if let index = attemptIndex(of: message, cseq: cseq.number) {
+                handleInitialResponse(message, status: status, cseq: cseq, attempt: index, at: time)
+                return
+            }
+            if hopInvites.contains(HopInvite(tag: message.from?.tag, cseq: cseq.number)) {
+                handleInitialResponse(message, status: status, cseq: cseq, attempt: nil, at: time)
+                return
+            }
         }
         // An answer to an in-dialog offer.
         let key = OfferKey(sender: responder == .callee ? .caller : .callee, cseq: cseq.number, method: cseq.method.name)
@@ -262,7 +320,8 @@ struct CallState: Sendable {
         }
     }
 
-    private mutating func handleInitialResponse(_ message: SIPMessage, status: Int, cseq: CSeq, at time: Timestamp) {
+    /// `attempt`: the caller's attempt the response answers (on whatever hop), nil for another hop's copy.
+    private mutating func handleInitialResponse(_ message: SIPMessage, status: Int, cseq: CSeq, attempt: Int?, at time: Timestamp) {
         let tag = message.to?.tag
         if status > 100, let tag {
             let highest = max(legStatus[tag] ?? 0, status)
@@ -270,7 +329,13 @@ struct CallState: Sendable {
             if legs[tag] == nil { legs[tag] = CallLeg(id: tag, status: "", start: time, answered: false) }
             legs[tag]?.status = String(highest)
         }
-        let onInitialBranch = initialBranch == nil || message.topViaBranch == initialBranch
+        // What the caller itself receives: a response on the attempt's own Via branch.
+        let onInitialBranch = attempt.map { attempts[$0].branch == nil || message.topViaBranch == attempts[$0].branch } ?? false
+        var endsAttempt = false  // the first final response of one of the caller's attempts
+        if onInitialBranch, let attempt, status >= 200, attempts[attempt].final == nil {
+            attempts[attempt].final = status
+            endsAttempt = true
+        }
         switch status {
         case 180...189:
             if call.pddMilliseconds == nil {
@@ -279,16 +344,27 @@ struct CallState: Sendable {
             recordMedia(message, from: .callee, at: time, key: "\(status) \(cseq.number) \(tag ?? "")")
         case 200...299:
             recordMedia(message, from: .callee, at: time, key: "2xx \(cseq.number) \(tag ?? "")")
-            guard call.answeredAt == nil else { return }
-            call.answeredAt = time
-            call.finalStatus = status
-            final = FinalResponse(status: status, time: time, reasons: message.reasons)
-            answeredTag = tag
-            if let tag {
-                legs[tag]?.answered = true
-                legs[tag]?.answeredAt = time
+            let answer = FinalResponse(status: status, time: tag.flatMap { firstAnswer[$0] } ?? time, reasons: message.reasons)
+            if let tag, firstAnswer[tag] == nil { firstAnswer[tag] = time }
+            let hop = message.from?.tag ?? ""
+            if onInitialBranch, !callerAnswerSeen {
+                // The 2xx the caller received: its dialog is the call's, whatever other hops saw first.
+                callerAnswerSeen = true
+                if let previous = dialogs[hop], previous != tag, !dialogs.contains(where: { $0.key != hop && $0.value == previous }) {
+                    legs[previous]?.answered = false
+                    legs[previous]?.answeredAt = nil
+                }
+                adoptAnswer(answer, tag: tag, hop: hop)
+            } else if dialogs[hop] == nil {
+                // The first 2xx of this hop: the call's answer until the caller's own is seen.
+                if call.answeredAt == nil { adoptAnswer(answer, tag: tag, hop: hop) } else { markAnswered(tag, hop: hop, at: answer.time) }
             }
         case 300...699:
+            if endsAttempt, attempts.contains(where: \.isPending) {
+                // One attempt failed while another is still pending: not the end of the call yet.
+                if call.answeredAt == nil { attemptFinal = FinalResponse(status: status, time: time, reasons: message.reasons) }
+                return
+            }
             guard call.answeredAt == nil else { return }
             if onInitialBranch {
                 guard final == nil else { return }
@@ -303,6 +379,29 @@ struct CallState: Sendable {
         }
     }
 
+    /// Makes `tag`'s 2xx the call's answer (hop `hop`'s dialog).
+    private mutating func adoptAnswer(_ answer: FinalResponse, tag: String?, hop: String) {
+        call.answeredAt = answer.time
+        call.finalStatus = answer.status
+        final = answer
+        callDialog = tag
+        markAnswered(tag, hop: hop, at: answer.time)
+    }
+
+    /// Records `tag` as hop `hop`'s answered dialog.
+    private mutating func markAnswered(_ tag: String?, hop: String, at time: Timestamp) {
+        guard let tag else { return }
+        dialogs[hop] = tag
+        legs[tag]?.answered = true
+        legs[tag]?.answeredAt = time
+    }
+
+    /// The caller's attempt a response or CANCEL belongs to: the caller's From tag and an attempt's CSeq.
+    private func attemptIndex(of message: SIPMessage, cseq: UInt32) -> Int? {
+        guard message.from?.tag == nil || message.from?.tag == callerTag else { return nil }  // a tag lost to damage: as the caller's
+        return attempts.firstIndex { $0.cseq == cseq }
+    }
+
     /// A request comes from the caller when its From tag is one of the caller side's tags.
     private func partyOfRequest(_ message: SIPMessage) -> CallParty {
         isCallerSide(message.from?.tag) ? .caller : .callee
@@ -313,10 +412,16 @@ struct CallState: Sendable {
         return callerSideTags.contains(tag)
     }
 
-    /// Whether an in-dialog request belongs to the dialog that answered (or any, before an answer).
+    /// Whether an in-dialog request belongs to the call's dialog (or any, before an answer).
+    private func isCallDialog(_ message: SIPMessage) -> Bool {
+        guard let callDialog else { return true }
+        return message.to?.tag == callDialog || message.from?.tag == callDialog
+    }
+
+    /// Whether an in-dialog request belongs to one of the hops' answered dialogs (or any, before an answer).
     private func isAnsweredDialog(_ message: SIPMessage) -> Bool {
-        guard let answeredTag else { return true }
-        return message.to?.tag == answeredTag || message.from?.tag == answeredTag
+        guard !dialogs.isEmpty else { return true }
+        return dialogs.values.contains { $0 == message.to?.tag || $0 == message.from?.tag }
     }
 
     /// Records an SDP body once per `key` (the same body relayed on another hop is not repeated).
@@ -390,8 +495,8 @@ struct CallState: Sendable {
     func finished(truncatedAtEnd: Bool) -> Call {
         var result = call
         let answered = call.answeredAt != nil
-        // A forked branch's failure stands in only when the caller's own final was not captured.
-        let final = self.final ?? (answered ? nil : otherBranchFinal)
+        // An attempt's or a forked branch's failure stands in only when the caller's own final was not captured.
+        let final = self.final ?? (answered ? nil : attemptFinal ?? otherBranchFinal)
         if !answered, let final { result.finalStatus = final.status }
         let cancelled = !answered && cancelledAt != nil
         let endReasons: [SIPReason]

@@ -131,6 +131,7 @@ private struct Run {
             reportReadErrors(merged, after: &reportedReadErrors)
         }
         reportReadErrors(merged, after: &reportedReadErrors)
+        summary.duplicateFrames = merged.duplicateFrames
         if decoder.pendingFragmentGroups > 0 {
             // One defragmenter served every input: the datagrams' file is not known; the
             // warning stands at the last packet read.
@@ -202,11 +203,25 @@ private struct Run {
             push((current[index].events[0].timestamp, index))
         }
         var reported = 0
+        // Copies of another file's frames are compared on what they decoded to (the frame bytes
+        // are gone); the heap holds the other files' next events.
+        var duplicates = DuplicateFrameFilter()
+        var lastDuplicate: (file: Int, frame: Int)?
         while let (_, file) = popMin() {
             let position = positions[file]
             positions[file] += 1
             let timestamp = current[file].events[position].timestamp
             let frameNumber = current[file].events[position].frameNumber
+            if duplicates.mustCheck(time: timestamp, file: file, nextOfOtherFiles: heap.first?.time),
+               duplicates.isDuplicate(fingerprint: current[file].fingerprint(of: position), file: file) {
+                if lastDuplicate.map({ $0 != (file, frameNumber) }) ?? true {  // a frame may give several events
+                    lastDuplicate = (file, frameNumber)
+                    summary.duplicateFrames += 1
+                    summary.packets -= 1
+                }
+                if advance(file, run: &self) { push((current[file].events[positions[file]].timestamp, file)) }
+                continue
+            }
             currentInput = indexOfFile[file]
             currentPacket = frameNumber
             currentTime = Timestamp(nanoseconds: timestamp)
@@ -222,6 +237,8 @@ private struct Run {
                 }
             case .decodeError(let message):
                 emit(.error, packet: frameNumber, message)
+            case .nothing:
+                break
             }
             if advance(file, run: &self) {
                 push((current[file].events[positions[file]].timestamp, file))

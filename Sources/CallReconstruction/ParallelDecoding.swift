@@ -3,11 +3,14 @@ import PacketCapture
 import PacketDecoding
 
 /// What one frame of a capture decoded to, copied out of libpcap's buffer so it can cross
-/// threads (`--jobs`): a transport payload, or the error that stopped its decoding.
+/// threads (`--jobs`): a transport payload, the error that stopped its decoding, or, for a frame
+/// that gave neither (not IP, an IP fragment held for reassembly), a hash of its bytes so that
+/// copies of it in other files are still recognised (``DuplicateFrameFilter``).
 struct DecodedEvent {
     enum Kind {
         case packet(flow: FlowKey, payload: Range<Int>, tcp: TCPSegmentInfo?, sctp: SCTPDataChunkInfo?)
         case decodeError(String)
+        case nothing(fingerprint: Int)
     }
 
     var timestamp: Int64
@@ -142,6 +145,12 @@ final class DecodingPool: @unchecked Sendable {
             }
             batch.frames += 1
             batch.lastFrame = frame.frameNumber
+            let eventsBefore = batch.events.count
+            defer {
+                if batch.events.count == eventsBefore {
+                    batch.events.append(DecodedEvent(timestamp: frame.timestamp, frameNumber: frame.frameNumber, kind: .nothing(fingerprint: DuplicateFrameFilter.fingerprint(of: frame))))
+                }
+            }
             do {
                 _ = try source.decoder.decode(frame: frame.data, linkType: linkType, timestamp: frame.timestamp) { packet in
                     let start = batch.bytes.count
@@ -156,5 +165,23 @@ final class DecodingPool: @unchecked Sendable {
             }
         }
         return batch
+    }
+}
+
+extension DecodedBatch {
+    /// A hash of what event `index` decoded to, for ``DuplicateFrameFilter``.
+    func fingerprint(of index: Int) -> Int {
+        var hasher = Hasher()
+        switch events[index].kind {
+        case .packet(let flow, let payload, let tcp):
+            hasher.combine(flow)
+            hasher.combine(tcp)
+            bytes.withUnsafeBytes { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0[payload])) }
+        case .decodeError(let message):
+            hasher.combine(message)
+        case .nothing(let fingerprint):
+            return fingerprint
+        }
+        return hasher.finalize()
     }
 }

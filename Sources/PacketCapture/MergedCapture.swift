@@ -6,6 +6,11 @@
 /// ``next()`` still points into its file's libpcap buffer, and that file is only
 /// advanced at the start of the following ``next()`` call.
 ///
+/// Copies: a frame with the same timestamp and bytes as a frame another file delivered (the
+/// same capture given twice, one audit taken on two interfaces) is read once
+/// (``DuplicateFrameFilter``) and counted in ``duplicateFrames``; files that only share
+/// Call-IDs (rotated captures) are merged as they are.
+///
 /// Errors: a file that fails while reading (truncated, corrupt) is dropped from the
 /// merge and its ``CaptureError`` (path and frame number) is appended to
 /// ``errors``; the merge goes on with the other files, so a bad file never loses
@@ -21,6 +26,10 @@ public final class MergedCapture {
     public let files: [CaptureFile]
     /// Read errors met so far, in the order they happened. The file concerned was dropped from the merge.
     public private(set) var errors: [CaptureError] = []
+    /// Frames skipped because another file delivered the same frame (same timestamp and bytes).
+    public private(set) var duplicateFrames = 0
+
+    private var duplicates = DuplicateFrameFilter()
 
     private var heap: [Pending] = []
     private var started = false
@@ -44,9 +53,11 @@ public final class MergedCapture {
         heap.reserveCapacity(files.count)
     }
 
-    /// The next frame in time order, or `nil` when every file is exhausted or failed.
+    /// The next frame in time order, or `nil` when every file is exhausted or failed; a copy of
+    /// a frame another file delivered is skipped.
     /// - Important: the frame's `data` is valid only until the next call to `next()`.
-    /// - Complexity: O(log k) for k files.
+    /// - Complexity: O(log k) for k files; a frame is hashed only when another file has a frame
+    ///   with the same timestamp.
     public func next() -> CapturedFrame? {
         if files.count == 1 { return nextOfOnlyFile() }
         if !started {
@@ -56,9 +67,18 @@ public final class MergedCapture {
             lastReturned = nil
             advance(last)
         }
-        guard let top = popMin() else { return nil }
-        lastReturned = top.fileIndex
-        return top.frame
+        while let top = popMin() {
+            // The heap now holds the other files' next frames: a copy of this one would be among them.
+            if duplicates.mustCheck(time: top.frame.timestamp, file: top.fileIndex, nextOfOtherFiles: heap.first?.frame.timestamp),
+               duplicates.isDuplicate(fingerprint: DuplicateFrameFilter.fingerprint(of: top.frame), file: top.fileIndex) {
+                duplicateFrames += 1
+                advance(top.fileIndex)
+                continue
+            }
+            lastReturned = top.fileIndex
+            return top.frame
+        }
+        return nil
     }
 
     /// One file needs no heap: its frames are already in order.

@@ -117,6 +117,19 @@ import Testing
         #expect(result.stderr.hasSuffix(", 1 error\n"))
     }
 
+    /// A Microsoft NetMon 2.x capture (public corpus): libpcap cannot read it and it is no CDR
+    /// file either; one message says both, exit status 1.
+    @Test func netMonCaptureIsNeitherCaptureNorCDR() throws {
+        let netmon = CLI.corpus.appendingPathComponent("sipnab__c07-sip-r2.cap").path
+        let result = try CLI.run(["calls", netmon])
+        #expect(result.status == 1)
+        #expect(result.stderr == """
+            callscope: \(netmon): neither a capture file libpcap can read (unknown file format) nor a CDR text file (binary data); other capture formats (NetMon, snoop, ERF...) can be converted with `editcap -F pcapng IN OUT`
+            callscope: 1 input, 1 unreadable, 0 packets, 0 SIP messages, 0 calls, 1 error
+
+            """)
+    }
+
     @Test func goodFilesAreStillReadBesideABadOne() throws {
         let good = CLI.corpus.appendingPathComponent("sipnab__sip-rtp-g711.pcap").path
         let result = try CLI.run(["calls", "Package.swift", good, "-f", "csv"])

@@ -102,7 +102,7 @@ struct RTPQualityTests {
     /// callscope keeps one per call, see the next test).
     static let sampleFiles = [
         "talk/talk-inbound.pcap", "talk/talk-pcma.pcap", "talk/talk-dtmf.pcap", "talk/rtp-impaired.pcap",
-        "diversion-udp.pcap", "retransmission-udp.pcap", "rotated-1.pcap", "sll-any.pcap", "tcp-calls.pcap", "truncated-udp.pcap",
+        "b2bua-udp.pcap", "diversion-udp.pcap", "retransmission-udp.pcap", "rotated-1.pcap", "sll-any.pcap", "tcp-calls.pcap", "truncated-udp.pcap",
     ]
 
     @Test(arguments: sampleFiles)

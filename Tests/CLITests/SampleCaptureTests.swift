@@ -54,3 +54,49 @@ struct SampleCapture: Sendable, CustomTestStringConvertible {
     }
 }
 
+
+/// The same frames in two inputs (README "Input formats").
+@Suite struct DuplicateInputTests {
+    /// A capture given twice (a copy in another folder, same file name) gives what one copy
+    /// gives: the same calls, SIP message and retransmission counts (the capture holds one real
+    /// INVITE retransmission), with one thread and with the decoding pool; the summary line
+    /// counts the dropped frames.
+    @Test(arguments: ["1", "2"])
+    func captureGivenTwiceIsReadOnce(jobs: String) throws {
+        let name = "retransmission-udp.pcap"
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var copies: [String] = []
+        for folder in ["a", "b"] {
+            let target = directory.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: CLI.captures.appendingPathComponent(name), to: target.appendingPathComponent(name))
+            copies.append(target.appendingPathComponent(name).path)
+        }
+        let once = try CLI.run(["calls", "captures/" + name, "--format", "ndjson", "--jobs", jobs])
+        let twice = try CLI.run(["calls"] + copies + ["--format", "ndjson", "--jobs", jobs])
+        #expect(twice.status == 0)
+        #expect(!once.stdout.isEmpty)
+        #expect(twice.stdout == once.stdout)
+        let record = try #require(try CLI.ndjson(twice.stdout).first)
+        #expect(record["packets"] as? Int == 8)
+        #expect(record["retransmissions"] as? Int == 1)
+        // "callscope: 1 input, 76 packets, ..." -> "callscope: 2 inputs, 76 packets (76 duplicate frames of another input dropped), ..."
+        let summary = try #require(once.stderr.split(separator: "\n").last)
+        let packets = try #require(summary.split(separator: ",").dropFirst().first?.split(separator: " ").first)
+        let expected = summary
+            .replacingOccurrences(of: "callscope: 1 input, \(packets) packets,", with: "callscope: 2 inputs, \(packets) packets (\(packets) duplicate frames of another input dropped),")
+        #expect(twice.stderr == expected + "\n")
+    }
+
+    /// Rotated files share Call-IDs, not frames: nothing is dropped, with either path.
+    @Test(arguments: ["1", "2"])
+    func rotatedFilesStillMerge(jobs: String) throws {
+        let result = try CLI.run(["calls", "captures/rotated-1.pcap", "captures/rotated-2.pcap", "--format", "ndjson", "--jobs", jobs])
+        #expect(!result.stderr.contains("duplicate"))
+        let expected = try SchemaRecord.decode(String(contentsOf: CLI.captures.appendingPathComponent("rotated.expected.ndjson"), encoding: .utf8))
+        let actual = try SchemaRecord.decode(result.stdout)
+        let pick = { (record: SchemaRecord) in SampleCaptureTests.fields.map { record.fields[$0] } }
+        #expect(actual.map(pick) == expected.map(pick))
+    }
+}

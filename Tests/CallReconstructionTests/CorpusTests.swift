@@ -94,18 +94,34 @@ struct ReferenceRow: Sendable, CustomTestStringConvertible {
     @Test func holdReInvitesThroughERSPAN() throws {
         let calls = Fixtures.analyze([Fixtures.corpusFile("heplify__erspan_sip_ipv4_udp.pcapng")]).calls
         // An SBC carries both legs under one Call-ID with other tags on each leg; hold is
-        // measured on the dialog that answered first (each leg's re-INVITE is 1-2 ms apart).
-        #expect(calls.map(\.holdTime.seconds3) == ["10.527", "0.668", "0.667"])
+        // measured in the caller's dialog (each leg's re-INVITE is 1-3 ms apart). tshark: call
+        // 1 hold re-INVITE frame 47 (.956566, caller's dialog 2DEF4136; the other leg's, frame
+        // 45, at .953506) to the first BYE, frame 120 (146.480835); call 2 frame 94 (145.825448)
+        // to BYE frame 124 (146.494429); call 3 frame 99 (145.833494) to resume frame 128
+        // (146.502098).
+        #expect(calls.map(\.holdTime.seconds3) == ["10.524", "0.669", "0.669"])
         #expect(calls.map(\.endedBy) == [.callee, .caller, .caller])
         #expect(calls.map(\.transport) == ["udp", "udp", "udp"])
     }
 
     /// Three tag-less INVITEs (CSeq 1-3) answered, in-dialog re-INVITEs from the far end, and
-    /// no BYE in the file: answered and still open.
+    /// no BYE in the file: answered and still open. tshark (`-T fields -e frame.number -e
+    /// frame.time_epoch -e sip.CSeq -e sip.Status-Code`): INVITE CSeq 1 frame 1 at
+    /// 1303892069.846846, CSeq 2 frame 2 (+60 ms, no response to 1 yet), 200 to CSeq 1 frame 4
+    /// at 1303892069.937594, INVITE CSeq 3 frame 5, CANCEL 2 and 3 frames 6-7 (after the 200),
+    /// 200 to CSeq 2 frame 10 at .996761, 200 to CSeq 3 frame 14 at 1303892070.070663. The
+    /// CSeq 2 and 3 INVITEs run beside CSeq 1 (README "Calls with several initial INVITEs"):
+    /// the first 2xx, to CSeq 1, answers the call; the later CANCELs change nothing.
     @Test func parallelInvitesWithoutBye() throws {
         let call = try #require(Fixtures.analyze([Fixtures.corpusFile("sipnab__DTMFsipinfo.pcap")]).calls.first)
         #expect(call.outcome == .answered)
         #expect(call.truncated)
+        #expect(call.start == Timestamp(nanoseconds: 1_303_892_069_846_846_000))
+        #expect(call.answeredAt == Timestamp(nanoseconds: 1_303_892_069_937_594_000))
+        #expect(call.ringTime?.seconds3 == "0.091")
+        #expect(call.finalStatus == 200)
+        #expect(call.pddMilliseconds == nil)
+        #expect(call.endedAt == nil)
         #expect(call.legs.map(\.id) == ["420976BC-4DB7D064000EE90C-B692BBB0"])
         #expect(call.media.filter { $0.carriedBy == "200" }.map(\.from) == [.callee, .callee, .callee, .caller, .caller])
     }

@@ -130,6 +130,22 @@ struct MergedCaptureTests {
         #expect(merged.errors.isEmpty)
     }
 
+    /// The same frame (timestamp and bytes) in two files is read once; a frame that only shares
+    /// the timestamp, or the bytes, is kept; copies within one file are all kept, and a file
+    /// holding a frame more often than another keeps its extra copies.
+    @Test func framesOfAnotherFileAreReadOnce() throws {
+        let scratch = try Scratch()
+        let a = try scratch.write("a.pcap", pcapBytes(records: [(1, 0, frame(0xA1)), (2, 0, frame(0xA2)), (2, 0, frame(0xA2)), (3, 0, frame(0xA3)), (4, 0, frame(0xA4))]))
+        let b = try scratch.write("b.pcap", pcapBytes(records: [(1, 0, frame(0xA1)), (2, 0, frame(0xA2)), (3, 0, frame(0xB3)), (4, 1, frame(0xA4)), (5, 0, frame(0xB5))]))
+        let c = try scratch.write("c.pcap", pcapBytes(records: [(1, 0, frame(0xA1)), (1, 0, frame(0xA1))]))
+        let merged = MergedCapture(files: [try CaptureFile(path: a), try CaptureFile(path: b), try CaptureFile(path: c)])
+        let seen = drain(merged)
+        #expect(seen.map { $0.data[0] } == [0xA1, 0xA1, 0xA2, 0xA2, 0xA3, 0xB3, 0xA4, 0xA4, 0xB5])
+        #expect(seen.map(\.fileIndex) == [0, 2, 0, 0, 0, 1, 0, 1, 1])
+        #expect(merged.duplicateFrames == 3)  // b's 0xA1 and 0xA2, c's first 0xA1
+        #expect(seen.allSatisfy { $0.data == frame($0.data[0]) })
+    }
+
     @Test func badFileDoesNotLoseFramesOfGoodFiles() throws {
         let scratch = try Scratch()
         let good = try scratch.write("good.pcap", pcapBytes(records: (1...5).map { (UInt32($0), 0, frame(UInt8($0))) }))

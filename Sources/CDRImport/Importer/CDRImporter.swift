@@ -83,11 +83,28 @@ public struct CDRImporter: Sendable {
             throw CDRError(input: path, reason: "UTF-16 text: save the export as UTF-8 (CSV UTF-8) and import it again")
         }
         let head = bytes.prefix(65_536)
-        let zeros = head.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
-        if zeros > 0 {
-            let utf16 = zeros * 3 >= head.count
-            throw CDRError(input: path, reason: utf16 ? "UTF-16 text without a byte-order mark: save it as UTF-8" : "binary data, not a CDR text file (a capture? captures start with a pcap/pcapng header)")
+        if isBinary(head) {
+            throw CDRError(input: path, reason: "binary data, not a CDR text file (a capture? captures start with a pcap/pcapng header)")
         }
+        if head.contains(0) {
+            throw CDRError(input: path, reason: "UTF-16 text without a byte-order mark: save it as UTF-8")
+        }
+    }
+
+    /// Whether the start of a file (its first 64 KiB or so) is binary data, not text in any
+    /// encoding: it holds NUL bytes, but too few for UTF-16 text without a byte-order mark.
+    public static func isBinary(_ head: some Collection<UInt8>) -> Bool {
+        var count = 0
+        var zeros = 0
+        for byte in head {
+            count += 1
+            if byte == 0 { zeros += 1 }
+        }
+        if count >= 2 {
+            let first = head.first, second = head.dropFirst().first
+            if (first == 0xFF && second == 0xFE) || (first == 0xFE && second == 0xFF) { return false }  // UTF-16 BOM
+        }
+        return zeros > 0 && zeros * 3 < count
     }
 
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {

@@ -1,0 +1,71 @@
+/// Recognises a frame that another input file already delivered: the same timestamp and the
+/// same bytes (a capture copied twice into one folder, one audit taken on two interfaces of the
+/// same host), so it is read once.
+///
+/// Why only equal timestamps: frames come out of the merge in timestamp order, so a copy from
+/// another file arrives next to its original. Only frames whose timestamp another file also
+/// delivers are fingerprinted (a hash of their bytes), and only the frames of the current
+/// timestamp are remembered: nothing is hashed or kept for inputs that merely share Call-IDs
+/// (rotated captures). Copies are counted per file: when file A holds a frame twice and file B
+/// once, A's second copy is kept. At most `maxFramesPerTimestamp` frames of one timestamp are
+/// remembered (a capture whose clock never moves would otherwise be held whole): beyond, frames
+/// of that timestamp are kept as they are.
+///
+/// ```swift
+/// var filter = DuplicateFrameFilter()
+/// if filter.mustCheck(time: t, file: f, nextOfOtherFiles: nextTime),
+///    filter.isDuplicate(fingerprint: DuplicateFrameFilter.fingerprint(of: frame), file: f) { skip }
+/// ```
+public struct DuplicateFrameFilter: Sendable {
+    private struct Key: Hashable { var fingerprint: Int; var file: Int }
+    private var time: Int64 = .min
+    /// How many times each file delivered each fingerprint at `time` (one flat table, cleared
+    /// in place: no allocation per frame once warm).
+    private var seen: [Key: Int] = [:]
+    /// Files that delivered a fingerprinted frame at `time` (as many as the inputs at most).
+    private var files: [Int] = []
+    static let maxFramesPerTimestamp = 65_536
+
+    public init() {}
+
+    /// Whether a frame of `file` at `time` can be a copy, so must be fingerprinted: another file
+    /// delivered a frame at this time, or another file's next frame (`nextOfOtherFiles`, the
+    /// earliest pending frame of the other files) has this time.
+    /// - Complexity: O(1) unless several files share the timestamp.
+    public mutating func mustCheck(time: Int64, file: Int, nextOfOtherFiles: Int64?) -> Bool {
+        if time != self.time {
+            self.time = time
+            if !files.isEmpty {
+                seen.removeAll(keepingCapacity: true)
+                files.removeAll(keepingCapacity: true)
+            }
+        }
+        guard seen.count < Self.maxFramesPerTimestamp else { return false }
+        return nextOfOtherFiles == time || files.contains { $0 != file }
+    }
+
+    /// Records a frame of `file` (at the time given to the last ``mustCheck(time:file:nextOfOtherFiles:)``)
+    /// and says whether it repeats a frame another file delivered more often than this one did.
+    /// - Complexity: O(f) dictionary lookups for f files with frames at this time.
+    public mutating func isDuplicate(fingerprint: Int, file: Int) -> Bool {
+        if !files.contains(file) { files.append(file) }
+        let key = Key(fingerprint: fingerprint, file: file)
+        let here = seen[key] ?? 0
+        var elsewhere = 0
+        for other in files where other != file {
+            elsewhere = max(elsewhere, seen[Key(fingerprint: fingerprint, file: other)] ?? 0)
+        }
+        seen[key] = here + 1
+        return here < elsewhere
+    }
+
+    /// A hash of a frame's bytes, lengths and link type (consistent within one run).
+    public static func fingerprint(of frame: CapturedFrame) -> Int {
+        var hasher = Hasher()
+        hasher.combine(frame.linkType)
+        hasher.combine(frame.originalLength)
+        hasher.combine(frame.capturedLength)
+        hasher.combine(bytes: frame.data)
+        return hasher.finalize()
+    }
+}
