@@ -173,9 +173,10 @@ extension DecodedBatch {
     func fingerprint(of index: Int) -> Int {
         var hasher = Hasher()
         switch events[index].kind {
-        case .packet(let flow, let payload, let tcp):
+        case .packet(let flow, let payload, let tcp, let sctp):
             hasher.combine(flow)
             hasher.combine(tcp)
+            hasher.combine(sctp)
             bytes.withUnsafeBytes { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0[payload])) }
         case .decodeError(let message):
             hasher.combine(message)
