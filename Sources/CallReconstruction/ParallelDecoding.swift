@@ -3,19 +3,23 @@ import PacketCapture
 import PacketDecoding
 
 /// What one frame of a capture decoded to, copied out of libpcap's buffer so it can cross
-/// threads (`--jobs`): a transport payload, the error that stopped its decoding, or, for a frame
-/// that gave neither (not IP, an IP fragment held for reassembly), a hash of its bytes so that
-/// copies of it in other files are still recognised (``DuplicateFrameFilter``).
+/// threads (`--jobs`): a transport payload, the error that stopped its decoding, or nothing (not
+/// IP, an IP fragment held for reassembly). `frame` identifies the frame's bytes for
+/// ``DuplicateFrameFilter``, as the one-thread path compares them: the whole frame's hash for a
+/// frame that gave nothing, else the hash of its headers (``DuplicateFrameFilter/headerFingerprint(of:)``),
+/// which the merge combines with the payload. So a copy taken on another link type or with other
+/// IP header fields is a different frame with any `--jobs`.
 struct DecodedEvent {
     enum Kind {
         case packet(flow: FlowKey, payload: Range<Int>, tcp: TCPSegmentInfo?, sctp: SCTPDataChunkInfo?)
         case decodeError(String)
-        case nothing(fingerprint: Int)
+        case nothing
     }
 
     var timestamp: Int64
     var frameNumber: Int
     var kind: Kind
+    var frame: Int
 }
 
 /// A run of events of one file, in file order, with the bytes their payloads point into.
@@ -146,9 +150,10 @@ final class DecodingPool: @unchecked Sendable {
             batch.frames += 1
             batch.lastFrame = frame.frameNumber
             let eventsBefore = batch.events.count
+            let header = DuplicateFrameFilter.headerFingerprint(of: frame)
             defer {
                 if batch.events.count == eventsBefore {
-                    batch.events.append(DecodedEvent(timestamp: frame.timestamp, frameNumber: frame.frameNumber, kind: .nothing(fingerprint: DuplicateFrameFilter.fingerprint(of: frame))))
+                    batch.events.append(DecodedEvent(timestamp: frame.timestamp, frameNumber: frame.frameNumber, kind: .nothing, frame: DuplicateFrameFilter.fingerprint(of: frame)))
                 }
             }
             do {
@@ -157,11 +162,12 @@ final class DecodingPool: @unchecked Sendable {
                     batch.bytes.append(contentsOf: packet.payload)
                     batch.events.append(DecodedEvent(
                         timestamp: frame.timestamp, frameNumber: frame.frameNumber,
-                        kind: .packet(flow: packet.flow, payload: start..<batch.bytes.count, tcp: packet.tcp, sctp: packet.sctp)
+                        kind: .packet(flow: packet.flow, payload: start..<batch.bytes.count, tcp: packet.tcp, sctp: packet.sctp),
+                        frame: header
                     ))
                 }
             } catch {
-                batch.events.append(DecodedEvent(timestamp: frame.timestamp, frameNumber: frame.frameNumber, kind: .decodeError(String(describing: error))))
+                batch.events.append(DecodedEvent(timestamp: frame.timestamp, frameNumber: frame.frameNumber, kind: .decodeError(String(describing: error)), frame: header))
             }
         }
         return batch
@@ -169,20 +175,14 @@ final class DecodingPool: @unchecked Sendable {
 }
 
 extension DecodedBatch {
-    /// A hash of what event `index` decoded to, for ``DuplicateFrameFilter``.
+    /// A hash of frame `index`'s bytes for ``DuplicateFrameFilter``: its header hash with the payload
+    /// it decoded to (or the whole frame's hash when it decoded to nothing).
     func fingerprint(of index: Int) -> Int {
+        let event = events[index]
+        guard case .packet(_, let payload, _, _) = event.kind else { return event.frame }
         var hasher = Hasher()
-        switch events[index].kind {
-        case .packet(let flow, let payload, let tcp, let sctp):
-            hasher.combine(flow)
-            hasher.combine(tcp)
-            hasher.combine(sctp)
-            bytes.withUnsafeBytes { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0[payload])) }
-        case .decodeError(let message):
-            hasher.combine(message)
-        case .nothing(let fingerprint):
-            return fingerprint
-        }
+        hasher.combine(event.frame)
+        bytes.withUnsafeBytes { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0[payload])) }
         return hasher.finalize()
     }
 }

@@ -59,6 +59,22 @@ public struct DuplicateFrameFilter: Sendable {
         return here < elsewhere
     }
 
+    /// How many leading bytes ``headerFingerprint(of:)`` covers: every link, IP and transport
+    /// header short of deep tunnel stacks.
+    public static let headerBytes = 256
+
+    /// A hash of a frame's lengths, link type and first ``headerBytes`` bytes: with the payload
+    /// the frame decoded to, what tells copies apart when the frame's bytes are gone (`--jobs`).
+    /// Constant cost per frame, so decoding threads can compute it for every frame.
+    public static func headerFingerprint(of frame: CapturedFrame) -> Int {
+        var hasher = Hasher()
+        hasher.combine(frame.linkType)
+        hasher.combine(frame.originalLength)
+        hasher.combine(frame.capturedLength)
+        hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: frame.data.prefix(headerBytes)))
+        return hasher.finalize()
+    }
+
     /// A hash of a frame's bytes, lengths and link type (consistent within one run).
     public static func fingerprint(of frame: CapturedFrame) -> Int {
         var hasher = Hasher()

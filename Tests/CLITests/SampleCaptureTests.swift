@@ -57,6 +57,24 @@ struct SampleCapture: Sendable, CustomTestStringConvertible {
 
 /// The same frames in two inputs (README "Input formats").
 @Suite struct DuplicateInputTests {
+    /// `captures/two-interfaces/`: one SIPp call captured at once on `lo` (Ethernet) and on `any`
+    /// (Linux cooked v2). The same packets as two different frames each (other bytes, and the
+    /// kernel stamps each capture on its own, a microsecond or two apart): nothing is dropped, every
+    /// message counts on both interfaces, and the decoding pool decides exactly as one thread does.
+    @Test func twoInterfacesAreTwoSetsOfFrames() throws {
+        let inputs = ["captures/two-interfaces/lo-eth.pcap", "captures/two-interfaces/any-sll2.pcap"]
+        let one = try CLI.run(["calls"] + inputs + ["--format", "ndjson", "--jobs", "1"])
+        let two = try CLI.run(["calls"] + inputs + ["--format", "ndjson", "--jobs", "2"])
+        #expect(one.status == 0 && two.status == 0)
+        #expect(one.stdout == two.stdout)
+        #expect(one.stderr == two.stderr)
+        #expect(!one.stderr.contains("duplicate frames"))
+        let record = try #require(try CLI.ndjson(one.stdout).first)
+        #expect(try CLI.ndjson(one.stdout).count == 1)
+        #expect(record["packets"] as? Int == 14)
+        #expect(record["outcome"] as? String == "answered")
+    }
+
     /// A capture given twice (a copy in another folder, same file name) gives what one copy
     /// gives: the same calls, SIP message and retransmission counts (the capture holds one real
     /// INVITE retransmission), with one thread and with the decoding pool; the summary line
