@@ -62,6 +62,9 @@ public struct CallTracker: Sendable {
     /// Calls currently held in memory (not yet final).
     public var activeCallCount: Int { active.count }
 
+    /// Whether a call with this Call-ID is in progress (its initial INVITE seen, not yet final).
+    public func isTracking(_ callID: String) -> Bool { active[callID] != nil }
+
     /// Handles one SIP message seen at `time` on `transport` in input `source`.
     public mutating func handle(_ message: SIPMessage, at time: Timestamp, transport: String, source: String) {
         messageCount += 1

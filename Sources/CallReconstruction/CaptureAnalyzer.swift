@@ -265,7 +265,9 @@ private struct Run {
         emit(.warning, packet: lastPacket, "\(count) IP datagram\(count == 1 ? "" : "s") never completed: fragments still missing at the end of the capture", input: input)
     }
 
-    /// Remembers a SIP message whose time is before an earlier message of its file.
+    /// Remembers a SIP message of a call in progress whose time is before an earlier message of
+    /// its file. Only calls the tracker holds are noted (REGISTER, OPTIONS and messages of no call
+    /// are not), so the map is no larger than the open calls, whatever the capture's clock does.
     mutating func noteClock(_ callID: String) {
         let now = currentTime.nanoseconds
         let latest = latestSIPTime[currentInput]
@@ -273,6 +275,7 @@ private struct Run {
             latestSIPTime[currentInput] = now
             return
         }
+        guard tracker.isTracking(callID) else { return }
         let back = latest.subtractingReportingOverflow(now)
         let step = back.overflow ? Int64.max : back.partialValue
         if step > clockStepsBack[callID]?.nanoseconds ?? 0 {
@@ -457,8 +460,8 @@ private struct Run {
             for problem in message.problems {
                 emit(.warning, packet: currentPacket, "SIP \(message.label): \(problem)")
             }
-            if let callID = message.callID { noteClock(callID) }
             tracker.handle(message, at: currentTime, transport: transportName, source: sourceNames[currentInput])
+            if let callID = message.callID { noteClock(callID) }
             if let method = message.method, method == .bye || method == .cancel, let callID = message.callID {
                 media.markEnded(callID)  // its addresses are free for the next call at once
             }

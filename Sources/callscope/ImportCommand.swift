@@ -3,6 +3,7 @@ import CDRImport
 import CallModel
 import CallStore
 import Foundation
+import Reports
 
 /// `callscope import`: stores the calls of captures and CDR files in the database, once.
 struct ImportCommand: ParsableCommand {
@@ -90,13 +91,14 @@ struct DatabaseCommand: ParsableCommand {
             let database = try location.open()
             let stats: StoreStats
             do { stats = try database.stats() } catch { throw DatabaseFailure(message: error.description) }
-            var out = "database \(stats.path) (schema v\(stats.schemaVersion))\n"
+            var out = "database \(TerminalText.escaped(stats.path)) (schema v\(stats.schemaVersion))\n"
             out += "\(stats.calls) calls, \(stats.legs) legs, from \(stats.firstStart?.iso8601 ?? "-") to \(stats.lastStart?.iso8601 ?? "-"), \(stats.files) files imported\n\n"
             out += "format / source calls\n"
-            for entry in stats.bySource { out += "  \(entry.format)  \(entry.source)  \(entry.calls)\n" }
+            // File names and sources come from input: shown through TerminalText like every table.
+            for entry in stats.bySource { out += "  \(TerminalText.escaped(entry.format))  \(TerminalText.escaped(entry.source))  \(entry.calls)\n" }
             out += "\nlast imports\n"
             for entry in stats.lastImports {
-                out += "  \(entry.importedAt.iso8601)  \(entry.file.path)  \(entry.rows) rows (\(entry.badRows) bad), \(entry.calls) calls: \(entry.counts.inserted) new, \(entry.counts.updated) updated, \(entry.counts.unchanged) unchanged\n"
+                out += "  \(entry.importedAt.iso8601)  \(TerminalText.escaped(entry.file.path))  \(entry.rows) rows (\(entry.badRows) bad), \(entry.calls) calls: \(entry.counts.inserted) new, \(entry.counts.updated) updated, \(entry.counts.unchanged) unchanged\n"
             }
             Output.write(out)
         }

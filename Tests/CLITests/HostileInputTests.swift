@@ -88,6 +88,23 @@ struct HostileInputTests {
         #expect(all.contains("\\u202e+447700900003"))
     }
 
+    /// A file whose name carries terminal escapes, imported and listed by `db stats`.
+    @Test func hostileFileNamesInTheStore() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("\u{1B}]0;pwned\u{07}Master.csv")
+        try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent(Self.master), to: file)
+        let database = directory.appendingPathComponent("calls.sqlite").path
+        let imported = try CLI.run(["import", file.path, "--db", database, "--timezone", "UTC"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(!Self.hasForbidden(imported.stderr))
+        let stats = try CLI.run(["db", "stats", "--db", database])
+        #expect(stats.status == 0)
+        #expect(stats.stdout.contains(#"\x1b]0;pwned\x07Master.csv"#))
+        #expect(!Self.hasForbidden(stats.stdout))
+    }
+
     /// Splits one CSV line into cells (RFC 4180 quoting; no embedded line breaks in these files).
     static func cells(_ line: String) -> [String] {
         var cells: [String] = [], cell = "", inQuotes = false
