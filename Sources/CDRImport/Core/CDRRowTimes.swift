@@ -119,6 +119,7 @@ public struct CDRRowTimes: Sendable, Hashable {
             derived = value
         }
         if let answer, answer < start { return .failure(.answerBeforeStart) }
+        if let derived, derived < start { return .failure(.endBeforeStart) }
         var billsecFits = true
         if let end {
             if end < start { return .failure(.endBeforeStart) }

@@ -108,6 +108,16 @@ public struct FreeSWITCHCSVReader: CDRReader {
                 try context.badRow(line: record.line, "billsec '\(bytes.string(f[Field.billsec]))' is not an integer")
                 continue
             }
+            // As for Asterisk: times derived from these (an end from start + duration, an answer
+            // from end - billsec) must not fall before the start.
+            guard duration >= 0, billsec >= 0 else {
+                try context.badRow(line: record.line, "negative \(duration < 0 ? "duration \(duration)" : "billsec \(billsec)")")
+                continue
+            }
+            guard billsec <= duration + 1 else {
+                try context.badRow(line: record.line, "billsec \(billsec) is longer than duration \(duration)")
+                continue
+            }
             let uuid = bytes.string(f[Field.uuid])
             guard !uuid.isEmpty else {
                 try context.badRow(line: record.line, "uuid is empty")

@@ -95,6 +95,20 @@ import Testing
         #expect(call.waitTime?.seconds3 == "15.000")  // ended_at - start
     }
 
+    /// Times derived from duration and billsec never fall before the start: such rows are bad
+    /// rows, as in Asterisk files, not calls ending before they began.
+    @Test(arguments: [
+        (Self.row(end: "", duration: "-30", billsec: "0"), "negative duration -30"),
+        (Self.row(answer: "", billsec: "-5"), "negative billsec -5"),
+        (Self.row(answer: "", duration: "10", billsec: "3600"), "billsec 3600 is longer than duration 10"),
+    ])
+    func derivedTimesBeforeTheStartAreBadRows(row: String, reason: String) throws {
+        let out = OthersHarness.read(FreeSWITCHCSVReader.self, row + "\n")
+        #expect(out.calls.isEmpty)
+        #expect(out.badRows == 1)
+        #expect(out.errors.contains { $0.contains(reason) }, "\(out.errors)")
+    }
+
     @Test func anUnknownHangupCauseIsUnknown() {
         let out = OthersHarness.read(FreeSWITCHCSVReader.self, Self.row(answer: "", billsec: "0", cause: "MYSTERY"))
         #expect(out.calls.first?.outcome == .unknown)
