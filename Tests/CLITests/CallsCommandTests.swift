@@ -130,6 +130,36 @@ import Testing
             """)
     }
 
+    /// An SQLite database (our own store, given as an input by mistake) is mostly NUL bytes, on
+    /// both sides: binary, not UTF-16 text. A UTF-16LE export without a byte-order mark (made by
+    /// iconv from the Asterisk sample) is still told to be UTF-16.
+    @Test func mostlyZeroBinaryFilesAreBinaryNotUTF16() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("store.sqlite").path
+        let imported = try CLI.run(["import", "cdr-samples/asterisk-master.csv", "--db", database, "--timezone", "UTC", "-q"])
+        #expect(imported.status == 0)
+        let asInput = try CLI.run(["calls", database])
+        #expect(asInput.status == 1)
+        #expect(asInput.stderr.hasPrefix("callscope: \(database): neither a capture file libpcap can read"), "\(asInput.stderr)")
+        #expect(asInput.stderr.contains("nor a CDR text file (binary data)"))
+
+        let utf16 = directory.appendingPathComponent("Master.csv")
+        let iconv = Process()
+        iconv.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
+        iconv.arguments = ["-f", "UTF-8", "-t", "UTF-16LE", CLI.packageRoot.appendingPathComponent("cdr-samples/asterisk-master.csv").path]
+        let pipe = Pipe()
+        iconv.standardOutput = pipe
+        try iconv.run()
+        let converted = pipe.fileHandleForReading.readDataToEndOfFile()
+        iconv.waitUntilExit()
+        try converted.write(to: utf16)
+        let text = try CLI.run(["calls", utf16.path])
+        #expect(text.status == 1)
+        #expect(text.stderr.contains("UTF-16 text without a byte-order mark: save it as UTF-8"), "\(text.stderr)")
+    }
+
     @Test func goodFilesAreStillReadBesideABadOne() throws {
         let good = CLI.corpus.appendingPathComponent("sipnab__sip-rtp-g711.pcap").path
         let result = try CLI.run(["calls", "Package.swift", good, "-f", "csv"])

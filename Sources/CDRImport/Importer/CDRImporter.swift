@@ -92,19 +92,29 @@ public struct CDRImporter: Sendable {
     }
 
     /// Whether the start of a file (its first 64 KiB or so) is binary data, not text in any
-    /// encoding: it holds NUL bytes, but too few for UTF-16 text without a byte-order mark.
+    /// encoding.
+    ///
+    /// UTF-16 text without a byte-order mark has its NUL bytes on one side: at even offsets
+    /// (big-endian) or odd ones (little-endian), every other byte for Latin text. Any other file
+    /// holding NUL bytes is binary, however many there are (an SQLite database, a zero-padded
+    /// capture of another format).
     public static func isBinary(_ head: some Collection<UInt8>) -> Bool {
         var count = 0
-        var zeros = 0
+        var zerosAt = (even: 0, odd: 0)
         for byte in head {
+            if byte == 0 {
+                if count & 1 == 0 { zerosAt.even += 1 } else { zerosAt.odd += 1 }
+            }
             count += 1
-            if byte == 0 { zeros += 1 }
         }
         if count >= 2 {
             let first = head.first, second = head.dropFirst().first
             if (first == 0xFF && second == 0xFE) || (first == 0xFE && second == 0xFF) { return false }  // UTF-16 BOM
         }
-        return zeros > 0 && zeros * 3 < count
+        let zeros = zerosAt.even + zerosAt.odd
+        guard zeros > 0 else { return false }
+        let looksLikeUTF16 = zeros * 3 >= count && max(zerosAt.even, zerosAt.odd) * 10 >= zeros * 9
+        return !looksLikeUTF16
     }
 
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
