@@ -38,6 +38,10 @@ struct WebSocketStreams {
         case frames(WebSocketDecoder)
         /// Not read until the connection ends: TLS, or a WebSocket that is not SIP.
         case ignored
+        /// A WebSocket direction that a FIN or RST ended. The TCP reassembler reopens a direction
+        /// whose bytes go on after a RST (RFC 5961: a forged RST must not end it), so bytes that
+        /// come later are frames again, unless they open a new handshake (a reused port).
+        case closed(WebSocketDecoder)
     }
 
     private var states: [FlowKey: State] = [:]
@@ -55,6 +59,11 @@ struct WebSocketStreams {
         case .header(var buffer):
             buffer.append(contentsOf: bytes)
             return buffer.withUnsafeBytes { recognise(flow, $0, body) }
+        case .closed(var decoder):
+            if case .handshake = WebSocketHandshake.parse(bytes) { return recognise(flow, bytes, body) }
+            decoder.resynchronize()
+            states[flow] = feed(flow, &decoder, bytes, body)
+            return true
         case nil:
             if Self.isTLSClientHello(bytes) {
                 states[flow] = .ignored
@@ -75,14 +84,17 @@ struct WebSocketStreams {
         case .header:
             states[flow] = nil
             return nil
-        case .ignored, nil:
+        case .ignored, .closed, nil:
             return nil
         }
     }
 
-    /// `flow`'s direction ended; a problem to report when it ended inside a frame.
+    /// `flow`'s direction ended; a problem to report when it ended inside a frame. The direction
+    /// stays known as a WebSocket (``State/closed(_:)``) in case its bytes go on.
     mutating func close(_ flow: FlowKey) -> String? {
-        guard case .frames(let decoder) = states.removeValue(forKey: flow), decoder.bufferedByteCount > 0 else { return nil }
+        guard case .frames(let decoder) = states[flow] else { return nil }
+        states[flow] = .closed(decoder)
+        guard decoder.bufferedByteCount > 0 else { return nil }
         return "TCP \(flow.source) -> \(flow.destination): stream ended inside a WebSocket message (\(decoder.bufferedByteCount) bytes)"
     }
 

@@ -136,6 +136,20 @@ private struct TsharkMessage {
         #expect(Self.feed(&streams, Self.client, [bytes]).messages == ["INVITE"])
     }
 
+    /// A RST or FIN the reassembler later reopens (RFC 5961: bytes that go on after a RST) leaves
+    /// the direction a WebSocket: its next frames are still read as SIP messages; a new handshake
+    /// on the same ports (a reused port) starts afresh.
+    @Test func framesAfterACloseAreStillWebSocket() {
+        var streams = WebSocketStreams()
+        #expect(Self.feed(&streams, Self.client, [Array(Self.request.utf8) + Self.frame(Self.invite)]).messages == ["INVITE"])
+        #expect(streams.close(Self.client) == nil)
+        let after = Self.feed(&streams, Self.client, [Self.frame(Self.invite.replacing("INVITE sip", with: "BYE sip").replacing("1 INVITE", with: "2 BYE"))])
+        #expect(after.taken == [true] && after.messages == ["BYE si"] && after.warnings.isEmpty)
+        _ = streams.close(Self.client)
+        let reopened = Self.feed(&streams, Self.client, [Array(Self.request.utf8) + Self.frame(Self.invite)])
+        #expect(reopened.taken == [true] && reopened.messages == ["INVITE"])
+    }
+
     @Test func refusedUpgradeReturnsTheClientDirection() {
         var streams = WebSocketStreams()
         #expect(Self.feed(&streams, Self.client, [Array(Self.request.utf8)]).taken == [true])
