@@ -97,6 +97,9 @@ if Context.environment["CALLSCOPE_FUZZ"] != nil {
         .executableTarget(name: "FuzzCapture", dependencies: ["FuzzSupport", "CallReconstruction", "RTPAnalysis"], path: "Fuzz/FuzzCapture"),
         // Format detection and every CDR reader.
         .executableTarget(name: "FuzzCDR", dependencies: ["FuzzSupport", "CDRImport", "CallModel"], path: "Fuzz/FuzzCDR"),
+        // SIP over WebSocket (handshake, frames, resynchronisation) and SCTP DATA/I-DATA reassembly,
+        // with chunk boundaries and header fields chosen by the input.
+        .executableTarget(name: "FuzzStream", dependencies: ["FuzzSupport", "SIPParsing", "PacketDecoding"], path: "Fuzz/FuzzStream"),
         // WAV call recordings and their voice activity.
         .executableTarget(name: "FuzzWAV", dependencies: ["FuzzSupport", "RTPAnalysis"], path: "Fuzz/FuzzWAV"),
     ]

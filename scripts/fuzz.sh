@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [TARGET|all] [SECONDS]     fuzz one target (or all, one after the other)
 #   scripts/fuzz.sh --ci                       what .ci/run does: every target, 30 s each
 #
-# Targets: FuzzSIP FuzzCapture FuzzCDR FuzzWAV. Builds them with -sanitize=fuzzer,address in
+# Targets: FuzzSIP FuzzCapture FuzzCDR FuzzStream FuzzWAV. Builds them with -sanitize=fuzzer,address in
 # .build-fuzz/ (debug: overflow checks on), replays every regression input under
 # Tests/FuzzRegressions/TARGET/ first, seeds each run from the project's samples and the public
 # corpus, and stops with exit status 1 at the first crash, leak, timeout or out-of-memory, the
@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-ALL=(FuzzSIP FuzzCapture FuzzCDR FuzzWAV)
+ALL=(FuzzSIP FuzzCapture FuzzCDR FuzzStream FuzzWAV)
 
 target=${1:-all}
 seconds=${2:-60}
@@ -70,6 +70,27 @@ for i, line in enumerate(sys.stdin):
             [[ -f $f ]] && { printf "\\x$(printf %02x $((i % 12)))"; head -c 16384 "$f"; } >"$dir/$(basename "$f")-$i"
             i=$((i + 1))
         done
+        ;;
+    FuzzStream)
+        # Byte 0 even: a WebSocket stream (the client side of the sample WebSocket capture, and a
+        # handshake with masked frames); odd: SCTP chunk records (see Fuzz/FuzzStream).
+        python3 - "$dir" <<'PY'
+import os, struct, sys
+d = sys.argv[1]
+def frame(text, mask=b"\x11\x22\x33\x44"):
+    p = text.encode()
+    head = bytes([0x81, 0x80 | len(p)]) if len(p) < 126 else bytes([0x81, 0xFE]) + struct.pack("!H", len(p))
+    return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(p))
+get = b"GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: a\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: sip\r\n\r\n"
+invite = "INVITE sip:b@h SIP/2.0\r\nVia: SIP/2.0/WS x.invalid;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n"
+open(os.path.join(d, "ws-handshake"), "wb").write(b"\x00" + get + frame(invite) + bytes([0x89, 0x80]) + b"\0\0\0\0" + frame("\r\n"))
+open(os.path.join(d, "ws-fragmented"), "wb").write(b"\x02" + get + bytes([0x01, 0x85]) + b"\0\0\0\0" + b"INVIT" + bytes([0x80, 0x81]) + b"\0\0\0\0" + b"E")
+msg = invite.encode()
+parts = [msg[:40], msg[40:90], msg[90:]]
+flags = [0x02, 0x00, 0x01]
+records = b"".join(bytes([f | 0x20]) + struct.pack("!H", 7 + i) + bytes([0, 3, i, len(p)]) + p for i, (f, p) in enumerate(zip(flags, parts)))
+open(os.path.join(d, "sctp-three-fragments"), "wb").write(b"\x01" + records)
+PY
         ;;
     FuzzWAV)
         for f in captures/talk/*.wav; do [[ -f $f ]] && head -c 32768 "$f" >"$dir/$(basename "$f")"; done

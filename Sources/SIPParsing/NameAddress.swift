@@ -46,18 +46,8 @@ public struct NameAddress: Sendable, Hashable {
     /// is one token with `\"` quoted-pairs (RFC 3261 §25.1), so `"<b>x</b>" <sip:...>` opens at
     /// the second `<`. Nil when a quote is left open or there is no `<` outside quotes.
     static func firstUnquotedAngle(in value: Substring) -> String.Index? {
-        let bytes = value.utf8
-        var inQuotes = false, escaped = false
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            let c = bytes[i]
-            if escaped { escaped = false }
-            else if inQuotes && c == UInt8(ascii: "\\") { escaped = true }
-            else if c == UInt8(ascii: "\"") { inQuotes.toggle() }
-            else if !inQuotes && c == UInt8(ascii: "<") { return i }
-            i = bytes.index(after: i)
-        }
-        return nil
+        var quotes = QuotedStringTracker()
+        return value.utf8.firstIndex { quotes.isUnquoted($0) && $0 == UInt8(ascii: "<") }
     }
 }
 
