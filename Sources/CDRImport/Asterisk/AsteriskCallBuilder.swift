@@ -78,6 +78,8 @@ struct AsteriskCallBuilder {
         var did: FieldRef
         /// lastdata of a `Queue` row, else none.
         var queueData: FieldRef
+        /// What `lastapp` (and `dcontext`) say about who answered the row's channel.
+        var app: AsteriskApplication
     }
 
     /// Counts a record that cannot be read at all (wrong field count, broken quoting) and reports it.
@@ -190,11 +192,12 @@ struct AsteriskCallBuilder {
             field.range = bytes.trimmed(field)
             queueData = FieldRef(field, in: bytes)
         }
+        let app = AsteriskApplication.classify(bytes, lastapp: c.lastapp.map { fields[$0] }, dcontext: c.dcontext.map { fields[$0] })
         let src = ref(c.src)
         rows.append(Row(
             line: line, group: group, answered: answered, originating: originating, start: start, answer: answer, end: end, billsec: billsec,
             disposition: FieldRef(dispositionField, in: bytes), uniqueid: ref(c.uniqueid), dstchannel: ref(c.dstchannel),
-            src: src, clid: src.isNone ? ref(c.clid) : .none, dst: ref(c.dst), did: ref(c.did), queueData: queueData))
+            src: src, clid: src.isNone ? ref(c.clid) : .none, dst: ref(c.dst), did: ref(c.did), queueData: queueData, app: app))
     }
 
     /// The largest duration or billsec accepted: 10 years of seconds.
@@ -340,69 +343,192 @@ struct AsteriskCallBuilder {
     }
 
     /// One call from its rows, sorted by start then file order (docs/cdr-formats.md, "Asterisk CDR").
+    ///
+    /// Who answered: an `ANSWERED` row bridged to someone (`dstchannel`) is a person's answer
+    /// (an agent leg), unless it is the caller's own row in `Queue` or an IVR application: those
+    /// applications answer the caller themselves, so that row's `ANSWERED` is a system answer,
+    /// as is any `ANSWERED` row with no `dstchannel`. A caller row bridged after a person had
+    /// already answered (the target of a transfer) is a person's answer again.
     private func call(_ key: String?, _ members: [Int32], bytes: UnsafeRawBufferPointer) -> Call {
         let first = rows[Int(members[0])]
         // The caller's own row gives caller, dialed and the unanswered outcome: the originating
         // channel's (uniqueid == linkedid), else the first. A Local `;2` or agent row can start in
         // the same second as the caller's and be written before it.
-        var callerRow = first
+        var callerMember = members[0]
         for m in members where rows[Int(m)].originating {
-            callerRow = rows[Int(m)]
+            callerMember = m
             break
         }
+        let callerRow = rows[Int(callerMember)]
         let callID = key ?? "\(source):\(first.line)"
-        var legs: [CallLeg] = []
-        legs.reserveCapacity(members.count)
+        func callerSide(_ m: Int32) -> Bool { m == callerMember || rows[Int(m)].originating }
+        // Bridged to someone by the caller's own Queue or IVR row: not by itself a person's answer.
+        func applicationBridge(_ m: Int32) -> Bool { callerSide(m) && (rows[Int(m)].app == .queue || rows[Int(m)].app == .system) }
         var ended = first.end
-        var anyAnswered = false
-        // The answering leg: ANSWERED with a dstchannel and the largest billsec (ties: the
-        // earliest); else, without any dstchannel, the longest ANSWERED row.
-        var agentLeg: Int32 = -1
-        var longestAnswered: Int32 = -1
         var queue: String?
         var did: String?
+        var reachedQueue = false
+        var firstPersonAnswer = Int64.max
         for m in members {
             let row = rows[Int(m)]
             if row.end > ended { ended = row.end }
-            if row.answered {
-                anyAnswered = true
-                if !row.dstchannel.isNone, agentLeg < 0 || row.billsec > rows[Int(agentLeg)].billsec { agentLeg = m }
-                if longestAnswered < 0 || row.billsec > rows[Int(longestAnswered)].billsec { longestAnswered = m }
-            }
             if queue == nil, !row.queueData.isNone { queue = text(row.queueData, bytes) }
             if did == nil, !row.did.isNone { did = text(row.did, bytes) }
-            let destination = text(row.dstchannel, bytes) ?? text(row.dst, bytes)
-            legs.append(CallLeg(
+            if row.app == .queue { reachedQueue = true }
+            if row.answered, !row.dstchannel.isNone, !applicationBridge(m) {
+                firstPersonAnswer = min(firstPersonAnswer, personAnswer(row))
+            }
+        }
+        /// An agent leg: answered by a person (see above).
+        func isPerson(_ m: Int32) -> Bool {
+            let row = rows[Int(m)]
+            guard row.answered, !row.dstchannel.isNone else { return false }
+            return !applicationBridge(m) || row.start.nanoseconds >= firstPersonAnswer
+        }
+        // Person legs in order of their answer: the first gives answered_at and the agent; each
+        // other agent after it is a transfer. An agent's part of the talk runs from their answer
+        // (or the end of the previous agent's part, for an attended transfer's consultation) to
+        // the end of their last row.
+        var agentOrder: [String] = []
+        var agentAnswer: [String: Int64] = [:]
+        var agentEnd: [String: Int64] = [:]
+        var personLegs: [(member: Int32, answer: Int64)] = []
+        for m in members where isPerson(m) { personLegs.append((m, personAnswer(rows[Int(m)]))) }
+        // A Local channel half stands for the device its other half dialled: a Local leg names
+        // an agent only when no leg names a device (else an outbound call through a Local
+        // channel would look transferred from the dialled number to the trunk).
+        if personLegs.contains(where: { !isLocal(rows[Int($0.member)], bytes) }) {
+            personLegs.removeAll { isLocal(rows[Int($0.member)], bytes) }
+        }
+        personLegs.sort { $0.answer != $1.answer ? $0.answer < $1.answer : $0.member < $1.member }
+        for leg in personLegs {
+            let name = agentName(rows[Int(leg.member)], bytes)
+            if agentAnswer[name] == nil { agentOrder.append(name); agentAnswer[name] = leg.answer }
+        }
+        // Every answered row bridged to an agent of the call (application bridges included: after
+        // Local channel optimisation the caller's Queue row holds the bridge) extends their part.
+        for m in members where rows[Int(m)].answered && !rows[Int(m)].dstchannel.isNone {
+            let name = agentName(rows[Int(m)], bytes)
+            if agentAnswer[name] != nil { agentEnd[name] = max(agentEnd[name] ?? Int64.min, min(rows[Int(m)].end.nanoseconds, ended.nanoseconds)) }
+        }
+        var agentTalk: [String: Int64] = [:]
+        var previousEnd = Int64.min
+        for name in agentOrder {
+            let from = max(agentAnswer[name] ?? 0, previousEnd)
+            let to = agentEnd[name] ?? from
+            agentTalk[name] = max(0, to - from)
+            previousEnd = max(previousEnd, to)
+        }
+
+        var legs: [CallLeg] = []
+        legs.reserveCapacity(members.count)
+        var systemAnswer = Int64.max
+        var reach = Int64.max
+        var reachFromBridge = Int64.max
+        var lastDial: Int32 = -1
+        for m in members {
+            let row = rows[Int(m)]
+            let person = isPerson(m)
+            let agentLeg = personLegs.contains { $0.member == m }
+            if row.answered, !person, row.answer != Int64.min || row.billsec > 0 {
+                let at = row.answer != Int64.min ? row.answer : row.end.nanoseconds - row.billsec * 1_000_000_000
+                if at < firstPersonAnswer { systemAnswer = min(systemAnswer, at) }
+            }
+            if !callerSide(m) { reach = min(reach, row.start.nanoseconds) }
+            if !row.dstchannel.isNone {
+                reachFromBridge = min(reachFromBridge, row.start.nanoseconds)
+                if !row.answered { lastDial = m }
+            } else if row.app == .dial, !row.answered || lastDial < 0 {
+                lastDial = m
+            }
+            var leg = CallLeg(
                 id: sameText(row.uniqueid, callID, bytes) ? callID : text(row.uniqueid, bytes) ?? callID, status: disposition(row.disposition, bytes),
-                start: row.start, answered: row.answered, destination: destination,
+                start: row.start, answered: row.answered, destination: text(row.dstchannel, bytes) ?? text(row.dst, bytes),
                 answeredAt: row.answered && row.answer != Int64.min ? Timestamp(nanoseconds: row.answer) : nil,
-                endedAt: row.end))
+                endedAt: row.end)
+            if agentLeg {
+                let name = agentName(row, bytes)
+                leg.agent = name.isEmpty ? nil : name
+                // The agent's whole part is on their first answered leg; their other rows say 0.
+                leg.talkNanoseconds = personLegs.first { agentName(rows[Int($0.member)], bytes) == name }?.member == m ? agentTalk[name] : 0
+            }
+            legs.append(leg)
         }
         let start = first.start
+        let personAnswered = firstPersonAnswer != Int64.max
         var answeredAt: Timestamp?
         var agent: String?
-        if anyAnswered {
-            let leg = rows[Int(agentLeg >= 0 ? agentLeg : longestAnswered)]
-            // Checked when the row was added.
-            let bridged = Timestamp(nanoseconds: leg.end.nanoseconds - leg.billsec * 1_000_000_000)
-            if agentLeg >= 0 {
-                if let channel = text(leg.dstchannel, bytes), let name = ChannelName.agent(channel) { agent = Self.normalize(name) }
-                // Answered at once by an IVR, Queue or Playback: the agent's part began at end - billsec.
-                answeredAt = leg.answer == Int64.min || leg.answer == leg.start.nanoseconds ? bridged : Timestamp(nanoseconds: leg.answer)
+        if personAnswered {
+            answeredAt = Timestamp(nanoseconds: firstPersonAnswer)
+            if let name = agentOrder.first, !name.isEmpty { agent = name }
+        }
+        var systemAnsweredAt: Timestamp?
+        var ivr: Int64?
+        let outcome: CallOutcome
+        if personAnswered {
+            outcome = .answered
+        } else if systemAnswer != Int64.max {
+            // Answered by the PBX only: the caller gave up in a queue, was not answered by the
+            // person dialled, or ended in the IVR (an IVR drop-off).
+            if reachedQueue {
+                outcome = callerRow.app == .queue || rows[Int(members.last ?? callerMember)].app == .queue ? .abandoned : .noAnswer
+            } else if lastDial >= 0 {
+                let written = rows[Int(lastDial)].answered ? .noAnswer : unansweredOutcome(rows[Int(lastDial)].disposition, bytes)
+                outcome = written == .unknown || written == .answered ? .noAnswer : written
             } else {
-                answeredAt = bridged
+                outcome = .ivrDropoff
+            }
+        } else {
+            outcome = unansweredOutcome(callerRow.disposition, bytes)
+        }
+        if systemAnswer != Int64.max {
+            systemAnsweredAt = Timestamp(nanoseconds: systemAnswer)
+            // Until the first agent leg rang (else the first bridge), or the end for a drop-off.
+            let reached = reach != Int64.max ? reach : reachFromBridge
+            if outcome == .ivrDropoff {
+                ivr = max(0, start.distance(to: ended))
+            } else if reached != Int64.max {
+                ivr = max(0, reached - start.nanoseconds)
             }
         }
         var caller = text(callerRow.src, bytes)
         if caller == nil, let clid = text(callerRow.clid, bytes) { caller = CallerID.number(clid) }
         let dialed = did ?? text(callerRow.dst, bytes)
         let waitEnd = answeredAt ?? ended
-        return Call(
+        var call = Call(
             callID: callID, source: source, start: start,
             caller: caller.map(Self.normalize), dialed: dialed.map(Self.normalize),
-            outcome: anyAnswered ? .answered : unansweredOutcome(callerRow.disposition, bytes),
+            outcome: outcome,
             answeredAt: answeredAt, endedAt: ended, agent: agent, queue: queue,
             waitNanoseconds: max(0, start.distance(to: waitEnd)),
             format: format.rawValue, packets: members.count, legs: legs)
+        call.systemAnsweredAt = systemAnsweredAt
+        call.ivrNanoseconds = ivr
+        call.transfers = max(0, agentOrder.count - 1)
+        return call
+    }
+
+    /// When a person answered on an agent leg: its `answer`, or `end - billsec` when the row was
+    /// answered at its start by an application (then billsec is the bridged part only).
+    private func personAnswer(_ row: Row) -> Int64 {
+        if row.answer == Int64.min || row.answer == row.start.nanoseconds {
+            return row.end.nanoseconds - row.billsec * 1_000_000_000  // checked when the row was added
+        }
+        return row.answer
+    }
+
+    /// Whether the row's `dstchannel` is a Local channel half (`Local/201@from-queue-0001;1`).
+    private func isLocal(_ row: Row, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard !row.dstchannel.isNone, row.dstchannel.count >= 6 else { return false }
+        let p = row.dstchannel.start
+        return bytes[p] | 0x20 == 0x6C && bytes[p + 1] | 0x20 == 0x6F && bytes[p + 2] | 0x20 == 0x63
+            && bytes[p + 3] | 0x20 == 0x61 && bytes[p + 4] | 0x20 == 0x6C && bytes[p + 5] == 0x2F
+    }
+
+    /// The agent name of a row's `dstchannel` (`SIP/201-0000001a` -> `201`), normalised; empty
+    /// when the channel names none.
+    private func agentName(_ row: Row, _ bytes: UnsafeRawBufferPointer) -> String {
+        guard let channel = text(row.dstchannel, bytes), let name = ChannelName.agent(channel) else { return "" }
+        return Self.normalize(name)
     }
 }
