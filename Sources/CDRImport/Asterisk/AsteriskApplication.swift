@@ -21,6 +21,9 @@ enum AsteriskApplication: UInt8, Sendable {
     private static let systemNames: [StaticString] = [
         "Playback", "Background", "Read", "VoiceMail", "VoiceMailMain", "WaitExten", "Answer", "Wait",
         "MusicOnHold", "Festival", "SayDigits", "SayNumber", "SayAlpha", "Record", "Echo", "Milliwatt",
+        // The last application of a caller who was answered and never bridged (Answer(),
+        // Playback(), Hangup()), and of a caller's row after a queue or dial that failed.
+        "Hangup",
     ]
 
     /// The kind of a row's `lastapp`, with its `dcontext` when the layout has one.

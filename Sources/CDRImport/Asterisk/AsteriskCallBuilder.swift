@@ -344,11 +344,11 @@ struct AsteriskCallBuilder {
 
     /// One call from its rows, sorted by start then file order (docs/cdr-formats.md, "Asterisk CDR").
     ///
-    /// Who answered: an `ANSWERED` row bridged to someone (`dstchannel`) is a person's answer
-    /// (an agent leg), unless it is the caller's own row in `Queue` or an IVR application: those
-    /// applications answer the caller themselves, so that row's `ANSWERED` is a system answer,
-    /// as is any `ANSWERED` row with no `dstchannel`. A caller row bridged after a person had
-    /// already answered (the target of a transfer) is a person's answer again.
+    /// Who answered: the caller's own row in `Queue` or an IVR application (`Hangup` included)
+    /// with nobody bridged (no `dstchannel`) is answered by that application, a system answer.
+    /// Any other `ANSWERED` row is a person's answer; an agent leg when its `dstchannel` names
+    /// whom. The caller's Queue/IVR row bridged to someone but billed from its start carries
+    /// the application's answer time, not the person's: another agent leg's answer wins.
     private func call(_ key: String?, _ members: [Int32], bytes: UnsafeRawBufferPointer) -> Call {
         let first = rows[Int(members[0])]
         // The caller's own row gives caller, dialed and the unanswered outcome: the originating
@@ -362,8 +362,20 @@ struct AsteriskCallBuilder {
         let callerRow = rows[Int(callerMember)]
         let callID = key ?? "\(source):\(first.line)"
         func callerSide(_ m: Int32) -> Bool { m == callerMember || rows[Int(m)].originating }
-        // Bridged to someone by the caller's own Queue or IVR row: not by itself a person's answer.
-        func applicationBridge(_ m: Int32) -> Bool { callerSide(m) && (rows[Int(m)].app == .queue || rows[Int(m)].app == .system) }
+        // The caller's own Queue or IVR row with nobody bridged: only the application answered
+        // (Asterisk 12+ writes such a row, `ANSWERED`, while the caller waits or after the last
+        // member dialled: the member dials have rows of their own, with the member's disposition).
+        func systemRow(_ m: Int32) -> Bool {
+            let row = rows[Int(m)]
+            return row.answered && callerSide(m) && row.dstchannel.isNone && (row.app == .queue || row.app == .system)
+        }
+        // The caller's own Queue or IVR row bridged to a person but billed from its start (the
+        // application answered at once): a person answered, but not at this row's answer.
+        func applicationBilled(_ m: Int32) -> Bool {
+            let row = rows[Int(m)]
+            guard row.answered, callerSide(m), !row.dstchannel.isNone, row.app == .queue || row.app == .system else { return false }
+            return row.end.nanoseconds - row.billsec * 1_000_000_000 <= row.start.nanoseconds + 1_000_000_000
+        }
         var ended = first.end
         var queue: String?
         var did: String?
@@ -375,16 +387,16 @@ struct AsteriskCallBuilder {
             if queue == nil, !row.queueData.isNone { queue = text(row.queueData, bytes) }
             if did == nil, !row.did.isNone { did = text(row.did, bytes) }
             if row.app == .queue { reachedQueue = true }
-            if row.answered, !row.dstchannel.isNone, !applicationBridge(m) {
+            if row.answered, !systemRow(m), !applicationBilled(m) {
                 firstPersonAnswer = min(firstPersonAnswer, personAnswer(row))
             }
         }
-        /// An agent leg: answered by a person (see above).
-        func isPerson(_ m: Int32) -> Bool {
-            let row = rows[Int(m)]
-            guard row.answered, !row.dstchannel.isNone else { return false }
-            return !applicationBridge(m) || row.start.nanoseconds >= firstPersonAnswer
+        // Only application-billed rows say a person answered: their answer is all there is.
+        if firstPersonAnswer == Int64.max {
+            for m in members where applicationBilled(m) { firstPersonAnswer = min(firstPersonAnswer, personAnswer(rows[Int(m)])) }
         }
+        /// Answered by a person (see above): an agent leg when it names whom (`dstchannel`).
+        func isPerson(_ m: Int32) -> Bool { rows[Int(m)].answered && !systemRow(m) }
         // Person legs in order of their answer: the first gives answered_at and the agent; each
         // other agent after it is a transfer. An agent's part of the talk runs from their answer
         // (or the end of the previous agent's part, for an attended transfer's consultation) to
@@ -393,7 +405,7 @@ struct AsteriskCallBuilder {
         var agentAnswer: [String: Int64] = [:]
         var agentEnd: [String: Int64] = [:]
         var personLegs: [(member: Int32, answer: Int64)] = []
-        for m in members where isPerson(m) { personLegs.append((m, personAnswer(rows[Int(m)]))) }
+        for m in members where isPerson(m) && !rows[Int(m)].dstchannel.isNone { personLegs.append((m, personAnswer(rows[Int(m)]))) }
         // A Local channel half stands for the device its other half dialled: a Local leg names
         // an agent only when no leg names a device (else an outbound call through a Local
         // channel would look transferred from the dialled number to the trunk).
@@ -403,7 +415,7 @@ struct AsteriskCallBuilder {
         personLegs.sort { $0.answer != $1.answer ? $0.answer < $1.answer : $0.member < $1.member }
         for leg in personLegs {
             let name = agentName(rows[Int(leg.member)], bytes)
-            if agentAnswer[name] == nil { agentOrder.append(name); agentAnswer[name] = leg.answer }
+            if !name.isEmpty, agentAnswer[name] == nil { agentOrder.append(name); agentAnswer[name] = leg.answer }
         }
         // Every answered row bridged to an agent of the call (application bridges included: after
         // Local channel optimisation the caller's Queue row holds the bridge) extends their part.
@@ -426,13 +438,23 @@ struct AsteriskCallBuilder {
         var reach = Int64.max
         var reachFromBridge = Int64.max
         var lastDial: Int32 = -1
+        var hasSystemRow = false
+        var callerAnswer = Int64.max
+        var lastCallerRow: Int32 = -1
         for m in members {
             let row = rows[Int(m)]
             let person = isPerson(m)
             let agentLeg = personLegs.contains { $0.member == m }
-            if row.answered, !person, row.answer != Int64.min || row.billsec > 0 {
+            if systemRow(m) || applicationBilled(m) {
                 let at = row.answer != Int64.min ? row.answer : row.end.nanoseconds - row.billsec * 1_000_000_000
                 if at < firstPersonAnswer { systemAnswer = min(systemAnswer, at) }
+                hasSystemRow = true
+            }
+            if callerSide(m) {
+                // Every record of the caller's channel keeps its answer, whatever its disposition
+                // (a member dial that failed says NO ANSWER with the caller's answer time).
+                if row.answer != Int64.min { callerAnswer = min(callerAnswer, row.answer) }
+                if lastCallerRow < 0 || row.end >= rows[Int(lastCallerRow)].end { lastCallerRow = m }
             }
             if !callerSide(m) { reach = min(reach, row.start.nanoseconds) }
             if !row.dstchannel.isNone {
@@ -446,14 +468,14 @@ struct AsteriskCallBuilder {
                 start: row.start, answered: row.answered, destination: text(row.dstchannel, bytes) ?? text(row.dst, bytes),
                 answeredAt: row.answered && row.answer != Int64.min ? Timestamp(nanoseconds: row.answer) : nil,
                 endedAt: row.end)
-            if agentLeg {
-                let name = agentName(row, bytes)
-                leg.agent = name.isEmpty ? nil : name
+            if agentLeg, case let name = agentName(row, bytes), !name.isEmpty {
+                leg.agent = name
                 // The agent's whole part is on their first answered leg; their other rows say 0.
                 leg.talkNanoseconds = personLegs.first { agentName(rows[Int($0.member)], bytes) == name }?.member == m ? agentTalk[name] : 0
             }
             legs.append(leg)
         }
+        if hasSystemRow, callerAnswer < firstPersonAnswer { systemAnswer = min(systemAnswer, callerAnswer) }
         let start = first.start
         let personAnswered = firstPersonAnswer != Int64.max
         var answeredAt: Timestamp?
@@ -471,7 +493,9 @@ struct AsteriskCallBuilder {
             // Answered by the PBX only: the caller gave up in a queue, was not answered by the
             // person dialled, or ended in the IVR (an IVR drop-off).
             if reachedQueue {
-                outcome = callerRow.app == .queue || rows[Int(members.last ?? callerMember)].app == .queue ? .abandoned : .noAnswer
+                // The caller's last record still in Queue: they hung up there; else the queue
+                // gave up (timeout, empty) and the dialplan went on.
+                outcome = rows[Int(lastCallerRow >= 0 ? lastCallerRow : callerMember)].app == .queue ? .abandoned : .noAnswer
             } else if lastDial >= 0 {
                 let written = rows[Int(lastDial)].answered ? .noAnswer : unansweredOutcome(rows[Int(lastDial)].disposition, bytes)
                 outcome = written == .unknown || written == .answered ? .noAnswer : written
