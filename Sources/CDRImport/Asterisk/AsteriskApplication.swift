@@ -4,9 +4,9 @@
 /// `Dial` answers the caller only when the called party answers, so an `ANSWERED` Dial row
 /// is a person's answer. `Queue` and the IVR, announcement and voicemail applications answer
 /// the caller themselves (`Answer()` then `Playback()`, `Background()`, `Read()`,
-/// `VoiceMail()`...): their `ANSWERED` says nothing about a person. A row in a context whose
-/// name contains `ivr` (FreePBX `ivr-3`, `custom-ivr`) is an IVR row too, whatever the
-/// application, unless it dialled or queued.
+/// `VoiceMail()`...): on the caller's own row with nobody bridged, their `ANSWERED` says
+/// nothing about a person. A row in a context whose name contains `ivr` (FreePBX `ivr-3`,
+/// `custom-ivr`) is an IVR row too, whatever the application, unless it dialled or queued.
 enum AsteriskApplication: UInt8, Sendable {
     /// Any other application (`Dial` aside): AGI, ConfBridge, Hangup...
     case other
