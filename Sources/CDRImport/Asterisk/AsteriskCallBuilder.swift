@@ -401,34 +401,38 @@ struct AsteriskCallBuilder {
         // other agent after it is a transfer. An agent's part of the talk runs from their answer
         // (or the end of the previous agent's part, for an attended transfer's consultation) to
         // the end of their last row.
-        var agentOrder: [String] = []
-        var agentAnswer: [String: Int64] = [:]
-        var agentEnd: [String: Int64] = [:]
-        var personLegs: [(member: Int32, answer: Int64)] = []
-        for m in members where isPerson(m) && !rows[Int(m)].dstchannel.isNone { personLegs.append((m, personAnswer(rows[Int(m)]))) }
+        // The agent name of every answered bridged row, built once (empty: none).
+        var names = [String](repeating: "", count: members.count)
+        for (i, m) in members.enumerated() where rows[Int(m)].answered && !rows[Int(m)].dstchannel.isNone {
+            names[i] = agentName(rows[Int(m)], bytes)
+        }
+        var personLegs: [(index: Int, answer: Int64)] = []
+        for (i, m) in members.enumerated() where isPerson(m) && !rows[Int(m)].dstchannel.isNone {
+            personLegs.append((i, personAnswer(rows[Int(m)])))
+        }
         // A Local channel half stands for the device its other half dialled: a Local leg names
         // an agent only when no leg names a device (else an outbound call through a Local
         // channel would look transferred from the dialled number to the trunk).
-        if personLegs.contains(where: { !isLocal(rows[Int($0.member)], bytes) }) {
-            personLegs.removeAll { isLocal(rows[Int($0.member)], bytes) }
+        if personLegs.contains(where: { !isLocal(rows[Int(members[$0.index])], bytes) }) {
+            personLegs.removeAll { isLocal(rows[Int(members[$0.index])], bytes) }
         }
-        personLegs.sort { $0.answer != $1.answer ? $0.answer < $1.answer : $0.member < $1.member }
-        for leg in personLegs {
-            let name = agentName(rows[Int(leg.member)], bytes)
-            if !name.isEmpty, agentAnswer[name] == nil { agentOrder.append(name); agentAnswer[name] = leg.answer }
+        personLegs.sort { $0.answer != $1.answer ? $0.answer < $1.answer : $0.index < $1.index }
+        // Agents in order of first answer (a call has one or a few: arrays, no dictionaries).
+        var agents: [(name: String, answer: Int64, end: Int64, firstLeg: Int, talk: Int64)] = []
+        for leg in personLegs where !names[leg.index].isEmpty && !agents.contains(where: { $0.name == names[leg.index] }) {
+            agents.append((names[leg.index], leg.answer, Int64.min, leg.index, 0))
         }
         // Every answered row bridged to an agent of the call (application bridges included: after
         // Local channel optimisation the caller's Queue row holds the bridge) extends their part.
-        for m in members where rows[Int(m)].answered && !rows[Int(m)].dstchannel.isNone {
-            let name = agentName(rows[Int(m)], bytes)
-            if agentAnswer[name] != nil { agentEnd[name] = max(agentEnd[name] ?? Int64.min, min(rows[Int(m)].end.nanoseconds, ended.nanoseconds)) }
+        for (i, name) in names.enumerated() where !name.isEmpty {
+            guard let a = agents.firstIndex(where: { $0.name == name }) else { continue }
+            agents[a].end = max(agents[a].end, min(rows[Int(members[i])].end.nanoseconds, ended.nanoseconds))
         }
-        var agentTalk: [String: Int64] = [:]
         var previousEnd = Int64.min
-        for name in agentOrder {
-            let from = max(agentAnswer[name] ?? 0, previousEnd)
-            let to = agentEnd[name] ?? from
-            agentTalk[name] = max(0, to - from)
+        for a in agents.indices {
+            let from = max(agents[a].answer, previousEnd)
+            let to = agents[a].end == Int64.min ? from : agents[a].end
+            agents[a].talk = max(0, to - from)
             previousEnd = max(previousEnd, to)
         }
 
@@ -441,10 +445,8 @@ struct AsteriskCallBuilder {
         var hasSystemRow = false
         var callerAnswer = Int64.max
         var lastCallerRow: Int32 = -1
-        for m in members {
+        for (i, m) in members.enumerated() {
             let row = rows[Int(m)]
-            let person = isPerson(m)
-            let agentLeg = personLegs.contains { $0.member == m }
             if systemRow(m) || applicationBilled(m) {
                 let at = row.answer != Int64.min ? row.answer : row.end.nanoseconds - row.billsec * 1_000_000_000
                 if at < firstPersonAnswer { systemAnswer = min(systemAnswer, at) }
@@ -468,10 +470,10 @@ struct AsteriskCallBuilder {
                 start: row.start, answered: row.answered, destination: text(row.dstchannel, bytes) ?? text(row.dst, bytes),
                 answeredAt: row.answered && row.answer != Int64.min ? Timestamp(nanoseconds: row.answer) : nil,
                 endedAt: row.end)
-            if agentLeg, case let name = agentName(row, bytes), !name.isEmpty {
-                leg.agent = name
+            if let agent = agents.first(where: { $0.name == names[i] }), personLegs.contains(where: { $0.index == i }) {
+                leg.agent = agent.name
                 // The agent's whole part is on their first answered leg; their other rows say 0.
-                leg.talkNanoseconds = personLegs.first { agentName(rows[Int($0.member)], bytes) == name }?.member == m ? agentTalk[name] : 0
+                leg.talkNanoseconds = agent.firstLeg == i ? agent.talk : 0
             }
             legs.append(leg)
         }
@@ -482,7 +484,7 @@ struct AsteriskCallBuilder {
         var agent: String?
         if personAnswered {
             answeredAt = Timestamp(nanoseconds: firstPersonAnswer)
-            if let name = agentOrder.first, !name.isEmpty { agent = name }
+            agent = agents.first?.name
         }
         var systemAnsweredAt: Timestamp?
         var ivr: Int64?
@@ -528,7 +530,7 @@ struct AsteriskCallBuilder {
             format: format.rawValue, packets: members.count, legs: legs)
         call.systemAnsweredAt = systemAnsweredAt
         call.ivrNanoseconds = ivr
-        call.transfers = max(0, agentOrder.count - 1)
+        call.transfers = max(0, agents.count - 1)
         return call
     }
 
