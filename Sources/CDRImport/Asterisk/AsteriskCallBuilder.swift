@@ -401,11 +401,18 @@ struct AsteriskCallBuilder {
         // other agent after it is a transfer. An agent's part of the talk runs from their answer
         // (or the end of the previous agent's part, for an attended transfer's consultation) to
         // the end of their last row.
-        // The agent name of every answered bridged row, built once (empty: none).
-        var names = [String](repeating: "", count: members.count)
+        // The agent name of every answered bridged row, built once per distinct dstchannel (the
+        // caller's row and the agent's own half usually name the same channel).
+        var bridged: [(index: Int, name: String)] = []
         for (i, m) in members.enumerated() where rows[Int(m)].answered && !rows[Int(m)].dstchannel.isNone {
-            names[i] = agentName(rows[Int(m)], bytes)
+            let channel = rows[Int(m)].dstchannel
+            if let same = bridged.first(where: { sameBytes(rows[Int(members[$0.index])].dstchannel, channel, bytes) }) {
+                bridged.append((i, same.name))
+            } else {
+                bridged.append((i, agentName(rows[Int(m)], bytes)))
+            }
         }
+        func name(_ i: Int) -> String { bridged.first { $0.index == i }?.name ?? "" }
         var personLegs: [(index: Int, answer: Int64)] = []
         for (i, m) in members.enumerated() where isPerson(m) && !rows[Int(m)].dstchannel.isNone {
             personLegs.append((i, personAnswer(rows[Int(m)])))
@@ -419,13 +426,14 @@ struct AsteriskCallBuilder {
         personLegs.sort { $0.answer != $1.answer ? $0.answer < $1.answer : $0.index < $1.index }
         // Agents in order of first answer (a call has one or a few: arrays, no dictionaries).
         var agents: [(name: String, answer: Int64, end: Int64, firstLeg: Int, talk: Int64)] = []
-        for leg in personLegs where !names[leg.index].isEmpty && !agents.contains(where: { $0.name == names[leg.index] }) {
-            agents.append((names[leg.index], leg.answer, Int64.min, leg.index, 0))
+        for leg in personLegs {
+            let agent = name(leg.index)
+            if !agent.isEmpty, !agents.contains(where: { $0.name == agent }) { agents.append((agent, leg.answer, Int64.min, leg.index, 0)) }
         }
         // Every answered row bridged to an agent of the call (application bridges included: after
         // Local channel optimisation the caller's Queue row holds the bridge) extends their part.
-        for (i, name) in names.enumerated() where !name.isEmpty {
-            guard let a = agents.firstIndex(where: { $0.name == name }) else { continue }
+        for (i, agent) in bridged where !agent.isEmpty {
+            guard let a = agents.firstIndex(where: { $0.name == agent }) else { continue }
             agents[a].end = max(agents[a].end, min(rows[Int(members[i])].end.nanoseconds, ended.nanoseconds))
         }
         var previousEnd = Int64.min
@@ -470,7 +478,7 @@ struct AsteriskCallBuilder {
                 start: row.start, answered: row.answered, destination: text(row.dstchannel, bytes) ?? text(row.dst, bytes),
                 answeredAt: row.answered && row.answer != Int64.min ? Timestamp(nanoseconds: row.answer) : nil,
                 endedAt: row.end)
-            if let agent = agents.first(where: { $0.name == names[i] }), personLegs.contains(where: { $0.index == i }) {
+            if !agents.isEmpty, personLegs.contains(where: { $0.index == i }), case let legAgent = name(i), let agent = agents.first(where: { $0.name == legAgent }) {
                 leg.agent = agent.name
                 // The agent's whole part is on their first answered leg; their other rows say 0.
                 leg.talkNanoseconds = agent.firstLeg == i ? agent.talk : 0
@@ -541,6 +549,13 @@ struct AsteriskCallBuilder {
             return row.end.nanoseconds - row.billsec * 1_000_000_000  // checked when the row was added
         }
         return row.answer
+    }
+
+    /// Whether two fields hold the same bytes (no unescaping: equal raw bytes, equal text).
+    private func sameBytes(_ a: FieldRef, _ b: FieldRef, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard !a.isNone, !b.isNone, a.count == b.count, a.flags == b.flags else { return false }
+        return UnsafeRawBufferPointer(rebasing: bytes[a.start..<(a.start + Int(a.count))])
+            .elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[b.start..<(b.start + Int(b.count))]))
     }
 
     /// Whether the row's `dstchannel` is a Local channel half (`Local/201@from-queue-0001;1`).
