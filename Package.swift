@@ -75,7 +75,7 @@ let package = Package(
             dependencies: ["CallReconstruction", "PacketCapture", "PacketDecoding", "CallModel", "Reports"]
         ),
         .testTarget(name: "RTPAnalysisTests", dependencies: ["RTPAnalysis", "CallModel"]),
-        .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel"]),
+        .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel"], exclude: ["Fixtures"]),
         .testTarget(name: "CallMetricsTests", dependencies: ["CallMetrics", "CallModel"]),
         .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CallModel"]),

@@ -87,6 +87,11 @@ def channel_agent(channel):
 
 
 # OutcomeMapping (Sources/CDRImport/Core/OutcomeMapping.swift), the parts the samples use.
+# lastapp values whose ANSWERED on the caller's own row is the application's (README "Outcomes").
+SYSTEM_APPS = {"Queue", "Playback", "Background", "BackGround", "Read", "VoiceMail", "VoiceMailMain", "WaitExten",
+               "Answer", "Wait", "MusicOnHold", "Festival", "SayDigits", "SayNumber", "SayAlpha", "Record", "Echo",
+               "Milliwatt", "Hangup"}
+
 ASTERISK_DISPOSITION = {"ANSWERED": "answered", "NO ANSWER": "no_answer", "BUSY": "busy",
                         "FAILED": "rejected", "CONGESTION": "congestion", "CANCEL": "abandoned"}
 FREESWITCH_CAUSE = {"NORMAL_CLEARING": ("answered", 16), "USER_BUSY": ("busy", 17),
@@ -435,18 +440,31 @@ def read_master(path, tz=LONDON):
         caller = opt_number(first["src"])
         if caller is None and "<" in first["clid"]:
             caller = opt_number(first["clid"][first["clid"].rindex("<") + 1:].rstrip(">"))
-        answered_rows = [r for r in rows if r["disposition"] == "ANSWERED"]
+        # README "Outcomes": the caller's own Queue/IVR row with nobody bridged is the system's
+        # answer; every other ANSWERED row is a person's. (These samples have no IVR-only call,
+        # no transfer: tests/CDRImportTests/Fixtures/call-centre covers those.)
+        def system_row(r):
+            return (r["disposition"] == "ANSWERED" and r["uniqueid"] == linkedid and not r["dstchannel"]
+                    and r["lastapp"] in SYSTEM_APPS)
+
+        def app_billed(r):
+            return (r["uniqueid"] == linkedid and r["dstchannel"] and r["lastapp"] in SYSTEM_APPS
+                    and r["end"] - r["billsec"] <= r["start"] + 1)
+
+        def answer_of(r):
+            return r["end"] - r["billsec"] if r["answer"] in (None, r["start"]) else r["answer"]
+
+        person = [r for r in rows if r["disposition"] == "ANSWERED" and not system_row(r)]
         agent = answered_at = None
-        if answered_rows:
+        if person:
             outcome = "answered"
-            legs = [r for r in answered_rows if r["dstchannel"]]
-            if legs:
-                leg = max(legs, key=lambda r: (r["billsec"], -r["start"], -r["index"]))
+            informative = [r for r in person if not app_billed(r)] or person
+            answered_at = min(answer_of(r) for r in informative)
+            named = [r for r in person if r["dstchannel"]]
+            devices = [r for r in named if not r["dstchannel"].startswith("Local/")] or named
+            if devices:
+                leg = min(devices, key=lambda r: (answer_of(r), r["index"]))
                 agent = channel_agent(leg["dstchannel"])
-                answered_at = leg["end"] - leg["billsec"] if leg["answer"] == leg["start"] else leg["answer"]
-            else:
-                leg = max(answered_rows, key=lambda r: (r["billsec"], -r["start"], -r["index"]))
-                answered_at = leg["end"] - leg["billsec"]
         else:
             outcome = ASTERISK_DISPOSITION.get(first["disposition"], "unknown")
         queue = next((r["lastdata"].split(",")[0] for r in sorted(rows, key=lambda r: r["index"])
@@ -512,8 +530,17 @@ def join(cdr_calls, uniqueids, queue_calls):
             used.add(match["call_id"])
             for field in ("queue", "agent", "wait_s", "ended_by"):
                 call[field] = match[field]
-            if call["outcome"] != "answered" and match["outcome"] in ("abandoned", "no_answer", "congestion"):
-                call["outcome"] = match["outcome"]
+            # The queue decides its part whatever the CDR disposition (README "Outcomes").
+            if match["outcome"] == "answered":
+                call["outcome"], call["answered_at"] = "answered", match["answered_at"]
+            elif match["outcome"] in ("abandoned", "no_answer", "congestion"):
+                call["outcome"], call["answered_at"], call["agent"] = match["outcome"], None, None
+            # ring_s and talk_s follow the answer the queue decided.
+            parse = lambda v: None if v is None else datetime.fromisoformat(v.replace("Z", "+00:00")).timestamp()
+            start, answered, ended = parse(call["start"]), parse(call["answered_at"]), parse(call["ended_at"])
+            stop = answered if answered is not None else ended
+            call["ring_s"] = None if stop is None else round(stop - start, 3)
+            call["talk_s"] = None if ended is None else (0.0 if answered is None else round(max(0, ended - answered), 3))
         out.append(call)
     out += [qc for cid, qc in queue_calls.items() if cid not in used]
     return out

@@ -202,13 +202,15 @@ struct CallTimeline {
             let index = order[position]
             let t = calls[index].start.nanoseconds
             let answered = calls[index].outcome == .answered
+            // An IVR drop-off never reached a queue or a person: not a lost call (docs/metrics.md).
+            let lostCandidate = !answered && calls[index].outcome != .ivrDropoff
             let direction = calls[index].direction
             if direction == .inbound || (direction == nil && options.unknownDirectionIsInbound) {
                 inbound[position] = true
                 let counted = options.inRange(calls[index].start)
                 guard let id = intern(calls[index].caller) else {
                     callerClass[position] = .withheld
-                    if !answered && counted {
+                    if lostCandidate && counted {
                         lostSlot[position] = Int32(lost.count)
                         lost.append(LostResolution(position: position, start: t))
                     }
@@ -222,7 +224,7 @@ struct CallTimeline {
                         resolve(&head[id], &tail[id], at: t, window: callbackWindow, kind: .answeredRecall,
                                 by: "caller called again", agent: calls[index].agent, callID: calls[index].callID)
                     }
-                } else if counted {
+                } else if lostCandidate && counted {
                     let slot = Int32(lost.count)
                     lostSlot[position] = slot
                     lost.append(LostResolution(position: position, start: t))

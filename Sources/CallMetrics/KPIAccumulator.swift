@@ -40,15 +40,19 @@ public struct KPIAccumulator: Sendable {
     }
 
     /// Adds one call with its history facts.
-    public mutating func add(_ call: Call, facts: CallFacts) {
+    /// - Parameter talkCredit: the part of the call's talk this row is credited with (an agent's
+    ///   own part of a transferred call, `--by agent`); nil: the whole talk. Completion and
+    ///   qualified calls always use the whole talk.
+    public mutating func add(_ call: Call, facts: CallFacts, talkCredit: Int64? = nil) {
         offered += 1
         let isAnswered = call.outcome == .answered
         if isAnswered {
             answered += 1
             if let ended = call.endedAt {
                 let talkNs = call.answeredAt.map { max(0, $0.distance(to: ended)) } ?? 0
-                talk.add(talkNs)
-                if talkNs > 0 { talkPositive.add(talkNs); details.talkedCalls += 1 }
+                let credited = talkCredit ?? talkNs
+                talk.add(credited)
+                if credited > 0 { talkPositive.add(credited); details.talkedCalls += 1 }
                 if talkNs >= 1_000_000_000 { details.completed += 1 }
                 if talkNs >= qualified { qualifiedCalls += 1 }
             } else {
@@ -76,6 +80,8 @@ public struct KPIAccumulator: Sendable {
             }
         case .busy, .congestion:
             details.blocked += 1
+        case .ivrDropoff:
+            details.ivrDropoffs += 1
         case .abandoned:
             details.abandoned += 1
             if let wait {
@@ -85,7 +91,7 @@ public struct KPIAccumulator: Sendable {
         default:
             break
         }
-        if !isAnswered {
+        if !isAnswered && call.outcome != .ivrDropoff {
             lostCalls += 1
             if facts.callerClass == .withheld {
                 details.lostWithheld += 1
@@ -96,6 +102,12 @@ public struct KPIAccumulator: Sendable {
         }
     }
 
+    /// Adds talk on a call this row did not take: an agent's part after a transfer to them
+    /// (`--by agent`); only `talk_min` grows.
+    public mutating func addTransferredTalk(_ nanoseconds: Int64) {
+        talk.add(max(0, nanoseconds))
+    }
+
     /// The KPIs of the calls added so far.
     public var kpis: KPIs { result().kpis }
 
@@ -103,7 +115,8 @@ public struct KPIAccumulator: Sendable {
     public func result() -> (kpis: KPIs, details: KPIDetails) {
         var d = details
         d.attempted = offered - d.redirected - answeredTalkUnknown
-        d.serviceLevelBase = d.inbound - d.shortAbandons
+        // IVR drop-offs never reached a queue or a person: outside abandonment and service level.
+        d.serviceLevelBase = d.inbound - d.shortAbandons - d.ivrDropoffs
         let sortedWaits = waits.sorted()
         d.asaP50Seconds = seconds(nearestRank(sortedWaits, percent: 50))
         let sortedAbandons = abandonWaits.sorted()
@@ -126,7 +139,7 @@ public struct KPIAccumulator: Sendable {
             asr: ratio(answered, offered),
             completionRate: ratio(d.completed, d.attempted),
             blockedRate: ratio(d.blocked, d.inbound),
-            abandonmentRate: ratio(d.abandoned - d.shortAbandons, d.inbound - d.shortAbandons),
+            abandonmentRate: ratio(d.abandoned - d.shortAbandons, d.serviceLevelBase),
             asaSeconds: waitSum.meanSeconds(waits.count),
             asaP90Seconds: seconds(nearestRank(sortedWaits, percent: 90)),
             serviceLevel: ratio(d.serviceLevelAnswered, d.serviceLevelBase),
@@ -138,7 +151,8 @@ public struct KPIAccumulator: Sendable {
             lostCalls: lostCalls,
             callbackRate: ratio(d.lostReturned, lostCalls - d.lostWithheld),
             callbackMedianSeconds: seconds(nearestRank(callbackDelays.sorted(), percent: 50)),
-            qualifiedCalls: qualifiedCalls
+            qualifiedCalls: qualifiedCalls,
+            ivrDropoffs: d.ivrDropoffs
         )
         return (kpis, d)
     }

@@ -15,13 +15,13 @@ public struct KPIs: Sendable, Hashable, Codable {
     public var completionRate: Double?
     /// `blocked_rate`: inbound busy or congestion / inbound.
     public var blockedRate: Double?
-    /// `abandonment_rate`: (inbound abandoned - short abandons) / (inbound - short abandons).
+    /// `abandonment_rate`: (inbound abandoned - short abandons) / (inbound - short abandons - IVR drop-offs).
     public var abandonmentRate: Double?
     /// `asa_s`: mean wait of answered inbound calls, seconds.
     public var asaSeconds: Double?
     /// `asa_p90_s`: nearest-rank 90th percentile of those waits, seconds.
     public var asaP90Seconds: Double?
-    /// `service_level`: inbound answered with wait <= threshold / (inbound - short abandons).
+    /// `service_level`: inbound answered with wait <= threshold / (inbound - short abandons - IVR drop-offs).
     public var serviceLevel: Double?
     /// `pdd_ms`: mean post-dial delay of calls that have one (captures), milliseconds.
     public var pddMilliseconds: Double?
@@ -41,13 +41,17 @@ public struct KPIs: Sendable, Hashable, Codable {
     public var callbackMedianSeconds: Double?
     /// `qualified_calls`: answered calls with talk >= the qualified threshold.
     public var qualifiedCalls: Int
+    /// `ivr_dropoffs`: inbound calls that ended in the IVR before reaching a queue or a person
+    /// (outcome `ivr_dropoff`); not abandons, not lost calls.
+    public var ivrDropoffs: Int
 
     public init(
         offered: Int = 0, answered: Int = 0, asr: Double? = nil, completionRate: Double? = nil,
         blockedRate: Double? = nil, abandonmentRate: Double? = nil, asaSeconds: Double? = nil,
         asaP90Seconds: Double? = nil, serviceLevel: Double? = nil, pddMilliseconds: Double? = nil,
         acdSeconds: Double? = nil, talkMinutes: Double = 0, firstTimeCallers: Int = 0, repeatCallers: Int = 0,
-        lostCalls: Int = 0, callbackRate: Double? = nil, callbackMedianSeconds: Double? = nil, qualifiedCalls: Int = 0
+        lostCalls: Int = 0, callbackRate: Double? = nil, callbackMedianSeconds: Double? = nil, qualifiedCalls: Int = 0,
+        ivrDropoffs: Int = 0
     ) {
         self.offered = offered; self.answered = answered; self.asr = asr; self.completionRate = completionRate
         self.blockedRate = blockedRate; self.abandonmentRate = abandonmentRate; self.asaSeconds = asaSeconds
@@ -55,6 +59,7 @@ public struct KPIs: Sendable, Hashable, Codable {
         self.acdSeconds = acdSeconds; self.talkMinutes = talkMinutes; self.firstTimeCallers = firstTimeCallers
         self.repeatCallers = repeatCallers; self.lostCalls = lostCalls; self.callbackRate = callbackRate
         self.callbackMedianSeconds = callbackMedianSeconds; self.qualifiedCalls = qualifiedCalls
+        self.ivrDropoffs = ivrDropoffs
     }
 
     /// The JSON keys, in output order.
@@ -75,6 +80,7 @@ public struct KPIs: Sendable, Hashable, Codable {
         case callbackRate = "callback_rate"
         case callbackMedianSeconds = "callback_median_s"
         case qualifiedCalls = "qualified_calls"
+        case ivrDropoffs = "ivr_dropoffs"
     }
 
     /// Encodes every key, nil as `null` (the schema has no optional keys).
@@ -98,6 +104,7 @@ public struct KPIs: Sendable, Hashable, Codable {
         try c.encode(callbackRate, forKey: .callbackRate)
         try c.encode(callbackMedianSeconds, forKey: .callbackMedianSeconds)
         try c.encode(qualifiedCalls, forKey: .qualifiedCalls)
+        try c.encode(ivrDropoffs, forKey: .ivrDropoffs)
     }
 }
 
@@ -134,6 +141,8 @@ public struct KPIDetails: Sendable, Hashable, Codable {
     public var lostWithheld = 0
     /// Answered calls with talk > 0 (ACD denominator).
     public var talkedCalls = 0
+    /// Inbound IVR drop-offs (left out of the abandonment and service-level denominators).
+    public var ivrDropoffs = 0
 
     public init() {}
 }

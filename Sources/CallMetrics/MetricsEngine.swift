@@ -44,7 +44,25 @@ public enum MetricsEngine {
                 }
                 lastKey = key
             }
-            accumulators[lastSlot].add(call, facts: facts)
+            guard groupBy == .agent, let parts = agentTalk(call) else {
+                accumulators[lastSlot].add(call, facts: facts)
+                continue
+            }
+            // Each agent is credited with their own part of a transferred call's talk.
+            let own = call.agent.flatMap { parts[$0] } ?? 0
+            accumulators[lastSlot].add(call, facts: facts, talkCredit: own)
+            for (agent, talk) in parts.sorted(by: { $0.key < $1.key }) where agent != call.agent {
+                let slot: Int
+                if let known = slots[.text(agent)] {
+                    slot = known
+                } else {
+                    slot = accumulators.count
+                    slots[.text(agent)] = slot
+                    accumulators.append(KPIAccumulator(options: options))
+                }
+                accumulators[slot].addTransferredTalk(talk)
+            }
+            lastKey = nil
         }
         let rows = slots.sorted { $0.key < $1.key }.map { key, slot -> MetricsRow in
             let (kpis, details) = accumulators[slot].result()
@@ -92,6 +110,19 @@ public enum MetricsEngine {
         }
     }
 
+    /// Each agent's own part of an answered call's talk, from its agent legs (`CallLeg.agent`,
+    /// `CallLeg.talkNanoseconds`); nil when no leg says (captures, most CDR formats): then the
+    /// call's agent has all of it.
+    static func agentTalk(_ call: Call) -> [String: Int64]? {
+        guard call.outcome == .answered else { return nil }
+        var parts: [String: Int64] = [:]
+        for leg in call.legs {
+            guard let agent = leg.agent, !agent.isEmpty, let talk = leg.talkNanoseconds else { continue }
+            parts[agent, default: 0] += talk
+        }
+        return parts.isEmpty ? nil : parts
+    }
+
     /// Per agent per local day: inbound received and missed, outbound answered and not,
     /// talk minutes, ASA, calls per active hour (docs/metrics.md "Agents").
     /// Ordered by agent, then day. Calls without an agent and internal calls are left out.
@@ -114,9 +145,20 @@ public enum MetricsEngine {
             guard inbound || call.direction == .outbound else { continue }
             let local = clock.local(call.start)
             let answered = call.outcome == .answered
+            let parts = agentTalk(call)
+            if let parts {
+                // A transferred call: each agent on it is credited with their own part.
+                for (name, talk) in parts where name != agent {
+                    tallies[Key(agent: name, day: local.days), default: Tally()].update { $0.talk.add(talk) }
+                }
+            }
             tallies[Key(agent: agent, day: local.days), default: Tally()].update { t in
                 t.hours |= 1 << UInt32(local.hour)
-                if answered, let ended = call.endedAt, let at = call.answeredAt { t.talk.add(max(0, at.distance(to: ended))) }
+                if let parts {
+                    t.talk.add(parts[agent] ?? 0)
+                } else if answered, let ended = call.endedAt, let at = call.answeredAt {
+                    t.talk.add(max(0, at.distance(to: ended)))
+                }
                 if inbound {
                     if answered {
                         t.received += 1

@@ -41,6 +41,16 @@ public struct Call: Sendable, Hashable {
     /// `wait_s`: time in queue or ringing before an agent answered; for an unanswered call,
     /// until the caller gave up or the call ended.
     public var waitNanoseconds: Int64?
+    /// `system_answered_at`: when an application (IVR, announcement, voicemail, a queue) answered
+    /// the caller before any person did; nil when a person answered first or nothing answered
+    /// (always nil for captures). `answeredAt` is a person's answer only.
+    public var systemAnsweredAt: Timestamp?
+    /// `ivr_s`: for a call a system answered, the time from `start` until it reached a queue or a
+    /// person (for an IVR drop-off, until it ended); nil otherwise.
+    public var ivrNanoseconds: Int64?
+    /// `transfers`: how many times an answered call was handed from one agent to another
+    /// (blind or attended); 0 when never.
+    public var transfers: Int = 0
     /// Inbound, outbound or internal; nil when the rules cannot tell.
     public var direction: CallDirection?
     /// The input format: `pcap`, `asterisk-csv`, `asterisk-queue-log`, `freeswitch-csv`, ...
@@ -96,6 +106,9 @@ public struct Call: Sendable, Hashable {
 
     /// `wait_s`, nil when unknown.
     public var waitTime: Duration3? { waitNanoseconds.map(Duration3.init(nanoseconds:)) }
+
+    /// `ivr_s`, nil when no system answered.
+    public var ivrTime: Duration3? { ivrNanoseconds.map(Duration3.init(nanoseconds:)) }
 }
 
 /// One leg of a call: a SIP dialog (identified by the callee's To tag, RFC 3261 §12.1) or a
@@ -118,10 +131,18 @@ public struct CallLeg: Sendable, Hashable {
     /// When the leg was answered and ended (CDR).
     public var answeredAt: Timestamp?
     public var endedAt: Timestamp?
+    /// The person on this leg who talked with the caller (an agent leg of a CDR call); nil for
+    /// SIP dialogs, system answers and legs that never answered.
+    public var agent: String?
+    /// `talk_s` of the leg: how long `agent` talked with the caller on it; nil when the leg is
+    /// not an agent's answered part of the call.
+    public var talkNanoseconds: Int64?
 
-    public init(id: String, status: String, start: Timestamp, answered: Bool, destination: String? = nil, answeredAt: Timestamp? = nil, endedAt: Timestamp? = nil) {
+    public init(id: String, status: String, start: Timestamp, answered: Bool, destination: String? = nil,
+                answeredAt: Timestamp? = nil, endedAt: Timestamp? = nil, agent: String? = nil, talkNanoseconds: Int64? = nil) {
         self.id = id; self.status = status; self.start = start; self.answered = answered
         self.destination = destination; self.answeredAt = answeredAt; self.endedAt = endedAt
+        self.agent = agent; self.talkNanoseconds = talkNanoseconds
     }
 }
 

@@ -19,6 +19,9 @@ public enum CallOutcome: String, Sendable, Hashable, CaseIterable, Codable {
     case redirected
     /// No final response was seen.
     case unknown
+    /// CDR only: a system (IVR, announcement, voicemail) answered and the call ended there,
+    /// before reaching any queue or person: not an abandon of a queue (README "Outcomes").
+    case ivrDropoff = "ivr_dropoff"
 
     /// Classifies the final response of an initial INVITE (RFC 3261 §21, ITU-T Q.850 §2.2.7).
     ///

@@ -12,14 +12,14 @@ enum CallRow {
         "call_id", "source", "caller", "dialed", "diverted_from", "outcome", "final_status", "reason_cause",
         "pdd_ms", "ended_by", "packets", "retransmissions", "truncated", "transport", "agent", "queue",
         "direction", "format", "media", "start_ns", "answered_at_ns", "ended_at_ns", "hold_ns", "wait_ns",
-        "content_hash", "file",
+        "system_answered_at_ns", "ivr_ns", "transfers", "content_hash", "file",
     ]
 
     static let insertSQL = "INSERT INTO calls (\(columns.joined(separator: ", "))) VALUES (\(placeholders(columns.count))) ON CONFLICT (natural_key) DO NOTHING"
     static let updateSQL = "UPDATE calls SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
     static let selectColumns = "c.id, " + columns.dropLast(2).map { "c.\($0)" }.joined(separator: ", ")
 
-    static let legColumns = ["call", "seq", "id", "status", "answered", "destination", "start_ns", "answered_at_ns", "ended_at_ns"]
+    static let legColumns = ["call", "seq", "id", "status", "answered", "destination", "start_ns", "answered_at_ns", "ended_at_ns", "agent", "talk_ns"]
     static let legInsertSQL = "INSERT INTO legs (\(legColumns.joined(separator: ", "))) VALUES (\(placeholders(legColumns.count)))"
     static let selectLegColumns = legColumns.enumerated().filter { $0.offset != 1 }.map { "l.\($0.element)" }.joined(separator: ", ")
 
@@ -43,18 +43,20 @@ enum CallRow {
         b.bind(call.transport); b.bind(call.agent); b.bind(call.queue); b.bind(call.direction?.rawValue)
         b.bind(call.format); b.bind(media); b.bind(call.start.nanoseconds); b.bind(call.answeredAt?.nanoseconds)
         b.bind(call.endedAt?.nanoseconds); b.bind(call.holdNanoseconds); b.bind(call.waitNanoseconds)
+        b.bind(call.systemAnsweredAt?.nanoseconds); b.bind(call.ivrNanoseconds); b.bind(call.transfers)
         b.bind(hash); b.bind(file)
     }
 
     static func bind(_ leg: CallLeg, call: Int64, seq: Int, into b: inout Binder) {
         b.bind(call); b.bind(seq); b.bind(leg.id); b.bind(leg.status); b.bind(leg.answered); b.bind(leg.destination)
         b.bind(leg.start.nanoseconds); b.bind(leg.answeredAt?.nanoseconds); b.bind(leg.endedAt?.nanoseconds)
+        b.bind(leg.agent); b.bind(leg.talkNanoseconds)
     }
 
     /// Reads a call (without legs) from a row of `selectColumns`.
     static func call(from c: Columns) -> Call {
         let media: [MediaOffer] = c.stringOrNil(19).flatMap(MediaJSON.decode) ?? []
-        return Call(
+        var call = Call(
             callID: c.string(1), source: c.string(2), transport: c.stringOrNil(14),
             start: Timestamp(nanoseconds: c.int64(20)),
             caller: c.stringOrNil(3), dialed: c.stringOrNil(4), divertedFrom: c.stringOrNil(5),
@@ -69,6 +71,10 @@ enum CallRow {
             format: c.string(18), packets: c.int(11), retransmissions: c.int(12), truncated: c.bool(13),
             legs: [], media: media
         )
+        call.systemAnsweredAt = c.int64OrNil(25).map(Timestamp.init(nanoseconds:))
+        call.ivrNanoseconds = c.int64OrNil(26)
+        call.transfers = c.int(27)
+        return call
     }
 
     /// Reads a leg from a row of `selectLegColumns` (column 0 is the call's id).
@@ -77,7 +83,8 @@ enum CallRow {
             id: c.string(1), status: c.string(2), start: Timestamp(nanoseconds: c.int64(5)), answered: c.bool(3),
             destination: c.stringOrNil(4),
             answeredAt: c.int64OrNil(6).map(Timestamp.init(nanoseconds:)),
-            endedAt: c.int64OrNil(7).map(Timestamp.init(nanoseconds:))
+            endedAt: c.int64OrNil(7).map(Timestamp.init(nanoseconds:)),
+            agent: c.stringOrNil(8), talkNanoseconds: c.int64OrNil(9)
         )
     }
 }
@@ -96,10 +103,12 @@ struct ContentHash {
         h.add(Int64(call.packets)); h.add(Int64(call.retransmissions)); h.add(call.truncated ? 1 : 0)
         h.add(call.transport); h.add(call.agent); h.add(call.queue); h.add(call.waitNanoseconds)
         h.add(call.direction?.rawValue); h.add(call.format); h.add(media)
+        h.add(call.systemAnsweredAt?.nanoseconds); h.add(call.ivrNanoseconds); h.add(Int64(call.transfers))
         h.add(Int64(call.legs.count))
         for leg in call.legs {
             h.add(leg.id); h.add(leg.status); h.add(leg.start.nanoseconds); h.add(leg.answered ? 1 : 0)
             h.add(leg.destination); h.add(leg.answeredAt?.nanoseconds); h.add(leg.endedAt?.nanoseconds)
+            h.add(leg.agent); h.add(leg.talkNanoseconds)
         }
         return Int64(bitPattern: h.value)
     }

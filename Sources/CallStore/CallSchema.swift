@@ -10,7 +10,7 @@ enum CallSchema {
     /// `PRAGMA application_id`: "CSCP".
     static let applicationID: Int32 = 0x4353_4350
     /// The migrations this callscope knows, in order.
-    static let versions = ["v1", "v2", "v3"]
+    static let versions = ["v1", "v2", "v3", "v4"]
     static var currentVersion: Int { versions.count }
 
     /// SQL for the README's time format (ISO-8601 UTC, milliseconds truncated) of a nanosecond
@@ -120,6 +120,22 @@ enum CallSchema {
             try db.execute(sql: """
                 CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
                 PRAGMA user_version = 3;
+                """)
+        }
+        migrator.registerMigration("v4") { db in
+            // Call-centre semantics (README "Outcomes"): the system answer apart from a person's,
+            // the time in the IVR, transfers, and each agent leg's own talk. Calls stored before
+            // keep NULL (not known) and 0 transfers until their file is imported again.
+            try db.execute(sql: """
+                ALTER TABLE calls ADD COLUMN system_answered_at_ns INTEGER;
+                ALTER TABLE calls ADD COLUMN ivr_ns INTEGER;
+                ALTER TABLE calls ADD COLUMN transfers INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE calls ADD COLUMN system_answered_at TEXT GENERATED ALWAYS AS (\(iso("system_answered_at_ns"))) VIRTUAL;
+                ALTER TABLE calls ADD COLUMN ivr_s REAL GENERATED ALWAYS AS (\(seconds("ivr_ns"))) VIRTUAL;
+                ALTER TABLE legs ADD COLUMN agent TEXT;
+                ALTER TABLE legs ADD COLUMN talk_ns INTEGER;
+                ALTER TABLE legs ADD COLUMN talk_s REAL GENERATED ALWAYS AS (\(seconds("talk_ns"))) VIRTUAL;
+                PRAGMA user_version = 4;
                 """)
         }
         return migrator

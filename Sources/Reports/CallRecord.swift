@@ -3,7 +3,7 @@ import CallModel
 /// The machine-readable form of a call: the field names and order of the README's schema.
 ///
 /// The first nineteen fields are the stable core every format carries; `transport`, `agent`,
-/// `queue`, `wait_s`, `direction`, `format` and `legs` follow (CSV holds `legs` as JSON text),
+/// `queue`, `wait_s`, `system_answered_at`, `ivr_s`, `transfers`, `direction`, `format` and `legs` follow (CSV holds `legs` as JSON text),
 /// then the RTP quality per direction and the talk figures (`calls --talk`, `talk`), then
 /// `media` and `streams` (JSON and ndjson only).
 ///
@@ -14,8 +14,8 @@ public enum CallRecord {
     public static let scalarFields = [
         "call_id", "source", "start", "caller", "dialed", "diverted_from", "outcome", "final_status",
         "reason_cause", "pdd_ms", "answered_at", "ended_at", "ring_s", "talk_s", "hold_s", "ended_by",
-        "packets", "retransmissions", "truncated", "transport", "agent", "queue", "wait_s", "direction",
-        "format", "legs", "rtp_streams", "caller_rtp_lost", "caller_rtp_jitter_ms", "caller_mos",
+        "packets", "retransmissions", "truncated", "transport", "agent", "queue", "wait_s", "system_answered_at",
+        "ivr_s", "transfers", "direction", "format", "legs", "rtp_streams", "caller_rtp_lost", "caller_rtp_jitter_ms", "caller_mos",
         "callee_rtp_lost", "callee_rtp_jitter_ms", "callee_mos", "caller_talk_s", "agent_talk_s", "overtalk_s",
         "silence_s", "agent_share",
     ]
@@ -46,6 +46,9 @@ public enum CallRecord {
             ("agent", .string(call.agent)),
             ("queue", .string(call.queue)),
             ("wait_s", call.waitTime.map(FieldValue.seconds) ?? .null),
+            ("system_answered_at", call.systemAnsweredAt.map(FieldValue.time) ?? .null),
+            ("ivr_s", call.ivrTime.map(FieldValue.seconds) ?? .null),
+            ("transfers", .integer(call.transfers)),
             ("direction", .string(call.direction?.rawValue)),
             ("format", .string(call.format)),
             ("legs", .array(call.legs.map { leg in
@@ -57,6 +60,8 @@ public enum CallRecord {
                     ("destination", .string(leg.destination)),
                     ("answered_at", leg.answeredAt.map(FieldValue.time) ?? .null),
                     ("ended_at", leg.endedAt.map(FieldValue.time) ?? .null),
+                    ("agent", .string(leg.agent)),
+                    ("talk_s", leg.talkNanoseconds.map { .seconds(Duration3(nanoseconds: $0)) } ?? .null),
                 ])
             })),
         ]

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 @Suite struct CallsCommandTests {
-    static let schema = "call_id,source,start,caller,dialed,diverted_from,outcome,final_status,reason_cause,pdd_ms,answered_at,ended_at,ring_s,talk_s,hold_s,ended_by,packets,retransmissions,truncated,transport,agent,queue,wait_s,direction,format,legs,rtp_streams,caller_rtp_lost,caller_rtp_jitter_ms,caller_mos,callee_rtp_lost,callee_rtp_jitter_ms,callee_mos,caller_talk_s,agent_talk_s,overtalk_s,silence_s,agent_share"
+    static let schema = "call_id,source,start,caller,dialed,diverted_from,outcome,final_status,reason_cause,pdd_ms,answered_at,ended_at,ring_s,talk_s,hold_s,ended_by,packets,retransmissions,truncated,transport,agent,queue,wait_s,system_answered_at,ivr_s,transfers,direction,format,legs,rtp_streams,caller_rtp_lost,caller_rtp_jitter_ms,caller_mos,callee_rtp_lost,callee_rtp_jitter_ms,callee_mos,caller_talk_s,agent_talk_s,overtalk_s,silence_s,agent_share"
 
     @Test func csvHeaderIsTheDocumentedSchema() throws {
         let result = try CLI.run(["calls", CLI.corpus.appendingPathComponent("sipnab__sip-rtp-g711.pcap").path, "--format", "csv"])
@@ -10,7 +10,7 @@ import Testing
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == Self.schema)
         #expect(lines.count == 3)
-        #expect(lines[1] == "1-1966@10.0.2.20,sipnab__sip-rtp-g711.pcap,2016-11-26T14:52:59.666Z,sipp,test,,answered,200,16,,2016-11-26T14:52:59.670Z,2016-11-26T14:53:08.170Z,0.004,8.499,0.000,callee,6,0,false,udp,,,0.004,,pcap,\"[{\"\"id\"\":\"\"QvN92t713vSZK\"\",\"\"status\"\":\"\"200\"\",\"\"start\"\":\"\"2016-11-26T14:52:59.670Z\"\",\"\"answered\"\":true,\"\"destination\"\":null,\"\"answered_at\"\":\"\"2016-11-26T14:52:59.670Z\"\",\"\"ended_at\"\":null}]\",1,,,,0,0.006,4.41,,,,,")
+        #expect(lines[1] == "1-1966@10.0.2.20,sipnab__sip-rtp-g711.pcap,2016-11-26T14:52:59.666Z,sipp,test,,answered,200,16,,2016-11-26T14:52:59.670Z,2016-11-26T14:53:08.170Z,0.004,8.499,0.000,callee,6,0,false,udp,,,0.004,,,0,,pcap,\"[{\"\"id\"\":\"\"QvN92t713vSZK\"\",\"\"status\"\":\"\"200\"\",\"\"start\"\":\"\"2016-11-26T14:52:59.670Z\"\",\"\"answered\"\":true,\"\"destination\"\":null,\"\"answered_at\"\":\"\"2016-11-26T14:52:59.670Z\"\",\"\"ended_at\"\":null,\"\"agent\"\":null,\"\"talk_s\"\":null}]\",1,,,,0,0.006,4.41,,,,,")
     }
 
     @Test func ndjsonKeysComeInSchemaOrder() throws {

@@ -187,7 +187,15 @@ import Testing
         do {
             let old = try CallDatabase(path: path, busyTimeout: 1, migrateUpTo: "v1")
             #expect(try old.schemaVersion() == 1)
-            _ = try old.importFile(identity("a.csv"), calls: [cdrCall("1", 0)], rows: 1, badRows: 0)
+            // A call and a leg as a v1 callscope stored them (its columns only).
+            try old.pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO calls (id, call_id, source, outcome, packets, retransmissions, truncated, format, start_ns, answered_at_ns, ended_at_ns, hold_ns, wait_ns, content_hash)
+                    VALUES (1, 'v1call', 'a.csv', 'answered', 1, 0, 0, 'asterisk-csv', 0, 5000000000, 65000000000, 0, 5000000000, 0);
+                    INSERT INTO legs (call, seq, id, status, answered, destination, start_ns, answered_at_ns, ended_at_ns)
+                    VALUES (1, 0, 'v1call', 'ANSWERED', 1, 'SIP/201-00000001', 0, 5000000000, 65000000000);
+                    """)
+            }
             let indexes = try old.pool.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index'") }
             #expect(!indexes.contains("calls_on_format_source"))
         }
@@ -196,7 +204,20 @@ import Testing
         #expect(try db.pool.read { try $0.tableExists("meta") })
         let indexes = try db.pool.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index'") }
         #expect(indexes.contains("calls_on_format_source"))
-        #expect(try db.allCalls() == [cdrCall("1", 0)])
+        // v4: the call-centre fields of a call stored before are not known (NULL, 0 transfers).
+        let migrated = try #require(try db.allCalls().first)
+        #expect(migrated.callID == "v1call" && migrated.outcome == .answered && migrated.answeredAt == Timestamp(seconds: 5))
+        #expect(migrated.systemAnsweredAt == nil && migrated.ivrNanoseconds == nil && migrated.transfers == 0)
+        #expect(migrated.legs.count == 1 && migrated.legs[0].agent == nil && migrated.legs[0].talkNanoseconds == nil)
+        // And a call with them round-trips.
+        var call = cdrCall("2", 120)
+        call.systemAnsweredAt = at(120); call.ivrNanoseconds = 7_000_000_000; call.transfers = 1
+        call.legs = [CallLeg(id: "2", status: "ANSWERED", start: at(127), answered: true, destination: "SIP/201-1", answeredAt: at(130), endedAt: at(190), agent: "201", talkNanoseconds: 60_000_000_000)]
+        _ = try db.importFile(identity("b.csv"), calls: [call], rows: 1, badRows: 0)
+        #expect(try db.allCalls().last == call)
+        let row = try db.pool.read { try Row.fetchOne($0, sql: "SELECT c.ivr_s, c.system_answered_at, c.transfers, l.talk_s, l.agent FROM calls c JOIN legs l ON l.call = c.id WHERE c.call_id = '2'") }
+        #expect(row?["ivr_s"] as Double? == 7.0 && row?["transfers"] as Int? == 1 && row?["talk_s"] as Double? == 60.0 && row?["agent"] as String? == "201")
+        #expect(row?["system_answered_at"] as String? == at(120).iso8601)
     }
 
     @Test func refusesForeignAndNewerDatabases() throws {

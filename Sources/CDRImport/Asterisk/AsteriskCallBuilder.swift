@@ -78,6 +78,8 @@ struct AsteriskCallBuilder {
         var did: FieldRef
         /// lastdata of a `Queue` row, else none.
         var queueData: FieldRef
+        /// What `lastapp` (and `dcontext`) say about who answered the row's channel.
+        var app: AsteriskApplication
     }
 
     /// Counts a record that cannot be read at all (wrong field count, broken quoting) and reports it.
@@ -198,11 +200,12 @@ struct AsteriskCallBuilder {
             field.range = bytes.trimmed(field)
             queueData = FieldRef(field, in: bytes)
         }
+        let app = AsteriskApplication.classify(bytes, lastapp: c.lastapp.map { fields[$0] }, dcontext: c.dcontext.map { fields[$0] })
         let src = ref(c.src)
         rows.append(Row(
             line: line, group: group, answered: answered, originating: originating, start: start, answer: answer, end: end, billsec: billsec,
             disposition: FieldRef(dispositionField, in: bytes), uniqueid: ref(c.uniqueid), dstchannel: ref(c.dstchannel),
-            src: src, clid: src.isNone ? ref(c.clid) : .none, dst: ref(c.dst), did: ref(c.did), queueData: queueData))
+            src: src, clid: src.isNone ? ref(c.clid) : .none, dst: ref(c.dst), did: ref(c.did), queueData: queueData, app: app))
     }
 
     /// The largest duration or billsec accepted: 10 years of seconds.
@@ -354,69 +357,233 @@ struct AsteriskCallBuilder {
     }
 
     /// One call from its rows, sorted by start then file order (docs/cdr-formats.md, "Asterisk CDR").
+    ///
+    /// Who answered: the caller's own row in `Queue` or an IVR application (`Hangup` included)
+    /// with nobody bridged (no `dstchannel`) is answered by that application, a system answer.
+    /// Any other `ANSWERED` row is a person's answer; an agent leg when its `dstchannel` names
+    /// whom. The caller's Queue/IVR row bridged to someone but billed from its start carries
+    /// the application's answer time, not the person's: another agent leg's answer wins.
     private func call(_ key: String?, _ members: [Int32], bytes: UnsafeRawBufferPointer) -> Call {
         let first = rows[Int(members[0])]
         // The caller's own row gives caller, dialed and the unanswered outcome: the originating
         // channel's (uniqueid == linkedid), else the first. A Local `;2` or agent row can start in
         // the same second as the caller's and be written before it.
-        var callerRow = first
+        var callerMember = members[0]
         for m in members where rows[Int(m)].originating {
-            callerRow = rows[Int(m)]
+            callerMember = m
             break
         }
+        let callerRow = rows[Int(callerMember)]
         let callID = key ?? "\(source):\(first.line)"
-        var legs: [CallLeg] = []
-        legs.reserveCapacity(members.count)
+        func callerSide(_ m: Int32) -> Bool { m == callerMember || rows[Int(m)].originating }
+        // The caller's own Queue or IVR row with nobody bridged: only the application answered
+        // (Asterisk 12+ writes such a row, `ANSWERED`, while the caller waits or after the last
+        // member dialled: the member dials have rows of their own, with the member's disposition).
+        func systemRow(_ m: Int32) -> Bool {
+            let row = rows[Int(m)]
+            return row.answered && callerSide(m) && row.dstchannel.isNone && (row.app == .queue || row.app == .system)
+        }
+        // The caller's own Queue or IVR row bridged to a person but billed from its start (the
+        // application answered at once): a person answered, but not at this row's answer.
+        func applicationBilled(_ m: Int32) -> Bool {
+            let row = rows[Int(m)]
+            guard row.answered, callerSide(m), !row.dstchannel.isNone, row.app == .queue || row.app == .system else { return false }
+            return row.end.nanoseconds - row.billsec * 1_000_000_000 <= row.start.nanoseconds + 1_000_000_000
+        }
         var ended = first.end
-        var anyAnswered = false
-        // The answering leg: ANSWERED with a dstchannel and the largest billsec (ties: the
-        // earliest); else, without any dstchannel, the longest ANSWERED row.
-        var agentLeg: Int32 = -1
-        var longestAnswered: Int32 = -1
         var queue: String?
         var did: String?
+        var reachedQueue = false
+        var firstPersonAnswer = Int64.max
         for m in members {
             let row = rows[Int(m)]
             if row.end > ended { ended = row.end }
-            if row.answered {
-                anyAnswered = true
-                if !row.dstchannel.isNone, agentLeg < 0 || row.billsec > rows[Int(agentLeg)].billsec { agentLeg = m }
-                if longestAnswered < 0 || row.billsec > rows[Int(longestAnswered)].billsec { longestAnswered = m }
-            }
             if queue == nil, !row.queueData.isNone { queue = text(row.queueData, bytes) }
             if did == nil, !row.did.isNone { did = text(row.did, bytes) }
-            let destination = text(row.dstchannel, bytes) ?? text(row.dst, bytes)
-            legs.append(CallLeg(
-                id: sameText(row.uniqueid, callID, bytes) ? callID : text(row.uniqueid, bytes) ?? callID, status: disposition(row.disposition, bytes),
-                start: row.start, answered: row.answered, destination: destination,
-                answeredAt: row.answered && row.answer != Int64.min ? Timestamp(nanoseconds: row.answer) : nil,
-                endedAt: row.end))
+            if row.app == .queue { reachedQueue = true }
+            if row.answered, !systemRow(m), !applicationBilled(m) {
+                firstPersonAnswer = min(firstPersonAnswer, personAnswer(row))
+            }
         }
+        // Only application-billed rows say a person answered: their answer is all there is.
+        if firstPersonAnswer == Int64.max {
+            for m in members where applicationBilled(m) { firstPersonAnswer = min(firstPersonAnswer, personAnswer(rows[Int(m)])) }
+        }
+        /// Answered by a person (see above): an agent leg when it names whom (`dstchannel`).
+        func isPerson(_ m: Int32) -> Bool { rows[Int(m)].answered && !systemRow(m) }
+        // Person legs in order of their answer: the first gives answered_at and the agent; each
+        // other agent after it is a transfer. An agent's part of the talk runs from their answer
+        // (or the end of the previous agent's part, for an attended transfer's consultation) to
+        // the end of their last row.
+        // The agent name of every answered bridged row, built once per distinct dstchannel (the
+        // caller's row and the agent's own half usually name the same channel).
+        var bridged: [(index: Int, name: String)] = []
+        for (i, m) in members.enumerated() where rows[Int(m)].answered && !rows[Int(m)].dstchannel.isNone {
+            let channel = rows[Int(m)].dstchannel
+            if let same = bridged.first(where: { sameBytes(rows[Int(members[$0.index])].dstchannel, channel, bytes) }) {
+                bridged.append((i, same.name))
+            } else {
+                bridged.append((i, agentName(rows[Int(m)], bytes)))
+            }
+        }
+        func name(_ i: Int) -> String { bridged.first { $0.index == i }?.name ?? "" }
+        var personLegs: [(index: Int, answer: Int64)] = []
+        for (i, m) in members.enumerated() where isPerson(m) && !rows[Int(m)].dstchannel.isNone {
+            personLegs.append((i, personAnswer(rows[Int(m)])))
+        }
+        // A Local channel half stands for the device its other half dialled: a Local leg names
+        // an agent only when no leg names a device (else an outbound call through a Local
+        // channel would look transferred from the dialled number to the trunk).
+        if personLegs.contains(where: { !isLocal(rows[Int(members[$0.index])], bytes) }) {
+            personLegs.removeAll { isLocal(rows[Int(members[$0.index])], bytes) }
+        }
+        personLegs.sort { $0.answer != $1.answer ? $0.answer < $1.answer : $0.index < $1.index }
+        // Agents in order of first answer (a call has one or a few: arrays, no dictionaries).
+        var agents: [(name: String, answer: Int64, end: Int64, firstLeg: Int, talk: Int64)] = []
+        for leg in personLegs {
+            let agent = name(leg.index)
+            if !agent.isEmpty, !agents.contains(where: { $0.name == agent }) { agents.append((agent, leg.answer, Int64.min, leg.index, 0)) }
+        }
+        // Every answered row bridged to an agent of the call (application bridges included: after
+        // Local channel optimisation the caller's Queue row holds the bridge) extends their part.
+        for (i, agent) in bridged where !agent.isEmpty {
+            guard let a = agents.firstIndex(where: { $0.name == agent }) else { continue }
+            agents[a].end = max(agents[a].end, min(rows[Int(members[i])].end.nanoseconds, ended.nanoseconds))
+        }
+        var previousEnd = Int64.min
+        for a in agents.indices {
+            let from = max(agents[a].answer, previousEnd)
+            let to = agents[a].end == Int64.min ? from : agents[a].end
+            agents[a].talk = max(0, to - from)
+            previousEnd = max(previousEnd, to)
+        }
+
+        var legs: [CallLeg] = []
+        legs.reserveCapacity(members.count)
+        var systemAnswer = Int64.max
+        var reach = Int64.max
+        var reachFromBridge = Int64.max
+        var lastDial: Int32 = -1
+        var hasSystemRow = false
+        var callerAnswer = Int64.max
+        var lastCallerRow: Int32 = -1
+        for (i, m) in members.enumerated() {
+            let row = rows[Int(m)]
+            if systemRow(m) || applicationBilled(m) {
+                let at = row.answer != Int64.min ? row.answer : row.end.nanoseconds - row.billsec * 1_000_000_000
+                if at < firstPersonAnswer { systemAnswer = min(systemAnswer, at) }
+                hasSystemRow = true
+            }
+            if callerSide(m) {
+                // Every record of the caller's channel keeps its answer, whatever its disposition
+                // (a member dial that failed says NO ANSWER with the caller's answer time).
+                if row.answer != Int64.min { callerAnswer = min(callerAnswer, row.answer) }
+                if lastCallerRow < 0 || row.end >= rows[Int(lastCallerRow)].end { lastCallerRow = m }
+            }
+            if !callerSide(m) { reach = min(reach, row.start.nanoseconds) }
+            if !row.dstchannel.isNone {
+                reachFromBridge = min(reachFromBridge, row.start.nanoseconds)
+                if !row.answered { lastDial = m }
+            } else if row.app == .dial, !row.answered || lastDial < 0 {
+                lastDial = m
+            }
+            var leg = CallLeg(
+                id: sameText(row.uniqueid, callID, bytes) ? callID : text(row.uniqueid, bytes) ?? callID, status: disposition(row.disposition, bytes),
+                start: row.start, answered: row.answered, destination: text(row.dstchannel, bytes) ?? text(row.dst, bytes),
+                answeredAt: row.answered && row.answer != Int64.min ? Timestamp(nanoseconds: row.answer) : nil,
+                endedAt: row.end)
+            if !agents.isEmpty, personLegs.contains(where: { $0.index == i }), case let legAgent = name(i), let agent = agents.first(where: { $0.name == legAgent }) {
+                leg.agent = agent.name
+                // The agent's whole part is on their first answered leg; their other rows say 0.
+                leg.talkNanoseconds = agent.firstLeg == i ? agent.talk : 0
+            }
+            legs.append(leg)
+        }
+        if hasSystemRow, callerAnswer < firstPersonAnswer { systemAnswer = min(systemAnswer, callerAnswer) }
         let start = first.start
+        let personAnswered = firstPersonAnswer != Int64.max
         var answeredAt: Timestamp?
         var agent: String?
-        if anyAnswered {
-            let leg = rows[Int(agentLeg >= 0 ? agentLeg : longestAnswered)]
-            // Checked when the row was added.
-            let bridged = Timestamp(nanoseconds: leg.end.nanoseconds - leg.billsec * 1_000_000_000)
-            if agentLeg >= 0 {
-                if let channel = text(leg.dstchannel, bytes), let name = ChannelName.agent(channel) { agent = Self.normalize(name) }
-                // Answered at once by an IVR, Queue or Playback: the agent's part began at end - billsec.
-                answeredAt = leg.answer == Int64.min || leg.answer == leg.start.nanoseconds ? bridged : Timestamp(nanoseconds: leg.answer)
+        if personAnswered {
+            answeredAt = Timestamp(nanoseconds: firstPersonAnswer)
+            agent = agents.first?.name
+        }
+        var systemAnsweredAt: Timestamp?
+        var ivr: Int64?
+        let outcome: CallOutcome
+        if personAnswered {
+            outcome = .answered
+        } else if systemAnswer != Int64.max {
+            // Answered by the PBX only: the caller gave up in a queue, was not answered by the
+            // person dialled, or ended in the IVR (an IVR drop-off).
+            if reachedQueue {
+                // The caller's last record still in Queue: they hung up there; else the queue
+                // gave up (timeout, empty) and the dialplan went on.
+                outcome = rows[Int(lastCallerRow >= 0 ? lastCallerRow : callerMember)].app == .queue ? .abandoned : .noAnswer
+            } else if lastDial >= 0 {
+                let written = rows[Int(lastDial)].answered ? .noAnswer : unansweredOutcome(rows[Int(lastDial)].disposition, bytes)
+                outcome = written == .unknown || written == .answered ? .noAnswer : written
             } else {
-                answeredAt = bridged
+                outcome = .ivrDropoff
+            }
+        } else {
+            outcome = unansweredOutcome(callerRow.disposition, bytes)
+        }
+        if systemAnswer != Int64.max {
+            systemAnsweredAt = Timestamp(nanoseconds: systemAnswer)
+            // Until the first agent leg rang (else the first bridge), or the end for a drop-off.
+            let reached = reach != Int64.max ? reach : reachFromBridge
+            if outcome == .ivrDropoff {
+                ivr = max(0, start.distance(to: ended))
+            } else if reached != Int64.max {
+                ivr = max(0, reached - start.nanoseconds)
             }
         }
         var caller = text(callerRow.src, bytes)
         if caller == nil, let clid = text(callerRow.clid, bytes) { caller = CallerID.number(clid) }
         let dialed = did ?? text(callerRow.dst, bytes)
         let waitEnd = answeredAt ?? ended
-        return Call(
+        var call = Call(
             callID: callID, source: source, start: start,
             caller: caller.map(Self.normalize), dialed: dialed.map(Self.normalize),
-            outcome: anyAnswered ? .answered : unansweredOutcome(callerRow.disposition, bytes),
+            outcome: outcome,
             answeredAt: answeredAt, endedAt: ended, agent: agent, queue: queue,
             waitNanoseconds: max(0, start.distance(to: waitEnd)),
             format: format.rawValue, packets: members.count, legs: legs)
+        call.systemAnsweredAt = systemAnsweredAt
+        call.ivrNanoseconds = ivr
+        call.transfers = max(0, agents.count - 1)
+        return call
+    }
+
+    /// When a person answered on an agent leg: its `answer`, or `end - billsec` when the row was
+    /// answered at its start by an application (then billsec is the bridged part only).
+    private func personAnswer(_ row: Row) -> Int64 {
+        if row.answer == Int64.min || row.answer == row.start.nanoseconds {
+            return row.end.nanoseconds - row.billsec * 1_000_000_000  // checked when the row was added
+        }
+        return row.answer
+    }
+
+    /// Whether two fields hold the same bytes (no unescaping: equal raw bytes, equal text).
+    private func sameBytes(_ a: FieldRef, _ b: FieldRef, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard !a.isNone, !b.isNone, a.count == b.count, a.flags == b.flags else { return false }
+        return UnsafeRawBufferPointer(rebasing: bytes[a.start..<(a.start + Int(a.count))])
+            .elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[b.start..<(b.start + Int(b.count))]))
+    }
+
+    /// Whether the row's `dstchannel` is a Local channel half (`Local/201@from-queue-0001;1`).
+    private func isLocal(_ row: Row, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard !row.dstchannel.isNone, row.dstchannel.count >= 6 else { return false }
+        let p = row.dstchannel.start
+        return bytes[p] | 0x20 == 0x6C && bytes[p + 1] | 0x20 == 0x6F && bytes[p + 2] | 0x20 == 0x63
+            && bytes[p + 3] | 0x20 == 0x61 && bytes[p + 4] | 0x20 == 0x6C && bytes[p + 5] == 0x2F
+    }
+
+    /// The agent name of a row's `dstchannel` (`SIP/201-0000001a` -> `201`), normalised; empty
+    /// when the channel names none.
+    private func agentName(_ row: Row, _ bytes: UnsafeRawBufferPointer) -> String {
+        guard let channel = text(row.dstchannel, bytes), let name = ChannelName.agent(channel) else { return "" }
+        return Self.normalize(name)
     }
 }

@@ -39,6 +39,8 @@ struct AsteriskColumns: Sendable {
     var linkedid: Int?
     var did: Int?
     var dateForm: AsteriskDateForm
+    /// `dcontext`: an IVR context tells a system answer (nil: the layout has none).
+    var dcontext: Int? = nil
 
     /// The cdr_csv `Master.csv` layouts (cdr_csv.c): 16 base fields, then uniqueid (17),
     /// userfield (18), and peeraccount, linkedid, sequence (21).
@@ -57,7 +59,7 @@ struct AsteriskColumns: Sendable {
     private static let cdrCSV16 = AsteriskColumns(
         fieldCount: 16, clid: 4, src: 1, dst: 2, channel: 5, dstchannel: 6, lastapp: 7, lastdata: 8,
         start: 9, startName: "start", answer: 10, end: 11, duration: 12, billsec: 13, disposition: 14,
-        uniqueid: nil, linkedid: nil, did: nil, dateForm: .iso)
+        uniqueid: nil, linkedid: nil, did: nil, dateForm: .iso, dcontext: 3)
     private static let cdrCSV17: AsteriskColumns = { var c = cdrCSV16; c.fieldCount = 17; c.uniqueid = 16; return c }()
     private static let cdrCSV18: AsteriskColumns = { var c = cdrCSV17; c.fieldCount = 18; return c }()
     private static let cdrCSV21: AsteriskColumns = { var c = cdrCSV18; c.fieldCount = 21; c.linkedid = 19; return c }()
@@ -68,7 +70,7 @@ struct AsteriskColumns: Sendable {
     static let custom = AsteriskColumns(
         fieldCount: 19, clid: 0, src: 1, dst: 2, channel: 4, dstchannel: 5, lastapp: 6, lastdata: 7,
         start: 8, startName: "start", answer: 9, end: 10, duration: 11, billsec: 12, disposition: 13,
-        uniqueid: 16, linkedid: nil, did: nil, dateForm: .iso)
+        uniqueid: 16, linkedid: nil, did: nil, dateForm: .iso, dcontext: 3)
 
     /// The FreePBX `cdr` table exported without a header, 25 fields: `calldate` (d/m/yyyy),
     /// clid, src, dst, dcontext, channel, dstchannel, lastapp, lastdata, duration, billsec,
@@ -78,7 +80,7 @@ struct AsteriskColumns: Sendable {
     static let freePBXWithoutHeader = AsteriskColumns(
         fieldCount: 25, clid: 1, src: 2, dst: 3, channel: 5, dstchannel: 6, lastapp: 7, lastdata: 8,
         start: 0, startName: "calldate", answer: nil, end: nil, duration: 9, billsec: 10, disposition: 11,
-        uniqueid: 14, linkedid: nil, did: 17, dateForm: .dayMonthYear)
+        uniqueid: 14, linkedid: nil, did: 17, dateForm: .dayMonthYear, dcontext: 4)
 
     /// The layout a header row (or a CREATE TABLE) names, matched case-insensitively; nil with
     /// the missing column when `calldate`/`start`, `duration`, `billsec` or `disposition` is absent.
@@ -99,7 +101,8 @@ struct AsteriskColumns: Sendable {
             lastdata: index["lastdata"], start: start, startName: startName,
             answer: index["answer"],
             end: index["end"], duration: duration, billsec: billsec, disposition: disposition,
-            uniqueid: index["uniqueid"], linkedid: index["linkedid"], did: index["did"], dateForm: .iso))
+            uniqueid: index["uniqueid"], linkedid: index["linkedid"], did: index["did"], dateForm: .iso,
+            dcontext: index["dcontext"]))
     }
 
     /// Whether header names look like an Asterisk `cdr` table: a start, disposition, duration and

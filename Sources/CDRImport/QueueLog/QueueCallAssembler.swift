@@ -147,7 +147,7 @@ struct QueueCallAssembler {
             let bridged = data(1).flatMap { QueueLogField.value(b, $0) }
             call.legs.append(CallLeg(
                 id: bridged ?? call.callID, status: eventName(), start: before(ring),
-                answered: true, destination: agentName, answeredAt: time))
+                answered: true, destination: agentName, answeredAt: time, agent: agentName))
             let hold = duration(layout == .stock ? data(0) : row.htime, "holdtime")
             guard call.connect.map({ time < $0 }) ?? true else { return }
             call.connect = time
@@ -156,8 +156,17 @@ struct QueueCallAssembler {
             call.connectQueue = QueueLogField.value(b, row.queue)
             call.holdNanoseconds = hold
         case .completeAgent, .completeCaller, .transfer:
-            call.legs.append(CallLeg(id: call.callID, status: eventName(), start: time, answered: false, destination: agentName, endedAt: time))
-            if let leg = call.connectLeg, call.legs[leg].endedAt == nil { call.legs[leg].endedAt = time }
+            // BLINDTRANSFER(extension|context|holdtime|calltime|origposition) and the older
+            // TRANSFER(extension|context|holdtime|calltime) name the target;
+            // ATTENDEDTRANSFER(method|data|holdtime|calltime|origposition) names a bridge or an
+            // application, not a person (app_queue.c, log_attended_transfer).
+            let nameLength = QueueLogField.trimmed(b, row.event.range).count
+            let blind = kind == .transfer && (nameLength == 13 || nameLength == 8)  // BLINDTRANSFER, TRANSFER
+            let target = blind ? data(0).flatMap { QueueLogField.value(b, $0) } : nil
+            call.legs.append(CallLeg(id: call.callID, status: eventName(), start: time, answered: false, destination: target ?? agentName, endedAt: time))
+            // The agent's part ends: the latest CONNECT leg still open (after a re-queue, the second agent's).
+            if let open = call.legs.lastIndex(where: { $0.answeredAt != nil && $0.endedAt == nil }) { call.legs[open].endedAt = time }
+            if kind == .transfer { call.transfers += 1 }
             call.end(at: time, by: kind == .completeCaller ? .caller : .callee)
         case .abandon, .exitWithTimeout, .exitEmpty, .exitWithKey:
             call.legs.append(CallLeg(id: call.callID, status: eventName(), start: time, answered: false, destination: nil, endedAt: time))
@@ -236,6 +245,8 @@ private struct PendingQueueCall {
     var exitTime: Timestamp?
     var exitWaitNanoseconds: Int64?
     var legs: [CallLeg] = []
+    /// BLINDTRANSFER, ATTENDEDTRANSFER and TRANSFER records.
+    var transfers = 0
 
     init(callID: String) { self.callID = callID }
 
@@ -267,7 +278,12 @@ private struct PendingQueueCall {
             }
             wait = requeued ? endedAt.map { start.distance(to: $0) } : exitWaitNanoseconds ?? endedAt.map { start.distance(to: $0) }
         }
-        return Call(
+        // Each agent's part: from their CONNECT to the COMPLETE* or transfer that ended it.
+        var legs = legs
+        for i in legs.indices {
+            if let answered = legs[i].answeredAt, let ended = legs[i].endedAt { legs[i].talkNanoseconds = max(0, answered.distance(to: ended)) }
+        }
+        var call = Call(
             callID: callID, source: source, start: start, caller: caller, dialed: nil,
             outcome: outcome, answeredAt: connect, endedAt: endedAt, endedBy: endedBy, agent: agent,
             queue: (connect != nil ? connectQueue : nil) ?? lastEnterQueue ?? enterQueue, waitNanoseconds: wait,
@@ -275,5 +291,7 @@ private struct PendingQueueCall {
             // No outcome at all, or answered and never completed: the log ended mid-call.
             truncated: endedAt == nil,
             legs: legs)
+        call.transfers = connect != nil ? transfers : 0
+        return call
     }
 }

@@ -11,14 +11,21 @@ public enum QueueLogJoin {
     ///
     /// The rule: a queue call matches the CDR call whose `callID`, or one of whose legs' `id`,
     /// equals the queue call's `callID` (a CDR `callID` wins over a leg id; among several CDR
-    /// calls with the same key the first wins). The matched CDR call takes from the queue call
-    /// - `queue`, when the queue call has one;
-    /// - `agent`, when the queue call has one (the agent of the queue's CONNECT is who
-    ///   answered; a CDR `dstchannel` may name a Local channel or a ring group member);
-    /// - `waitNanoseconds` (the queue's holdtime or waittime), when known;
-    /// - `endedBy` (COMPLETEAGENT, COMPLETECALLER, ABANDON, transfers), when known;
-    /// - `outcome`, when the CDR call was not answered and the queue says abandoned, no_answer
-    ///   or congestion (the CDR writes `NO ANSWER` for all three);
+    /// calls with the same key the first wins). The queue events decide the queue part of the
+    /// call, whatever the CDR disposition (an IVR or `Queue()` answers the caller's channel, so
+    /// the CDR says `ANSWERED` for callers no agent ever spoke to):
+    /// - `CONNECT` (queue outcome answered): `outcome` answered, `answeredAt` the CONNECT time,
+    ///   `agent` its agent, `waitNanoseconds` its holdtime;
+    /// - `ABANDON`, `EXITWITHTIMEOUT`, `EXITWITHKEY`, `EXITEMPTY` (abandoned, no_answer,
+    ///   congestion): the queue's outcome and wait, no `answeredAt`, no `agent` (an agent whose
+    ///   phone only rang is not credited), no leg talk, no transfers; a CDR answer of the call as
+    ///   the system's (`systemAnsweredAt`). Except when a person answered after the caller left
+    ///   the queue without abandoning (a timeout or key press led on to a `Dial()`): the CDR's
+    ///   answer stands;
+    /// - `queue`, and `endedBy` (COMPLETEAGENT, COMPLETECALLER, ABANDON, transfers) when known;
+    /// - `ivrNanoseconds`, for a call a system answered: the first ENTERQUEUE minus the start;
+    /// - `transfers`: the larger count of the two (the same transfer is in both);
+    /// - the queue's agent legs (with their talk) are added when no CDR leg has talk;
     /// and keeps everything else (times, caller, legs, source, format). A matched
     /// queue call is not returned on its own; several queue calls may enrich one CDR call, in
     /// input order. Unmatched queue calls are returned unchanged.
@@ -44,15 +51,44 @@ public enum QueueLogJoin {
                 continue
             }
             joined += 1
-            if let queue = queueCall.queue { result[index].queue = queue }
-            if let agent = queueCall.agent { result[index].agent = agent }
-            if let wait = queueCall.waitNanoseconds { result[index].waitNanoseconds = wait }
-            if let endedBy = queueCall.endedBy { result[index].endedBy = endedBy }
-            if result[index].outcome != .answered, [.abandoned, .noAnswer, .congestion].contains(queueCall.outcome) {
-                result[index].outcome = queueCall.outcome
-            }
+            merge(queueCall, into: &result[index])
         }
         result.append(contentsOf: unmatched)
         return (result, joined)
+    }
+
+    /// One queue call's part of a CDR call (the rules above).
+    private static func merge(_ queueCall: Call, into call: inout Call) {
+        if let queue = queueCall.queue { call.queue = queue }
+        if let endedBy = queueCall.endedBy { call.endedBy = endedBy }
+        switch queueCall.outcome {
+        case .answered:
+            if let connect = queueCall.answeredAt {
+                call.outcome = .answered
+                call.answeredAt = connect
+                if let system = call.systemAnsweredAt, system >= connect { call.systemAnsweredAt = nil }
+            }
+            if let agent = queueCall.agent { call.agent = agent }
+            if let wait = queueCall.waitNanoseconds { call.waitNanoseconds = wait }
+        case .abandoned, .noAnswer, .congestion:
+            let answeredAfterQueue = queueCall.outcome != .abandoned
+                && call.answeredAt.map { answer in queueCall.endedAt.map { answer > $0 } ?? false } ?? false
+            guard !answeredAfterQueue else { break }
+            if let answer = call.answeredAt, call.systemAnsweredAt.map({ answer < $0 }) ?? true { call.systemAnsweredAt = answer }
+            call.outcome = queueCall.outcome
+            call.answeredAt = nil
+            call.agent = nil
+            call.transfers = 0
+            for i in call.legs.indices { call.legs[i].talkNanoseconds = nil; call.legs[i].agent = nil }
+            if let wait = queueCall.waitNanoseconds { call.waitNanoseconds = wait }
+        default:
+            if let agent = queueCall.agent { call.agent = agent }
+            if let wait = queueCall.waitNanoseconds { call.waitNanoseconds = wait }
+        }
+        if call.systemAnsweredAt != nil { call.ivrNanoseconds = max(0, call.start.distance(to: queueCall.start)) }
+        call.transfers = max(call.transfers, queueCall.transfers)
+        if !call.legs.contains(where: { $0.talkNanoseconds != nil }) {
+            call.legs.append(contentsOf: queueCall.legs.filter { $0.talkNanoseconds != nil })
+        }
     }
 }

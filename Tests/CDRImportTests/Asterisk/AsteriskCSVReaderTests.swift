@@ -83,11 +83,24 @@ func master21(
         #expect(call.agent == "201")
     }
 
-    @Test func withoutAnyDstchannelTheLongestAnsweredRowGivesTheAnswer() throws {
+    /// A caller answered by Playback and never bridged: a system answer, an IVR drop-off.
+    @Test func answeredByPlaybackAloneIsAnIVRDropoff() throws {
         let text = master21(app: "Playback", data: "hello", start: "2024-05-02 10:00:00", answer: "2024-05-02 10:00:00",
                             end: "2024-05-02 10:00:30", duration: 30, billsec: 25, uniqueid: "3.1", linkedid: "3.1")
         let call = try #require(try readAsterisk(AsteriskCSVReader(), text).calls.first)
-        #expect(call.agent == nil)
+        #expect(call.agent == nil && call.answeredAt == nil)
+        #expect(call.outcome == .ivrDropoff)
+        #expect(call.systemAnsweredAt == utc("2024-05-02 10:00:00"))
+        #expect(call.ivrNanoseconds == 30_000_000_000)
+    }
+
+    /// Without any Queue or IVR application, an ANSWERED row with no dstchannel (an AGI that
+    /// bridged outside the CDR) stays a person's answer: the longest such row gives it.
+    @Test func withoutAnyDstchannelAnAnsweredDialplanRowIsStillAnAnswer() throws {
+        let text = master21(app: "AGI", data: "agi://127.0.0.1", start: "2024-05-02 10:00:00", answer: "2024-05-02 10:00:00",
+                            end: "2024-05-02 10:00:30", duration: 30, billsec: 25, uniqueid: "3.2", linkedid: "3.2")
+        let call = try #require(try readAsterisk(AsteriskCSVReader(), text).calls.first)
+        #expect(call.agent == nil && call.outcome == .answered)
         #expect(call.answeredAt == utc("2024-05-02 10:00:05"))
     }
 

@@ -152,7 +152,7 @@ import Testing
 
     @Test(arguments: [
         ("columns:\n  start: when\n  caller: [a, b\n", 4, "mapping: invalid YAML at column"),
-        ("columns:\n  start: when\noutcomes:\n  ANSWERED: answerd\n", 4, "mapping: outcomes: 'ANSWERED' maps to 'answerd', which is not an outcome (answered, busy, no_answer, abandoned, rejected, congestion, redirected, unknown)"),
+        ("columns:\n  start: when\noutcomes:\n  ANSWERED: answerd\n", 4, "mapping: outcomes: 'ANSWERED' maps to 'answerd', which is not an outcome (answered, busy, no_answer, abandoned, rejected, congestion, redirected, unknown, ivr_dropoff)"),
         ("columns:\n  start: when\n  callee: dst\n", 3, "mapping: unknown field 'callee' under columns (known: call_id, caller, dialed, agent, queue, start, answer, end, duration, talk, wait, outcome)"),
         ("columns:\n  caller: src\n", 1, "mapping: columns.start is required (the header column holding the call start)"),
         ("time_format: \"%d.%m.%Y %I:%M\"\ncolumns:\n  start: when\n", 1, "mapping: time_format '%d.%m.%Y %I:%M': %I is not supported (use %Y %y %m %d %H %M %S, epoch or epoch_ms)"),

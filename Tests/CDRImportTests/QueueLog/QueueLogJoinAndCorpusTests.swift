@@ -27,7 +27,9 @@ import Testing
         #expect(call.queue == "sales" && call.agent == "201" && call.waitNanoseconds == 7_000_000_000 && call.endedBy == .caller)
         // Everything else is the CDR's.
         #expect(call.source == "Master.csv" && call.format == "asterisk-csv" && call.caller == "5550100")
-        #expect(call.start == cdr.start && call.answeredAt == cdr.answeredAt && call.endedAt == cdr.endedAt && call.packets == 0)
+        #expect(call.start == cdr.start && call.endedAt == cdr.endedAt && call.packets == 0)
+        // The queue's CONNECT is the agent's answer.
+        #expect(call.answeredAt == Timestamp(seconds: 108) && call.outcome == .answered)
     }
 
     @Test func matchOnALegIDOfALinkedIDCall() {
@@ -45,8 +47,10 @@ import Testing
         var abandoned = queueCall("u1", agent: nil)
         abandoned.outcome = .abandoned
         #expect(QueueLogJoin.enrich([unanswered], with: [abandoned]).calls.first?.outcome == .abandoned)
-        // An answered CDR call keeps its outcome whatever the queue says.
-        #expect(QueueLogJoin.enrich([cdrCall("a1")], with: [{ var q = queueCall("a1"); q.outcome = .abandoned; return q }()]).calls.first?.outcome == .answered)
+        // The queue decides its part whatever the CDR says: an IVR's ANSWERED is not an agent's.
+        let overridden = QueueLogJoin.enrich([cdrCall("a1", agent: "201")], with: [{ var q = queueCall("a1", agent: nil); q.outcome = .abandoned; q.answeredAt = nil; return q }()]).calls.first
+        #expect(overridden?.outcome == .abandoned && overridden?.answeredAt == nil && overridden?.agent == nil)
+        #expect(overridden?.systemAnsweredAt == Timestamp(seconds: 110))
     }
 
     @Test func unmatchedQueueCallsAreKeptAsTheyAre() {
