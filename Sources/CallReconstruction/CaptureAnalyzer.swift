@@ -301,9 +301,12 @@ private struct Run {
     /// `call` with the RTP streams (and talk timeline) of its media.
     mutating func withMedia(_ call: Call) -> Call {
         var call = call
-        let result = media.finish(callID: call.callID, answeredAt: call.answeredAt)
+        let result = media.finish(callID: call.callID, answeredAt: call.answeredAt, endedAt: call.endedAt)
         call.streams = result.streams
         call.talk = result.talk
+        if result.misplacedAudio > 0 {
+            emit(.warning, packet: nil, "call \(call.callID): \(result.misplacedAudio) audio frames left out of its talk timeline: their RTP timestamps place them more than 60 s ahead of their arrival")
+        }
         summary.rtpStreams += result.streams.count
         return call
     }
@@ -463,7 +466,7 @@ private struct Run {
             tracker.handle(message, at: currentTime, transport: transportName, source: sourceNames[currentInput])
             if let callID = message.callID { noteClock(callID) }
             if let method = message.method, method == .bye || method == .cancel, let callID = message.callID {
-                media.markEnded(callID)  // its addresses are free for the next call at once
+                media.markEnded(callID, at: currentTime.nanoseconds)  // its addresses are free for the next call at once
             }
             for (callID, offer) in tracker.takeMediaOffers() { media.register(offer, callID: callID) }
             if tracker.hasCompleted {

@@ -44,6 +44,8 @@ struct MediaAssociation {
         var lastEncoding: AudioEncoding?
         /// Voice activity of the stream (talk analysis only), on the stream's own clock.
         var activity: ActivityTrack?
+        /// Audio frames left out of talk: placed more than ``MediaAssociation/audioAheadOfArrival`` ahead of their arrival.
+        var misplacedAudio = 0
         /// A later call announced one of this stream's addresses while it was flowing: the next
         /// packet decides whether it still belongs here (it comes without a pause) or starts
         /// the new call's stream (it comes after a pause: a back-to-back call reusing ports).
@@ -66,6 +68,8 @@ struct MediaAssociation {
     struct CallMedia {
         var streams: [RTPStreamSummary]
         var talk: TalkSummary?
+        /// Audio frames left out of the talk timeline as misplaced (see ``audioAheadOfArrival``).
+        var misplacedAudio = 0
     }
 
     let options: MediaAnalysisOptions
@@ -74,12 +78,19 @@ struct MediaAssociation {
     private var streams = StreamTable<StreamState>()
     private var streamsOfCall: [String: [StreamKey]] = [:]
     private var endpointsOfCall: [String: [Endpoint]] = [:]
-    /// Calls that sent a BYE or CANCEL: a later call may take their addresses at once.
-    private var endedCalls: Set<String> = []
+    /// Calls that sent a BYE or CANCEL, and when the first was seen: a later call may take their
+    /// addresses at once, and their audio after it is not talk.
+    private var endedCalls: [String: Int64] = [:]
     /// Streams of calls not yet finished whose addresses a later call took over.
     private var retired: [String: [(key: StreamKey, state: StreamState)]] = [:]
     private(set) var counts = MediaCounts()
     static let orphanLimit = 100_000
+    /// Audio this long after the call's BYE or CANCEL is no longer talk (media racing the BYE is).
+    /// It also keeps a voice-activity track from growing with packets stamped long after the call
+    /// (a capture record whose clock jumped): a track's slots follow its audio's placement.
+    static let audioAfterEnd: Int64 = 2_000_000_000
+    /// Audio placed (by its RTP timestamp) this far ahead of its arrival is left out of talk.
+    static let audioAheadOfArrival: Int64 = 60_000_000_000
     /// How long a stream must have been silent before a new call may take its address over.
     static let quietBeforeReuse: Int64 = 2_000_000_000
     /// A pause this long in a contested stream means its packets now belong to the new call.
@@ -89,9 +100,9 @@ struct MediaAssociation {
         self.options = options
     }
 
-    /// The call sent a BYE or CANCEL: its media is over.
-    mutating func markEnded(_ callID: String) {
-        endedCalls.insert(callID)
+    /// The call sent a BYE or CANCEL at `time`: its media is over.
+    mutating func markEnded(_ callID: String, at time: Int64) {
+        if endedCalls[callID] == nil { endedCalls[callID] = time }
     }
 
     /// Announces the addresses of one SDP body of `callID`.
@@ -127,7 +138,7 @@ struct MediaAssociation {
         var kept: [StreamKey] = []
         for key in keys {
             if key.source == endpoint || key.destination == endpoint, let index = streams.index(of: key) {
-                if endedCalls.contains(callID) || now - streams.states[index].statistics.lastArrival > Self.quietBeforeReuse,
+                if endedCalls[callID] != nil || now - streams.states[index].statistics.lastArrival > Self.quietBeforeReuse,
                    let state = streams.remove(key) {
                     retired[callID, default: []].append((key, state))
                     continue
@@ -179,7 +190,8 @@ struct MediaAssociation {
                 streams.states[index].adopt(found, generation: generation)
                 if found != nil { counts.orphanStreams -= 1 }
             }
-            Self.update(&streams.states[index], header, payload, arrival, voiceActivity: options.voiceActivity)
+            let endedAt = streams.states[index].callID.flatMap { endedCalls[$0] }
+            Self.update(&streams.states[index], header, payload, arrival, voiceActivity: options.voiceActivity, callEndedAt: endedAt)
         } else {
             var state = StreamState(statistics: RTPStreamStatistics(ssrc: header.ssrc), triedGeneration: -1)
             state.firstInput = input
@@ -195,7 +207,7 @@ struct MediaAssociation {
                 }
                 counts.orphanStreams += 1
             }
-            Self.update(&state, header, payload, arrival, voiceActivity: options.voiceActivity)
+            Self.update(&state, header, payload, arrival, voiceActivity: options.voiceActivity, callEndedAt: state.callID.flatMap { endedCalls[$0] })
             streams.insert(key, state)
         }
         counts.rtpPackets += 1
@@ -230,7 +242,7 @@ struct MediaAssociation {
     }
 
     /// Static, so updating a stream in place never copies `self` (and its dictionaries).
-    private static func update(_ state: inout StreamState, _ header: RTPHeader, _ payload: UnsafeRawBufferPointer, _ arrival: Int64, voiceActivity: VoiceActivityOptions?) {
+    private static func update(_ state: inout StreamState, _ header: RTPHeader, _ payload: UnsafeRawBufferPointer, _ arrival: Int64, voiceActivity: VoiceActivityOptions?, callEndedAt: Int64?) {
         if header.payloadType != state.lastPayloadType {
             state.lastPayloadType = header.payloadType
             let format = PayloadFormat.lookup(Int(header.payloadType), rtpmap: state.rtpmap)
@@ -241,6 +253,7 @@ struct MediaAssociation {
         }
         state.statistics.add(header, arrival: arrival, kind: state.lastKind, clockRate: state.lastClockRate)
         guard let voiceActivity, state.callID != nil, let encoding = state.lastEncoding, state.lastClockRate > 0 else { return }
+        if let callEndedAt, arrival.subtractingReportingOverflow(callEndedAt).partialValue > Self.audioAfterEnd { return }
         let rate = state.lastClockRate
         let audio = UnsafeRawBufferPointer(rebasing: payload[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
         let energy = encoding.frameEnergy(audio)
@@ -249,6 +262,13 @@ struct MediaAssociation {
         // running timestamp is still the sender's to choose (steps just under a reset add up), so
         // it is converted with saturation: a product that once overflowed here stopped the run.
         let offset = Self.nanoseconds(clockUnits: state.statistics.timestampOffset, rate: rate)
+        // Audio is heard when it arrives: placed far ahead of its own arrival it is misplaced (a
+        // hostile timestamp no reset rule caught), and would only grow the track with silence.
+        let arrivalOffset = arrival.subtractingReportingOverflow(state.statistics.firstArrival).partialValue
+        if offset.subtractingReportingOverflow(arrivalOffset).partialValue > Self.audioAheadOfArrival {
+            state.misplacedAudio += 1
+            return
+        }
         let duration = Int64(energy.samples) * 1_000_000_000 / Int64(rate)
         if state.activity == nil { state.activity = ActivityTrack(options: voiceActivity) }
         state.activity?.addAudio(at: offset, duration: duration, sumOfSquares: energy.sumOfSquares, samples: energy.samples)
@@ -267,16 +287,19 @@ struct MediaAssociation {
     /// Ends the media of a call that became final: its streams are measured, its addresses
     /// freed for later calls, and (with voice activity on) its talk timeline built, naming the
     /// callee as the agent (`TalkSummary.withAgent` relabels it once direction is known).
+    /// - Parameter endedAt: the call's end: audio placed after it is not talk (nil: open call).
     /// - Parameter answeredAt: the answer; without one there is no conversation and no
     ///   timeline, and audio before it (ringback, announcements) is not talk.
-    mutating func finish(callID: String, answeredAt: Timestamp?) -> CallMedia {
+    mutating func finish(callID: String, answeredAt: Timestamp?, endedAt: Timestamp? = nil) -> CallMedia {
         var states = retired.removeValue(forKey: callID) ?? []
         for key in streamsOfCall.removeValue(forKey: callID) ?? [] {
             if let state = streams.remove(key) { states.append((key, state)) }
         }
         var summaries: [RTPStreamSummary] = []
         var tracks: [CallParty: [(origin: Int64, track: ActivityTrack)]] = [:]
+        var misplaced = 0
         for (key, state) in states {
+            misplaced += state.misplacedAudio
             guard state.statistics.packets > 0 else { continue }
             summaries.append(state.statistics.summary(source: key.source.description, destination: key.destination.description, sender: state.sender))
             if let activity = state.activity, let sender = state.sender {
@@ -286,13 +309,13 @@ struct MediaAssociation {
         for endpoint in endpointsOfCall.removeValue(forKey: callID) ?? [] where endpoints[endpoint]?.callID == callID {
             endpoints[endpoint] = nil
         }
-        endedCalls.remove(callID)
+        endedCalls.removeValue(forKey: callID)
         summaries.sort { ($0.firstPacket, $0.ssrc) < ($1.firstPacket, $1.ssrc) }
         var talk: TalkSummary?
         if let vad = options.voiceActivity, !tracks.isEmpty, let answeredAt {
-            talk = TalkTimeline.summarize(tracks: tracks, options: vad, from: answeredAt.nanoseconds)
+            talk = TalkTimeline.summarize(tracks: tracks, options: vad, from: answeredAt.nanoseconds, to: endedAt?.nanoseconds)
         }
-        return CallMedia(streams: summaries, talk: talk)
+        return CallMedia(streams: summaries, talk: talk, misplacedAudio: misplaced)
     }
 
     /// A stream that never belonged to a call, and where its first packet is.

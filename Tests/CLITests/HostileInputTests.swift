@@ -158,3 +158,23 @@ struct RTPTimestampJumpTests {
         #expect(caller > 4 && abs(caller - agent) < 0.3, "caller \(caller) s, agent \(agent) s")
     }
 }
+
+/// `Fixtures/late-frame-{1,2}.pcap`: a public capture's records dealt to two files by the fuzz
+/// target FuzzCapture, one RTP record's seconds moved 65,536 s ahead (what libFuzzer found,
+/// `Tests/FuzzRegressions/FuzzCapture/timeout-late-frame-talk.pcap`). The 2-second call once got
+/// a talk timeline of 65,537 s and took 16 s of CPU.
+@Suite("A frame stamped hours after its call")
+struct LateFrameTalkTests {
+    @Test(arguments: ["1", "2"])
+    func talkStaysWithinTheCall(jobs: String) throws {
+        let result = try CLI.run(["calls", "--talk", "--format", "ndjson", "--jobs", jobs,
+                                  "Tests/CLITests/Fixtures/late-frame-1.pcap", "Tests/CLITests/Fixtures/late-frame-2.pcap"])
+        #expect(result.status == 0)
+        let call = try #require(try CLI.ndjson(result.stdout).first)
+        let talk = try #require(call["talk_s"] as? Double)
+        let parts = ["caller_talk_s", "agent_talk_s", "silence_s"].compactMap { call[$0] as? Double }
+        #expect(parts.count == 3)
+        #expect(parts.reduce(0, +) <= talk + 0.5, "timeline \(parts) for a call of \(talk) s")
+        #expect(result.stderr.contains("audio frames left out of its talk timeline"))
+    }
+}
