@@ -16,7 +16,9 @@ ALL=(FuzzSIP FuzzCapture FuzzCDR FuzzStream FuzzWAV)
 
 target=${1:-all}
 seconds=${2:-60}
-if [[ $target == --ci ]]; then target=all; seconds=30; fi
+# --ci: a fixed seed, so a run is repeatable (and a CI failure can be replayed here).
+seed_flag=()
+if [[ $target == --ci ]]; then target=all; seconds=30; seed_flag=(-seed=1); fi
 if [[ $target == all ]]; then targets=("${ALL[@]}"); else targets=("$target"); fi
 for t in "${targets[@]}"; do
     [[ " ${ALL[*]} " == *" $t "* ]] || { echo "fuzz.sh: unknown target $t (one of: ${ALL[*]} all)" >&2; exit 64; }
@@ -115,7 +117,7 @@ for t in "${targets[@]}"; do
     dict=()
     [[ $t == FuzzSIP || $t == FuzzCapture ]] && dict=(-dict=Fuzz/sip.dict)
     echo "fuzz.sh: $t: fuzzing for $seconds s from $(ls "$corpus" | wc -l) seeds" >&2
-    if ! "$bin" "$corpus" ${dict[@]+"${dict[@]}"} -max_total_time="$seconds" -max_len=65536 -timeout=20 \
+    if ! "$bin" "$corpus" ${dict[@]+"${dict[@]}"} ${seed_flag[@]+"${seed_flag[@]}"} -max_total_time="$seconds" -max_len=65536 -timeout=20 \
             -rss_limit_mb=3072 -artifact_prefix="$crashes/" -print_final_stats=1 >"$SCRATCH/$t.log" 2>&1; then
         tail -n 60 "$SCRATCH/$t.log" >&2
         echo "fuzz.sh: $t: FAILED, input kept in $crashes/" >&2
