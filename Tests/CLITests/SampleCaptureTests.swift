@@ -56,6 +56,26 @@ struct SampleCapture: Sendable, CustomTestStringConvertible {
 
 
 /// The same frames in two inputs (README "Input formats").
+/// The decoding pool (`--jobs 2`) against one thread on the transports whose handling four
+/// changes touched at once: WebSocket (the sample call through Kamailio) and SCTP split over
+/// DATA chunks (the public heplify capture), each beside another capture so the pool is used.
+@Suite struct ParallelTransportTests {
+    @Test(arguments: [
+        ["captures/websocket-call.pcap", "captures/answered-udp.pcap"],
+        [CLI.corpus.appendingPathComponent("heplify__sip_sctp.pcap").path, "captures/cancel-udp.pcap"],
+    ])
+    func poolDecidesAsOneThread(inputs: [String]) throws {
+        let one = try CLI.run(["calls"] + inputs + ["--format", "ndjson", "--jobs", "1"])
+        let two = try CLI.run(["calls"] + inputs + ["--format", "ndjson", "--jobs", "2"])
+        #expect(one.status == 0 && two.status == 0)
+        #expect(try CLI.ndjson(one.stdout).count >= 2)
+        #expect(one.stdout == two.stdout)
+        #expect(one.stderr == two.stderr)
+        let transports = Set(try CLI.ndjson(one.stdout).compactMap { $0["transport"] as? String })
+        #expect(transports.contains(inputs[0].contains("sctp") ? "sctp" : "ws"))
+    }
+}
+
 @Suite struct DuplicateInputTests {
     /// `captures/two-interfaces/`: one SIPp call captured at once on `lo` (Ethernet) and on `any`
     /// (Linux cooked v2). The same packets as two different frames each (other bytes, and the
