@@ -33,10 +33,13 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 
 build() {
     echo "fuzz.sh: building $1 (-sanitize=fuzzer,address)" >&2
-    swift build -c debug --scratch-path "$SCRATCH" --product "$1" \
-        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 \
-        | grep -v "warning: Cannot export local symbol" | grep -E "error|warning: |Compiling|Build complete" | tail -n 20
-    [[ -x $SCRATCH/debug/$1 ]] || { echo "fuzz.sh: build of $1 failed" >&2; exit 1; }
+    mkdir -p "$SCRATCH"
+    if ! swift build -c debug --scratch-path "$SCRATCH" --product "$1" \
+            -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >"$SCRATCH/build-$1.log" 2>&1; then
+        grep -v "warning: Cannot export local symbol" "$SCRATCH/build-$1.log" | tail -n 30 >&2
+        echo "fuzz.sh: build of $1 failed" >&2
+        exit 1
+    fi
 }
 
 # seed TARGET DIR: the starting corpus (copies, so libFuzzer's additions never touch the sources)
