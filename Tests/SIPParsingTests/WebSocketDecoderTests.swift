@@ -161,11 +161,7 @@ private func decode(_ chunks: [[UInt8]], maxMessageBytes: Int = 1 << 20) -> (eve
                 chunk.withUnsafeBytes { bytes in
                     do throws(WebSocketError) {
                         try decoder.append(bytes) { event in
-                            switch event {
-                            case .resynchronized(let count): events.append("resynchronized \(count)")
-                            case .message(let payload, _): events.append("message \(payload.count)")
-                            default: events.append("other")
-                            }
+                            events.append(Self.describe(event))
                         }
                     } catch {
                         events.append("error \(error)")
@@ -174,6 +170,15 @@ private func decode(_ chunks: [[UInt8]], maxMessageBytes: Int = 1 << 20) -> (eve
             }
             #expect(events.prefix(2) == ["resynchronized \(skipped.count)", "message \(invite.count)"], "split at \(split)")
             #expect(events.count == 2 + expectedEvents.count - 1, "split at \(split)")
+        }
+    }
+
+    /// A decoder event as the resynchronisation tests compare it.
+    static func describe(_ event: WebSocketDecoder.Event) -> String {
+        switch event {
+        case .resynchronized(let count): "resynchronized \(count)"
+        case .message(let payload, _): "message \(payload.count)"
+        default: "other"
         }
     }
 
@@ -188,11 +193,7 @@ private func decode(_ chunks: [[UInt8]], maxMessageBytes: Int = 1 << 20) -> (eve
             let threw: Bool = input.withUnsafeBytes { bytes in
                 do throws(WebSocketError) {
                     try decoder.append(bytes) { event in
-                        switch event {
-                        case .resynchronized(let count): events.append("resynchronized \(count)")
-                        case .message(let payload, _): events.append("message \(payload.count)")
-                        default: events.append("other")
-                        }
+                        events.append(Self.describe(event))
                     }
                     return false
                 } catch {
