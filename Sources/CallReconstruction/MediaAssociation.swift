@@ -46,6 +46,8 @@ struct MediaAssociation {
         var activity: ActivityTrack?
         /// Audio frames left out of talk: placed more than ``MediaAssociation/audioAheadOfArrival`` ahead of their arrival.
         var misplacedAudio = 0
+        /// When its call sent its BYE or CANCEL (copied here so the packet path looks up nothing).
+        var callEndedAt: Int64?
         /// A later call announced one of this stream's addresses while it was flowing: the next
         /// packet decides whether it still belongs here (it comes without a pause) or starts
         /// the new call's stream (it comes after a pause: a back-to-back call reusing ports).
@@ -102,7 +104,11 @@ struct MediaAssociation {
 
     /// The call sent a BYE or CANCEL at `time`: its media is over.
     mutating func markEnded(_ callID: String, at time: Int64) {
-        if endedCalls[callID] == nil { endedCalls[callID] = time }
+        guard endedCalls[callID] == nil else { return }
+        endedCalls[callID] = time
+        for key in streamsOfCall[callID] ?? [] {
+            if let index = streams.index(of: key) { streams.states[index].callEndedAt = time }
+        }
     }
 
     /// Announces the addresses of one SDP body of `callID`.
@@ -188,10 +194,10 @@ struct MediaAssociation {
                 guard let moved = streams.index(of: key) else { return true }
                 index = moved
                 streams.states[index].adopt(found, generation: generation)
+                if let found { streams.states[index].callEndedAt = endedCalls[found.owner.callID] }
                 if found != nil { counts.orphanStreams -= 1 }
             }
-            let endedAt = streams.states[index].callID.flatMap { endedCalls[$0] }
-            Self.update(&streams.states[index], header, payload, arrival, voiceActivity: options.voiceActivity, callEndedAt: endedAt)
+            Self.update(&streams.states[index], header, payload, arrival, voiceActivity: options.voiceActivity)
         } else {
             var state = StreamState(statistics: RTPStreamStatistics(ssrc: header.ssrc), triedGeneration: -1)
             state.firstInput = input
@@ -207,7 +213,8 @@ struct MediaAssociation {
                 }
                 counts.orphanStreams += 1
             }
-            Self.update(&state, header, payload, arrival, voiceActivity: options.voiceActivity, callEndedAt: state.callID.flatMap { endedCalls[$0] })
+            state.callEndedAt = state.callID.flatMap { endedCalls[$0] }
+            Self.update(&state, header, payload, arrival, voiceActivity: options.voiceActivity)
             streams.insert(key, state)
         }
         counts.rtpPackets += 1
@@ -242,7 +249,7 @@ struct MediaAssociation {
     }
 
     /// Static, so updating a stream in place never copies `self` (and its dictionaries).
-    private static func update(_ state: inout StreamState, _ header: RTPHeader, _ payload: UnsafeRawBufferPointer, _ arrival: Int64, voiceActivity: VoiceActivityOptions?, callEndedAt: Int64?) {
+    private static func update(_ state: inout StreamState, _ header: RTPHeader, _ payload: UnsafeRawBufferPointer, _ arrival: Int64, voiceActivity: VoiceActivityOptions?) {
         if header.payloadType != state.lastPayloadType {
             state.lastPayloadType = header.payloadType
             let format = PayloadFormat.lookup(Int(header.payloadType), rtpmap: state.rtpmap)
@@ -253,7 +260,7 @@ struct MediaAssociation {
         }
         state.statistics.add(header, arrival: arrival, kind: state.lastKind, clockRate: state.lastClockRate)
         guard let voiceActivity, state.callID != nil, let encoding = state.lastEncoding, state.lastClockRate > 0 else { return }
-        if let callEndedAt, arrival.subtractingReportingOverflow(callEndedAt).partialValue > Self.audioAfterEnd { return }
+        if let callEndedAt = state.callEndedAt, arrival.subtractingReportingOverflow(callEndedAt).partialValue > Self.audioAfterEnd { return }
         let rate = state.lastClockRate
         let audio = UnsafeRawBufferPointer(rebasing: payload[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
         let energy = encoding.frameEnergy(audio)

@@ -66,13 +66,27 @@ public struct DuplicateFrameFilter: Sendable {
     /// A hash of a frame's lengths, link type and first ``headerBytes`` bytes: with the payload
     /// the frame decoded to, what tells copies apart when the frame's bytes are gone (`--jobs`).
     /// Constant cost per frame, so decoding threads can compute it for every frame.
+    ///
+    /// A multiply-xor mix over 8-byte words rather than `Hasher` (SipHash): it runs for every frame
+    /// of every file with `--jobs`, where SipHash over 256 bytes cost about half the pool's time
+    /// again on the capture benchmark (0.87 s -> 1.39 s for 2M packets in two files). It only needs
+    /// to tell apart frames of one timestamp, and the merge hashes the payload with `Hasher` on top.
     public static func headerFingerprint(of frame: CapturedFrame) -> Int {
-        var hasher = Hasher()
-        hasher.combine(frame.linkType)
-        hasher.combine(frame.originalLength)
-        hasher.combine(frame.capturedLength)
-        hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: frame.data.prefix(headerBytes)))
-        return hasher.finalize()
+        let bytes = UnsafeRawBufferPointer(rebasing: frame.data.prefix(headerBytes))
+        var state = UInt64(truncatingIfNeeded: frame.linkType) &* 0x9E37_79B9_7F4A_7C15
+            ^ UInt64(truncatingIfNeeded: frame.originalLength) << 32 ^ UInt64(truncatingIfNeeded: frame.capturedLength)
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            state = (state ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            state ^= state >> 29
+            offset += 8
+        }
+        while offset < bytes.count {
+            state = (state ^ UInt64(bytes[offset])) &* 0xC4CE_B9FE_1A85_EC53
+            offset += 1
+        }
+        state ^= state >> 32
+        return Int(truncatingIfNeeded: state)
     }
 
     /// A hash of a frame's bytes, lengths and link type (consistent within one run).
