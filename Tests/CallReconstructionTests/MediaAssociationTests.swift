@@ -91,10 +91,10 @@ struct MediaAssociationTests {
     }
 }
 
-/// Review regressions: the talk timeline starts at the answer, survives timestamp jumps, and
+/// The talk timeline starts at the answer and survives timestamp jumps and network stalls;
 /// back-to-back calls that reuse ports and SSRCs keep their own streams.
-@Suite("RTP association review regressions")
-struct MediaAssociationRegressionTests {
+@Suite("Talk timeline and stream separation")
+struct TalkTimelineTests {
     static func registerSample(_ association: inout MediaAssociation, callID: String, at time: Int64) {
         var caller = MediaAssociationTests.offer(.caller, "127.0.0.1", 16000)
         var callee = MediaAssociationTests.offer(.callee, "127.0.0.1", 16100)

@@ -149,6 +149,14 @@ extension SIPMessageParsingTests {
         #expect(message.problems == ["Content-Length 500 but only 5 body bytes"])
     }
 
+    /// A Content-Length repeated with another value: the first wins, in framing and parsing alike.
+    @Test func duplicateContentLengthFirstWins() throws {
+        let text = "SIP/2.0 200 OK\r\nFrom: <sip:a@h>;tag=a\r\nTo: <sip:b@h>;tag=b\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\nContent-Length: 3\r\nl: 5\r\n\r\nabcde"
+        let message = try #require(try SIPMessage.parse(Array(text.utf8)))
+        #expect(message.body == Array("abc".utf8))
+        #expect(message.problems == ["second Content-Length 5 ignored"])
+    }
+
     /// Bare LF line ends (tolerated, RFC 3261 §7.5 asks receivers to be lenient).
     @Test func bareLineFeeds() throws {
         let text = "OPTIONS sip:h SIP/2.0\nFrom: <sip:a@h>;tag=a\nTo: <sip:h>\nCall-ID: lf\nCSeq: 1 OPTIONS\n\n"

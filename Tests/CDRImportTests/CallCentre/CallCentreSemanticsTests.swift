@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import CDRImport
 
-/// Issue 12 items 1 and 2 on the hand-made Asterisk files of `Fixtures/call-centre` (their
+/// Call-centre semantics on the hand-made Asterisk files of `Fixtures/call-centre` (their
 /// README gives the dialplan and what happened in each call): a system answer is not a
 /// person's, the queue_log decides the queue part, IVR drop-offs, transfers and leg talk.
 @Suite struct CallCentreSemanticsTests {

@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+
+/// The campaigns file given to `report --campaigns`: numbers stay text, amounts are checked.
+@Suite struct CampaignsFileTests {
+    /// `+44...` without quotes is a YAML integer; the campaigns file keeps it as text.
+    @Test func unquotedYAMLNumbersStayText() throws {
+        let result = try CLI.run(["report", "cdr-samples/asterisk-master.csv", "cdr-samples/asterisk-queue_log", "--timezone", "Europe/London",
+                                  "--view", "campaigns", "--campaigns", "Tests/CLITests/Fixtures/campaigns-unquoted.yaml", "-f", "csv", "-q"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = result.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let records = try SchemaRecord.decode(String(contentsOf: CLI.packageRoot.appendingPathComponent("cdr-samples/asterisk-master+asterisk-queue_log.expected.ndjson"), encoding: .utf8))
+        let radio = records.filter { $0.dialed == "+442079460100" && $0.direction == "inbound" }.count
+        #expect(rows.first { $0.first == "Spring radio" }?[2] == String(radio))
+        #expect(radio > 0)
+        #expect(rows.first { $0.first == "Search ads" }?[1] == "")  // channel: ~ is no channel
+    }
+
+    @Test(arguments: ["cost: nan", "cost: .inf", "cost: -100", "cost: 0x64"])
+    func badAmountsAreRejected(_ line: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("c.yaml")
+        try "campaigns:\n  - name: A\n    numbers: [\"+442079460100\"]\n    \(line)\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["report", "cdr-samples/generic-export.csv", "--by", "campaign", "--campaigns", file.path])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("is not an amount"))
+    }
+}
