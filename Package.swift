@@ -66,20 +66,24 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"]),
-        .testTarget(name: "CaptureSynthesisTests", dependencies: ["CaptureSynthesis", "PacketCapture", "CPcap"]),
-        .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding"]),
-        .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel"]),
+        // What the test targets share: package and corpus paths, the CLI and tool runners, temporary
+        // directories, frame/pcap/WebSocket builders and SIP samples (a plain target: SwiftPM has no
+        // test-support kind; it depends on nothing and only test targets use it).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "TestSupport"]),
+        .testTarget(name: "CaptureSynthesisTests", dependencies: ["CaptureSynthesis", "PacketCapture", "CPcap", "TestSupport"]),
+        .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "TestSupport"]),
+        .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel", "TestSupport"]),
         .testTarget(
             name: "CallReconstructionTests",
-            dependencies: ["CallReconstruction", "PacketCapture", "PacketDecoding", "CallModel", "Reports"]
+            dependencies: ["CallReconstruction", "PacketCapture", "PacketDecoding", "CallModel", "Reports", "TestSupport"]
         ),
-        .testTarget(name: "RTPAnalysisTests", dependencies: ["RTPAnalysis", "CallModel"]),
-        .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel"], exclude: ["Fixtures"]),
+        .testTarget(name: "RTPAnalysisTests", dependencies: ["RTPAnalysis", "CallModel", "TestSupport"]),
+        .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CallMetricsTests", dependencies: ["CallMetrics", "CallModel"]),
-        .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CallModel"]),
-        .testTarget(name: "CLITests", dependencies: ["callscope"]),
+        .testTarget(name: "CLITests", dependencies: ["callscope", "TestSupport"], exclude: ["Fixtures", "Golden"]),
     ]
 )
 

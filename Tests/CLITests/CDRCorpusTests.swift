@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// One row of `shared/corpus/cdr/REFERENCE.tsv` (counts computed by the corpus's reference.py).
 struct CDRReferenceRow: Sendable, CustomTestStringConvertible {
@@ -11,14 +12,11 @@ struct CDRReferenceRow: Sendable, CustomTestStringConvertible {
     var answered: Int
     var testDescription: String { file }
 
-    static let corpus = CLI.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/cdr")
-
     static func load() -> [CDRReferenceRow] {
-        guard let text = try? String(contentsOf: corpus.appendingPathComponent("REFERENCE.tsv"), encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").dropFirst().compactMap { line in
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard f.count >= 8, let rows = Int(f[3]), let bad = Int(f[4]), let calls = Int(f[5]), let answered = Int(f[6]) else { return nil }
-            return CDRReferenceRow(file: f[0], format: f[1], dataRows: rows, badRows: bad, calls: calls, answered: answered)
+        Corpus.reference(in: Corpus.cdr).compactMap { row in
+            guard let file = row["file"], let format = row["format"], let rows = row["data_rows"].flatMap({ Int($0) }), let bad = row["bad_rows"].flatMap({ Int($0) }),
+                  let calls = row["calls"].flatMap({ Int($0) }), let answered = row["answered"].flatMap({ Int($0) }) else { return nil }
+            return CDRReferenceRow(file: file, format: format, dataRows: rows, badRows: bad, calls: calls, answered: answered)
         }
     }
 
@@ -42,7 +40,7 @@ struct CDRReferenceRow: Sendable, CustomTestStringConvertible {
     /// are the reference's, and nothing crashes.
     @Test(arguments: CDRReferenceRow.load())
     func callsMatchTheReference(_ row: CDRReferenceRow) throws {
-        let path = CDRReferenceRow.corpus.appendingPathComponent(row.file).path
+        let path = Corpus.cdrFile(row.file)
         let result = try CLI.run(["calls", path, "--format", "ndjson", "--timezone", "UTC", "--max-diagnostics", "0"] + row.arguments)
         #expect(result.status == 0 || (row.calls == 0 && row.badRows == row.dataRows), "\(result.stderr)")
         let calls = try CLI.ndjson(result.stdout)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// One bundled CDR sample (or set read together) and its sidecar of expected calls.
 struct CDRSample: Sendable, CustomTestStringConvertible {
@@ -7,7 +8,7 @@ struct CDRSample: Sendable, CustomTestStringConvertible {
     var inputs: [String]
     var testDescription: String { sidecar }
 
-    static let folder = CLI.packageRoot.appendingPathComponent("cdr-samples")
+    static let folder = TestPaths.root.appendingPathComponent("cdr-samples")
 
     /// Every `cdr-samples/*.expected.ndjson` with the inputs it describes: `X.csv`, `X.json`,
     /// the file `X`, the folder `X/`, or `A+B` for files read in one run.

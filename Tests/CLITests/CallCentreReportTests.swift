@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `callscope report` on the hand-made Asterisk files of
 /// Tests/CDRImportTests/Fixtures/call-centre (README there): an abandon after an IVR answer

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct CallsCommandTests {
     static let schema = "call_id,source,start,caller,dialed,diverted_from,outcome,final_status,reason_cause,pdd_ms,answered_at,ended_at,ring_s,talk_s,hold_s,ended_by,packets,retransmissions,truncated,transport,agent,queue,wait_s,system_answered_at,ivr_s,transfers,direction,format,legs,rtp_streams,caller_rtp_lost,caller_rtp_jitter_ms,caller_mos,callee_rtp_lost,callee_rtp_jitter_ms,callee_mos,caller_talk_s,agent_talk_s,overtalk_s,silence_s,agent_share"
 
     @Test func csvHeaderIsTheDocumentedSchema() throws {
-        let result = try CLI.run(["calls", CLI.corpus.appendingPathComponent("sipnab__sip-rtp-g711.pcap").path, "--format", "csv"])
+        let result = try CLI.run(["calls", Corpus.pcapFile("sipnab__sip-rtp-g711.pcap"), "--format", "csv"])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == Self.schema)
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func ndjsonKeysComeInSchemaOrder() throws {
-        let result = try CLI.run(["calls", CLI.corpus.appendingPathComponent("goffinet__voip-extension.pcap").path, "-f", "ndjson"])
+        let result = try CLI.run(["calls", Corpus.pcapFile("goffinet__voip-extension.pcap"), "-f", "ndjson"])
         #expect(result.status == 0)
         let first = try #require(result.stdout.split(separator: "\n").first)
         let keys = first.split(separator: ",").compactMap { part -> String? in
@@ -27,7 +28,7 @@ import Testing
     }
 
     @Test func jsonIsAnArrayOfTheSameRecords() throws {
-        let path = CLI.corpus.appendingPathComponent("goffinet__voip-extension.pcap").path
+        let path = Corpus.pcapFile("goffinet__voip-extension.pcap")
         let json = try CLI.run(["calls", path, "-f", "json"])
         let ndjson = try CLI.run(["calls", path, "-f", "ndjson"])
         let array = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
@@ -35,19 +36,19 @@ import Testing
     }
 
     @Test func summaryLineOnStderr() throws {
-        let result = try CLI.run(["calls", CLI.corpus.appendingPathComponent("goffinet__uac-uas-scenario-sipp.pcapng").path, "-f", "csv"])
+        let result = try CLI.run(["calls", Corpus.pcapFile("goffinet__uac-uas-scenario-sipp.pcapng"), "-f", "csv"])
         #expect(result.status == 0)
         #expect(result.stderr == "callscope: 1 input, 4618 packets, 4618 SIP messages, 771 calls, 0 errors\n")
     }
 
     /// The whole table, compared with `Golden/calls-table.txt` (checked by hand against tshark).
     @Test func tableForPeople() throws {
-        let result = try CLI.run(["calls", CLI.corpus.appendingPathComponent("sipnab__sip-rtp-g711.pcap").path, CLI.corpus.appendingPathComponent("goffinet__voip-extension.pcap").path, "-q"])
+        let result = try CLI.run(["calls", Corpus.pcapFile("sipnab__sip-rtp-g711.pcap"), Corpus.pcapFile("goffinet__voip-extension.pcap"), "-q"])
         #expect(result.stdout == (try CLI.golden("calls-table.txt")))
     }
 
     @Test func standardInputIsReadWithDash() throws {
-        let file = CLI.corpus.appendingPathComponent("sipnab__sip-rtp-g711.pcap")
+        let file = Corpus.pcap.appendingPathComponent("sipnab__sip-rtp-g711.pcap")
         let result = try CLI.run(["calls", "-", "-f", "csv"], stdin: file)
         #expect(result.status == 0)
         #expect(result.stdout.split(separator: "\n").count == 3)
@@ -55,7 +56,7 @@ import Testing
     }
 
     @Test func directoryInputsExpandToTheirCaptures() throws {
-        let result = try CLI.run(["calls", CLI.corpus.path, "-f", "csv", "-q"])
+        let result = try CLI.run(["calls", Corpus.pcap.path, "-f", "csv", "-q"])
         // The reference counts 823 calls in the files libpcap can open (the NetMon one aside).
         // Merged inputs join messages of one Call-ID into one call, and the fuzzed copy of
         // sngrep__aaa.pcap carries the same 4 Call-IDs: 819 distinct calls.
@@ -82,10 +83,9 @@ import Testing
 
     /// A file with a capture's magic number that libpcap cannot read further.
     @Test func brokenCaptureHeader() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("header-only.pcap")
+        let directory = TemporaryDirectory("callscope")
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("header-only.pcap")
         try Data([0xD4, 0xC3, 0xB2, 0xA1, 0x02, 0x00]).write(to: file)
         let result = try CLI.run(["calls", file.path])
         #expect(result.status == 1)
@@ -101,12 +101,11 @@ import Testing
     /// A capture cut off inside a record: the frames before the cut are still analysed, the
     /// error names the file and the packet, and the exit status is 0 (the file was read).
     @Test func truncatedCapture() throws {
-        let source = CLI.corpus.appendingPathComponent("sipnab__sip-rtp-g711.pcap")
+        let source = Corpus.pcap.appendingPathComponent("sipnab__sip-rtp-g711.pcap")
         let bytes = try Data(contentsOf: source)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let cut = directory.appendingPathComponent("cut.pcap")
+        let directory = TemporaryDirectory("callscope")
+        defer { directory.remove() }
+        let cut = directory.url.appendingPathComponent("cut.pcap")
         try bytes.prefix(bytes.count / 2).write(to: cut)
         let result = try CLI.run(["calls", cut.path, "-f", "csv"])
         #expect(result.status == 0)
@@ -120,7 +119,7 @@ import Testing
     /// A Microsoft NetMon 2.x capture (public corpus): libpcap cannot read it and it is no CDR
     /// file either; one message says both, exit status 1.
     @Test func netMonCaptureIsNeitherCaptureNorCDR() throws {
-        let netmon = CLI.corpus.appendingPathComponent("sipnab__c07-sip-r2.cap").path
+        let netmon = Corpus.pcapFile("sipnab__c07-sip-r2.cap")
         let result = try CLI.run(["calls", netmon])
         #expect(result.status == 1)
         #expect(result.stderr == """
@@ -134,10 +133,9 @@ import Testing
     /// both sides: binary, not UTF-16 text. A UTF-16LE export without a byte-order mark (made by
     /// iconv from the Asterisk sample) is still told to be UTF-16.
     @Test func mostlyZeroBinaryFilesAreBinaryNotUTF16() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = directory.appendingPathComponent("store.sqlite").path
+        let directory = TemporaryDirectory("callscope")
+        defer { directory.remove() }
+        let database = directory.url.appendingPathComponent("store.sqlite").path
         let imported = try CLI.run(["import", "cdr-samples/asterisk-master.csv", "--db", database, "--timezone", "UTC", "-q"])
         #expect(imported.status == 0)
         let asInput = try CLI.run(["calls", database])
@@ -145,30 +143,22 @@ import Testing
         #expect(asInput.stderr.hasPrefix("callscope: \(database): neither a capture file libpcap can read"), "\(asInput.stderr)")
         #expect(asInput.stderr.contains("nor a CDR text file (binary data)"))
 
-        let utf16 = directory.appendingPathComponent("Master.csv")
-        let iconv = Process()
-        iconv.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
-        iconv.arguments = ["-f", "UTF-8", "-t", "UTF-16LE", CLI.packageRoot.appendingPathComponent("cdr-samples/asterisk-master.csv").path]
-        let pipe = Pipe()
-        iconv.standardOutput = pipe
-        try iconv.run()
-        let converted = pipe.fileHandleForReading.readDataToEndOfFile()
-        iconv.waitUntilExit()
-        try converted.write(to: utf16)
+        let utf16 = directory.url.appendingPathComponent("Master.csv")
+        try ProcessRunner.tool("iconv", ["-f", "UTF-8", "-t", "UTF-16LE", "-o", utf16.path, TestPaths.cdrSample("asterisk-master.csv")])
         let text = try CLI.run(["calls", utf16.path])
         #expect(text.status == 1)
         #expect(text.stderr.contains("UTF-16 text without a byte-order mark: save it as UTF-8"), "\(text.stderr)")
     }
 
     @Test func goodFilesAreStillReadBesideABadOne() throws {
-        let good = CLI.corpus.appendingPathComponent("sipnab__sip-rtp-g711.pcap").path
+        let good = Corpus.pcapFile("sipnab__sip-rtp-g711.pcap")
         let result = try CLI.run(["calls", "Package.swift", good, "-f", "csv"])
         #expect(result.status == 1)
         #expect(result.stdout.split(separator: "\n").count == 3)
     }
 
     @Test func diagnosticsAreCappedPerInputButCounted() throws {
-        let fuzz = CLI.corpus.appendingPathComponent("ndpi__fuzz-2006-06-26-2594.pcap").path
+        let fuzz = Corpus.pcapFile("ndpi__fuzz-2006-06-26-2594.pcap")
         let result = try CLI.run(["calls", fuzz, "-f", "csv", "--max-diagnostics", "5"])
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 7)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The campaigns file given to `report --campaigns`: numbers stay text, amounts are checked.
 @Suite struct CampaignsFileTests {
@@ -9,7 +10,7 @@ import Testing
                                   "--view", "campaigns", "--campaigns", "Tests/CLITests/Fixtures/campaigns-unquoted.yaml", "-f", "csv", "-q"])
         #expect(result.status == 0, "\(result.stderr)")
         let rows = result.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        let records = try SchemaRecord.decode(String(contentsOf: CLI.packageRoot.appendingPathComponent("cdr-samples/asterisk-master+asterisk-queue_log.expected.ndjson"), encoding: .utf8))
+        let records = try SchemaRecord.decode(String(contentsOf: TestPaths.root.appendingPathComponent("cdr-samples/asterisk-master+asterisk-queue_log.expected.ndjson"), encoding: .utf8))
         let radio = records.filter { $0.dialed == "+442079460100" && $0.direction == "inbound" }.count
         #expect(rows.first { $0.first == "Spring radio" }?[2] == String(radio))
         #expect(radio > 0)
@@ -18,10 +19,9 @@ import Testing
 
     @Test(arguments: ["cost: nan", "cost: .inf", "cost: -100", "cost: 0x64"])
     func badAmountsAreRejected(_ line: String) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("c.yaml")
+        let directory = TemporaryDirectory("callscope")
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("c.yaml")
         try "campaigns:\n  - name: A\n    numbers: [\"+442079460100\"]\n    \(line)\n".write(to: file, atomically: true, encoding: .utf8)
         let result = try CLI.run(["report", "cdr-samples/generic-export.csv", "--by", "campaign", "--campaigns", file.path])
         #expect(result.status == 64)

@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+import TestSupport
 
 /// Caller IDs and CDR fields written by an attacker, through every output format of the real
 /// binary: `captures/hostile/hostile-udp.pcap` (five SIPp calls made by
@@ -90,12 +91,11 @@ struct HostileInputTests {
 
     /// A file whose name carries terminal escapes, imported and listed by `db stats`.
     @Test func hostileFileNamesInTheStore() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-hostile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("\u{1B}]0;pwned\u{07}Master.csv")
-        try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent(Self.master), to: file)
-        let database = directory.appendingPathComponent("calls.sqlite").path
+        let directory = TemporaryDirectory("callscope-hostile")
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("\u{1B}]0;pwned\u{07}Master.csv")
+        try FileManager.default.copyItem(at: TestPaths.root.appendingPathComponent(Self.master), to: file)
+        let database = directory.url.appendingPathComponent("calls.sqlite").path
         let imported = try CLI.run(["import", file.path, "--db", database, "--timezone", "UTC"])
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(!Self.hasForbidden(imported.stderr))

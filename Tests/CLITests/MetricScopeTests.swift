@@ -1,15 +1,15 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Which calls a metric counts: callers turned away by the queue are blocked calls, and the
 /// ASA heatmap looks at inbound waits only.
 @Suite struct MetricScopeTests {
     /// Queue-full and join-empty callers never entered the queue: blocked calls all the same.
     @Test func queueFullCallersAreBlocked() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let log = directory.appendingPathComponent("queue_log")
+        let directory = TemporaryDirectory("callscope")
+        defer { directory.remove() }
+        let log = directory.url.appendingPathComponent("queue_log")
         try """
             1711900000|q1|support|NONE|FULL|
             1711900010|q2|support|NONE|JOINEMPTY|1|1|0

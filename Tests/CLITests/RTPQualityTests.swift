@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// One stream as `tshark -q -z rtp,streams` prints it: the independent oracle for RTP quality.
 struct TsharkStream: Hashable {
@@ -14,16 +15,8 @@ struct TsharkStream: Hashable {
 
     /// Runs tshark (Debian package `tshark`, installed by `.ci/run`) on `path`.
     static func streams(of path: String) throws -> [TsharkStream] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tshark")
-        process.arguments = ["-q", "-r", path, "-o", "rtp.heuristic_rtp:TRUE", "-z", "rtp,streams"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap(parse)
+        let output = try ProcessRunner.tool("tshark", ["-q", "-r", path, "-o", "rtp.heuristic_rtp:TRUE", "-z", "rtp,streams"])
+        return output.stdout.split(separator: "\n").compactMap(parse)
     }
 
     /// `start end srcIP srcPort dstIP dstPort SSRC payload pkts lost (pct) minΔ meanΔ maxΔ minJ meanJ maxJ [problem]`
@@ -94,7 +87,7 @@ struct RTPQualityTests {
 
     @Test(arguments: corpusFiles)
     func corpusStreamsAgreeWithTshark(_ file: String) throws {
-        #expect(try Self.compare(CLI.corpus.appendingPathComponent(file).path) > 0)
+        #expect(try Self.compare(Corpus.pcap.appendingPathComponent(file).path) > 0)
     }
 
     /// The samples of `captures/` whose RTP tshark sees as the calls' streams (in
@@ -107,11 +100,11 @@ struct RTPQualityTests {
 
     @Test(arguments: sampleFiles)
     func sampleStreamsAgreeWithTshark(_ file: String) throws {
-        #expect(try Self.compare(CLI.captures.appendingPathComponent(file).path) == 2)
+        #expect(try Self.compare(TestPaths.captures.appendingPathComponent(file).path) == 2)
     }
 
     @Test func callsReusingPortsAndSSRCKeepTheirOwnStreams() throws {
-        let path = CLI.captures.appendingPathComponent("answered-udp.pcap").path
+        let path = TestPaths.captures.appendingPathComponent("answered-udp.pcap").path
         let tshark = try TsharkStream.streams(of: path).filter { $0.source == "127.0.0.1:16000" }
         #expect(tshark.first?.packets == 134)  // two calls' packets as one stream, 67 "lost"
         let result = try CLI.run(["calls", path, "--format", "json", "-q"])
@@ -130,7 +123,7 @@ struct RTPQualityTests {
     @Test func truncatedPacketsAreTheOnlyDifference() throws {
         // Six RTP packets of this capture are cut short (IPv4 total length 200, 192 bytes
         // captured): tshark counts them, we report them as malformed and leave them out.
-        let path = CLI.corpus.appendingPathComponent("goffinet__Forensic_challenge_4.pcap").path
+        let path = Corpus.pcapFile("goffinet__Forensic_challenge_4.pcap")
         let ours = try callscopeStreams(path)
         let stream = try #require(ours["172.25.105.3:63184 172.25.105.40:18150 0xa254e017"])
         let tshark = try #require(try TsharkStream.streams(of: path).first { $0.ssrc == 0xA254_E017 })
@@ -141,7 +134,7 @@ struct RTPQualityTests {
 
     @Test func streamsWithoutSDPAreReportedAsOrphans() throws {
         // The third call of this capture has no SDP in it; tshark finds its RTP by heuristics.
-        let run = try CLI.run(["calls", CLI.corpus.appendingPathComponent("heplify__rtp_rtcp_sip_ipv4_udp.pcap").path])
+        let run = try CLI.run(["calls", Corpus.pcapFile("heplify__rtp_rtcp_sip_ipv4_udp.pcap")])
         #expect(run.stderr.contains("RTP stream 200.57.7.196:40378 -> 200.57.7.199:4800 SSRC 0xd2bd4e3e (548 packets, PCMA/8000) belongs to no call"))
         #expect(run.stderr.contains("3 without a call"))
     }
@@ -153,12 +146,12 @@ struct RTPQualityTests {
 /// original timestamps put back (the sidecar `rtp-timestamp-reset.json` says where and by how much).
 @Suite("RTP timestamp reset")
 struct RTPTimestampResetTests {
-    static let capture = CLI.captures.appendingPathComponent("talk/rtp-timestamp-reset.pcap")
+    static let capture = TestPaths.captures.appendingPathComponent("talk/rtp-timestamp-reset.pcap")
     static let caller = "127.0.0.1:16000 127.0.0.1:16100 0xca110000"
 
     /// The capture with every caller packet's original RTP timestamp, written to a temporary file.
     static func steadyCopy() throws -> URL {
-        let sidecar = try Data(contentsOf: CLI.captures.appendingPathComponent("talk/rtp-timestamp-reset.json"))
+        let sidecar = try Data(contentsOf: TestPaths.captures.appendingPathComponent("talk/rtp-timestamp-reset.json"))
         let info = try #require(try JSONSerialization.jsonObject(with: sidecar) as? [String: Any])
         let first = try #require(info["first_sequence"] as? Int)
         let resets = try #require(info["resets"] as? [[String: Int]]).compactMap { reset -> (index: Int, offset: Int)? in

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `callscope report` end to end: the figures that follow directly from the calls' sidecars
 /// (ground truth, computed here in a few lines) must be the report's. The full definitions
@@ -34,7 +35,7 @@ import Testing
 
     func sidecars(_ folder: String, _ names: [String]) throws -> [SchemaRecord] {
         try names.flatMap { name in
-            try SchemaRecord.decode(String(contentsOf: CLI.packageRoot.appendingPathComponent(folder).appendingPathComponent(name), encoding: .utf8))
+            try SchemaRecord.decode(String(contentsOf: TestPaths.root.appendingPathComponent(folder).appendingPathComponent(name), encoding: .utf8))
         }
     }
 
@@ -53,7 +54,7 @@ import Testing
     }
 
     @Test func capturesReportTheirSidecarFigures() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: CLI.captures.path).filter { $0.hasSuffix(".expected.ndjson") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: TestPaths.captures.path).filter { $0.hasSuffix(".expected.ndjson") }
         let overall = try report(CLI.sipSampleCaptures)
         check(overall, Expected(try sidecars("captures", names)))
         // No capture call is inbound without --own-numbers (external to external numbers): the
@@ -111,7 +112,7 @@ import Testing
     @Test func heatmapOfOneAgent() throws {
         let all = try CLI.run(["heatmap", "cdr-samples/asterisk-master.csv", "--timezone", "Europe/London", "-f", "csv", "-q"])
         let agent = try CLI.run(["heatmap", "cdr-samples/asterisk-master.csv", "--timezone", "Europe/London", "-f", "csv", "-q", "--agent", "201"])
-        let records = try SchemaRecord.decode(String(contentsOf: CLI.packageRoot.appendingPathComponent("cdr-samples/asterisk-master.expected.ndjson"), encoding: .utf8))
+        let records = try SchemaRecord.decode(String(contentsOf: TestPaths.root.appendingPathComponent("cdr-samples/asterisk-master.expected.ndjson"), encoding: .utf8))
         func total(_ csv: String) -> Int { csv.split(separator: "\n").dropFirst().compactMap { Int($0.split(separator: ",")[3]) }.reduce(0, +) }
         #expect(total(all.stdout) == records.count)
         #expect(total(agent.stdout) == records.filter { $0.agent == "201" }.count)

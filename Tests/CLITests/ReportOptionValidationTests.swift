@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `report` options a user can get wrong: each is a usage error (exit status 64) that says why.
 @Suite struct ReportOptionValidationTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// One bundled capture (or rotated set) and its sidecar of expected calls.
 struct SampleCapture: Sendable, CustomTestStringConvertible {
@@ -10,7 +11,7 @@ struct SampleCapture: Sendable, CustomTestStringConvertible {
     /// Every `captures/*.expected.ndjson`, with the capture files it describes: `X.pcap`, or
     /// `X-1.pcap`, `X-2.pcap`, ... for a rotated set read together.
     static func all() -> [SampleCapture] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: CLI.captures.path)) ?? []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: TestPaths.captures.path)) ?? []
         return names.filter { $0.hasSuffix(".expected.ndjson") }.sorted().map { sidecar in
             let stem = String(sidecar.dropLast(".expected.ndjson".count))
             let inputs = names.contains(stem + ".pcap")
@@ -39,7 +40,7 @@ struct SampleCapture: Sendable, CustomTestStringConvertible {
     /// what the sidecar (computed from tshark's view of the packets) says.
     @Test(arguments: SampleCapture.all())
     func callsMatchTheSidecar(_ sample: SampleCapture) throws {
-        let expected = try SchemaRecord.decode(String(contentsOf: CLI.captures.appendingPathComponent(sample.sidecar), encoding: .utf8))
+        let expected = try SchemaRecord.decode(String(contentsOf: TestPaths.captures.appendingPathComponent(sample.sidecar), encoding: .utf8))
         let result = try CLI.run(["calls", "--format", "ndjson"] + sample.inputs.map { "captures/" + $0 })
         #expect(result.status == 0)
         #expect(result.stderr.hasSuffix(", 0 errors\n"), "\(result.stderr)")
@@ -62,7 +63,7 @@ struct SampleCapture: Sendable, CustomTestStringConvertible {
 @Suite struct ParallelTransportTests {
     @Test(arguments: [
         ["captures/websocket-call.pcap", "captures/answered-udp.pcap"],
-        [CLI.corpus.appendingPathComponent("heplify__sip_sctp.pcap").path, "captures/cancel-udp.pcap"],
+        [Corpus.pcapFile("heplify__sip_sctp.pcap"), "captures/cancel-udp.pcap"],
     ])
     func poolDecidesAsOneThread(inputs: [String]) throws {
         let one = try CLI.run(["calls"] + inputs + ["--format", "ndjson", "--jobs", "1"])
@@ -108,7 +109,7 @@ struct SampleCapture: Sendable, CustomTestStringConvertible {
         for folder in ["a", "b"] {
             let target = directory.appendingPathComponent(folder)
             try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: CLI.captures.appendingPathComponent(name), to: target.appendingPathComponent(name))
+            try FileManager.default.copyItem(at: TestPaths.captures.appendingPathComponent(name), to: target.appendingPathComponent(name))
             copies.append(target.appendingPathComponent(name).path)
         }
         let once = try CLI.run(["calls", "captures/" + name, "--format", "ndjson", "--jobs", jobs])
@@ -132,7 +133,7 @@ struct SampleCapture: Sendable, CustomTestStringConvertible {
     func rotatedFilesStillMerge(jobs: String) throws {
         let result = try CLI.run(["calls", "captures/rotated-1.pcap", "captures/rotated-2.pcap", "--format", "ndjson", "--jobs", jobs])
         #expect(!result.stderr.contains("duplicate"))
-        let expected = try SchemaRecord.decode(String(contentsOf: CLI.captures.appendingPathComponent("rotated.expected.ndjson"), encoding: .utf8))
+        let expected = try SchemaRecord.decode(String(contentsOf: TestPaths.captures.appendingPathComponent("rotated.expected.ndjson"), encoding: .utf8))
         let actual = try SchemaRecord.decode(result.stdout)
         let pick = { (record: SchemaRecord) in SampleCaptureTests.fields.map { record.fields[$0] } }
         #expect(actual.map(pick) == expected.map(pick))

@@ -1,15 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `callscope import`, `db` and `--db` end to end, on a fresh database per test.
 @Suite struct StoreCommandTests {
-    let directory: URL
-    var database: String { directory.appendingPathComponent("calls.sqlite").path }
-
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
+    /// Removed when the suite's instance for one test goes away.
+    let directory = TemporaryDirectory("callscope-store")
+    var database: String { directory.file("calls.sqlite") }
 
     static let inputs = ["cdr-samples/asterisk-master.csv", "cdr-samples/asterisk-queue_log"] + CLI.sipSampleCaptures + ["--timezone", "Europe/London"]
 
@@ -20,7 +17,6 @@ import Testing
     }
 
     @Test func importOnceAndReportFromTheDatabase() throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
         let first = try CLI.run(["import", "--db", database] + Self.inputs)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("13 calls, 13 new, 0 updated, 0 unchanged"))
@@ -42,9 +38,8 @@ import Testing
 
     /// A file with the same calls under another name (an overlapping nightly export) stores no duplicate.
     @Test func overlappingFilesStoreEveryCallOnce() throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let copy = directory.appendingPathComponent("Master-copy.csv")
-        try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent("cdr-samples/asterisk-master.csv"), to: copy)
+        let copy = directory.url.appendingPathComponent("Master-copy.csv")
+        try FileManager.default.copyItem(at: TestPaths.root.appendingPathComponent("cdr-samples/asterisk-master.csv"), to: copy)
         _ = try CLI.run(["import", "--db", database, "cdr-samples/asterisk-master.csv", "--timezone", "Europe/London"])
         let second = try CLI.run(["import", "--db", database, copy.path, "--timezone", "Europe/London"])
         #expect(second.stderr.contains("13 calls, 0 new, 0 updated, 13 unchanged"), "\(second.stderr)")
@@ -54,9 +49,8 @@ import Testing
     }
 
     @Test func pruneDeletesOlderCalls() throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
         _ = try CLI.run(["import", "--db", database, "cdr-samples/asterisk-master.csv", "--timezone", "Europe/London"])
-        let records = try SchemaRecord.decode(String(contentsOf: CLI.packageRoot.appendingPathComponent("cdr-samples/asterisk-master.expected.ndjson"), encoding: .utf8))
+        let records = try SchemaRecord.decode(String(contentsOf: TestPaths.root.appendingPathComponent("cdr-samples/asterisk-master.expected.ndjson"), encoding: .utf8))
         let cutoff = "2026-03-29T08:00:00.000Z"
         let older = records.filter { $0.start < cutoff }.count
         let prune = try CLI.run(["db", "prune", "--db", database, "--before", "2026-03-29T08:00", "--timezone", "UTC"])
@@ -68,7 +62,6 @@ import Testing
     /// A date range reads only the stored calls it needs (plus the look-back and callback
     /// windows) and gives the figures of the same range over the files.
     @Test func rangeQueryGivesTheFiguresOfTheFiles() throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
         let files = ["cdr-samples/generic-export.csv", "cdr-samples/asterisk-master.csv"]
         _ = try CLI.run(["import", "--db", database, "--timezone", "Europe/London"] + files)
         let range = ["--from", "2026-03-29", "--to", "2026-03-30", "--timezone", "Europe/London"]
@@ -93,7 +86,6 @@ import Testing
 
     /// A recording given to import is skipped with a warning: no call, no ledger row.
     @Test func importSkipsRecordings() throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try CLI.run(["import", "--db", database, "captures/talk/talk-inbound.wav", "captures/rotated-1.pcap"])
         #expect(result.stderr.contains("talk-inbound.wav: warning: WAV recording skipped"))
         #expect(!result.stderr.contains("talk-inbound.wav: 0 calls"))
@@ -103,7 +95,6 @@ import Testing
 
     /// The rest of a rotated capture completes a call stored truncated from the first file.
     @Test func rotatedCaptureCompletesTheStoredCall() throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
         _ = try CLI.run(["import", "--db", database, "captures/rotated-1.pcap"])
         let second = try CLI.run(["import", "--db", database, "captures/rotated-1.pcap", "captures/rotated-2.pcap"])
         #expect(second.stderr.contains("this run completed or enriched 1 of its calls"), "\(second.stderr)")
@@ -117,7 +108,6 @@ import Testing
     /// Master.csv and queue_log imported on different nights report as if read together; a
     /// later run of Master.csv alone keeps what the queue_log added.
     @Test func queueLogImportedApartIsJoinedWhenRead() throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
         let master = "cdr-samples/asterisk-master.csv", queue = "cdr-samples/asterisk-queue_log"
         _ = try CLI.run(["import", "--db", database, master, "--timezone", "Europe/London"])
         _ = try CLI.run(["import", "--db", database, queue, "--timezone", "Europe/London"])
@@ -131,7 +121,6 @@ import Testing
     }
 
     @Test func readingAMissingDatabaseIsAUsageError() throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
         let result = try CLI.run(["report", "--db", database])
         #expect(result.status == 64)
         #expect(result.stderr.contains("No database at"))

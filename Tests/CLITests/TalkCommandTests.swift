@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The truth of one speech sample of `captures/talk/` (`X.expected.json`, made with
 /// espeak-ng, sox and SIPp by `captures/talk/generate.sh`).
@@ -12,7 +13,7 @@ struct TalkTruth {
     var agentShare: Double
 
     static let samples = ["talk-inbound", "talk-pcma", "talk-dtmf"]
-    static let folder = CLI.captures.appendingPathComponent("talk")
+    static let folder = TestPaths.captures.appendingPathComponent("talk")
 
     static func load(_ name: String) throws -> TalkTruth {
         let data = try Data(contentsOf: folder.appendingPathComponent("\(name).expected.json"))
@@ -85,10 +86,9 @@ struct TalkCommandTests {
 
     @Test func matchedRecordingGivesItsCallTheTimeline() throws {
         let truth = try TalkTruth.load("talk-pcma")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-rec-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let recording = folder.appendingPathComponent("rec-\(truth.callID).wav")
+        let folder = TemporaryDirectory("callscope-rec")
+        defer { folder.remove() }
+        let recording = folder.url.appendingPathComponent("rec-\(truth.callID).wav")
         try FileManager.default.copyItem(at: TalkTruth.folder.appendingPathComponent("talk-pcma.wav"), to: recording)
         let result = try CLI.run(["talk", "captures/talk/talk-pcma.pcap", recording.path, "--recording-id", "^rec-(.+)\\.wav$", "-f", "json"])
         #expect(result.stderr.contains("1 recording (1 matched to calls)"), "\(result.stderr)")
@@ -191,15 +191,12 @@ struct TalkCommandTests {
     @Test func badRecordingIsReportedWithItsName() throws {
         let result = try CLI.run(["talk", "Package.swift", "captures/talk/talk-inbound.wav", "-q"])
         #expect(result.status == 1)
-        let mono = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-mono-\(UUID().uuidString).wav")
-        defer { try? FileManager.default.removeItem(at: mono) }
+        let directory = TemporaryDirectory("callscope-mono")
+        defer { directory.remove() }
+        let mono = directory.file("mono.wav")
         // A real one-channel recording: the left channel of a sample, written by sox.
-        let sox = Process()
-        sox.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
-        sox.arguments = [TalkTruth.folder.appendingPathComponent("talk-inbound.wav").path, mono.path, "remix", "1"]
-        try sox.run()
-        sox.waitUntilExit()
-        let monoRun = try CLI.run(["talk", mono.path])
+        try ProcessRunner.tool("sox", [TalkTruth.folder.appendingPathComponent("talk-inbound.wav").path, mono, "remix", "1"])
+        let monoRun = try CLI.run(["talk", mono])
         #expect(monoRun.status == 1)
         #expect(monoRun.stderr.contains("a talk recording needs two channels, one per side; this one has 1"))
     }

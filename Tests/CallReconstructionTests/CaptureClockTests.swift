@@ -3,6 +3,7 @@ import Foundation
 import PacketCapture
 import Testing
 @testable import CallReconstruction
+import TestSupport
 
 /// Frame times as tshark reads them, and calls whose times go backwards.
 ///
@@ -11,7 +12,7 @@ import Testing
 /// which also writes `frame-times.tsv` from tshark) and the public corpus file
 /// `heplify__sip_ipv6_udp.pcap`, whose records have seconds past 2^31.
 @Suite struct CaptureClockTests {
-    static let folder = Fixtures.captures.appendingPathComponent("clock")
+    static let folder = TestPaths.captures.appendingPathComponent("clock")
 
     /// Every frame's time in nanoseconds, read through `CaptureFile`.
     static func frameTimes(_ path: String) throws -> [Int64] {
@@ -49,7 +50,7 @@ import Testing
     ]
 
     @Test func corpusSecondsPast2038AreReadAsTsharkReadsThem() throws {
-        let times = try Self.frameTimes(Fixtures.corpusFile("heplify__sip_ipv6_udp.pcap"))
+        let times = try Self.frameTimes(Corpus.pcapFile("heplify__sip_ipv6_udp.pcap"))
         #expect(times == (try Self.heplifyTimes.map(Self.nanoseconds)))
     }
 
@@ -64,7 +65,7 @@ import Testing
     /// The corpus call: INVITE in 2012, 200 in 2018, BYE in 2071 (the file's own odd clock):
     /// in order, so no warning, and the talk time runs to the BYE.
     @Test func corpusCallPast2038HasItsTimesInOrder() throws {
-        let result = Fixtures.analyze([Fixtures.corpusFile("heplify__sip_ipv6_udp.pcap")])
+        let result = Fixtures.analyze([Corpus.pcapFile("heplify__sip_ipv6_udp.pcap")])
         let call = try #require(result.calls.first)
         #expect(result.calls.count == 1)
         let times = try Self.heplifyTimes.map(Self.nanoseconds)

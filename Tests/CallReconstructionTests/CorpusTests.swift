@@ -2,17 +2,10 @@ import CallModel
 import Foundation
 import Testing
 @testable import CallReconstruction
+import TestSupport
 
-/// Paths of the fixtures: the public corpus beside the project (`../shared/corpus`) and the
-/// bundled `captures/`.
+/// Runs the capture analyzer the way the commands do.
 enum Fixtures {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let corpus = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/pcap")
-    static let captures = packageRoot.appendingPathComponent("captures")
-
-    static func corpusFile(_ name: String) -> String { corpus.appendingPathComponent(name).path }
-    static func capture(_ name: String) -> String { captures.appendingPathComponent(name).path }
-
     /// Runs the analyzer, collecting diagnostics.
     static func analyze(_ paths: [String], options: ReconstructionOptions = .init()) -> (calls: [Call], summary: AnalysisSummary, diagnostics: [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
@@ -32,12 +25,10 @@ struct ReferenceRow: Sendable, CustomTestStringConvertible {
     var testDescription: String { file }
 
     static func load() -> [ReferenceRow] {
-        let path = Fixtures.corpus.appendingPathComponent("REFERENCE.tsv").path
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").dropFirst().compactMap { line in
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard f.count >= 10, let frames = Int(f[2]), let sip = Int(f[3]), let invites = Int(f[4]), let answered = Int(f[5]) else { return nil }
-            return ReferenceRow(file: f[0], frames: frames, sipMessages: sip, inviteDialogs: invites, answeredDialogs: answered, notes: f[9])
+        Corpus.reference(in: Corpus.pcap).compactMap { row in
+            guard let file = row["file"], let frames = row["frames"].flatMap({ Int($0) }), let sip = row["sip_messages"].flatMap({ Int($0) }),
+                  let invites = row["invite_dialogs"].flatMap({ Int($0) }), let answered = row["answered_dialogs"].flatMap({ Int($0) }) else { return nil }
+            return ReferenceRow(file: file, frames: frames, sipMessages: sip, inviteDialogs: invites, answeredDialogs: answered, notes: row["notes"] ?? "")
         }
     }
 }
@@ -57,7 +48,7 @@ struct ReferenceRow: Sendable, CustomTestStringConvertible {
 
     @Test(arguments: ReferenceRow.load())
     func callCountsMatchTheReference(_ row: ReferenceRow) {
-        let result = Fixtures.analyze([Fixtures.corpusFile(row.file)])
+        let result = Fixtures.analyze([Corpus.pcapFile(row.file)])
         if row.notes.contains("file format netmon2") {
             // Microsoft NetMon 2.x: libpcap cannot open it; we say so and exit non-zero.
             #expect(result.summary.unreadableInputs == 1)
@@ -74,7 +65,7 @@ struct ReferenceRow: Sendable, CustomTestStringConvertible {
     }
 
     @Test func fuzzedFileIsReportedNotFatal() {
-        let result = Fixtures.analyze([Fixtures.corpusFile("ndpi__fuzz-2006-06-26-2594.pcap")])
+        let result = Fixtures.analyze([Corpus.pcapFile("ndpi__fuzz-2006-06-26-2594.pcap")])
         #expect(result.calls.count == 4)
         #expect(result.summary.errors == result.diagnostics.filter { $0.severity == .error }.count)
         #expect(result.summary.errors > 50)
@@ -83,7 +74,7 @@ struct ReferenceRow: Sendable, CustomTestStringConvertible {
     }
 
     @Test func forkedInviteKeepsTheRingingBranchAsDetail() throws {
-        let calls = Fixtures.analyze([Fixtures.corpusFile("goffinet__voip-extension.pcap")]).calls
+        let calls = Fixtures.analyze([Corpus.pcapFile("goffinet__voip-extension.pcap")]).calls
         let call = try #require(calls.first { $0.dialed == "204" })
         #expect(call.outcome == .answered)
         #expect(call.legs.map(\.id) == ["8ff1eedd1f", "4918467"])
@@ -92,7 +83,7 @@ struct ReferenceRow: Sendable, CustomTestStringConvertible {
     }
 
     @Test func holdReInvitesThroughERSPAN() throws {
-        let calls = Fixtures.analyze([Fixtures.corpusFile("heplify__erspan_sip_ipv4_udp.pcapng")]).calls
+        let calls = Fixtures.analyze([Corpus.pcapFile("heplify__erspan_sip_ipv4_udp.pcapng")]).calls
         // An SBC carries both legs under one Call-ID with other tags on each leg; hold is
         // measured in the caller's dialog (each leg's re-INVITE is 1-3 ms apart). tshark: call
         // 1 hold re-INVITE frame 47 (.956566, caller's dialog 2DEF4136; the other leg's, frame
@@ -113,7 +104,7 @@ struct ReferenceRow: Sendable, CustomTestStringConvertible {
     /// CSeq 2 and 3 INVITEs run beside CSeq 1 (README "Calls with several initial INVITEs"):
     /// the first 2xx, to CSeq 1, answers the call; the later CANCELs change nothing.
     @Test func parallelInvitesWithoutBye() throws {
-        let call = try #require(Fixtures.analyze([Fixtures.corpusFile("sipnab__DTMFsipinfo.pcap")]).calls.first)
+        let call = try #require(Fixtures.analyze([Corpus.pcapFile("sipnab__DTMFsipinfo.pcap")]).calls.first)
         #expect(call.outcome == .answered)
         #expect(call.truncated)
         #expect(call.start == Timestamp(nanoseconds: 1_303_892_069_846_846_000))
@@ -127,21 +118,21 @@ struct ReferenceRow: Sendable, CustomTestStringConvertible {
     }
 
     @Test func challengedInviteIsAnsweredAfter401() throws {
-        let call = try #require(Fixtures.analyze([Fixtures.corpusFile("isa__sip.pcap.pcapng")]).calls.first)
+        let call = try #require(Fixtures.analyze([Corpus.pcapFile("isa__sip.pcap.pcapng")]).calls.first)
         #expect(call.outcome == .answered)
         #expect(call.finalStatus == 200)
     }
 
     @Test func fragmentedCancelIsReassembled() {
         // 23 IPv4 fragments of one 32 KB CANCEL whose INVITE is not in the file.
-        let result = Fixtures.analyze([Fixtures.corpusFile("peafowl__correct_1.pcap")])
+        let result = Fixtures.analyze([Corpus.pcapFile("peafowl__correct_1.pcap")])
         #expect(result.summary.sipMessages == 1)
         #expect(result.summary.sipMessagesWithoutCall == 1)
         #expect(result.summary.errors == 0)
     }
 
     @Test func sipOverTCPSplitAcrossSegments() throws {
-        let result = Fixtures.analyze([Fixtures.corpusFile("heplify__sip_ipv4_tcp.pcap")])
+        let result = Fixtures.analyze([Corpus.pcapFile("heplify__sip_ipv4_tcp.pcap")])
         let call = try #require(result.calls.first)
         #expect(call.transport == "tcp")
         #expect(call.outcome == .answered)
@@ -153,7 +144,7 @@ struct ReferenceRow: Sendable, CustomTestStringConvertible {
         // The INVITE (multipart SDP + ISUP) is split over two unordered DATA chunks, frames 1
         // and 2 (TSN 0 B, TSN 1 E): joined, as tshark joins them, it is whole, with no warning
         // about its Content-Length; the 4 messages are tshark's 4 (`tshark -Y sip`).
-        let result = Fixtures.analyze([Fixtures.corpusFile("heplify__sip_sctp.pcap")])
+        let result = Fixtures.analyze([Corpus.pcapFile("heplify__sip_sctp.pcap")])
         #expect(result.diagnostics.map(\.message) == [])
         #expect(result.summary.sipMessages == 4)
         let sctp = try #require(result.calls.first)
@@ -165,12 +156,12 @@ struct ReferenceRow: Sendable, CustomTestStringConvertible {
         #expect(sctp.finalStatus == 403)
         #expect(sctp.reasonCause == 21)
         #expect(sctp.truncated == false)
-        let v6 = try #require(Fixtures.analyze([Fixtures.corpusFile("heplify__sip_ipv6_udp.pcap")]).calls.first)
+        let v6 = try #require(Fixtures.analyze([Corpus.pcapFile("heplify__sip_ipv6_udp.pcap")]).calls.first)
         #expect(v6.outcome == .answered)
     }
 
     @Test func httpOnThePortOfSIPIsNotSIP() {
-        let result = Fixtures.analyze([Fixtures.corpusFile("ndpi__http_on_sip_port.pcap")])
+        let result = Fixtures.analyze([Corpus.pcapFile("ndpi__http_on_sip_port.pcap")])
         #expect(result.summary.sipMessages == 0)
         #expect(result.diagnostics.isEmpty)
     }

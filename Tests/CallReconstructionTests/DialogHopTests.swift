@@ -1,6 +1,7 @@
 import CallModel
 import Testing
 @testable import CallReconstruction
+import TestSupport
 
 /// A call seen on both sides of a hop that keeps the Call-ID but rewrites the tags
 /// (`captures/b2bua-udp.pcap`, made with three SIPp instances: caller -> B2BUA -> callee).
@@ -10,7 +11,7 @@ import Testing
     /// +1.270 s; the caller ACKs and BYEs in that dialog at +2.284 s, the hop's BYE downstream
     /// follows at +2.286 s. The call is answered when the caller was, and ended by its BYE.
     @Test func callerDialogThroughB2BUA() throws {
-        let result = Fixtures.analyze([Fixtures.capture("b2bua-udp.pcap")])
+        let result = Fixtures.analyze([TestPaths.capture("b2bua-udp.pcap")])
         #expect(result.summary.errors == 0)
         let call = try #require(result.calls.first)
         #expect(result.calls.count == 1)

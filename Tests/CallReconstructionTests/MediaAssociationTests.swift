@@ -4,13 +4,13 @@ import PacketCapture
 import PacketDecoding
 import Testing
 @testable import CallReconstruction
+import TestSupport
 
 /// RTP association on the real packets of `captures/talk/talk-inbound.pcap` (caller
 /// 127.0.0.1:16000, agent 127.0.0.1:16100), with SDP offers chosen per test.
 @Suite("RTP association")
 struct MediaAssociationTests {
-    static let capture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("captures/talk/talk-inbound.pcap").path
+    static let capture = TestPaths.capture("talk/talk-inbound.pcap")
 
     static func offer(_ party: CallParty, _ address: String, _ port: Int) -> MediaOffer {
         MediaOffer(time: Timestamp(nanoseconds: 0), from: party, carriedBy: party == .caller ? "INVITE" : "200", streams: [

@@ -3,6 +3,7 @@ import Foundation
 import PacketDecoding
 import Testing
 @testable import CallReconstruction
+import TestSupport
 
 /// One SIP message of `captures/websocket-call.sip.tsv`: tshark's view of the capture
 /// (written by captures/websocket/generate.sh), with exact times.
@@ -13,7 +14,7 @@ private struct TsharkMessage {
     var cseqMethod: String
 
     static func load() throws -> [TsharkMessage] {
-        let text = try String(contentsOfFile: Fixtures.capture("websocket-call.sip.tsv"), encoding: .utf8)
+        let text = try String(contentsOfFile: TestPaths.capture("websocket-call.sip.tsv"), encoding: .utf8)
         return try text.split(separator: "\n").dropFirst().map { line in
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             try #require(f.count == 7)
@@ -32,7 +33,7 @@ private struct TsharkMessage {
     @Test func callOverWebSocketAndUDPIsOneCall() throws {
         let tshark = try TsharkMessage.load()
         try #require(tshark.count == 13)
-        let result = Fixtures.analyze([Fixtures.capture("websocket-call.pcap")])
+        let result = Fixtures.analyze([TestPaths.capture("websocket-call.pcap")])
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
         #expect(result.summary.sipMessages == tshark.count)
         let call = try #require(result.calls.first)
@@ -65,7 +66,7 @@ private struct TsharkMessage {
 @Suite struct WebSocketGapTests {
     @Test func readingResumesAtTheNextSIPFrame() throws {
         let tshark = try TsharkMessage.load()
-        let result = Fixtures.analyze([Fixtures.capture("websocket/websocket-gap.pcap")])
+        let result = Fixtures.analyze([TestPaths.capture("websocket/websocket-gap.pcap")])
         let call = try #require(result.calls.first)
         #expect(result.calls.count == 1)
         // Only the lost ACK is missing: the BYE after the hole (and after a ping) is read.
@@ -85,7 +86,7 @@ private struct TsharkMessage {
     /// `heplify__sip_ipv4_tcp_retrans.pcap` holds two TLS connections to port 443 (tshark:
     /// `tls.handshake.type == 1` in frames 61 and 72) beside its SIP over TCP and UDP.
     @Test func tlsConnectionsAreReportedOnce() {
-        let result = Fixtures.analyze([Fixtures.corpusFile("heplify__sip_ipv4_tcp_retrans.pcap")])
+        let result = Fixtures.analyze([Corpus.pcapFile("heplify__sip_ipv4_tcp_retrans.pcap")])
         let notices = result.diagnostics.filter { $0.message.contains("TLS") }
         #expect(notices.count == 1)
         #expect(notices.first?.severity == .warning)
@@ -102,10 +103,7 @@ private struct TsharkMessage {
 
     /// A masked text frame holding `text`.
     static func frame(_ text: String) -> [UInt8] {
-        let payload = Array(text.utf8), mask: [UInt8] = [0x11, 0x22, 0x33, 0x44]
-        precondition(payload.count < 65536)
-        let length: [UInt8] = payload.count < 126 ? [0x80 | UInt8(payload.count)] : [0xFE, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
-        return [0x81] + length + mask + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+        Build.webSocketFrame(0x1, Array(text.utf8), mask: [0x11, 0x22, 0x33, 0x44])
     }
 
     /// Feeds `chunks` for `flow`; returns whether each was taken, the SIP messages and warnings.

@@ -3,6 +3,7 @@ import CallModel
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 
 @Suite struct CallStoreTests {
     @Test func roundTripOfEveryField() throws {

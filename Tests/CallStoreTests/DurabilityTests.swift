@@ -3,6 +3,7 @@ import CallModel
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

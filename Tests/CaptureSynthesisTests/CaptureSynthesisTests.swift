@@ -4,17 +4,16 @@ import PacketCapture
 import Testing
 
 @testable import CaptureSynthesis
+import TestSupport
 
 // Every test writes real files and reads them back, with libpcap directly (pcap_open_offline)
 // or with callscope's own CaptureFile.
 
-/// A fresh path in a per-process temporary directory.
-private func temporaryPath(_ name: String) -> String {
-    let directory = FileManager.default.temporaryDirectory
-        .appendingPathComponent("capture-synthesis-tests-\(getpid())", isDirectory: true)
-    try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    return directory.appendingPathComponent("\(name)-\(UUID().uuidString).pcap").path
-}
+/// The tests' temporary directory, one per process.
+private let scratch = TemporaryDirectory("capture-synthesis-tests")
+
+/// A fresh path in the tests' temporary directory.
+private func temporaryPath(_ name: String) -> String { scratch.file("\(name)-\(UUID().uuidString).pcap") }
 
 /// One record read back through libpcap.
 private struct Record {

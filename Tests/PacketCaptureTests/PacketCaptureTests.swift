@@ -1,33 +1,7 @@
 import Foundation
 import Testing
 @testable import PacketCapture
-
-/// Writes a classic pcap file (little-endian) with the given records.
-func pcapBytes(linkType: UInt32 = 1, nanosecond: Bool = false, records: [(seconds: UInt32, fraction: UInt32, data: [UInt8])]) -> [UInt8] {
-    func le32(_ value: UInt32) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
-    func le16(_ value: UInt16) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
-    var bytes = le32(nanosecond ? 0xA1B2_3C4D : 0xA1B2_C3D4) + le16(2) + le16(4) + le32(0) + le32(0) + le32(65535) + le32(linkType)
-    for record in records {
-        bytes += le32(record.seconds) + le32(record.fraction) + le32(UInt32(record.data.count)) + le32(UInt32(record.data.count + 4))
-        bytes += record.data
-    }
-    return bytes
-}
-
-/// A scratch directory removed at the end of each test.
-final class Scratch {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-capture-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let path = url.appendingPathComponent(name).path
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-}
+import TestSupport
 
 /// Frames copied out of a reader, for assertions.
 struct Seen: Equatable {
@@ -42,8 +16,8 @@ func frame(_ tag: UInt8, _ count: Int = 20) -> [UInt8] { [UInt8](repeating: tag,
 @Suite("Capture files")
 struct CaptureFileTests {
     @Test func readsFramesWithMicrosecondTimestamps() throws {
-        let scratch = try Scratch()
-        let path = try scratch.write("a.pcap", pcapBytes(linkType: 113, records: [(1_700_000_000, 250_000, frame(1)), (1_700_000_001, 999_999, frame(2, 60))]))
+        let scratch = TemporaryDirectory("callscope-capture")
+        let path = try scratch.write("a.pcap", Build.pcapFile(linkType: 113, records: [(1_700_000_000, 250_000, frame(1)), (1_700_000_001, 999_999, frame(2, 60))]))
         let file = try CaptureFile(path: path)
         #expect(file.linkType == 113)
         let first = try #require(try file.next())
@@ -63,15 +37,15 @@ struct CaptureFileTests {
     }
 
     @Test func keepsNanosecondTimestamps() throws {
-        let scratch = try Scratch()
-        let path = try scratch.write("n.pcap", pcapBytes(nanosecond: true, records: [(10, 123_456_789, frame(1))]))
+        let scratch = TemporaryDirectory("callscope-capture")
+        let path = try scratch.write("n.pcap", Build.pcapFile(nanosecond: true, records: [(10, 123_456_789, frame(1))]))
         let file = try CaptureFile(path: path)
         #expect(try file.next()?.timestamp == 10_123_456_789)
     }
 
     @Test func truncatedFileNamesTheFrame() throws {
-        let scratch = try Scratch()
-        let whole = pcapBytes(records: [(1, 0, frame(1)), (2, 0, frame(2)), (3, 0, frame(3))])
+        let scratch = TemporaryDirectory("callscope-capture")
+        let whole = Build.pcapFile(records: [(1, 0, frame(1)), (2, 0, frame(2)), (3, 0, frame(3))])
         let path = try scratch.write("cut.pcap", Array(whole.dropLast(7)))
         let file = try CaptureFile(path: path)
         #expect(try file.next()?.frameNumber == 1)
@@ -84,7 +58,7 @@ struct CaptureFileTests {
     }
 
     @Test func textFileIsNotACapture() throws {
-        let scratch = try Scratch()
+        let scratch = TemporaryDirectory("callscope-capture")
         let path = try scratch.write("notes.txt", Array("INVITE sip:bob@example.com SIP/2.0\r\n".utf8))
         let error = #expect(throws: CaptureError.self) { try CaptureFile(path: path) }
         #expect(error?.isUnknownFormat == true)
@@ -116,10 +90,10 @@ struct MergedCaptureTests {
     }
 
     @Test func mergesByTimestampStably() throws {
-        let scratch = try Scratch()
-        let a = try scratch.write("a.pcap", pcapBytes(records: [(1, 0, frame(0xA1)), (3, 0, frame(0xA2)), (3, 0, frame(0xA3)), (9, 0, frame(0xA4))]))
-        let b = try scratch.write("b.pcap", pcapBytes(records: [(2, 0, frame(0xB1)), (3, 0, frame(0xB2)), (4, 0, frame(0xB3))]))
-        let c = try scratch.write("c.pcap", pcapBytes(records: []))
+        let scratch = TemporaryDirectory("callscope-capture")
+        let a = try scratch.write("a.pcap", Build.pcapFile(records: [(1, 0, frame(0xA1)), (3, 0, frame(0xA2)), (3, 0, frame(0xA3)), (9, 0, frame(0xA4))]))
+        let b = try scratch.write("b.pcap", Build.pcapFile(records: [(2, 0, frame(0xB1)), (3, 0, frame(0xB2)), (4, 0, frame(0xB3))]))
+        let c = try scratch.write("c.pcap", Build.pcapFile(records: []))
         let merged = MergedCapture(files: [try CaptureFile(path: a), try CaptureFile(path: b), try CaptureFile(path: c)])
         let seen = drain(merged)
         #expect(seen.map { $0.data[0] } == [0xA1, 0xB1, 0xA2, 0xA3, 0xB2, 0xB3, 0xA4])
@@ -134,10 +108,10 @@ struct MergedCaptureTests {
     /// the timestamp, or the bytes, is kept; copies within one file are all kept, and a file
     /// holding a frame more often than another keeps its extra copies.
     @Test func framesOfAnotherFileAreReadOnce() throws {
-        let scratch = try Scratch()
-        let a = try scratch.write("a.pcap", pcapBytes(records: [(1, 0, frame(0xA1)), (2, 0, frame(0xA2)), (2, 0, frame(0xA2)), (3, 0, frame(0xA3)), (4, 0, frame(0xA4))]))
-        let b = try scratch.write("b.pcap", pcapBytes(records: [(1, 0, frame(0xA1)), (2, 0, frame(0xA2)), (3, 0, frame(0xB3)), (4, 1, frame(0xA4)), (5, 0, frame(0xB5))]))
-        let c = try scratch.write("c.pcap", pcapBytes(records: [(1, 0, frame(0xA1)), (1, 0, frame(0xA1))]))
+        let scratch = TemporaryDirectory("callscope-capture")
+        let a = try scratch.write("a.pcap", Build.pcapFile(records: [(1, 0, frame(0xA1)), (2, 0, frame(0xA2)), (2, 0, frame(0xA2)), (3, 0, frame(0xA3)), (4, 0, frame(0xA4))]))
+        let b = try scratch.write("b.pcap", Build.pcapFile(records: [(1, 0, frame(0xA1)), (2, 0, frame(0xA2)), (3, 0, frame(0xB3)), (4, 1, frame(0xA4)), (5, 0, frame(0xB5))]))
+        let c = try scratch.write("c.pcap", Build.pcapFile(records: [(1, 0, frame(0xA1)), (1, 0, frame(0xA1))]))
         let merged = MergedCapture(files: [try CaptureFile(path: a), try CaptureFile(path: b), try CaptureFile(path: c)])
         let seen = drain(merged)
         #expect(seen.map { $0.data[0] } == [0xA1, 0xA1, 0xA2, 0xA2, 0xA3, 0xB3, 0xA4, 0xA4, 0xB5])
@@ -147,9 +121,9 @@ struct MergedCaptureTests {
     }
 
     @Test func badFileDoesNotLoseFramesOfGoodFiles() throws {
-        let scratch = try Scratch()
-        let good = try scratch.write("good.pcap", pcapBytes(records: (1...5).map { (UInt32($0), 0, frame(UInt8($0))) }))
-        let badBytes = pcapBytes(records: [(1, 500, frame(0xEE)), (2, 500, frame(0xEF)), (3, 500, frame(0xF0))])
+        let scratch = TemporaryDirectory("callscope-capture")
+        let good = try scratch.write("good.pcap", Build.pcapFile(records: (1...5).map { (UInt32($0), 0, frame(UInt8($0))) }))
+        let badBytes = Build.pcapFile(records: [(1, 500, frame(0xEE)), (2, 500, frame(0xEF)), (3, 500, frame(0xF0))])
         let bad = try scratch.write("bad.pcap", Array(badBytes.dropLast(5)))
         let merged = MergedCapture(files: [try CaptureFile(path: bad), try CaptureFile(path: good)])
         let seen = drain(merged)

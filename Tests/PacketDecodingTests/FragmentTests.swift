@@ -1,5 +1,6 @@
 import Testing
 @testable import PacketDecoding
+import TestSupport
 
 /// Splits `datagram` (an IP payload) at the given byte offsets (multiples of 8).
 func pieces(_ datagram: [UInt8], cuts: [Int]) -> [(offset: Int, more: Bool, bytes: [UInt8])] {
@@ -20,7 +21,7 @@ func permutations<T>(_ items: [T]) -> [[T]] {
 
 @Suite("IP fragment reassembly")
 struct FragmentTests {
-    static let datagram = Build.udp(sipInvite)
+    static let datagram = Build.udp(SIPSamples.inviteBytes)
     static let ipv4Pieces = pieces(datagram, cuts: [128, 256, 384])
 
     static func ipv4Frame(_ piece: (offset: Int, more: Bool, bytes: [UInt8]), id: UInt16 = 0x4242) -> [UInt8] {
@@ -37,7 +38,7 @@ struct FragmentTests {
             #expect(disposition == (position == order.count - 1 ? .decoded : .fragmentHeld))
             delivered += packets
         }
-        #expect(delivered == [Decoded(flow: defaultUDPFlow, payload: sipInvite)])
+        #expect(delivered == [Decoded(flow: defaultUDPFlow, payload: SIPSamples.inviteBytes)])
         #expect(decoder.pendingFragmentGroups == 0)
     }
 
@@ -60,7 +61,7 @@ struct FragmentTests {
             delivered += packets
         }
         #expect(dispositions == [.fragmentHeld, .fragmentHeld, .fragmentHeld, .fragmentHeld, .decoded, .fragmentHeld])
-        #expect(delivered == [Decoded(flow: defaultUDPFlow, payload: sipInvite)])
+        #expect(delivered == [Decoded(flow: defaultUDPFlow, payload: SIPSamples.inviteBytes)])
     }
 
     @Test func differentIdentificationsAreKeptApart() throws {
@@ -72,7 +73,7 @@ struct FragmentTests {
             delivered += try decodeAll(frame, decoder: &decoder).1
         }
         #expect(delivered.count == 2)
-        #expect(delivered.allSatisfy { $0.payload == sipInvite })
+        #expect(delivered.allSatisfy { $0.payload == SIPSamples.inviteBytes })
     }
 
     @Test(arguments: [[2, 0, 1], [1, 2, 0], [2, 1, 0]])
@@ -90,7 +91,7 @@ struct FragmentTests {
             delivered += result.1
         }
         #expect(last == .decoded)
-        #expect(delivered == [Decoded(flow: defaultIPv6Flow, payload: sipInvite)])
+        #expect(delivered == [Decoded(flow: defaultIPv6Flow, payload: SIPSamples.inviteBytes)])
     }
 
     /// The fragmentable part may start with more extension headers (here destination options).
@@ -103,7 +104,7 @@ struct FragmentTests {
             let frame = Build.ipv6(next: 60, extensions: [Build.ipv6FragmentHeader(offset: part.offset, more: part.more, id: 5)], part.bytes)
             delivered += try decodeAll(frame, .raw, decoder: &decoder).1
         }
-        #expect(delivered == [Decoded(flow: defaultIPv6Flow, payload: sipInvite)])
+        #expect(delivered == [Decoded(flow: defaultIPv6Flow, payload: SIPSamples.inviteBytes)])
     }
 
     @Test func timeoutDropsIncompleteDatagram() throws {
@@ -121,7 +122,7 @@ struct FragmentTests {
         for index in 0..<3 {
             delivered += try decodeAll(Self.ipv4Frame(parts[index]), decoder: &decoder, timestamp: 32 * second).1
         }
-        #expect(delivered.map(\.payload) == [sipInvite])
+        #expect(delivered.map(\.payload) == [SIPSamples.inviteBytes])
     }
 
     @Test func pendingGroupLimitEvictsOldest() throws {
@@ -164,6 +165,6 @@ struct FragmentTests {
             let frame = Build.ethernet(type: 0x0800, Build.ipv4(src: "192.0.2.1", dst: "192.0.2.2", proto: 47, Build.gre(protocolType: 0x0800, inner)))
             delivered += try decodeAll(frame, decoder: &decoder).1
         }
-        #expect(delivered == [Decoded(flow: defaultUDPFlow, payload: sipInvite)])
+        #expect(delivered == [Decoded(flow: defaultUDPFlow, payload: SIPSamples.inviteBytes)])
     }
 }

@@ -1,20 +1,21 @@
 import Testing
 @testable import PacketDecoding
+import TestSupport
 
 @Suite("IPv4 and IPv6")
 struct IPTests {
     @Test func ipv4Options() throws {
         // Router alert + NOP padding: IHL 6.
-        let frame = Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, options: [0x94, 0x04, 0, 0], Build.udp(sipInvite)))
-        #expect(try decodeAll(frame).1 == [Decoded(flow: defaultUDPFlow, payload: sipInvite)])
+        let frame = Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, options: [0x94, 0x04, 0, 0], Build.udp(SIPSamples.inviteBytes)))
+        #expect(try decodeAll(frame).1 == [Decoded(flow: defaultUDPFlow, payload: SIPSamples.inviteBytes)])
     }
 
     @Test func ipv4TotalLengthZeroMeansCapturedLength() throws {
         // Segmentation offload captures carry total length 0.
-        var ip = Build.ipv4(proto: 17, Build.udp(sipInvite))
+        var ip = Build.ipv4(proto: 17, Build.udp(SIPSamples.inviteBytes))
         ip[2] = 0
         ip[3] = 0
-        #expect(try decodeAll(ip, .raw).1.map(\.payload) == [sipInvite])
+        #expect(try decodeAll(ip, .raw).1.map(\.payload) == [SIPSamples.inviteBytes])
     }
 
     static let extensionChains: [[UInt8]] = [[0], [43], [60], [51], [0, 43, 60], [0, 60, 51, 60]]
@@ -28,8 +29,8 @@ struct IPTests {
             default: return (type, [1, 4, 0, 0, 0, 0])  // PadN
             }
         }
-        let frame = Build.ethernet(type: 0x86DD, Build.ipv6(next: 17, extensions: extensions, Build.udp(sipInvite)))
-        #expect(try decodeAll(frame).1 == [Decoded(flow: defaultIPv6Flow, payload: sipInvite)])
+        let frame = Build.ethernet(type: 0x86DD, Build.ipv6(next: 17, extensions: extensions, Build.udp(SIPSamples.inviteBytes)))
+        #expect(try decodeAll(frame).1 == [Decoded(flow: defaultIPv6Flow, payload: SIPSamples.inviteBytes)])
     }
 
     @Test func ipv6NoNextHeader() throws {
@@ -38,8 +39,8 @@ struct IPTests {
     }
 
     @Test func ipv6AtomicFragment() throws {
-        let frame = Build.ipv6(next: 17, extensions: [Build.ipv6FragmentHeader(offset: 0, more: false, id: 9)], Build.udp(sipInvite))
-        #expect(try decodeAll(frame, .ipv6) .1.map(\.payload) == [sipInvite])
+        let frame = Build.ipv6(next: 17, extensions: [Build.ipv6FragmentHeader(offset: 0, more: false, id: 9)], Build.udp(SIPSamples.inviteBytes))
+        #expect(try decodeAll(frame, .ipv6) .1.map(\.payload) == [SIPSamples.inviteBytes])
     }
 
     @Test func icmpIsNotTransport() throws {
@@ -48,10 +49,10 @@ struct IPTests {
     }
 
     @Test func ipv4InIPv6AndIPv6InIPv4() throws {
-        let v4inv6 = Build.ipv6(next: 4, Build.ipv4(proto: 17, Build.udp(sipInvite)))
-        #expect(try decodeAll(v4inv6, .raw).1 == [Decoded(flow: defaultUDPFlow, payload: sipInvite)])
-        let v6inv4 = Build.ethernet(type: 0x0800, Build.ipv4(src: "192.0.2.1", dst: "192.0.2.2", proto: 41, Build.ipv6(next: 17, Build.udp(sipInvite))))
-        #expect(try decodeAll(v6inv4).1 == [Decoded(flow: defaultIPv6Flow, payload: sipInvite)])
+        let v4inv6 = Build.ipv6(next: 4, Build.ipv4(proto: 17, Build.udp(SIPSamples.inviteBytes)))
+        #expect(try decodeAll(v4inv6, .raw).1 == [Decoded(flow: defaultUDPFlow, payload: SIPSamples.inviteBytes)])
+        let v6inv4 = Build.ethernet(type: 0x0800, Build.ipv4(src: "192.0.2.1", dst: "192.0.2.2", proto: 41, Build.ipv6(next: 17, Build.udp(SIPSamples.inviteBytes))))
+        #expect(try decodeAll(v6inv4).1 == [Decoded(flow: defaultIPv6Flow, payload: SIPSamples.inviteBytes)])
     }
 
     @Test func ipInIPUsesInnerAddresses() throws {

@@ -1,13 +1,14 @@
 import Testing
 @testable import PacketDecoding
+import TestSupport
 
 @Suite("Link layers")
 struct LinkLayerTests {
     @Test func ethernetIPv4UDP() throws {
-        let frame = Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, Build.udp(sport: 5061, dport: 5060, sipInvite)))
+        let frame = Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, Build.udp(sport: 5061, dport: 5060, SIPSamples.inviteBytes)))
         let (disposition, packets) = try decodeAll(frame)
         #expect(disposition == .decoded)
-        #expect(packets == [Decoded(flow: flow("10.0.0.1", 5061, "10.0.0.2", 5060), payload: sipInvite, tcp: nil)])
+        #expect(packets == [Decoded(flow: flow("10.0.0.1", 5061, "10.0.0.2", 5060), payload: SIPSamples.inviteBytes, tcp: nil)])
         #expect(packets.first?.flow.description == "udp 10.0.0.1:5061 -> 10.0.0.2:5060")
     }
 
@@ -26,10 +27,10 @@ struct LinkLayerTests {
     @Test(arguments: tagStacks)
     func vlanStacks(tpids: [UInt16]) throws {
         let tags = tpids.enumerated().map { ($0.element, UInt16(100 + $0.offset)) }
-        let frame = Build.ethernet(type: 0x0800, tags: tags, Build.ipv4(proto: 17, Build.udp(sipInvite)))
+        let frame = Build.ethernet(type: 0x0800, tags: tags, Build.ipv4(proto: 17, Build.udp(SIPSamples.inviteBytes)))
         let (disposition, packets) = try decodeAll(frame)
         #expect(disposition == .decoded)
-        #expect(packets == [Decoded(flow: defaultUDPFlow, payload: sipInvite)])
+        #expect(packets == [Decoded(flow: defaultUDPFlow, payload: SIPSamples.inviteBytes)])
     }
 
     @Test func vlanIPv6() throws {
@@ -47,22 +48,22 @@ struct LinkLayerTests {
 
     @Test(arguments: [(0x0800 as UInt16, false), (0x86DD, true)])
     func linuxSLL(etherType: UInt16, ipv6: Bool) throws {
-        let ip = ipv6 ? Build.ipv6(next: 17, Build.udp(sipInvite)) : Build.ipv4(proto: 17, Build.udp(sipInvite))
-        let expected = [Decoded(flow: ipv6 ? defaultIPv6Flow : defaultUDPFlow, payload: sipInvite)]
+        let ip = ipv6 ? Build.ipv6(next: 17, Build.udp(SIPSamples.inviteBytes)) : Build.ipv4(proto: 17, Build.udp(SIPSamples.inviteBytes))
+        let expected = [Decoded(flow: ipv6 ? defaultIPv6Flow : defaultUDPFlow, payload: SIPSamples.inviteBytes)]
         #expect(try decodeAll(Build.sll(protocol: etherType, ip), .linuxSLL).1 == expected)
         #expect(try decodeAll(Build.sll2(protocol: etherType, ip), .linuxSLL2).1 == expected)
     }
 
     @Test func linuxSLLWithVLAN() throws {
-        let frame = Build.sll(protocol: 0x8100, Build.be16(42) + Build.be16(0x0800) + Build.ipv4(proto: 17, Build.udp(sipInvite)))
-        #expect(try decodeAll(frame, .linuxSLL).1.map(\.payload) == [sipInvite])
+        let frame = Build.sll(protocol: 0x8100, Build.be16(42) + Build.be16(0x0800) + Build.ipv4(proto: 17, Build.udp(SIPSamples.inviteBytes)))
+        #expect(try decodeAll(frame, .linuxSLL).1.map(\.payload) == [SIPSamples.inviteBytes])
     }
 
     /// BSD null in both host byte orders, and OpenBSD loop (network order), for AF_INET and every AF_INET6 value.
     @Test(arguments: [2 as UInt32, 24, 28, 30])
     func nullAndLoop(family: UInt32) throws {
-        let ip = family == 2 ? Build.ipv4(proto: 17, Build.udp(sipInvite)) : Build.ipv6(next: 17, Build.udp(sipInvite))
-        let expected = [Decoded(flow: family == 2 ? defaultUDPFlow : defaultIPv6Flow, payload: sipInvite)]
+        let ip = family == 2 ? Build.ipv4(proto: 17, Build.udp(SIPSamples.inviteBytes)) : Build.ipv6(next: 17, Build.udp(SIPSamples.inviteBytes))
+        let expected = [Decoded(flow: family == 2 ? defaultUDPFlow : defaultIPv6Flow, payload: SIPSamples.inviteBytes)]
         #expect(try decodeAll(Build.le32(family) + ip, .null).1 == expected)
         #expect(try decodeAll(Build.be32(family) + ip, .null).1 == expected)
         #expect(try decodeAll(Build.be32(family) + ip, .loop).1 == expected)
@@ -74,33 +75,33 @@ struct LinkLayerTests {
 
     @Test(arguments: [LinkType.raw, LinkType(rawValue: 12), LinkType(rawValue: 14)])
     func rawIP(linkType: LinkType) throws {
-        #expect(try decodeAll(Build.ipv4(proto: 17, Build.udp(sipInvite)), linkType).1 == [Decoded(flow: defaultUDPFlow, payload: sipInvite)])
-        #expect(try decodeAll(Build.ipv6(next: 17, Build.udp(sipInvite)), linkType).1 == [Decoded(flow: defaultIPv6Flow, payload: sipInvite)])
+        #expect(try decodeAll(Build.ipv4(proto: 17, Build.udp(SIPSamples.inviteBytes)), linkType).1 == [Decoded(flow: defaultUDPFlow, payload: SIPSamples.inviteBytes)])
+        #expect(try decodeAll(Build.ipv6(next: 17, Build.udp(SIPSamples.inviteBytes)), linkType).1 == [Decoded(flow: defaultIPv6Flow, payload: SIPSamples.inviteBytes)])
     }
 
     @Test func ipv4AndIPv6LinkTypes() throws {
-        #expect(try decodeAll(Build.ipv4(proto: 17, Build.udp(sipInvite)), .ipv4).1.map(\.flow) == [defaultUDPFlow])
-        #expect(try decodeAll(Build.ipv6(next: 17, Build.udp(sipInvite)), .ipv6).1.map(\.flow) == [defaultIPv6Flow])
-        #expect(throws: PacketDecodingError.self) { try decodeAll(Build.ipv6(next: 17, Build.udp(sipInvite)), .ipv4) }
+        #expect(try decodeAll(Build.ipv4(proto: 17, Build.udp(SIPSamples.inviteBytes)), .ipv4).1.map(\.flow) == [defaultUDPFlow])
+        #expect(try decodeAll(Build.ipv6(next: 17, Build.udp(SIPSamples.inviteBytes)), .ipv6).1.map(\.flow) == [defaultIPv6Flow])
+        #expect(throws: PacketDecodingError.self) { try decodeAll(Build.ipv6(next: 17, Build.udp(SIPSamples.inviteBytes)), .ipv4) }
     }
 
     @Test func mplsLabelStack() throws {
-        let frame = Build.ethernet(type: 0x8847, Build.mpls(labels: [16, 17, 18], Build.ipv4(proto: 17, Build.udp(sipInvite))))
-        #expect(try decodeAll(frame).1 == [Decoded(flow: defaultUDPFlow, payload: sipInvite)])
-        let v6 = Build.ethernet(type: 0x8847, Build.mpls(labels: [16], Build.ipv6(next: 17, Build.udp(sipInvite))))
+        let frame = Build.ethernet(type: 0x8847, Build.mpls(labels: [16, 17, 18], Build.ipv4(proto: 17, Build.udp(SIPSamples.inviteBytes))))
+        #expect(try decodeAll(frame).1 == [Decoded(flow: defaultUDPFlow, payload: SIPSamples.inviteBytes)])
+        let v6 = Build.ethernet(type: 0x8847, Build.mpls(labels: [16], Build.ipv6(next: 17, Build.udp(SIPSamples.inviteBytes))))
         #expect(try decodeAll(v6).1.map(\.flow) == [defaultIPv6Flow])
     }
 
     @Test func mplsEthernetPseudowire() throws {
-        let inner = Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, Build.udp(sipInvite)))
+        let inner = Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, Build.udp(SIPSamples.inviteBytes)))
         let frame = Build.ethernet(type: 0x8847, Build.mpls(labels: [16, 17], [0, 0, 0, 0] + inner))
-        #expect(try decodeAll(frame).1.map(\.payload) == [sipInvite])
+        #expect(try decodeAll(frame).1.map(\.payload) == [SIPSamples.inviteBytes])
     }
 
     @Test func pppoeSession() throws {
-        let v4 = Build.ethernet(type: 0x8864, Build.pppoeSession(pppProtocol: 0x0021, Build.ipv4(proto: 17, Build.udp(sipInvite))))
-        #expect(try decodeAll(v4).1 == [Decoded(flow: defaultUDPFlow, payload: sipInvite)])
-        let v6 = Build.ethernet(type: 0x8864, Build.pppoeSession(pppProtocol: 0x0057, Build.ipv6(next: 17, Build.udp(sipInvite))))
+        let v4 = Build.ethernet(type: 0x8864, Build.pppoeSession(pppProtocol: 0x0021, Build.ipv4(proto: 17, Build.udp(SIPSamples.inviteBytes))))
+        #expect(try decodeAll(v4).1 == [Decoded(flow: defaultUDPFlow, payload: SIPSamples.inviteBytes)])
+        let v6 = Build.ethernet(type: 0x8864, Build.pppoeSession(pppProtocol: 0x0057, Build.ipv6(next: 17, Build.udp(SIPSamples.inviteBytes))))
         #expect(try decodeAll(v6).1.map(\.flow) == [defaultIPv6Flow])
         let lcp = Build.ethernet(type: 0x8864, Build.pppoeSession(pppProtocol: 0xC021, [1, 1, 0, 4]))
         #expect(try decodeAll(lcp).0 == .notTransport)

@@ -1,5 +1,6 @@
 import Testing
 @testable import PacketDecoding
+import TestSupport
 
 @Suite("Malformed and truncated frames")
 struct MalformedTests {
@@ -49,7 +50,7 @@ struct MalformedTests {
     }
 
     @Test func truncationMessages() throws {
-        let ip = Build.ipv4(proto: 17, Build.udp(sipInvite))
+        let ip = Build.ipv4(proto: 17, Build.udp(SIPSamples.inviteBytes))
         let short = #expect(throws: PacketDecodingError.self) { try decodeAll(Array(ip[0..<12]), .raw) }
         #expect(short?.description == "IPv4 header truncated (12 of 20 bytes)")
         let snapped = #expect(throws: PacketDecodingError.self) { try decodeAll(Array(ip[0..<96]), .raw) }

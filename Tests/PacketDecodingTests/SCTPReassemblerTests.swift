@@ -1,5 +1,6 @@
 import Testing
 @testable import PacketDecoding
+import TestSupport
 
 /// A DATA (type 0) or I-DATA (type 64) chunk with its flags, padded to 4 bytes.
 func sctpChunk(
@@ -66,7 +67,7 @@ struct SCTPHarness {
 
 @Suite("SCTP user message reassembly")
 struct SCTPReassemblerTests {
-    static let message = sipInvite
+    static let message = SIPSamples.inviteBytes
     /// `message` in four fragments: B, middle, middle, E.
     static func fragments(firstTSN: UInt32 = 10, stream: UInt16 = 1, ssn: UInt16 = 7, unordered: Bool = false) -> [[UInt8]] {
         let cuts = [0, 100, 220, 330, message.count]
@@ -161,9 +162,9 @@ struct SCTPReassemblerTests {
                 ? sctpChunk(tsn: tsn, flags: 0x02, stream: 3, payload[..<cut], interleaved: mid)
                 : sctpChunk(tsn: tsn, flags: 0x01, stream: 3, payload[cut...], interleaved: mid, fsn: 1)
         }
-        try harness.send([idata(1, 20, 0, sipInvite), idata(2, 21, 0, sipTrying)])
-        try harness.send([idata(2, 23, 1, sipTrying), idata(1, 22, 1, sipInvite)])
-        #expect(harness.events == [.message(SCTPHarness.forward, sipTrying), .message(SCTPHarness.forward, sipInvite)])
+        try harness.send([idata(1, 20, 0, SIPSamples.inviteBytes), idata(2, 21, 0, sipTrying)])
+        try harness.send([idata(2, 23, 1, sipTrying), idata(1, 22, 1, SIPSamples.inviteBytes)])
+        #expect(harness.events == [.message(SCTPHarness.forward, sipTrying), .message(SCTPHarness.forward, SIPSamples.inviteBytes)])
     }
 
     @Test func missingMiddleFragmentIsReported() throws {
@@ -232,7 +233,7 @@ struct SCTPReassemblerTests {
         var harness = SCTPHarness(limit: 500)
         let fragments = Self.fragments()
         try harness.send([fragments[0], fragments[1], fragments[2]])  // 330 bytes held
-        try harness.send([sctpChunk(tsn: 40, flags: 0x02, sipInvite[0..<200])])
+        try harness.send([sctpChunk(tsn: 40, flags: 0x02, SIPSamples.inviteBytes[0..<200])])
         try harness.send([fragments[3]])
         harness.flush()
         guard case .dropped(_, let drop) = try #require(harness.events.first) else { return }
@@ -304,7 +305,7 @@ struct SCTPReassemblerRandomTests {
             let size = Int(next(40))
             let chunk = sctpChunk(
                 tsn: UInt32(truncatingIfNeeded: 0xFFFF_FFF0 &+ next(64)), flags: UInt8(next(8)), stream: UInt16(next(3)),
-                ssn: UInt16(next(3)), sipInvite[0..<size], interleaved: next(4) == 0 ? UInt32(next(3)) : nil, fsn: UInt32(next(4)))
+                ssn: UInt16(next(3)), SIPSamples.inviteBytes[0..<size], interleaved: next(4) == 0 ? UInt32(next(3)) : nil, fsn: UInt32(next(4)))
             try harness.send([chunk], at: time / 1000, reverse: next(2) == 0)
             #expect(harness.reassembler.heldChunks <= 2 * SCTPReassembler.maxHeldChunksPerDirection)
         }

@@ -1,5 +1,6 @@
 import Testing
 @testable import PacketDecoding
+import TestSupport
 
 /// A reassembler event copied out of the callback.
 enum StreamEvent: Equatable {
@@ -8,7 +9,7 @@ enum StreamEvent: Equatable {
     case closed(FlowKey)
 }
 
-/// Drives a TCPReassembler with synthetic segments of `sipInvite`.
+/// Drives a TCPReassembler with synthetic segments of `SIPSamples.inviteBytes`.
 struct StreamHarness {
     var reassembler: TCPReassembler
     var events: [StreamEvent] = []
@@ -57,7 +58,7 @@ struct StreamHarness {
 struct TCPReassemblerTests {
     static let client = flow("10.0.0.1", 40000, "10.0.0.2", 5060, .tcp)
     static let isn: UInt32 = 0xFFFF_FF00  // wraps around 2^32 inside the message
-    static let data = sipInvite
+    static let data = SIPSamples.inviteBytes
 
     func segment(_ range: Range<Int>) -> ArraySlice<UInt8> { Self.data[range] }
     func seq(_ offset: Int) -> UInt32 { Self.isn &+ 1 &+ UInt32(offset) }
@@ -183,13 +184,13 @@ struct TCPReassemblerTests {
         var h = StreamHarness()
         h.send(Self.client, seq: 1000, flags: 0x02, [])
         h.send(server, seq: 5000, ack: 1001, flags: 0x12, [])
-        h.send(Self.client, seq: 1001, sipInvite[...])
+        h.send(Self.client, seq: 1001, SIPSamples.inviteBytes[...])
         h.send(server, seq: 5001, sipTrying[...])
         h.send(fromServer ? server : Self.client, seq: 99_999_999, flags: 0x04, [])
         #expect(!h.events.contains { if case .closed = $0 { return true } else { return false } })
-        let next = 1001 + UInt32(sipInvite.count)
+        let next = 1001 + UInt32(SIPSamples.inviteBytes.count)
         h.send(Self.client, seq: next, second[...])
-        #expect(h.stream(Self.client) == sipInvite + second)
+        #expect(h.stream(Self.client) == SIPSamples.inviteBytes + second)
         #expect(h.stream(server) == sipTrying)
         // A genuine RST, 1000 bytes ahead of the next expected byte (inside the window).
         h.send(Self.client, seq: next + UInt32(second.count) + 1000, flags: 0x04, [])
@@ -200,15 +201,15 @@ struct TCPReassemblerTests {
     @Test func resetFromUnseenSideIsCheckedByAcknowledgment() {
         let server = Self.client.reversed
         var h = StreamHarness()
-        h.send(Self.client, seq: 1001, sipInvite[...])
-        let next = 1001 + UInt32(sipInvite.count)
+        h.send(Self.client, seq: 1001, SIPSamples.inviteBytes[...])
+        let next = 1001 + UInt32(SIPSamples.inviteBytes.count)
         h.send(server, seq: 42, ack: next &+ 3_000_000, flags: 0x14, [])  // acknowledges bytes never sent
         h.send(server, seq: 42, flags: 0x04, [])  // no acknowledgment: nothing to check it against
         #expect(h.events.last == .closed(Self.client))
         #expect(h.events.count == 2)
         h.send(Self.client, seq: next, sipTrying[...])
         h.send(server, seq: 43, ack: next + UInt32(sipTrying.count), flags: 0x14, [])
-        #expect(h.stream(Self.client) == sipInvite + sipTrying)
+        #expect(h.stream(Self.client) == SIPSamples.inviteBytes + sipTrying)
         #expect(h.events.last == .closed(Self.client))
     }
 
@@ -248,7 +249,7 @@ struct TCPReassemblerTests {
     @Test func nonTCPPacketsAreIgnored() {
         var reassembler = TCPReassembler()
         var count = 0
-        sipInvite.withUnsafeBytes { bytes in
+        SIPSamples.inviteBytes.withUnsafeBytes { bytes in
             reassembler.add(TransportPacket(flow: defaultUDPFlow, payload: bytes), timestamp: 0) { _ in count += 1 }
         }
         #expect(count == 0)

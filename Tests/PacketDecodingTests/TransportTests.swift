@@ -1,16 +1,17 @@
 import Testing
 @testable import PacketDecoding
+import TestSupport
 
 @Suite("Transport layers")
 struct TransportTests {
     @Test func tcpSegmentFields() throws {
         let frame = Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, Build.tcp(sport: 40001, dport: 5060, seq: 0xFFFF_FFF0, ack: 77, flags: 0x19,
-                                                                                 options: [1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2], sipInvite)))
+                                                                                 options: [1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2], SIPSamples.inviteBytes)))
         let (_, packets) = try decodeAll(frame)
         #expect(packets.count == 1)
         let packet = try #require(packets.first)
         #expect(packet.flow == flow("10.0.0.1", 40001, "10.0.0.2", 5060, .tcp))
-        #expect(packet.payload == sipInvite)
+        #expect(packet.payload == SIPSamples.inviteBytes)
         let info = try #require(packet.tcp)
         #expect(info.sequence == 0xFFFF_FFF0)
         #expect(info.acknowledgment == 77)
@@ -27,12 +28,12 @@ struct TransportTests {
 
     @Test func sctpTwoDataChunks() throws {
         let sack: [UInt8] = [3, 0] + Build.be16(16) + Build.be32(1) + Build.be32(0x10000) + Build.be32(0)
-        let chunks = [Build.sctpData(tsn: 1, sipInvite), sack, Build.sctpData(tsn: 2, sipTrying)]
+        let chunks = [Build.sctpData(tsn: 1, SIPSamples.inviteBytes), sack, Build.sctpData(tsn: 2, sipTrying)]
         let frame = Build.sll(protocol: 0x0800, Build.ipv4(proto: 132, Build.sctp(sport: 5060, dport: 5070, chunks: chunks)))
         let (disposition, packets) = try decodeAll(frame, .linuxSLL)
         #expect(disposition == .decoded)
         let key = flow("10.0.0.1", 5060, "10.0.0.2", 5070, .sctp)
-        #expect(packets == [Decoded(flow: key, payload: sipInvite), Decoded(flow: key, payload: sipTrying)])
+        #expect(packets == [Decoded(flow: key, payload: SIPSamples.inviteBytes), Decoded(flow: key, payload: sipTrying)])
     }
 
     @Test func sctpIData() throws {
@@ -59,7 +60,7 @@ struct TransportTests {
     @Test func callbackErrorsPropagate() {
         struct Stop: Error {}
         var decoder = PacketDecoder()
-        let frame = Build.ipv4(proto: 17, Build.udp(sipInvite))
+        let frame = Build.ipv4(proto: 17, Build.udp(SIPSamples.inviteBytes))
         #expect(throws: Stop.self) {
             try frame.withUnsafeBytes { bytes in
                 try decoder.decode(frame: bytes, linkType: .raw, timestamp: 0) { _ in throw Stop() }

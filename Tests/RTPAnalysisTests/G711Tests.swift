@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RTPAnalysis
+import TestSupport
 
 @Suite("G.711 and payload energy")
 struct G711Tests {
@@ -16,8 +17,9 @@ struct G711Tests {
 
     @Test("All 256 codes decode as sox decodes them", arguments: [("u-law", AudioEncoding.pcmu), ("a-law", .pcma)])
     func wholeTableMatchesSox(soxEncoding: String, encoding: AudioEncoding) throws {
-        let directory = try Tools.temporaryDirectory("g711-table")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = TemporaryDirectory("rtpaudio-g711-table")
+        defer { scratch.remove() }
+        let directory = scratch.path
         let codes = (0...255).map { UInt8($0) }
         try Data(codes).write(to: URL(fileURLWithPath: "\(directory)/codes.raw"))
         let decoded = try Self.soxDecode("\(directory)/codes.raw", soxEncoding: soxEncoding, into: "\(directory)/linear.raw")
@@ -27,8 +29,9 @@ struct G711Tests {
 
     @Test("sox-encoded tone and speech decode exactly as sox decodes them", arguments: [("u-law", AudioEncoding.pcmu), ("a-law", .pcma)])
     func roundTripAgainstSox(soxEncoding: String, encoding: AudioEncoding) throws {
-        let directory = try Tools.temporaryDirectory("g711-roundtrip")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = TemporaryDirectory("rtpaudio-g711-roundtrip")
+        defer { scratch.remove() }
+        let directory = scratch.path
         let tone = "\(directory)/tone.wav", speech = "\(directory)/speech.wav", both = "\(directory)/both.wav"
         try Tools.run("sox", ["-r", "8000", "-n", "-b", "16", "-c", "1", tone, "synth", "0.5", "sine", "200-3400", "vol", "0.8"])
         try Tools.run("espeak-ng", ["-w", "\(directory)/espeak.wav", "one two three four five"])

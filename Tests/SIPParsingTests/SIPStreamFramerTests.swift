@@ -1,8 +1,9 @@
 import Testing
 @testable import SIPParsing
+import TestSupport
 
 /// Two messages as a TCP stream carries them: an INVITE with SDP, then a BYE.
-private let stream: [UInt8] = Array((sippInvite + "BYE sip:+15550100@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1;branch=z9hG4bK2\r\nFrom: <sip:a@h>;tag=1SIPpTag001\r\nTo: <sip:b@h>;tag=x\r\nCall-ID: 1-4242@127.0.0.1\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n").utf8)
+private let stream: [UInt8] = Array((SIPSamples.invite + "BYE sip:+15550100@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1;branch=z9hG4bK2\r\nFrom: <sip:a@h>;tag=1SIPpTag001\r\nTo: <sip:b@h>;tag=x\r\nCall-ID: 1-4242@127.0.0.1\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n").utf8)
 
 /// Feeds `chunks` to a framer and returns the Call-ID and CSeq of each message and the skipped byte count.
 private func frame(_ chunks: [[UInt8]]) throws -> (messages: [String], skipped: Int) {

@@ -1,25 +1,6 @@
 import Testing
 @testable import SIPParsing
-
-/// A WebSocket frame as RFC 6455 §5.2 lays it out, built by hand for the decoder tests.
-/// `length` forces the length form: 7-bit, 16-bit (126) or 64-bit (127), minimal or not.
-private func wsFrame(
-    _ opcode: UInt8, _ payload: [UInt8], fin: Bool = true, mask: [UInt8]? = nil,
-    length: Int? = nil, rsv: UInt8 = 0
-) -> [UInt8] {
-    var bytes: [UInt8] = [(fin ? 0x80 : 0) | (rsv << 4) | opcode]
-    let maskBit: UInt8 = mask == nil ? 0 : 0x80
-    let form = length ?? (payload.count < 126 ? 7 : payload.count < 65536 ? 16 : 64)
-    switch form {
-    case 7: bytes.append(maskBit | UInt8(payload.count))
-    case 16: bytes += [maskBit | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
-    default:
-        bytes.append(maskBit | 127)
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((UInt64(payload.count) >> UInt64(shift)) & 0xFF)) }
-    }
-    guard let mask else { return bytes + payload }
-    return bytes + mask + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
-}
+import TestSupport
 
 private func sip(_ method: String, cseq: Int) -> [UInt8] {
     Array("\(method) sip:+15550107000@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/WS h.invalid;branch=z9hG4bK\(cseq)\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: ws-1@h.invalid\r\nCSeq: \(cseq) \(method)\r\nContent-Length: 0\r\n\r\n".utf8)
@@ -32,14 +13,14 @@ private let invite = sip("INVITE", cseq: 1) + Array(repeating: UInt8(ascii: "x")
 private let bye = sip("BYE", cseq: 2)
 private let options = sip("OPTIONS", cseq: 3)
 private let stream: [UInt8] =
-    wsFrame(0x1, invite, mask: [0x37, 0xFA, 0x21, 0x3D])
-    + wsFrame(0x1, Array(bye[..<40]), fin: false, mask: [1, 2, 3, 4])
-    + wsFrame(0x9, Array("ka".utf8), mask: [9, 9, 9, 9])
-    + wsFrame(0x0, Array(bye[40..<41]), fin: false, mask: [0xFF, 0, 0xFF, 0])
-    + wsFrame(0x0, Array(bye[41...]), mask: [5, 6, 7, 8])
-    + wsFrame(0x2, options, length: 64)
-    + wsFrame(0x1, [])
-    + wsFrame(0x8, [0x03, 0xE8] + Array("bye".utf8), mask: [0xA0, 0xB0, 0xC0, 0xD0])
+    Build.webSocketFrame(0x1, invite, mask: [0x37, 0xFA, 0x21, 0x3D])
+    + Build.webSocketFrame(0x1, Array(bye[..<40]), fin: false, mask: [1, 2, 3, 4])
+    + Build.webSocketFrame(0x9, Array("ka".utf8), mask: [9, 9, 9, 9])
+    + Build.webSocketFrame(0x0, Array(bye[40..<41]), fin: false, mask: [0xFF, 0, 0xFF, 0])
+    + Build.webSocketFrame(0x0, Array(bye[41...]), mask: [5, 6, 7, 8])
+    + Build.webSocketFrame(0x2, options, length: 64)
+    + Build.webSocketFrame(0x1, [])
+    + Build.webSocketFrame(0x8, [0x03, 0xE8] + Array("bye".utf8), mask: [0xA0, 0xB0, 0xC0, 0xD0])
 
 private let expectedEvents = [
     "text \(invite.count) INVITE", "control ping 2", "text \(bye.count) BYE", "binary \(options.count) OPTIONS",
@@ -106,7 +87,7 @@ private func decode(_ chunks: [[UInt8]], maxMessageBytes: Int = 1 << 20) -> (eve
     @Test func headerLengthForms() throws {
         let payload = Array(repeating: UInt8(7), count: 300)
         for (form, size) in [(16, 4), (64, 10)] {
-            let bytes = wsFrame(0x2, payload, mask: [1, 2, 3, 4], length: form)
+            let bytes = Build.webSocketFrame(0x2, payload, mask: [1, 2, 3, 4], length: form)
             let header = try bytes.withUnsafeBytes { try WebSocketFrameHeader.read($0, maxPayloadLength: 1000) }
             #expect(header == WebSocketFrameHeader(fin: true, opcode: .binary, maskingKey: 0x0102_0304, payloadLength: 300, headerLength: size + 4))
         }
@@ -114,17 +95,17 @@ private func decode(_ chunks: [[UInt8]], maxMessageBytes: Int = 1 << 20) -> (eve
 
     /// Malformed frames throw a typed error naming the fault (RFC 6455 §5.2, §5.4, §5.5).
     @Test(arguments: [
-        (wsFrame(0x1, bye, rsv: 0x4), "permessage-deflate"),
-        (wsFrame(0x1, bye, rsv: 0x2), "reserved bits 0x2"),
-        (wsFrame(0x3, bye), "reserved opcode 0x3"),
-        (wsFrame(0xB, []), "reserved opcode 0xb"),
+        (Build.webSocketFrame(0x1, bye, rsv: 0x4), "permessage-deflate"),
+        (Build.webSocketFrame(0x1, bye, rsv: 0x2), "reserved bits 0x2"),
+        (Build.webSocketFrame(0x3, bye), "reserved opcode 0x3"),
+        (Build.webSocketFrame(0xB, []), "reserved opcode 0xb"),
         ([0x82, 0x7F, 0x80, 0, 0, 0, 0, 0, 0, 5] + Array(repeating: 0, count: 5), "high bit is set"),
         ([0x82, 0xFF, 0, 0, 1, 0, 0, 0, 0, 0, 1, 2, 3, 4], "1099511627776 bytes"),
-        (wsFrame(0x9, [1], fin: false), "fragmented"),
-        (wsFrame(0x9, Array(repeating: 1, count: 126)), "126 bytes, more than 125"),
-        (wsFrame(0x8, Array(repeating: 1, count: 200), length: 64), "200 bytes, more than 125"),
-        (wsFrame(0x0, bye), "continuation frame with no message begun"),
-        (wsFrame(0x1, [1], fin: false) + wsFrame(0x2, [2]), "inside an unfinished fragmented message"),
+        (Build.webSocketFrame(0x9, [1], fin: false), "fragmented"),
+        (Build.webSocketFrame(0x9, Array(repeating: 1, count: 126)), "126 bytes, more than 125"),
+        (Build.webSocketFrame(0x8, Array(repeating: 1, count: 200), length: 64), "200 bytes, more than 125"),
+        (Build.webSocketFrame(0x0, bye), "continuation frame with no message begun"),
+        (Build.webSocketFrame(0x1, [1], fin: false) + Build.webSocketFrame(0x2, [2]), "inside an unfinished fragmented message"),
     ])
     func malformedFrames(bytes: [UInt8], reason: String) {
         let result = decode([bytes], maxMessageBytes: 1 << 20)
@@ -137,20 +118,20 @@ private func decode(_ chunks: [[UInt8]], maxMessageBytes: Int = 1 << 20) -> (eve
 
     /// A length above the limit is refused from the header alone: nothing is buffered for it.
     @Test func oversizedFramesAreRefusedBeforeBuffering() {
-        let header = Array(wsFrame(0x1, Array(repeating: 0, count: 2000), mask: [1, 2, 3, 4]).prefix(8))
+        let header = Array(Build.webSocketFrame(0x1, Array(repeating: 0, count: 2000), mask: [1, 2, 3, 4]).prefix(8))
         let result = decode([header], maxMessageBytes: 1000)
         #expect(result.error?.description == "WebSocket frame of 2000 bytes, more than the 1000 bytes its message may still hold")
         // Fragments count together.
-        let fragments = wsFrame(0x1, Array(repeating: 0, count: 600), fin: false) + wsFrame(0x0, Array(repeating: 0, count: 600))
+        let fragments = Build.webSocketFrame(0x1, Array(repeating: 0, count: 600), fin: false) + Build.webSocketFrame(0x0, Array(repeating: 0, count: 600))
         #expect(decode([fragments], maxMessageBytes: 1000).error?.description == "WebSocket frame of 600 bytes, more than the 400 bytes its message may still hold")
     }
 
     /// After a hole: the tail of a frame, a continuation, a ping and a text frame that is not SIP
     /// are skipped; reading resumes at the INVITE, at every split of the bytes.
     @Test func resynchronizesAtTheNextSIPFrame() {
-        let noise = Array(wsFrame(0x1, Array("JSON {\"sip:\": 1}".utf8), mask: [1, 2, 3, 4]))
-        let skipped = Array(wsFrame(0x1, bye, mask: [7, 7, 7, 7]).suffix(33)) + wsFrame(0x0, [1, 2, 3])
-            + wsFrame(0x9, [], mask: [1, 1, 1, 1]) + noise
+        let noise = Array(Build.webSocketFrame(0x1, Array("JSON {\"sip:\": 1}".utf8), mask: [1, 2, 3, 4]))
+        let skipped = Array(Build.webSocketFrame(0x1, bye, mask: [7, 7, 7, 7]).suffix(33)) + Build.webSocketFrame(0x0, [1, 2, 3])
+            + Build.webSocketFrame(0x9, [], mask: [1, 1, 1, 1]) + noise
         let after = skipped + stream
         for split in 0...after.count {
             var decoder = WebSocketDecoder()
@@ -184,7 +165,7 @@ private func decode(_ chunks: [[UInt8]], maxMessageBytes: Int = 1 << 20) -> (eve
 
     /// After a malformed frame the decoder seeks the next SIP frame in the bytes it was given:
     /// appending nothing until it stops throwing reads the rest of the chunk.
-    @Test(arguments: [wsFrame(0x3, bye), wsFrame(0x1, bye, rsv: 0x4), wsFrame(0x9, bye), wsFrame(0x0, bye, mask: [1, 2, 3, 4])])
+    @Test(arguments: [Build.webSocketFrame(0x3, bye), Build.webSocketFrame(0x1, bye, rsv: 0x4), Build.webSocketFrame(0x9, bye), Build.webSocketFrame(0x0, bye, mask: [1, 2, 3, 4])])
     func recoversAfterAMalformedFrame(bad: [UInt8]) {
         var decoder = WebSocketDecoder()
         var events: [String] = [], errors = 0

@@ -2,10 +2,11 @@ import CallModel
 import Foundation
 import Testing
 @testable import CDRImport
+import TestSupport
 
 /// The Asterisk-family files of the public corpus (`shared/corpus/cdr`, see its README) read
 /// with the reader for their format, checked against the counts of REFERENCE.tsv.
-@Suite(.enabled(if: CDRCorpus.directory != nil, "shared/corpus/cdr not found"))
+@Suite(.enabled(if: Corpus.hasCDR, "shared/corpus/cdr not found"))
 struct AsteriskCorpusTests {
     enum Reader: String, Sendable, CaseIterable {
         case csv, custom, table, sql
@@ -72,8 +73,8 @@ struct AsteriskCorpusTests {
     @Test(arguments: files.map(\.file))
     func countsMatchTheReference(_ file: String) throws {
         let entry = try #require(Self.files.first { $0.file == file })
-        let bytes = try #require(CDRCorpus.bytes(file))
-        let reference = try #require(CDRCorpus.reference[file])
+        let bytes = try #require(Corpus.cdrBytes(file))
+        let reference = try #require(Corpus.reference(in: Corpus.cdr).first { $0["file"] == file })
         let outcome = try entry.reader.read(bytes, name: file, timeZone: entry.zone)
         #expect(outcome.rows == Int(reference["data_rows"] ?? ""))
         #expect(outcome.badRows == Int(reference["bad_rows"] ?? ""))
@@ -89,7 +90,7 @@ struct AsteriskCorpusTests {
     @Test(arguments: files.map(\.file))
     func eachReaderClaimsOnlyItsOwnFiles(_ file: String) throws {
         let entry = try #require(Self.files.first { $0.file == file })
-        let sample = try #require(CDRCorpus.sample(file))
+        let sample = try #require(Corpus.cdrBytes(file).map(CDRSample.init(bytes:)))
         for reader in Reader.allCases {
             let score = reader.detect(sample)
             if reader == entry.reader {
@@ -102,7 +103,7 @@ struct AsteriskCorpusTests {
 
     @Test(arguments: foreign)
     func noReaderClaimsOtherFormats(_ file: String) throws {
-        let sample = try #require(CDRCorpus.sample(file))
+        let sample = try #require(Corpus.cdrBytes(file).map(CDRSample.init(bytes:)))
         for reader in Reader.allCases {
             #expect(reader.detect(sample) < 50, "\(reader) on \(file)")
         }
@@ -111,7 +112,7 @@ struct AsteriskCorpusTests {
     /// The custom template's first call, in UTC+3: `2023-07-26 01:51:32` is 22:51:32Z the day before.
     @Test func customTimesAreInTheGivenZone() throws {
         let file = "asterisk-csv-custom__KelySaina-cdr__Master.csv"
-        let outcome = try Reader.custom.read(try #require(CDRCorpus.bytes(file)), name: file, timeZone: "+03:00")
+        let outcome = try Reader.custom.read(try #require(Corpus.cdrBytes(file)), name: file, timeZone: "+03:00")
         let call = try #require(outcome.calls.first { $0.callID == "1690325492.2" })
         #expect(call.start == utc("2023-07-25 22:51:32"))
         #expect(call.answeredAt == utc("2023-07-25 22:51:50"))
@@ -124,7 +125,7 @@ struct AsteriskCorpusTests {
     /// The 25-field FreePBX export: `1/9/2017 16:33:01` in UTC+1, no answer/end columns.
     @Test func freePBXExportWithoutHeader() throws {
         let file = "asterisk-db__apspoliveira-Asterisk__cdr.csv"
-        let outcome = try Reader.table.read(try #require(CDRCorpus.bytes(file)), name: file, timeZone: "+01:00")
+        let outcome = try Reader.table.read(try #require(Corpus.cdrBytes(file)), name: file, timeZone: "+01:00")
         let call = try #require(outcome.calls.first { $0.callID == "1504279981.1" })
         #expect(call.start == utc("2017-09-01 15:33:01"))
         #expect(call.endedAt == utc("2017-09-01 15:33:28"))
@@ -138,7 +139,7 @@ struct AsteriskCorpusTests {
     /// The multi-tenant export: `did` is the dialled number, clid quotes are not doubled.
     @Test func voipreportsDidAndClid() throws {
         let file = "asterisk-db__voipreports1__cdr.csv"
-        let outcome = try Reader.table.read(try #require(CDRCorpus.bytes(file)), name: file, timeZone: "-05:00")
+        let outcome = try Reader.table.read(try #require(Corpus.cdrBytes(file)), name: file, timeZone: "-05:00")
         let first = try #require(outcome.calls.first { $0.callID == "1543540774.0" })
         #expect(first.start == utc("2018-11-30 01:19:34"))
         #expect(first.caller == "1115")
@@ -152,7 +153,7 @@ struct AsteriskCorpusTests {
     /// The SQL dump: queue from lastdata, `\"` escapes, NULL dstchannel.
     @Test func malariaSQLQueueCalls() throws {
         let file = "asterisk-sql__MalariaPBX__baseAsterisk-cdr.sql"
-        let outcome = try Reader.sql.read(try #require(CDRCorpus.bytes(file)), name: file, timeZone: "UTC")
+        let outcome = try Reader.sql.read(try #require(Corpus.cdrBytes(file)), name: file, timeZone: "UTC")
         let call = try #require(outcome.calls.first { $0.callID == "1675555752.0" })
         #expect(call.queue == "Support")
         #expect(call.agent == "400")

@@ -2,11 +2,14 @@ import CallModel
 import Foundation
 import Testing
 @testable import CDRImport
+import TestSupport
 
 /// Mapped CSV rules and mapping-file errors (docs/cdr-formats.md, "Mapped CSV").
 @Suite struct MappedCSVReaderTests {
     static func read(_ csv: String, mapping yaml: String, name: String = "export.csv", timeZone: TimeZone = OthersHarness.utc) throws -> OthersHarness.Outcome {
-        let path = try OthersHarness.temporaryFile(yaml)
+        let directory = TemporaryDirectory("callscope-others")
+        defer { directory.remove() }
+        let path = try directory.write("mapping.yaml", yaml)
         return OthersHarness.read(MappedCSVReader.self, csv, name: name, timeZone: timeZone, mappingPath: path)
     }
 
@@ -162,7 +165,9 @@ import Testing
         ("- start\n", 1, "mapping: expected a YAML mapping with 'columns:' (see docs/cdr-formats.md, \"Mapped CSV\")"),
     ])
     func invalidMappingsSayWhere(yaml: String, line: Int, message: String) throws {
-        let path = try OthersHarness.temporaryFile(yaml)
+        let directory = TemporaryDirectory("callscope-others")
+        defer { directory.remove() }
+        let path = try directory.write("mapping.yaml", yaml)
         let out = OthersHarness.read(MappedCSVReader.self, "when\n2024-03-01 10:00:00\n", mappingPath: path)
         let error = try #require(out.error)
         #expect(error.input == path)

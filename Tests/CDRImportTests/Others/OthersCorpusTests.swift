@@ -29,7 +29,7 @@ import Testing
 
     static func read(_ c: Case) throws -> OthersHarness.Outcome {
         let (bytes, path) = try OthersHarness.corpusBytes(c.file)
-        let mapping = try c.mapping.map { name in try #require(OthersHarness.mappings).appendingPathComponent(name).path }
+        let mapping = c.mapping.map(OthersHarness.mapping)
         func run<R: CDRReader>(_ type: R.Type) -> OthersHarness.Outcome {
             OthersHarness.read(type, bytes, path: path, timeZone: OthersHarness.utc, mappingPath: mapping)
         }
@@ -98,8 +98,8 @@ import Testing
     /// rows or errors, never a trap.
     @Test(arguments: [0, 1, 7, 100, 1000, 4096])
     func readersNeverTrapOnDamagedInput(seed: Int) throws {
-        let corpus = try #require(OthersHarness.corpus)
-        let mapping = try #require(OthersHarness.mappings).appendingPathComponent("report-summary.yaml").path
+        let corpus = try OthersHarness.corpus()
+        let mapping = OthersHarness.mapping("report-summary.yaml")
         let files = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { $0.contains("__") }
         for file in files {
             var bytes = Array(try Data(contentsOf: corpus.appendingPathComponent(file)))
@@ -127,7 +127,7 @@ import Testing
     ]
 
     @Test func eachReaderDetectsItsOwnFilesAndNoOthers() throws {
-        let corpus = try #require(OthersHarness.corpus)
+        let corpus = try OthersHarness.corpus()
         let files = try FileManager.default.contentsOfDirectory(atPath: corpus.path)
             .filter { !$0.hasSuffix(".tsv") && !$0.hasSuffix(".md") && !$0.hasSuffix(".py") }.sorted()
         #expect(files.count == 18)

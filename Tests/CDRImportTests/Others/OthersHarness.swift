@@ -2,6 +2,7 @@ import CallModel
 import Foundation
 import Testing
 @testable import CDRImport
+import TestSupport
 
 /// Runs a reader over inline text or a corpus file and keeps what the context saw.
 enum OthersHarness {
@@ -47,56 +48,27 @@ enum OthersHarness {
         return outcome
     }
 
-    /// `.../shared/corpus/cdr`, found by walking up from this file (the test package may
-    /// reach these sources through symlinks).
-    static let corpus: URL? = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        for _ in 0..<12 {
-            let candidate = dir.appendingPathComponent("shared/corpus/cdr")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("REFERENCE.tsv").path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return nil
-    }()
+    /// `shared/corpus/cdr`; fails the test when it is absent.
+    static func corpus() throws -> URL {
+        try #require(Corpus.hasCDR, "\(Corpus.cdr.path) not found")
+        return Corpus.cdr
+    }
 
-    /// `cdr-samples/mappings`, found the same way from this file.
-    static let mappings: URL? = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        for _ in 0..<12 {
-            for base in ["cdr-samples/mappings", "main/cdr-samples/mappings"] {
-                let candidate = dir.appendingPathComponent(base)
-                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("cdr-stats.yaml").path) { return candidate }
-            }
-            dir = dir.deletingLastPathComponent()
-        }
-        return nil
-    }()
+    /// The path of `cdr-samples/mappings/<name>`.
+    static func mapping(_ name: String) -> String { TestPaths.cdrSample("mappings/" + name) }
 
     static func corpusBytes(_ name: String) throws -> (bytes: [UInt8], path: String) {
-        let corpus = try #require(corpus, "shared/corpus/cdr not found above \(#filePath)")
-        let url = corpus.appendingPathComponent(name)
-        return (Array(try Data(contentsOf: url)), url.path)
+        let bytes = try #require(Corpus.cdrBytes(name), "\(Corpus.cdrFile(name)) not found")
+        return (bytes, Corpus.cdrFile(name))
     }
 
     /// REFERENCE.tsv: file -> (data_rows, bad_rows, calls, answered).
     static func reference() throws -> [String: [Int]] {
-        let corpus = try #require(corpus)
-        let text = try String(contentsOf: corpus.appendingPathComponent("REFERENCE.tsv"), encoding: .utf8)
         var table: [String: [Int]] = [:]
-        for line in text.split(separator: "\n").dropFirst() {
-            let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard cells.count > 6 else { continue }
-            table[cells[0]] = [cells[3], cells[4], cells[5], cells[6]].compactMap { Int($0) }
+        for row in Corpus.reference(in: try corpus()) {
+            guard let file = row["file"] else { continue }
+            table[file] = ["data_rows", "bad_rows", "calls", "answered"].compactMap { row[$0].flatMap { Int($0) } }
         }
         return table
-    }
-
-    /// Writes `text` to a temporary file and returns its path.
-    static func temporaryFile(_ text: String, name: String = "mapping.yaml") throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-others-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let url = dir.appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
     }
 }

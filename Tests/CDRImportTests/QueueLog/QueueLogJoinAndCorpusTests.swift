@@ -2,6 +2,7 @@ import CallModel
 import Foundation
 import Testing
 @testable import CDRImport
+import TestSupport
 
 @Suite struct QueueLogJoinTests {
     private func cdrCall(_ id: String, legs: [String] = [], agent: String? = nil) -> Call {
@@ -81,7 +82,7 @@ import Testing
     static let sqlFile = "queue-log-sql__MalariaPBX__baseAsterisk-queue_log.sql"
 
     @Test func tableExportMatchesReference() throws {
-        let bytes = try #require(QueueLogRun.corpusBytes(Self.textFile), "corpus not found above \(#filePath)")
+        let bytes = try #require(Corpus.cdrBytes(Self.textFile), "\(Corpus.cdr.path) not found")
         let run = try QueueLogRun.read(QueueLogReader.self, bytes: bytes, path: Self.textFile)
         #expect(run.rows == 1000)
         #expect(run.badRows == 0)
@@ -99,7 +100,7 @@ import Testing
     }
 
     @Test func sqlDumpMatchesReference() throws {
-        let bytes = try #require(QueueLogRun.corpusBytes(Self.sqlFile), "corpus not found above \(#filePath)")
+        let bytes = try #require(Corpus.cdrBytes(Self.sqlFile), "\(Corpus.cdr.path) not found")
         let run = try QueueLogRun.read(QueueLogSQLReader.self, bytes: bytes, path: Self.sqlFile)
         #expect(run.rows == 85)
         #expect(run.badRows == 0)
@@ -112,7 +113,8 @@ import Testing
     }
 
     @Test func detectionOnEveryCorpusFile() throws {
-        let dir = try #require(QueueLogRun.corpusDirectory())
+        try #require(Corpus.hasCDR, "\(Corpus.cdr.path) not found")
+        let dir = Corpus.cdr
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
             .filter { $0.hasSuffix(".csv") || $0.hasSuffix(".sql") || $0.hasSuffix(".json") }
         #expect(names.count >= 18)

@@ -32,27 +32,6 @@ struct QueueLogRun {
         let result = try outcome.get()
         return QueueLogRun(result: result, rows: context.rows, badRows: context.badRows, diagnostics: collected.items)
     }
-
-    /// The corpus folder (`shared/corpus/cdr`), found upward from this file: the test package
-    /// may reach these sources through symlinks, so both the link and its target are tried.
-    static func corpusDirectory(filePath: String = #filePath) -> URL? {
-        var starts = [URL(fileURLWithPath: filePath)]
-        starts.append(URL(fileURLWithPath: filePath).resolvingSymlinksInPath())
-        for start in starts {
-            var dir = start.deletingLastPathComponent()
-            while dir.path != "/" {
-                let candidate = dir.appendingPathComponent("shared/corpus/cdr")
-                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("REFERENCE.tsv").path) { return candidate }
-                dir = dir.deletingLastPathComponent()
-            }
-        }
-        return nil
-    }
-
-    static func corpusBytes(_ name: String) -> [UInt8]? {
-        guard let dir = corpusDirectory(), let data = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) else { return nil }
-        return Array(data)
-    }
 }
 
 /// Diagnostics collected from the reader's report closure.

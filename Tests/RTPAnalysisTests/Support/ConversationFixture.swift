@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A two-party "call" built at test time from espeak-ng speech with sox: the caller on the left
 /// channel, the agent on the right, clips placed at known sample offsets with silence between
@@ -44,8 +45,9 @@ struct ConversationFixture: Sendable {
     static let shared: Result<ConversationFixture, Error> = Result { try ConversationFixture() }
 
     private init() throws {
-        let directory = try Tools.temporaryDirectory("conversation")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = TemporaryDirectory("rtpaudio-conversation")
+        defer { scratch.remove() }
+        let directory = scratch.path
         let phrases = [
             "hello thank you for calling the service desk how can I help you today",  // agent
             "yes I have a problem with my internet connection since this morning",  // caller

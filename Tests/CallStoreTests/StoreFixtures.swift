@@ -2,17 +2,6 @@ import CallModel
 @testable import CallStore
 import Foundation
 
-/// A fresh directory per test, removed at the end.
-final class TemporaryDirectory {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "callstore-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-    func file(_ name: String) -> String { path + "/" + name }
-}
-
 let t0 = Timestamp(year: 2026, month: 3, day: 2, hour: 9, minute: 0, second: 0)
 
 func at(_ seconds: Int64) -> Timestamp { Timestamp(nanoseconds: t0.nanoseconds + seconds * 1_000_000_000) }

@@ -1,24 +1,23 @@
-import Foundation
-import PacketDecoding
-
 /// Test-only frame composer: builds link, IP, tunnel and transport headers with
 /// correct lengths around a payload, so tests state *what* a frame holds instead of
 /// pasting hex dumps. Checksums are left at zero (the decoder does not verify them).
-enum Build {
+/// Literal test arguments only: addresses that do not parse trap.
+public enum Build {
     // MARK: Byte helpers
 
-    static func be16(_ value: UInt16) -> [UInt8] { [UInt8(value >> 8), UInt8(value & 0xFF)] }
-    static func be32(_ value: UInt32) -> [UInt8] {
+    public static func be16(_ value: UInt16) -> [UInt8] { [UInt8(value >> 8), UInt8(value & 0xFF)] }
+    public static func be32(_ value: UInt32) -> [UInt8] {
         [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
     }
-    static func le32(_ value: UInt32) -> [UInt8] { be32(value).reversed() }
+    public static func le16(_ value: UInt16) -> [UInt8] { be16(value).reversed() }
+    public static func le32(_ value: UInt32) -> [UInt8] { be32(value).reversed() }
 
-    static func ipv4Address(_ text: String) -> UInt32 {
+    public static func ipv4Address(_ text: String) -> UInt32 {
         text.split(separator: ".").reduce(UInt32(0)) { $0 << 8 | UInt32($1)! }
     }
 
     /// 16 bytes of an IPv6 address written as eight groups, `::` allowed once.
-    static func ipv6Bytes(_ text: String) -> [UInt8] {
+    public static func ipv6Bytes(_ text: String) -> [UInt8] {
         let halves = text.components(separatedBy: "::")
         func groups(_ part: String) -> [UInt16] {
             part.isEmpty ? [] : part.split(separator: ":").map { UInt16($0, radix: 16)! }
@@ -31,20 +30,13 @@ enum Build {
         return all.flatMap { be16($0) }
     }
 
-    static func ipv6Address(_ text: String) -> IPAddress {
-        let bytes = ipv6Bytes(text)
-        let high = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        let low = bytes[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        return .v6(high, low)
-    }
-
     // MARK: Link layers
 
-    static let macA: [UInt8] = [0x00, 0x11, 0x22, 0x33, 0x44, 0x55]
-    static let macB: [UInt8] = [0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB]
+    public static let macA: [UInt8] = [0x00, 0x11, 0x22, 0x33, 0x44, 0x55]
+    public static let macB: [UInt8] = [0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB]
 
     /// Ethernet II with optional VLAN tags (outermost first, each `(tpid, vlanID)`), padded to 60 bytes like a NIC would.
-    static func ethernet(type: UInt16, tags: [(UInt16, UInt16)] = [], pad: Bool = true, _ payload: [UInt8]) -> [UInt8] {
+    public static func ethernet(type: UInt16, tags: [(UInt16, UInt16)] = [], pad: Bool = true, _ payload: [UInt8]) -> [UInt8] {
         var frame = macA + macB
         for (tpid, vid) in tags { frame += be16(tpid) + be16(vid & 0x0FFF) }
         frame += be16(type) + payload
@@ -53,16 +45,16 @@ enum Build {
     }
 
     /// LINKTYPE_LINUX_SLL: packet type 0 (to us), ARPHRD_ETHER, 6-byte address.
-    static func sll(protocol proto: UInt16, _ payload: [UInt8]) -> [UInt8] {
+    public static func sll(protocol proto: UInt16, _ payload: [UInt8]) -> [UInt8] {
         be16(0) + be16(1) + be16(6) + macA + [0, 0] + be16(proto) + payload
     }
 
     /// LINKTYPE_LINUX_SLL2: protocol, reserved, ifindex 2, ARPHRD_ETHER, packet type 4 (outgoing), address.
-    static func sll2(protocol proto: UInt16, _ payload: [UInt8]) -> [UInt8] {
+    public static func sll2(protocol proto: UInt16, _ payload: [UInt8]) -> [UInt8] {
         be16(proto) + be16(0) + be32(2) + be16(1) + [4, 6] + macA + [0, 0] + payload
     }
 
-    static func mpls(labels: [UInt32], _ payload: [UInt8]) -> [UInt8] {
+    public static func mpls(labels: [UInt32], _ payload: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         for (index, label) in labels.enumerated() {
             let bottom: UInt32 = index == labels.count - 1 ? 0x100 : 0
@@ -71,14 +63,14 @@ enum Build {
         return out + payload
     }
 
-    static func pppoeSession(pppProtocol: UInt16, _ payload: [UInt8]) -> [UInt8] {
+    public static func pppoeSession(pppProtocol: UInt16, _ payload: [UInt8]) -> [UInt8] {
         let ppp = be16(pppProtocol) + payload
         return [0x11, 0x00] + be16(0x1234) + be16(UInt16(ppp.count)) + ppp
     }
 
     // MARK: IP
 
-    static func ipv4(
+    public static func ipv4(
         src: String = "10.0.0.1", dst: String = "10.0.0.2", proto: UInt8, id: UInt16 = 0x4242,
         moreFragments: Bool = false, fragmentOffset: Int = 0, options: [UInt8] = [], _ payload: [UInt8]
     ) -> [UInt8] {
@@ -92,7 +84,7 @@ enum Build {
     }
 
     /// IPv6 with extension headers given as `(type, body)`; each body is padded to a multiple of 8 bytes with its 2-byte prefix.
-    static func ipv6(
+    public static func ipv6(
         src: String = "2001:db8::1", dst: String = "2001:db8::2", next: UInt8,
         extensions: [(UInt8, [UInt8])] = [], _ payload: [UInt8]
     ) -> [UInt8] {
@@ -116,17 +108,17 @@ enum Build {
         return [0x60, 0, 0, 0] + be16(UInt16(body.count)) + [first, 64] + ipv6Bytes(src) + ipv6Bytes(dst) + body
     }
 
-    static func ipv6FragmentHeader(offset: Int, more: Bool, id: UInt32) -> (UInt8, [UInt8]) {
+    public static func ipv6FragmentHeader(offset: Int, more: Bool, id: UInt32) -> (UInt8, [UInt8]) {
         (44, be16(UInt16(offset) | (more ? 1 : 0)) + be32(id))
     }
 
     // MARK: Transport
 
-    static func udp(sport: UInt16 = 5060, dport: UInt16 = 5060, _ payload: [UInt8]) -> [UInt8] {
+    public static func udp(sport: UInt16 = 5060, dport: UInt16 = 5060, _ payload: [UInt8]) -> [UInt8] {
         be16(sport) + be16(dport) + be16(UInt16(8 + payload.count)) + [0, 0] + payload
     }
 
-    static func tcp(
+    public static func tcp(
         sport: UInt16 = 5060, dport: UInt16 = 5060, seq: UInt32, ack: UInt32 = 0, flags: UInt8 = 0x18,
         options: [UInt8] = [], _ payload: [UInt8]
     ) -> [UInt8] {
@@ -135,20 +127,20 @@ enum Build {
             + options + payload
     }
 
-    static func sctpData(tsn: UInt32, _ payload: [UInt8]) -> [UInt8] {
+    public static func sctpData(tsn: UInt32, _ payload: [UInt8]) -> [UInt8] {
         var chunk: [UInt8] = [0, 0x03] + be16(UInt16(16 + payload.count)) + be32(tsn) + be16(0) + be16(0) + be32(0)
         chunk += payload
         while chunk.count % 4 != 0 { chunk.append(0) }
         return chunk
     }
 
-    static func sctp(sport: UInt16 = 5060, dport: UInt16 = 5060, chunks: [[UInt8]]) -> [UInt8] {
+    public static func sctp(sport: UInt16 = 5060, dport: UInt16 = 5060, chunks: [[UInt8]]) -> [UInt8] {
         be16(sport) + be16(dport) + be32(0xCAFE_F00D) + be32(0) + chunks.flatMap { $0 }
     }
 
     // MARK: Tunnels
 
-    static func gre(protocolType: UInt16, checksum: Bool = false, key: UInt32? = nil, sequence: UInt32? = nil, _ payload: [UInt8]) -> [UInt8] {
+    public static func gre(protocolType: UInt16, checksum: Bool = false, key: UInt32? = nil, sequence: UInt32? = nil, _ payload: [UInt8]) -> [UInt8] {
         var flags: UInt16 = 0
         var fields: [UInt8] = []
         if checksum { flags |= 0x8000; fields += [0, 0, 0, 0] }
@@ -158,25 +150,25 @@ enum Build {
     }
 
     /// Enhanced GRE (PPTP, RFC 2637): version 1, key = payload length + call ID, optional sequence.
-    static func pptpGRE(_ ppp: [UInt8], sequence: UInt32? = 7) -> [UInt8] {
+    public static func pptpGRE(_ ppp: [UInt8], sequence: UInt32? = 7) -> [UInt8] {
         var flags: UInt16 = 0x2001
         var fields = be16(UInt16(ppp.count)) + be16(0x0101)
         if let sequence { flags |= 0x1000; fields += be32(sequence) }
         return be16(flags) + be16(0x880B) + fields + ppp
     }
 
-    static func erspan2(_ ethernet: [UInt8]) -> [UInt8] {
+    public static func erspan2(_ ethernet: [UInt8]) -> [UInt8] {
         gre(protocolType: 0x88BE, sequence: 1, [0x10, 0x64, 0x00, 0x01, 0, 0, 0, 0] + ethernet)
     }
 
-    static func erspan3(subheader: Bool, _ ethernet: [UInt8]) -> [UInt8] {
+    public static func erspan3(subheader: Bool, _ ethernet: [UInt8]) -> [UInt8] {
         var header: [UInt8] = [0x20, 0x64, 0x00, 0x01] + be32(0x1234_5678) + [0, 0, 0, subheader ? 1 : 0]
         if subheader { header += [UInt8](repeating: 0xAB, count: 8) }
         return gre(protocolType: 0x22EB, sequence: 1, header + ethernet)
     }
 
     /// GTP-U G-PDU; `extensions` adds the optional fields and a PDU session container extension header.
-    static func gtpu(extensions: Bool = false, _ inner: [UInt8]) -> [UInt8] {
+    public static func gtpu(extensions: Bool = false, _ inner: [UInt8]) -> [UInt8] {
         var body: [UInt8] = []
         var flags: UInt8 = 0x30
         if extensions {
@@ -188,74 +180,39 @@ enum Build {
         return [flags, 0xFF] + be16(UInt16(body.count)) + be32(0x0000_0001) + body
     }
 
-    static func vxlan(_ ethernet: [UInt8]) -> [UInt8] {
+    public static func vxlan(_ ethernet: [UInt8]) -> [UInt8] {
         [0x08, 0, 0, 0] + [0x00, 0x10, 0x00, 0x00] + ethernet
     }
-}
 
-/// A SIP INVITE as SIPp's built-in `uac` scenario sends it.
-let sipInvite = Array("""
-    INVITE sip:service@10.0.0.2:5060 SIP/2.0\r
-    Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-4242-1-0\r
-    From: sipp <sip:sipp@10.0.0.1:5060>;tag=4242SIPpTag001\r
-    To: service <sip:service@10.0.0.2:5060>\r
-    Call-ID: 1-4242@10.0.0.1\r
-    CSeq: 1 INVITE\r
-    Contact: sip:sipp@10.0.0.1:5060\r
-    Max-Forwards: 70\r
-    Subject: Performance Test\r
-    Content-Type: application/sdp\r
-    Content-Length:   129\r
-    \r
-    v=0\r
-    o=user1 53655765 2353687637 IN IP4 10.0.0.1\r
-    s=-\r
-    c=IN IP4 10.0.0.1\r
-    t=0 0\r
-    m=audio 6000 RTP/AVP 0\r
-    a=rtpmap:0 PCMU/8000\r
+    // MARK: Files and streams
 
-    """.utf8)
-
-let sipTrying = Array("SIP/2.0 100 Trying\r\nCall-ID: 1-4242@10.0.0.1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n".utf8)
-
-/// A decoded transport packet copied out of the callback, for assertions.
-struct Decoded: Equatable {
-    var flow: FlowKey
-    var payload: [UInt8]
-    var tcp: TCPSegmentInfo?
-}
-
-/// Decodes `frame` and returns the disposition with copies of every packet delivered.
-func decodeAll(
-    _ frame: [UInt8], _ linkType: LinkType = .ethernet, decoder: inout PacketDecoder, timestamp: Int64 = 1_000_000_000
-) throws -> (FrameDisposition, [Decoded]) {
-    var packets: [Decoded] = []
-    let disposition = try frame.withUnsafeBytes { bytes in
-        try decoder.decode(frame: bytes, linkType: linkType, timestamp: timestamp) { packet in
-            packets.append(Decoded(flow: packet.flow, payload: Array(packet.payload), tcp: packet.tcp))
+    /// A classic little-endian pcap file (magic a1b2c3d4, or a1b23c4d for nanoseconds) holding `records`.
+    public static func pcapFile(linkType: UInt32 = 1, nanosecond: Bool = false, records: [(seconds: UInt32, fraction: UInt32, data: [UInt8])]) -> [UInt8] {
+        var bytes = le32(nanosecond ? 0xA1B2_3C4D : 0xA1B2_C3D4) + le16(2) + le16(4) + le32(0) + le32(0) + le32(65535) + le32(linkType)
+        for record in records {
+            bytes += le32(record.seconds) + le32(record.fraction) + le32(UInt32(record.data.count)) + le32(UInt32(record.data.count + 4))
+            bytes += record.data
         }
+        return bytes
     }
-    return (disposition, packets)
-}
 
-func decodeAll(_ frame: [UInt8], _ linkType: LinkType = .ethernet) throws -> (FrameDisposition, [Decoded]) {
-    var decoder = PacketDecoder()
-    return try decodeAll(frame, linkType, decoder: &decoder)
-}
-
-func flow(
-    _ src: String, _ sport: UInt16, _ dst: String, _ dport: UInt16, _ transport: TransportProtocol = .udp
-) -> FlowKey {
-    func address(_ text: String) -> IPAddress {
-        text.contains(":") ? Build.ipv6Address(text) : .v4(Build.ipv4Address(text))
+    /// A WebSocket frame as RFC 6455 §5.2 lays it out. `length` forces the length form: 7-bit,
+    /// 16-bit (126) or 64-bit (127), minimal or not; `mask` masks the payload (client to server).
+    public static func webSocketFrame(
+        _ opcode: UInt8, _ payload: [UInt8], fin: Bool = true, mask: [UInt8]? = nil,
+        length: Int? = nil, rsv: UInt8 = 0
+    ) -> [UInt8] {
+        var bytes: [UInt8] = [(fin ? 0x80 : 0) | (rsv << 4) | opcode]
+        let maskBit: UInt8 = mask == nil ? 0 : 0x80
+        let form = length ?? (payload.count < 126 ? 7 : payload.count < 65536 ? 16 : 64)
+        switch form {
+        case 7: bytes.append(maskBit | UInt8(payload.count))
+        case 16: bytes += [maskBit | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+        default:
+            bytes.append(maskBit | 127)
+            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((UInt64(payload.count) >> UInt64(shift)) & 0xFF)) }
+        }
+        guard let mask else { return bytes + payload }
+        return bytes + mask + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
     }
-    return FlowKey(
-        source: Endpoint(address: address(src), port: sport),
-        destination: Endpoint(address: address(dst), port: dport),
-        transport: transport)
 }
-
-/// The default flow of the builder: 10.0.0.1:5060 -> 10.0.0.2:5060 over UDP.
-let defaultUDPFlow = flow("10.0.0.1", 5060, "10.0.0.2", 5060)
-let defaultIPv6Flow = flow("2001:db8::1", 5060, "2001:db8::2", 5060)

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Runs the built `callscope` binary, as a user would, from the package root.
+public enum CLI {
+    public typealias Result = ProcessOutput
+
+    /// The binary beside the test bundle (SwiftPM builds it because CLITests depends on it).
+    public static var binary: URL { ProcessRunner.builtExecutable("callscope") }
+
+    /// The SIP sample captures at the top of `captures/` (`captures/talk/` holds the RTP and
+    /// speech samples, tested on their own), as paths relative to the package root.
+    public static var sipSampleCaptures: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: TestPaths.captures.path)) ?? []
+        return names.filter { $0.hasSuffix(".pcap") }.sorted().map { "captures/" + $0 }
+    }
+
+    /// Runs `callscope arguments...` with `stdin` as standard input (or /dev/null).
+    public static func run(_ arguments: [String], stdin: URL? = nil, in directory: URL = TestPaths.root) throws -> ProcessOutput {
+        try ProcessRunner.run(binary, arguments, stdin: stdin, in: directory)
+    }
+
+    /// The text of `Tests/CLITests/Golden/<name>`.
+    public static func golden(_ name: String) throws -> String {
+        try String(contentsOf: TestPaths.root.appendingPathComponent("Tests/CLITests/Golden/\(name)"), encoding: .utf8)
+    }
+
+    /// Parses ndjson output into dictionaries; throws on a line that is not a JSON object.
+    public static func ndjson(_ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map { line in
+            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw ProcessRunner.Failure(description: "not a JSON object: \(line)")
+            }
+            return object
+        }
+    }
+}
