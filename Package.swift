@@ -70,6 +70,9 @@ let package = Package(
         // directories, frame/pcap/WebSocket builders and SIP samples (a plain target: SwiftPM has no
         // test-support kind; it depends on nothing and only test targets use it).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // The child process of CallStoreTests' kill -9 durability test (an executable, so that it is
+        // no test itself): imports a store's calls into another and waits half-way to be killed.
+        .executableTarget(name: "CallStoreKillChild", dependencies: ["CallStore"], path: "Tests/CallStoreKillChild"),
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "TestSupport"]),
         .testTarget(name: "CaptureSynthesisTests", dependencies: ["CaptureSynthesis", "PacketCapture", "CPcap", "TestSupport"]),
         .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "TestSupport"]),
@@ -81,7 +84,7 @@ let package = Package(
         .testTarget(name: "RTPAnalysisTests", dependencies: ["RTPAnalysis", "CallModel", "TestSupport"]),
         .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CallMetricsTests", dependencies: ["CallMetrics", "CallModel"]),
-        .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallModel", "CallStoreKillChild", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CallModel"]),
         .testTarget(name: "CLITests", dependencies: ["callscope", "TestSupport"], exclude: ["Fixtures", "Golden"]),
     ]

@@ -92,8 +92,10 @@ extension CallDatabase {
         try importFile(file, calls: calls, rows: rows, badRows: badRows, afterEachCall: nil)
     }
 
-    /// `afterEachCall` lets the durability test kill the process in the middle of a transaction.
-    func importFile(_ file: FileIdentity, calls: [Call], rows: Int, badRows: Int, afterEachCall: ((Int) -> Void)?) throws(StoreError) -> ImportOutcome {
+    /// `importFile(_:calls:rows:badRows:)`, calling `afterEachCall` with each call's index inside
+    /// the transaction: the durability test's child process (Tests/CallStoreKillChild) waits there
+    /// to be killed in the middle of an import.
+    public func importFile(_ file: FileIdentity, calls: [Call], rows: Int, badRows: Int, afterEachCall: ((Int) -> Void)?) throws(StoreError) -> ImportOutcome {
         let now = Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
         return try writeTransaction("cannot import \(file.path)") { db -> ImportOutcome in
             // A file already in the ledger still passes its calls through the natural-key rules:
