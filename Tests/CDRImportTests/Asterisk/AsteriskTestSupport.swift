@@ -11,23 +11,15 @@ struct AsteriskReadOutcome {
     var answered: Int { calls.filter { $0.outcome == .answered }.count }
 }
 
-final class DiagnosticSink: @unchecked Sendable {
-    var items: [Diagnostic] = []
-}
-
 /// Reads `bytes` named `name` with `reader`, in `timeZone` (UTC by default).
 func readAsterisk<R: CDRReader>(
     _ reader: R, _ bytes: [UInt8], name: String = "test.csv",
     timeZone: String = "UTC", strict: Bool = false
 ) throws(CDRError) -> AsteriskReadOutcome {
-    let sink = DiagnosticSink()
     let options = CDRImportOptions(timeZone: LocalTimeConverter.zone(named: timeZone) ?? TimeZone(identifier: "UTC")!, strict: strict)
-    var context = CDRContext(options: options, input: CDRInput(path: name, bytes: bytes), report: { sink.items.append($0) })
-    let attempt: Result<CDRReadResult, CDRError> = bytes.withUnsafeBytes { buffer in
-        do throws(CDRError) { return .success(try reader.read(buffer, context: &context)) } catch { return .failure(error) }
-    }
-    let result = try attempt.get()
-    return AsteriskReadOutcome(calls: result.calls, rows: context.rows, badRows: context.badRows, diagnostics: sink.items)
+    let run = ReaderRun(reader, bytes, path: name, options: options)
+    let result = try run.result.get()
+    return AsteriskReadOutcome(calls: result.calls, rows: run.rows, badRows: run.badRows, diagnostics: run.diagnostics)
 }
 
 func readAsterisk<R: CDRReader>(

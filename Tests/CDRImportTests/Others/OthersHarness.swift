@@ -6,10 +6,6 @@ import TestSupport
 
 /// Runs a reader over inline text or a corpus file and keeps what the context saw.
 enum OthersHarness {
-    final class Log: @unchecked Sendable {
-        var diagnostics: [Diagnostic] = []
-    }
-
     struct Outcome {
         var calls: [Call] = []
         var error: CDRError?
@@ -31,20 +27,13 @@ enum OthersHarness {
 
     static func read<R: CDRReader>(_ reader: R.Type, _ bytes: [UInt8], path: String,
                                    timeZone: TimeZone = utc, mappingPath: String? = nil) -> Outcome {
-        let log = Log()
         let options = CDRImportOptions(timeZone: timeZone, mappingPath: mappingPath, format: R.format)
-        var context = CDRContext(options: options, input: CDRInput(path: path, bytes: bytes)) { log.diagnostics.append($0) }
-        var outcome = Outcome()
-        let result: Result<CDRReadResult, CDRError> = bytes.withUnsafeBytes { buffer in
-            do throws(CDRError) { return .success(try R().read(buffer, context: &context)) } catch { return .failure(error) }
-        }
-        switch result {
+        let run = ReaderRun(R(), bytes, path: path, options: options)
+        var outcome = Outcome(rows: run.rows, badRows: run.badRows, diagnostics: run.diagnostics)
+        switch run.result {
         case .success(let read): outcome.calls = read.calls
         case .failure(let error): outcome.error = error
         }
-        outcome.rows = context.rows
-        outcome.badRows = context.badRows
-        outcome.diagnostics = log.diagnostics
         return outcome
     }
 

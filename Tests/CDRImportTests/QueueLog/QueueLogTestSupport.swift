@@ -22,19 +22,8 @@ struct QueueLogRun {
     static func read<R: CDRReader>(
         _ reader: R.Type, bytes: [UInt8], path: String, strict: Bool = false
     ) throws(CDRError) -> QueueLogRun {
-        let collected = QueueLogDiagnosticBox()
-        var context = CDRContext(
-            options: CDRImportOptions(timeZone: utc, strict: strict), input: CDRInput(path: path, bytes: bytes),
-            report: { collected.items.append($0) })
-        let outcome: Result<CDRReadResult, CDRError> = bytes.withUnsafeBytes { buffer in
-            do throws(CDRError) { return .success(try R().read(buffer, context: &context)) } catch { return .failure(error) }
-        }
-        let result = try outcome.get()
-        return QueueLogRun(result: result, rows: context.rows, badRows: context.badRows, diagnostics: collected.items)
+        let run = ReaderRun(R(), bytes, path: path, options: CDRImportOptions(timeZone: utc, strict: strict))
+        let result = try run.result.get()
+        return QueueLogRun(result: result, rows: run.rows, badRows: run.badRows, diagnostics: run.diagnostics)
     }
-}
-
-/// Diagnostics collected from the reader's report closure.
-final class QueueLogDiagnosticBox: @unchecked Sendable {
-    var items: [Diagnostic] = []
 }
