@@ -69,8 +69,9 @@ struct HostileInputTests {
     }
 
     @Test func talkPicturesAreWellFormedSVG() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-hostile-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = TemporaryDirectory("callscope-hostile")
+        defer { scratch.remove() }
+        let directory = scratch.url.appendingPathComponent("out")  // callscope makes the output folder
         let result = try CLI.run(["talk", Self.capture, "--format", "svg", "-o", directory.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!Self.hasForbidden(result.stdout) && !Self.hasForbidden(result.stderr))

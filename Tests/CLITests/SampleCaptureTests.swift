@@ -103,11 +103,11 @@ struct SampleCapture: Sendable, CustomTestStringConvertible {
     @Test(arguments: ["1", "2"])
     func captureGivenTwiceIsReadOnce(jobs: String) throws {
         let name = "retransmission-udp.pcap"
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = TemporaryDirectory("callscope")
+        defer { directory.remove() }
         var copies: [String] = []
         for folder in ["a", "b"] {
-            let target = directory.appendingPathComponent(folder)
+            let target = directory.url.appendingPathComponent(folder)
             try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: TestPaths.captures.appendingPathComponent(name), to: target.appendingPathComponent(name))
             copies.append(target.appendingPathComponent(name).path)

@@ -165,8 +165,9 @@ struct TalkCommandTests {
         let records = try talkRecords(["captures/talk/talk-inbound.pcap", "-q"])
         let segments = try #require(records.first?["segments"] as? [[String: Any]])
         #expect(one.stdout.components(separatedBy: "<title>").count - 2 == segments.count)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-svg-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = TemporaryDirectory("callscope-svg")
+        defer { scratch.remove() }
+        let folder = scratch.url.appendingPathComponent("out")  // callscope makes the output folder
         let many = try CLI.run(["talk"] + TalkTruth.samples.map { "captures/talk/\($0).pcap" } + ["-f", "svg", "-o", folder.path, "-q"])
         #expect(many.stdout.split(separator: "\n").count == 3)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".svg") }.count == 3)
@@ -219,8 +220,9 @@ struct TalkCommandTests {
     }
 
     @Test func svgFilesNeverOverwriteEachOther() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-svg2-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = TemporaryDirectory("callscope-svg2")
+        defer { scratch.remove() }
+        let folder = scratch.url.appendingPathComponent("out")  // callscope makes the output folder
         // The same capture twice would be the same call; two recordings whose ids clean to the
         // same file name are two calls.
         let a = folder.appendingPathComponent("in").appendingPathComponent("x@y.wav")
