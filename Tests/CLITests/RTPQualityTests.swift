@@ -149,8 +149,8 @@ struct RTPTimestampResetTests {
     static let capture = TestPaths.captures.appendingPathComponent("talk/rtp-timestamp-reset.pcap")
     static let caller = "127.0.0.1:16000 127.0.0.1:16100 0xca110000"
 
-    /// The capture with every caller packet's original RTP timestamp, written to a temporary file.
-    static func steadyCopy() throws -> URL {
+    /// The capture with every caller packet's original RTP timestamp, written into `directory`.
+    static func steadyCopy(in directory: TemporaryDirectory) throws -> URL {
         let sidecar = try Data(contentsOf: TestPaths.captures.appendingPathComponent("talk/rtp-timestamp-reset.json"))
         let info = try #require(try JSONSerialization.jsonObject(with: sidecar) as? [String: Any])
         let first = try #require(info["first_sequence"] as? Int)
@@ -179,14 +179,13 @@ struct RTPTimestampResetTests {
             restored += 1
         }
         #expect(restored == 200)  // packets 101 to 300 of the caller's 300
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("steady-\(UUID().uuidString).pcap")
-        try Data(bytes).write(to: url)
-        return url
+        return URL(fileURLWithPath: try directory.write("steady.pcap", bytes))
     }
 
     @Test func resetStreamKeepsTheSteadyStreamsFigures() throws {
-        let steady = try Self.steadyCopy()
-        defer { try? FileManager.default.removeItem(at: steady) }
+        let directory = TemporaryDirectory("callscope-steady")
+        defer { directory.remove() }
+        let steady = try Self.steadyCopy(in: directory)
         let ourStreams = try callscopeStreams(Self.capture.path)
         let steadyStreams = try callscopeStreams(steady.path)
         let ours = try #require(ourStreams[Self.caller])
