@@ -65,6 +65,23 @@ struct ActivityTrackTests {
         #expect(track.slotCount == 100)
     }
 
+    /// Found by FuzzCapture: a few packets hours apart made every stream hold 8 bytes for every
+    /// 10 ms between them (up to 69 MB a stream). Memory follows the audio, not the span.
+    @Test func farApartFramesHoldMemoryForTheirAudioOnly() {
+        var track = ActivityTrack()
+        let hours23 = 23 * 3_600_000 * ms
+        track.addAudio(at: 0, duration: 20 * ms, sumOfSquares: sum(dBFS: -20, samples: 160), samples: 160)
+        track.addAudio(at: hours23, duration: 20 * ms, sumOfSquares: sum(dBFS: -30, samples: 160), samples: 160)
+        #expect(track.slotCount == Int(hours23 / (10 * ms)) + 2)
+        #expect(track.storedSlots == 2 * ActivityTrack.chunkSlots)
+        #expect(abs((track.level(ofSlot: Int(hours23 / (10 * ms)) + 1) ?? .nan) - -30) < 0.001)
+        #expect(track.level(ofSlot: 1_000) == nil)
+        // The speech of the first 5 slots only, when the call ends there.
+        let options = VoiceActivityOptions(hangover: 0, minimumSpeech: 0)
+        #expect(track.speech(options: options, limit: 5) == [true, true, false, false, false])
+        #expect(track.speech(options: options, limit: -1) == [])
+    }
+
     @Test("Threshold in dBFS", arguments: [(-39.9, true), (-40.1, false), (-60.0, false), (-3.0, true)])
     func threshold(level: Double, isSpeech: Bool) {
         var track = ActivityTrack()

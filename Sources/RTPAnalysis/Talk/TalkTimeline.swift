@@ -27,7 +27,7 @@ public enum TalkTimeline {
             for (start, track) in tracks[party] ?? [] {
                 let difference = start - origin
                 let shift = Int(difference >= 0 ? (difference + slot / 2) / slot : -((-difference + slot / 2) / slot))
-                let spoken = track.speech(options: options)
+                let spoken = track.speech(options: options, limit: limit == .max ? .max : max(0, limit - shift))
                 let needed = min(limit, shift + spoken.count)
                 if merged.count < needed {
                     merged.append(contentsOf: repeatElement(false, count: needed - merged.count))

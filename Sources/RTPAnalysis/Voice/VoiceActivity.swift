@@ -63,18 +63,28 @@ public struct VoiceActivityOptions: Sendable, Hashable {
 /// need not line up with slots. Slots that receive no audio (lost packets, comfort noise, DTX)
 /// count as silence.
 ///
-/// Storage is two `Float` per slot (8 bytes per 10 ms, under 3 MB for a one-hour call); frames
-/// beyond ``maximumLength`` (a corrupt RTP timestamp, say) are ignored rather than allocated for.
+/// Storage is two `Float` per slot (8 bytes per 10 ms, under 3 MB for a one-hour call), allocated
+/// in chunks of ``chunkSlots`` slots only where audio arrives: a gap costs nothing, so a stream
+/// whose timestamps or arrival times jump hours ahead (a clock step, a hostile capture: found by
+/// the FuzzCapture target) holds memory for the audio it carries, not for the time it spans.
+/// Frames beyond ``maximumLength`` (a corrupt RTP timestamp, say) are ignored.
 public struct ActivityTrack: Sendable {
     /// Length of one slot, nanoseconds.
     public let slotLength: Int64
     /// Offsets at or beyond this are ignored, nanoseconds (default 24 hours).
     public let maximumLength: Int64
-    /// Sum of squared 16-bit samples received in each slot.
+    /// Slots per storage chunk (1.28 s at 10 ms).
+    public static let chunkSlots = 128
+    /// Sum of squared 16-bit samples received in each stored slot, chunk after chunk.
     private var energy: [Float] = []
-    /// Samples received in each slot (fractional when a frame straddles slots).
+    /// Samples received in each stored slot (fractional when a frame straddles slots).
     private var samples: [Float] = []
-    /// Slots covered by audio or silence, at least `energy.count`.
+    /// Where each chunk that received audio starts in `energy` and `samples`, by chunk number.
+    private var chunkStart: [Int: Int] = [:]
+    /// The chunk the last frame went to, and its start: consecutive frames mostly share one.
+    private var lastChunk = -1
+    private var lastChunkStart = 0
+    /// Slots covered by audio or silence, from the origin to the last one.
     public private(set) var slotCount = 0
     /// Frames dropped: empty, non-finite energy, entirely before the origin, or beyond ``maximumLength``.
     public private(set) var ignoredFrames = 0
@@ -91,6 +101,9 @@ public struct ActivityTrack: Sendable {
         self.init(slotLength: options.slotLength, maximumLength: maximumLength)
     }
 
+    /// Slots held in memory: whole chunks where audio arrived, not the span between them.
+    public var storedSlots: Int { energy.count }
+
     /// The analysed length, nanoseconds (`slotCount × slotLength`).
     public var duration: Int64 { Int64(slotCount) * slotLength }
 
@@ -105,7 +118,7 @@ public struct ActivityTrack: Sendable {
             return
         }
         let lastSlot = Int((end - 1) / slotLength)
-        grow(toSlots: lastSlot + 1, storage: true)
+        slotCount = max(slotCount, lastSlot + 1)
         let frameDuration = Double(duration)
         var slot = Int(start / slotLength)
         var slotStart = Int64(slot) * slotLength
@@ -113,11 +126,29 @@ public struct ActivityTrack: Sendable {
             let slotEnd = slotStart + slotLength
             let overlap = min(end, slotEnd) - max(start, slotStart)
             let share = Double(overlap) / frameDuration
-            energy[slot] += Float(sumOfSquares * share)
-            self.samples[slot] += Float(Double(samples) * share)
+            let index = storageIndex(ofSlot: slot)
+            energy[index] += Float(sumOfSquares * share)
+            self.samples[index] += Float(Double(samples) * share)
             slot += 1
             slotStart = slotEnd
         }
+    }
+
+    /// Where `slot` is stored, allocating its chunk (zeroed) the first time audio reaches it.
+    private mutating func storageIndex(ofSlot slot: Int) -> Int {
+        let chunk = slot / Self.chunkSlots
+        if chunk != lastChunk {
+            if let start = chunkStart[chunk] {
+                lastChunkStart = start
+            } else {
+                lastChunkStart = energy.count
+                chunkStart[chunk] = lastChunkStart
+                energy.append(contentsOf: repeatElement(0, count: Self.chunkSlots))
+                samples.append(contentsOf: repeatElement(0, count: Self.chunkSlots))
+            }
+            lastChunk = chunk
+        }
+        return lastChunkStart + slot % Self.chunkSlots
     }
 
     /// Marks `duration` nanoseconds from `offset` as heard but silent (comfort noise, a muted
@@ -127,25 +158,33 @@ public struct ActivityTrack: Sendable {
             ignoredFrames += 1
             return
         }
-        grow(toSlots: Int((end - 1) / slotLength) + 1, storage: false)
+        slotCount = max(slotCount, Int((end - 1) / slotLength) + 1)
     }
 
     /// The mean power of one slot in dBFS (see ``VoiceActivityOptions``); nil when it received no audio.
     public func level(ofSlot slot: Int) -> Double? {
-        guard slot >= 0, slot < samples.count, samples[slot] > 0 else { return nil }
-        guard energy[slot] > 0 else { return -.infinity }
-        return 10 * log10(Double(energy[slot]) / Double(samples[slot]) / (32768.0 * 32768.0))
+        guard slot >= 0, let start = chunkStart[slot / Self.chunkSlots] else { return nil }
+        let index = start + slot % Self.chunkSlots
+        guard samples[index] > 0 else { return nil }
+        guard energy[index] > 0 else { return -.infinity }
+        return 10 * log10(Double(energy[index]) / Double(samples[index]) / (32768.0 * 32768.0))
     }
 
     /// Whether this side speaks in each slot (`slotCount` values): slots at or over the threshold,
     /// then pauses shorter than the hangover bridged, then bursts shorter than the minimum dropped.
     /// Only pauses between speech are bridged: speech is not extended past its last loud slot.
-    /// - Complexity: O(slotCount).
-    public func speech(options: VoiceActivityOptions) -> [Bool] {
-        var result = [Bool](repeating: false, count: slotCount)
+    /// - Parameter limit: at most this many slots are returned (the call's end, so a track
+    ///   stretched by a far-off frame costs no more than the call).
+    /// - Complexity: O(min(slotCount, limit)).
+    public func speech(options: VoiceActivityOptions, limit: Int = .max) -> [Bool] {
+        var result = [Bool](repeating: false, count: max(0, min(slotCount, limit)))
         let threshold = Float(options.thresholdMeanSquare)
-        for slot in 0..<energy.count where samples[slot] > 0 {
-            result[slot] = energy[slot] >= threshold * samples[slot]
+        for (chunk, start) in chunkStart {
+            let first = chunk * Self.chunkSlots
+            guard first < result.count else { continue }
+            for offset in 0..<min(Self.chunkSlots, result.count - first) where samples[start + offset] > 0 {
+                result[first + offset] = energy[start + offset] >= threshold * samples[start + offset]
+            }
         }
         let hangoverSlots = Self.slots(options.hangover, slotLength)
         let minimumSlots = Self.slots(options.minimumSpeech, slotLength)
@@ -161,14 +200,6 @@ public struct ActivityTrack: Sendable {
         let end = overflow ? maximumLength : min(sum, maximumLength)
         let start = max(offset, 0)
         return start < end ? (start, end) : nil
-    }
-
-    private mutating func grow(toSlots count: Int, storage: Bool) {
-        if storage, count > energy.count {
-            energy.append(contentsOf: repeatElement(0, count: count - energy.count))
-            samples.append(contentsOf: repeatElement(0, count: count - samples.count))
-        }
-        slotCount = max(slotCount, count)
     }
 
     /// Whole slots in `length`, rounded to nearest.
