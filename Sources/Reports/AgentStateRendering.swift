@@ -12,8 +12,8 @@ public enum AgentStateRendering {
     ]
 
     /// One record per agent and day found in either list (call fields 0 or null for a day with
-    /// no call; state fields null for an agent with no queue_log agent events), days in order
-    /// and `all` last.
+    /// no call; state fields null for a day with no queue_log agent events, so that every
+    /// record has every field), days in order and `all` last.
     public static func records(_ days: [AgentDay], states: [AgentStateFigures]) -> [Record] {
         struct Key: Hashable { var agent: String; var day: String }
         var callRows: [Key: AgentDay] = [:]
@@ -25,10 +25,8 @@ public enum AgentStateRendering {
             if (a.day == AgentDay.allDays) != (b.day == AgentDay.allDays) { return b.day == AgentDay.allDays }
             return a.day < b.day
         }
-        let hasStates = !states.isEmpty
         return keys.map { key in
             let calls = callRows[key].map { ViewRendering.agentRecords([$0])[0] } ?? emptyCallFields(key.agent, key.day)
-            guard hasStates else { return calls }
             return calls + (stateRows[key].map(stateFields) ?? stateKeys.map { ($0, FieldValue.null) })
         }
     }

@@ -33,27 +33,31 @@ public enum AgentStateBuilder {
         let endOfInput = events[order[order.count - 1]].time
         var diagnostics: [Diagnostic] = []
         var states: [String: AgentState] = [:]
-        /// Open agent parts per callid, latest last (index into `states[agent].timeline.calls` is set at the end).
-        var openCalls: [String: [(agent: String, event: Int)]] = [:]
+        /// Open agent parts (CONNECT event indices) per callid as linked stacks: the latest
+        /// per callid, and for each CONNECT the one opened before it (-1: none); no array per call.
+        var openTop: [String: Int] = [:]
+        var openBelow = [Int](repeating: -1, count: events.count)
         func warn(_ event: AgentEvent, _ message: String) {
             diagnostics.append(Diagnostic(.warning, input: event.input, line: event.line, message: message))
         }
         for index in order {
             let event = events[index]
-            let name = event.event.uppercased()
+            // Names as app_queue writes them (upper case; the readers pass them as written).
+            let name = event.event
             if let callID = event.callID {
                 switch name {
                 case "CONNECT":
                     guard !event.agent.isEmpty else { continue }
-                    openCalls[callID, default: []].append((event.agent, index))
+                    openBelow[index] = openTop[callID] ?? -1
+                    openTop[callID] = index
                 case "COMPLETEAGENT", "COMPLETECALLER", "TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER":
-                    guard let open = openCalls[callID]?.popLast() else {
+                    guard let top = openTop[callID] else {
                         warn(event, "\(name) of callid \(callID) with no CONNECT before it (the log starts mid-call): not counted as talk")
                         continue
                     }
-                    if openCalls[callID]?.isEmpty == true { openCalls[callID] = nil }
-                    let connect = events[open.event]
-                    states[open.agent, default: AgentState(open.agent)].timeline.calls.append(AgentCall(
+                    if openBelow[top] >= 0 { openTop[callID] = openBelow[top] } else { openTop[callID] = nil }
+                    let connect = events[top]
+                    states[connect.agent, default: AgentState(connect.agent)].timeline.calls.append(AgentCall(
                         callID: callID, queue: connect.queue, answeredAt: connect.time, endedAt: event.time,
                         transferred: name.hasSuffix("TRANSFER")))
                 case "RINGNOANSWER":
@@ -70,8 +74,13 @@ public enum AgentStateBuilder {
             guard !event.agent.isEmpty else { continue }
             states[event.agent, default: AgentState(event.agent)].apply(event, name: name, warn: warn)
         }
-        for part in openCalls.values.joined().sorted(by: { $0.event < $1.event }) {
-            let connect = events[part.event]
+        var unended: [Int] = []
+        for top in openTop.values {
+            var i = top
+            while i >= 0 { unended.append(i); i = openBelow[i] }
+        }
+        for part in unended.sorted() {
+            let connect = events[part]
             warn(connect, "CONNECT of callid \(connect.callID ?? "") has no COMPLETEAGENT, COMPLETECALLER or transfer (the log ends mid-call): not counted as talk")
         }
         var timelines: [AgentTimeline] = []
@@ -158,7 +167,7 @@ private struct AgentState {
             } else if let queue {
                 pausedQueues[queue] = nil
                 // After PAUSEALL and one PAUSE per queue, the per-queue UNPAUSEs end it too.
-                if pausedQueues.isEmpty, pausedAll?.event.uppercased() == "PAUSEALL" { pausedAll = nil }
+                if pausedQueues.isEmpty, pausedAll?.event == "PAUSEALL" { pausedAll = nil }
             }
             if !paused { endPause(at: event.time, unpaired: false) }
         default:
