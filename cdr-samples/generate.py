@@ -1169,6 +1169,256 @@ def write_big_master(n_rows, out, seed):
 
 
 # ---------------------------------------------------------------------------------------------
+# A day of a small team: queue_log agent events (stock file, table export, SQL dump) and the
+# agent figures of docs/metrics.md "Agent states", computed from the plan second by second
+# ---------------------------------------------------------------------------------------------
+
+TEAM_DAY = "2026-03-31"
+TEAM_DIR = os.path.join(HERE, "team-day")
+TEAM_ACW_REASONS = {"acw", "wrap", "wrapup", "after call work"}
+# agent: login, logoff (None: still logged in at the end of the log), queues, how they log in.
+# 303 logs in late (shift 09:00); 304 never logs off (a session open at the end of the input).
+TEAM = {
+    "301": dict(login="08:58:00", logoff="17:02:10", queues=["sales", "support"], style="member"),
+    "302": dict(login="09:00:05", logoff="17:00:30", queues=["support"], style="agent"),
+    "303": dict(login="09:25:40", logoff="17:01:00", queues=["sales"], style="member"),
+    "304": dict(login="09:01:00", logoff=None, queues=["support", "sales"], style="member"),
+}
+# Planned not-ready pauses: 302's 45-minute break is the long break; 302's 14:00 pause has no reason.
+TEAM_PAUSES = {
+    "301": [("12:30:00", "13:00:00", "Lunch")],
+    "302": [("10:30:00", "11:15:00", "Break"), ("14:00:00", "14:05:00", "")],
+    "303": [("13:00:00", "13:45:00", "Lunch")],
+    "304": [("15:00:00", "15:20:00", "Training")],
+}
+
+
+def team_at(hms):
+    return at(f"{TEAM_DAY} {hms}")
+
+
+def team_plan(rng):
+    """Simulates the day: returns (log lines as (epoch, order, fields)), and the ground truth
+    per agent: sessions, pauses (start, end, reason, acw), calls (answer, end, transferred),
+    ring-no-answers."""
+    events = []
+    order = [0]
+
+    def log(t, callid, queue, agent, event, *data):
+        order[0] += 1
+        events.append((t, order[0], [str(t), callid, queue, agent, event, *map(str, data)]))
+
+    truth = {a: dict(sessions=[], pauses=[], calls=[], rona=0) for a in TEAM}
+    log(team_at("08:00:00"), "NONE", "NONE", "NONE", "QUEUESTART", "")
+    for a, cfg in TEAM.items():
+        t = team_at(cfg["login"])
+        if cfg["style"] == "agent":
+            log(t, "NONE", "NONE", f"Agent/{a}", "AGENTLOGIN", f"SIP/{a}-000001{a[-1]}a")
+        for i, queue in enumerate(cfg["queues"]):
+            if cfg["style"] == "member":
+                log(t + i, "NONE", queue, member(a), "ADDMEMBER", "")
+    busy_until = {a: 0 for a in TEAM}           # on a call or in after-call work until
+    pauses = {a: [(team_at(s), team_at(e), r, False) for s, e, r in TEAM_PAUSES[a]] for a in TEAM}
+
+    def logged_in(a, t):
+        cfg = TEAM[a]
+        return team_at(cfg["login"]) + len(cfg["queues"]) <= t and (cfg["logoff"] is None or t < team_at(cfg["logoff"]) - 60)
+
+    def paused(a, t, until=None):
+        until = t + 1 if until is None else until
+        return any(s < until and t < e for s, e, _, _ in pauses[a])
+
+    def available(a, queue, t):
+        return queue in TEAM[a]["queues"] and logged_in(a, t) and not paused(a, t) and busy_until[a] <= t
+
+    sequence = 7
+    t = team_at("09:05:00")
+    end_of_calls = team_at("16:50:00")
+    n = 0
+    dropped = transferred_blind = transferred_attended = False
+    while t < end_of_calls:
+        n += 1
+        queue = "support" if n % 3 else "sales"
+        callid = f"{t}.{sequence}"
+        sequence += 1
+        log(t, callid, queue, "NONE", "ENTERQUEUE", "", f"+4477009{rng.randrange(10000, 99999)}", 1)
+        wait_start = t
+        answered = False
+        now = t
+        while now - wait_start <= 90 and not answered:
+            candidates = [a for a in sorted(TEAM) if available(a, queue, now)]
+            rng.shuffle(candidates)
+            for a in candidates:
+                rona_chance = 0.5 if a == "302" else 0.08
+                if rng.random() < rona_chance:
+                    ring_end = now + 15
+                    log(ring_end, callid, queue, member(a), "RINGNOANSWER", 15000)
+                    truth[a]["rona"] += 1
+                    busy_until[a] = max(busy_until[a], ring_end)
+                    now = ring_end
+                    continue
+                ring = rng.randrange(3, 9)
+                answer = now + ring
+                if paused(a, now, answer + 1) or not logged_in(a, answer):
+                    continue
+                if a == "304" and not dropped and team_at("11:00:00") <= answer:
+                    talk, dropped, how = 3, True, "COMPLETEAGENT"       # the dropped call: 304 hangs up at once
+                else:
+                    talk = rng.randrange(60, 420)
+                    how = "COMPLETECALLER" if rng.random() < 0.6 else "COMPLETEAGENT"
+                    if a == "304" and not transferred_blind and team_at("13:00:00") <= answer:
+                        how, transferred_blind = "BLINDTRANSFER", True
+                    elif a == "301" and not transferred_attended and team_at("14:00:00") <= answer:
+                        how, transferred_attended = "ATTENDEDTRANSFER", True
+                end = answer + talk
+                log(answer, callid, queue, member(a), "CONNECT", answer - wait_start, f"{answer}.{sequence + 100}", ring)
+                if how == "BLINDTRANSFER":
+                    log(end, callid, queue, member(a), how, "2000", "from-internal", answer - wait_start, talk, 1)
+                elif how == "ATTENDEDTRANSFER":
+                    log(end, callid, queue, member(a), how, "BRIDGE", f"{end}.{sequence + 200}", answer - wait_start, talk, 1)
+                else:
+                    log(end, callid, queue, member(a), how, answer - wait_start, talk, 1)
+                truth[a]["calls"].append((answer, end, how.endswith("TRANSFER")))
+                busy_until[a] = end
+                # After-call work: an ACW pause 1-3 s after the call, 20-60 s long, half the time.
+                if rng.random() < 0.5:
+                    ps = end + rng.randrange(1, 4)
+                    pe = ps + rng.randrange(20, 61)
+                    if not paused(a, ps, pe + 1) and logged_in(a, pe):
+                        reason = "ACW" if rng.random() < 0.7 else "Wrapup"
+                        pauses[a].append((ps, pe, reason, True))
+                        busy_until[a] = pe
+                answered = True
+                break
+            if not answered:
+                now += 20
+        if not answered:
+            log(wait_start + 90, callid, queue, "NONE", "ABANDON", 1, 1, 90)
+        t += rng.randrange(240, 900)
+
+    # Pauses: the member of two queues pauses every queue (PAUSEALL, then PAUSE per queue with
+    # the reason; UNPAUSEALL, then UNPAUSE per queue), the others their queue.
+    for a in TEAM:
+        for ps, pe, reason, acw in pauses[a]:
+            queues = TEAM[a]["queues"]
+            if len(queues) > 1:
+                log(ps, "NONE", "NONE", member(a), "PAUSEALL", "")
+                for queue in queues:
+                    log(ps, "NONE", queue, member(a), "PAUSE", reason)
+                log(pe, "NONE", "NONE", member(a), "UNPAUSEALL", "")
+                for queue in queues:
+                    log(pe, "NONE", queue, member(a), "UNPAUSE", "")
+            else:
+                log(ps, "NONE", queues[0], member(a), "PAUSE", reason)
+                log(pe, "NONE", queues[0], member(a), "UNPAUSE", "")
+            truth[a]["pauses"].append((ps, pe, reason, acw))
+    for a, cfg in TEAM.items():
+        if cfg["logoff"] is None:
+            continue
+        t = team_at(cfg["logoff"])
+        for i, queue in enumerate(cfg["queues"]):
+            if cfg["style"] == "member":
+                log(t - len(cfg["queues"]) + 1 + i, "NONE", queue, member(a), "REMOVEMEMBER", "")
+        if cfg["style"] == "agent":
+            log(t, "NONE", "NONE", f"Agent/{a}", "AGENTLOGOFF", f"SIP/{a}-000001{a[-1]}a", t - team_at(cfg["login"]))
+    events.sort(key=lambda e: (e[0], e[1]))
+    end_of_input = events[-1][0]
+    for a, cfg in TEAM.items():
+        start = team_at(cfg["login"])
+        if cfg["logoff"] is None:
+            truth[a]["sessions"].append((start, end_of_input, True))
+        else:
+            truth[a]["sessions"].append((start, team_at(cfg["logoff"]), False))
+    return events, truth
+
+
+def team_figures(truth, day_label):
+    """The agent figures, second by second from the plan (whole seconds only), as
+    docs/metrics.md "Agent states" defines them. One day: the day row and the all row agree."""
+    rows = []
+    for a in sorted(truth):
+        g = truth[a]
+        lo = min(s for s, _, _ in g["sessions"])
+        hi = max(e for _, e, _ in g["sessions"])
+        hi = max([hi] + [e for _, e, _ in g["calls"]])
+        f = dict(logged_in_s=0, paused_s=0, idle_s=0, talk_s=0, hold_s=0, acw_s=0)
+        reasons = {}
+        for t in range(lo, hi):
+            in_session = any(s <= t < e for s, e, _ in g["sessions"])
+            on_call = any(s <= t < e for s, e, _ in g["calls"])
+            pause = next((p for p in g["pauses"] if p[0] <= t < p[1]), None)
+            if in_session:
+                f["logged_in_s"] += 1
+            if on_call:
+                f["talk_s"] += 1
+            elif in_session:
+                if pause is not None:
+                    reasons[pause[2]] = reasons.get(pause[2], 0) + 1
+                    near = pause[2].lower() in TEAM_ACW_REASONS and any(abs(pause[0] - e) <= 10 for _, e, _ in g["calls"])
+                    f["acw_s" if near else "paused_s"] += 1
+                else:
+                    f["idle_s"] += 1
+        work = f["talk_s"] + f["hold_s"] + f["acw_s"]
+        handled = len(g["calls"])
+        pauses = sum(1 for p in g["pauses"]
+                     if not (p[2].lower() in TEAM_ACW_REASONS and any(abs(p[0] - e) <= 10 for _, e, _ in g["calls"]))
+                     and any(s <= p[0] < e for s, e, _ in g["sessions"]))
+        available = f["logged_in_s"] - f["paused_s"]
+        first_login = min(s for s, _, _ in g["sessions"])
+        closed = [e for _, e, open_ in g["sessions"] if not open_]
+        base = dict(agent=a, **f, pause_reasons=dict(sorted(reasons.items())), pauses=pauses, handled=handled,
+                    aht_s=work / handled if handled else None,
+                    occupancy=work / available if available else None,
+                    utilisation=work / f["logged_in_s"] if f["logged_in_s"] else None,
+                    rona=g["rona"], transfers=sum(1 for c in g["calls"] if c[2]),
+                    first_login=iso(first_login), last_logoff=iso(max(closed)) if closed else None,
+                    session_open=any(open_ for _, _, open_ in g["sessions"]))
+        for day in (day_label, "all"):
+            rows.append(dict(base, day=day))
+    return rows
+
+
+def write_team_day(rng):
+    events, truth = team_plan(rng)
+    os.makedirs(TEAM_DIR, exist_ok=True)
+    with open(os.path.join(TEAM_DIR, "queue_log"), "w", encoding="utf-8", newline="\n") as f:
+        for _, _, fields in events:
+            f.write("|".join(fields) + "\n")
+    # The realtime table (id, time, callid, queuename, agent, event, data1..data5), time as
+    # the local wall clock Asterisk writes: as a CSV export with a header, and as a mysqldump.
+    def table_row(i, fields):
+        data = (fields[5:] + [""] * 5)[:5]
+        return [str(i), wall(int(fields[0])), fields[1], fields[2], fields[3], fields[4], *data]
+    columns = ["id", "time", "callid", "queuename", "agent", "event", "data1", "data2", "data3", "data4", "data5"]
+    with open(os.path.join(TEAM_DIR, "queue_log.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(columns)
+        for i, (_, _, fields) in enumerate(events, 1):
+            w.writerow(table_row(i, fields))
+    sql = ["-- MySQL dump of the Asterisk realtime queue_log table (cdr-samples/generate.py)", "",
+           "DROP TABLE IF EXISTS `queue_log`;", "CREATE TABLE `queue_log` (",
+           "  `id` bigint NOT NULL AUTO_INCREMENT,", "  `time` datetime DEFAULT NULL,",
+           "  `callid` varchar(80) DEFAULT NULL,", "  `queuename` varchar(256) DEFAULT NULL,",
+           "  `agent` varchar(80) DEFAULT NULL,", "  `event` varchar(32) DEFAULT NULL,"]
+    sql += [f"  `data{i}` varchar(100) DEFAULT NULL," for i in range(1, 6)]
+    sql += ["  PRIMARY KEY (`id`)", ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;", "", "LOCK TABLES `queue_log` WRITE;"]
+    tuples = ["(" + ",".join([r[0]] + ["'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'" for v in r[1:]]) + ")"
+              for r in (table_row(i, fields) for i, (_, _, fields) in enumerate(events, 1))]
+    for k in range(0, len(tuples), 50):
+        sql.append("INSERT INTO `queue_log` VALUES " + ",".join(tuples[k:k + 50]) + ";")
+    sql += ["UNLOCK TABLES;", ""]
+    with open(os.path.join(TEAM_DIR, "queue_log.sql"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(sql))
+    rows = team_figures(truth, wall(team_at("12:00:00"), fmt="%Y-%m-%d"))
+    with open(os.path.join(TEAM_DIR, "agents.expected.ndjson"), "w", encoding="utf-8", newline="\n") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    calls = sum(1 for _, _, e in events if e[4] == "ENTERQUEUE")
+    print(f"team-day/queue_log: {len(events)} records, {calls} queue calls, {len(TEAM)} agents")
+    return {}
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def main():
@@ -1189,6 +1439,8 @@ def main():
     summary = {}
     for writer in (write_asterisk, write_freeswitch_csv, write_freeswitch_json, write_cucm, write_generic):
         summary.update(writer(rng))
+    # Its own generator, so that the day of the team never changes the samples above.
+    write_team_day(random.Random(args.seed + 1))
     for name, (records, calls) in summary.items():
         outcomes = {}
         for c in calls:

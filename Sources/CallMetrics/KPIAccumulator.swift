@@ -30,6 +30,8 @@ public struct KPIAccumulator: Sendable {
     private var classAnswered = [Int](repeating: 0, count: 4)
     private var lostCalls = 0
     private var callbackDelays: [Int64] = []
+    private var longestWait: Int64?
+    private var abandonWaitSum = NanosecondSum()
     private var details = KPIDetails()
 
     public init(options: MetricsOptions) {
@@ -62,10 +64,16 @@ public struct KPIAccumulator: Sendable {
             details.redirected += 1
         }
         if let pdd = call.pddMilliseconds { pddSum &+= pdd; pddCount += 1 }
+        switch call.outcome {
+        case .answered, .ivrDropoff, .busy, .noAnswer, .abandoned, .rejected: details.effectiveCalls += 1
+        default: break
+        }
+        if isAnswered, call.transfers > 0 { details.transferredCalls += 1 }
         guard facts.inbound else { return }
 
         details.inbound += 1
         let wait = call.waitNanoseconds ?? (call.answeredAt ?? call.endedAt).map { call.start.distance(to: $0) }
+        if let wait, call.outcome != .ivrDropoff, wait > longestWait ?? .min { longestWait = wait }
         let cls = Int(facts.callerClass.rawValue)
         classCalls[cls] += 1
         switch call.outcome {
@@ -86,6 +94,7 @@ public struct KPIAccumulator: Sendable {
             details.abandoned += 1
             if let wait {
                 abandonWaits.append(wait)
+                abandonWaitSum.add(wait)
                 if wait < shortAbandon { details.shortAbandons += 1 }
             }
         default:
@@ -115,6 +124,7 @@ public struct KPIAccumulator: Sendable {
     public func result() -> (kpis: KPIs, details: KPIDetails) {
         var d = details
         d.attempted = offered - d.redirected - answeredTalkUnknown
+        d.seizures = offered - d.redirected
         // IVR drop-offs never reached a queue or a person: outside abandonment and service level.
         d.serviceLevelBase = d.inbound - d.shortAbandons - d.ivrDropoffs
         let sortedWaits = waits.sorted()
@@ -152,7 +162,11 @@ public struct KPIAccumulator: Sendable {
             callbackRate: ratio(d.lostReturned, lostCalls - d.lostWithheld),
             callbackMedianSeconds: seconds(nearestRank(callbackDelays.sorted(), percent: 50)),
             qualifiedCalls: qualifiedCalls,
-            ivrDropoffs: d.ivrDropoffs
+            ivrDropoffs: d.ivrDropoffs,
+            ner: ratio(d.effectiveCalls, d.seizures),
+            longestWaitSeconds: seconds(longestWait),
+            meanTimeToAbandonSeconds: abandonWaitSum.meanSeconds(abandonWaits.count),
+            transferRate: ratio(d.transferredCalls, answered)
         )
         return (kpis, d)
     }

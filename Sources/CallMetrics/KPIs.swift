@@ -44,6 +44,16 @@ public struct KPIs: Sendable, Hashable, Codable {
     /// `ivr_dropoffs`: inbound calls that ended in the IVR before reaching a queue or a person
     /// (outcome `ivr_dropoff`); not abandons, not lost calls.
     public var ivrDropoffs: Int
+    /// `ner`: network effectiveness ratio (ITU-T E.425): calls answered (by a person or an IVR),
+    /// user busy, ring-no-answer (`no_answer`, `abandoned`) and terminal rejects (`rejected`) /
+    /// seizures (offered - redirected).
+    public var ner: Double?
+    /// `longest_wait_s`: the longest wait of an inbound call (answered or not; IVR drop-offs left out), seconds.
+    public var longestWaitSeconds: Double?
+    /// `mean_time_to_abandon_s`: mean wait of inbound abandons with a known wait, seconds.
+    public var meanTimeToAbandonSeconds: Double?
+    /// `transfer_rate`: answered calls with at least one transfer / answered calls.
+    public var transferRate: Double?
 
     public init(
         offered: Int = 0, answered: Int = 0, asr: Double? = nil, completionRate: Double? = nil,
@@ -51,7 +61,8 @@ public struct KPIs: Sendable, Hashable, Codable {
         asaP90Seconds: Double? = nil, serviceLevel: Double? = nil, pddMilliseconds: Double? = nil,
         acdSeconds: Double? = nil, talkMinutes: Double = 0, firstTimeCallers: Int = 0, repeatCallers: Int = 0,
         lostCalls: Int = 0, callbackRate: Double? = nil, callbackMedianSeconds: Double? = nil, qualifiedCalls: Int = 0,
-        ivrDropoffs: Int = 0
+        ivrDropoffs: Int = 0, ner: Double? = nil, longestWaitSeconds: Double? = nil,
+        meanTimeToAbandonSeconds: Double? = nil, transferRate: Double? = nil
     ) {
         self.offered = offered; self.answered = answered; self.asr = asr; self.completionRate = completionRate
         self.blockedRate = blockedRate; self.abandonmentRate = abandonmentRate; self.asaSeconds = asaSeconds
@@ -59,7 +70,8 @@ public struct KPIs: Sendable, Hashable, Codable {
         self.acdSeconds = acdSeconds; self.talkMinutes = talkMinutes; self.firstTimeCallers = firstTimeCallers
         self.repeatCallers = repeatCallers; self.lostCalls = lostCalls; self.callbackRate = callbackRate
         self.callbackMedianSeconds = callbackMedianSeconds; self.qualifiedCalls = qualifiedCalls
-        self.ivrDropoffs = ivrDropoffs
+        self.ivrDropoffs = ivrDropoffs; self.ner = ner; self.longestWaitSeconds = longestWaitSeconds
+        self.meanTimeToAbandonSeconds = meanTimeToAbandonSeconds; self.transferRate = transferRate
     }
 
     /// The JSON keys, in output order.
@@ -81,6 +93,10 @@ public struct KPIs: Sendable, Hashable, Codable {
         case callbackMedianSeconds = "callback_median_s"
         case qualifiedCalls = "qualified_calls"
         case ivrDropoffs = "ivr_dropoffs"
+        case ner
+        case longestWaitSeconds = "longest_wait_s"
+        case meanTimeToAbandonSeconds = "mean_time_to_abandon_s"
+        case transferRate = "transfer_rate"
     }
 
     /// Encodes every key, nil as `null` (the schema has no optional keys).
@@ -105,6 +121,10 @@ public struct KPIs: Sendable, Hashable, Codable {
         try c.encode(callbackMedianSeconds, forKey: .callbackMedianSeconds)
         try c.encode(qualifiedCalls, forKey: .qualifiedCalls)
         try c.encode(ivrDropoffs, forKey: .ivrDropoffs)
+        try c.encode(ner, forKey: .ner)
+        try c.encode(longestWaitSeconds, forKey: .longestWaitSeconds)
+        try c.encode(meanTimeToAbandonSeconds, forKey: .meanTimeToAbandonSeconds)
+        try c.encode(transferRate, forKey: .transferRate)
     }
 }
 
@@ -143,6 +163,12 @@ public struct KPIDetails: Sendable, Hashable, Codable {
     public var talkedCalls = 0
     /// Inbound IVR drop-offs (left out of the abandonment and service-level denominators).
     public var ivrDropoffs = 0
+    /// NER numerator (answered, IVR drop-off, busy, no answer, abandoned, rejected) and
+    /// denominator (seizures: offered - redirected).
+    public var effectiveCalls = 0
+    public var seizures = 0
+    /// Answered calls with at least one transfer (transfer-rate numerator).
+    public var transferredCalls = 0
 
     public init() {}
 }

@@ -126,7 +126,9 @@ public enum MetricsEngine {
     /// Per agent per local day: inbound received and missed, outbound answered and not,
     /// talk minutes, ASA, calls per active hour (docs/metrics.md "Agents").
     /// Ordered by agent, then day. Calls without an agent and internal calls are left out.
-    public static func agentDaily(calls: [Call], options: MetricsOptions) -> [AgentDay] {
+    /// With `totals`, each agent's days are followed by a row with day `all`: the sums, the
+    /// ASA of all the agent's answered waits, and calls per active hour over every day.
+    public static func agentDaily(calls: [Call], options: MetricsOptions, totals: Bool = false) -> [AgentDay] {
         let timeline = CallTimeline(calls: calls, options: options, withHistory: false)
         struct Key: Hashable { var agent: String; var day: Int64 }
         struct Tally: InPlaceUpdatable {
@@ -175,16 +177,31 @@ public enum MetricsEngine {
                 }
             }
         }
-        return tallies.sorted { $0.key.agent != $1.key.agent ? $0.key.agent < $1.key.agent : $0.key.day < $1.key.day }
-            .map { key, t in
-                let hours = t.hours.nonzeroBitCount
-                let handled = t.received + t.outAnswered + t.outNotAnswered
-                return AgentDay(
-                    agent: key.agent, day: CivilDate.label(days: key.day), inboundReceived: t.received,
-                    inboundMissed: t.missed, outboundAnswered: t.outAnswered, outboundNotAnswered: t.outNotAnswered,
-                    talkMinutes: t.talk.totalSeconds / 60, asaSeconds: t.wait.meanSeconds(t.waitCount),
-                    activeHours: hours, callsPerHour: ratio(handled, hours))
+        func row(_ agent: String, _ day: String, _ t: Tally, hours: Int) -> AgentDay {
+            let handled = t.received + t.outAnswered + t.outNotAnswered
+            return AgentDay(
+                agent: agent, day: day, inboundReceived: t.received,
+                inboundMissed: t.missed, outboundAnswered: t.outAnswered, outboundNotAnswered: t.outNotAnswered,
+                talkMinutes: t.talk.totalSeconds / 60, asaSeconds: t.wait.meanSeconds(t.waitCount),
+                activeHours: hours, callsPerHour: ratio(handled, hours))
+        }
+        let sorted = tallies.sorted { $0.key.agent != $1.key.agent ? $0.key.agent < $1.key.agent : $0.key.day < $1.key.day }
+        var out: [AgentDay] = []
+        out.reserveCapacity(sorted.count)
+        var total = Tally(), totalHours = 0
+        for (i, (key, t)) in sorted.enumerated() {
+            out.append(row(key.agent, CivilDate.label(days: key.day), t, hours: t.hours.nonzeroBitCount))
+            guard totals else { continue }
+            total.received += t.received; total.missed += t.missed
+            total.outAnswered += t.outAnswered; total.outNotAnswered += t.outNotAnswered
+            total.talk.add(t.talk); total.wait.add(t.wait); total.waitCount += t.waitCount
+            totalHours += t.hours.nonzeroBitCount
+            if i + 1 == sorted.count || sorted[i + 1].key.agent != key.agent {
+                out.append(row(key.agent, AgentDay.allDays, total, hours: totalHours))
+                total = Tally(); totalHours = 0
             }
+        }
+        return out
     }
 
     /// Answer rates of outbound calls in range: cold (the first outbound call to a number in

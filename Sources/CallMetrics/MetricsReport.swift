@@ -150,8 +150,11 @@ public struct LostCall: Sendable, Hashable, Encodable {
 
 /// One agent's activity on one local day (docs/metrics.md "Agents").
 public struct AgentDay: Sendable, Hashable, Codable {
+    /// The `day` of an agent's overall row.
+    public static let allDays = "all"
+
     public var agent: String
-    /// Local date, `2024-03-31`.
+    /// Local date, `2024-03-31`, or `all` for the agent's overall row.
     public var day: String
     /// Inbound calls answered by the agent.
     public var inboundReceived: Int

@@ -10,7 +10,8 @@ public enum KPIRendering {
     public static let keys = [
         "offered", "answered", "asr", "completion_rate", "blocked_rate", "abandonment_rate", "asa_s", "asa_p90_s",
         "service_level", "pdd_ms", "acd_s", "talk_min", "first_time_callers", "repeat_callers", "lost_calls",
-        "callback_rate", "callback_median_s", "qualified_calls", "ivr_dropoffs",
+        "callback_rate", "callback_median_s", "qualified_calls", "ivr_dropoffs", "ner", "longest_wait_s",
+        "mean_time_to_abandon_s", "transfer_rate",
     ]
 
     /// One record: `key` (when given) then every metric key.
@@ -28,6 +29,8 @@ public enum KPIRendering {
             ("repeat_callers", .integer(k.repeatCallers)), ("lost_calls", .integer(k.lostCalls)),
             ("callback_rate", fraction(k.callbackRate)), ("callback_median_s", seconds(k.callbackMedianSeconds)),
             ("qualified_calls", .integer(k.qualifiedCalls)), ("ivr_dropoffs", .integer(k.ivrDropoffs)),
+            ("ner", fraction(k.ner)), ("longest_wait_s", seconds(k.longestWaitSeconds)),
+            ("mean_time_to_abandon_s", seconds(k.meanTimeToAbandonSeconds)), ("transfer_rate", fraction(k.transferRate)),
         ]
         return record
     }
@@ -55,6 +58,8 @@ public enum KPIRendering {
             ("callers", .object([("first_time", callers(d.firstTime)), ("repeat", callers(d.repeatCalls)), ("withheld", callers(d.withheld))])),
             ("lost_returned", .integer(d.lostReturned)), ("lost_withheld", .integer(d.lostWithheld)),
             ("ivr_dropoffs", .integer(d.ivrDropoffs)),
+            ("effective_calls", .integer(d.effectiveCalls)), ("seizures", .integer(d.seizures)),
+            ("transferred_calls", .integer(d.transferredCalls)),
         ])
     }
 
@@ -82,14 +87,16 @@ public enum KPIRendering {
             .init("ASA s", .right), .init("p90 s", .right), .init("SL", .right), .init("ACD s", .right),
             .init("talk min", .right), .init("first", .right), .init("repeat", .right), .init("lost", .right),
             .init("cb rate", .right), .init("cb med s", .right), .init("qualified", .right),
-            .init("IVR drop", .right),
+            .init("IVR drop", .right), .init("NER", .right), .init("max wait s", .right), .init("MTTA s", .right),
+            .init("xfer", .right),
         ])
         func row(_ key: String, _ k: KPIs) -> [String] {
             [key, String(k.offered), String(k.answered), percent(k.asr), percent(k.completionRate), percent(k.blockedRate),
              percent(k.abandonmentRate), number(k.asaSeconds, 1), number(k.asaP90Seconds, 1), percent(k.serviceLevel),
              number(k.acdSeconds, 1), number(k.talkMinutes, 1), String(k.firstTimeCallers), String(k.repeatCallers),
              String(k.lostCalls), percent(k.callbackRate), number(k.callbackMedianSeconds, 0), String(k.qualifiedCalls),
-             String(k.ivrDropoffs)]
+             String(k.ivrDropoffs), percent(k.ner), number(k.longestWaitSeconds, 0), number(k.meanTimeToAbandonSeconds, 1),
+             percent(k.transferRate)]
         }
         table.append(row("all", report.overall.kpis))
         for group in report.groups { table.append(row(group.key, group.kpis)) }

@@ -57,7 +57,8 @@ public enum ViewRendering {
                 case .seconds(let d): d.seconds3
                 case .bool(let b): b ? "yes" : "no"
                 case .null: "-"
-                case .array, .object: JSONWriter.object([(field.name, field.value)])
+                case .array, .object:
+                    String(decoding: { var json: [UInt8] = []; JSONWriter.append(field.value, to: &json); return json }(), as: UTF8.self)
                 }
             })
         }

@@ -14,7 +14,8 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time the metrics core over generated calls (developer tool).",
         discussion: """
             metrics: generates N calls in memory (seeded, realistic mix) and times report, lost \
-            calls, heatmap, agents and campaigns on one core. store: imports N generated calls (one \
+            calls, heatmap, agents, agent states (from queue_log-like agent events of the same calls) \
+            and campaigns on one core. store: imports N generated calls (one \
             leg each) into a new database in a temporary folder, then times a one-day range query, \
             a full read and a report over the stored calls. cdr FILE: reads a CDR file into calls \
             (detection, parsing, grouping; no output), three times, and prints the best rows/s. \
@@ -62,6 +63,13 @@ struct BenchCommand: ParsableCommand {
         time("lost calls") { MetricsEngine.lostCalls(calls: generated, options: options).count }
         time("heatmap") { MetricsEngine.heatmap(calls: generated, metric: .answerRate, direction: .inbound, options: options).cells.count }
         time("agents per day") { MetricsEngine.agentDaily(calls: generated, options: options).count }
+        let events = Self.agentEvents(for: generated)
+        var timelines: [AgentTimeline] = []
+        time("agent events -> timelines") { timelines = AgentStateBuilder.build(events).timelines; return timelines.count }
+        time("agents view (+ states)") {
+            MetricsEngine.agentDaily(calls: generated, options: options, totals: true).count
+                + MetricsEngine.agentStates(timelines, options: options).count
+        }
         time("campaigns") { MetricsEngine.campaignReport(calls: generated, options: options).campaigns.count }
     }
 
@@ -123,6 +131,41 @@ struct BenchCommand: ParsableCommand {
         } catch let error as StoreError {
             throw DatabaseFailure(message: error.description)
         }
+    }
+
+    /// The queue_log agent events of the generated calls: each agent logged in to `support`
+    /// 07:00-21:00 UTC every day with a 30-minute lunch pause at 12:00 (PAUSEALL plus the
+    /// queue's PAUSE), each answered inbound call a CONNECT and COMPLETECALLER (every tenth a
+    /// BLINDTRANSFER) followed by a 20 s ACW pause on every third call; each unanswered inbound
+    /// call a RINGNOANSWER of an agent. In time order, as a log is.
+    static func agentEvents(for calls: [Call]) -> [AgentEvent] {
+        var events: [AgentEvent] = []
+        events.reserveCapacity(calls.count * 4)
+        let base: Int64 = 1_772_323_200
+        for day in 0..<31 {
+            for a in 0..<50 {
+                let agent = String(200 + a)
+                let d = base + Int64(day) * 86_400
+                events.append(AgentEvent(time: Timestamp(seconds: d + 7 * 3600), agent: agent, queue: "support", event: "ADDMEMBER", data: []))
+                events.append(AgentEvent(time: Timestamp(seconds: d + 12 * 3600), agent: agent, queue: nil, event: "PAUSEALL", data: []))
+                events.append(AgentEvent(time: Timestamp(seconds: d + 12 * 3600), agent: agent, queue: "support", event: "PAUSE", data: ["Lunch"]))
+                events.append(AgentEvent(time: Timestamp(seconds: d + 12 * 3600 + 1800), agent: agent, queue: nil, event: "UNPAUSEALL", data: []))
+                events.append(AgentEvent(time: Timestamp(seconds: d + 21 * 3600), agent: agent, queue: "support", event: "REMOVEMEMBER", data: []))
+            }
+        }
+        for (i, call) in calls.enumerated() where call.direction == .inbound {
+            guard call.outcome == .answered, let agent = call.agent, let answered = call.answeredAt, let ended = call.endedAt else {
+                events.append(AgentEvent(time: call.endedAt ?? call.start, agent: String(200 + i % 50), queue: "support", event: "RINGNOANSWER", data: [], callID: call.callID))
+                continue
+            }
+            events.append(AgentEvent(time: answered, agent: agent, queue: "support", event: "CONNECT", data: [], callID: call.callID))
+            events.append(AgentEvent(time: ended, agent: agent, queue: "support", event: i % 10 == 0 ? "BLINDTRANSFER" : "COMPLETECALLER", data: [], callID: call.callID))
+            if i % 3 == 0 {
+                events.append(AgentEvent(time: Timestamp(nanoseconds: ended.nanoseconds + 1_000_000_000), agent: agent, queue: "support", event: "PAUSE", data: ["ACW"]))
+                events.append(AgentEvent(time: Timestamp(nanoseconds: ended.nanoseconds + 21_000_000_000), agent: agent, queue: "support", event: "UNPAUSE", data: []))
+            }
+        }
+        return events.sorted { $0.time < $1.time }
     }
 
     /// A seeded mix over 30 days: 80% inbound to 20 tracking numbers from 200,000 callers,

@@ -23,12 +23,13 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
     @OptionGroup var metrics: MetricsOptionsGroup
+    @OptionGroup var agentStates: AgentStateOptionsGroup
 
     @Option(help: ArgumentHelp("Group by: hour (of day), day, weekday, week, campaign, dialed, agent, queue, source or direction.", valueName: "key"))
     var by: GroupBy?
 
     @Option(help: ArgumentHelp(
-        "What to report: kpis (default, per --by group), agents (per agent per day), outbound (cold vs follow-up answer rates), campaigns (calls, conversion, cost, ROI; needs --campaigns).",
+        "What to report: kpis (default, per --by group), agents (per agent per day and overall, with queue_log agent states), outbound (cold vs follow-up answer rates), campaigns (calls, conversion, cost, ROI; needs --campaigns).",
         valueName: "view"))
     var view: View = .kpis
 
@@ -49,7 +50,11 @@ struct ReportCommand: ParsableCommand {
         if view != .kpis {
             let records: [Record]
             switch view {
-            case .agents: records = ViewRendering.agentRecords(MetricsEngine.agentDaily(calls: collected.calls, options: options))
+            case .agents:
+                let timelines = AgentStateOptionsGroup.timelines(collected.agentEvents, input: input)
+                records = AgentStateRendering.records(
+                    MetricsEngine.agentDaily(calls: collected.calls, options: options, totals: true),
+                    states: MetricsEngine.agentStates(timelines, options: options, agentOptions: agentStates.options))
             case .outbound: records = ViewRendering.outboundRecords(MetricsEngine.outboundAnswerRates(calls: collected.calls, options: options))
             case .campaigns, .kpis: records = ViewRendering.campaignRecords(MetricsEngine.campaignReport(calls: collected.calls, options: options))
             }

@@ -42,7 +42,11 @@ import TestSupport
 
     @Test func agentsViewCreditsEachAgentWithTheirOwnTalk() throws {
         let rows = try #require(try json(["--view", "agents"]) as? [[String: Any]])
-        let byAgent = Dictionary(uniqueKeysWithValues: rows.compactMap { row in (row["agent"] as? String).map { ($0, row) } })
+        // One day of calls: each agent's day row (the `all` row after it repeats the sums).
+        let byAgent = Dictionary(uniqueKeysWithValues: rows.filter { $0["day"] as? String != "all" }.compactMap { row in (row["agent"] as? String).map { ($0, row) } })
+        let totals = rows.filter { $0["day"] as? String == "all" }
+        #expect(totals.count == byAgent.count)
+        #expect(totals.first { $0["agent"] as? String == "202" }?["talk_min"] as? Double == 6.0)
         // 201 answered both transferred calls (120 s + 95 s); the abandon it only rang for is not its.
         #expect(byAgent["201"]?["inbound_received"] as? Int == 2)
         #expect(byAgent["201"]?["inbound_missed"] as? Int == 0)

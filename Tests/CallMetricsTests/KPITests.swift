@@ -202,7 +202,8 @@ import Testing
         #expect(Set(object.keys) == [
             "offered", "answered", "asr", "completion_rate", "blocked_rate", "abandonment_rate", "asa_s",
             "asa_p90_s", "service_level", "pdd_ms", "acd_s", "talk_min", "first_time_callers", "repeat_callers",
-            "lost_calls", "callback_rate", "callback_median_s", "qualified_calls", "ivr_dropoffs",
+            "lost_calls", "callback_rate", "callback_median_s", "qualified_calls", "ivr_dropoffs", "ner",
+            "longest_wait_s", "mean_time_to_abandon_s", "transfer_rate",
         ])
         #expect(object["asr"] is NSNull)
         #expect(object["callback_median_s"] is NSNull)

@@ -68,18 +68,26 @@ public struct CDRReadResult: Sendable {
     }
 }
 
-/// One agent or queue-member event of a queue_log (AGENTLOGIN, PAUSE, ADDMEMBER, ...).
+/// One agent event of a queue_log: login, member and pause events (AGENTLOGIN, ADDMEMBER,
+/// PAUSE, ...) and the agent's part of calls (CONNECT, COMPLETE*, transfers, RINGNOANSWER,
+/// RINGCANCELED, AGENTDUMP), which `AgentStateBuilder` turns into `AgentTimeline`s.
 public struct AgentEvent: Sendable, Hashable {
     public var time: Timestamp
     public var agent: String
     public var queue: String?
     /// The event name as written, e.g. `PAUSE`.
     public var event: String
-    /// The data fields after the event.
+    /// The data fields after the event (empty for call events).
     public var data: [String]
+    /// The callid of a call event; nil for login, member and pause events.
+    public var callID: String?
+    /// Where the event was read: the input as given and its line (diagnostics name them).
+    public var input: String
+    public var line: Int?
 
-    public init(time: Timestamp, agent: String, queue: String?, event: String, data: [String]) {
+    public init(time: Timestamp, agent: String, queue: String?, event: String, data: [String], callID: String? = nil, input: String = "", line: Int? = nil) {
         self.time = time; self.agent = agent; self.queue = queue; self.event = event; self.data = data
+        self.callID = callID; self.input = input; self.line = line
     }
 }
 

@@ -36,6 +36,8 @@ struct QueueCallAssembler {
     let layout: QueueDataLayout
     let source: String
     let format: CDRFormat
+    /// The input as given (agent events carry it for their diagnostics).
+    let inputPath: String
 
     private var indexByCallID: [String: Int] = [:]
     private var pending: [PendingQueueCall] = []
@@ -45,8 +47,8 @@ struct QueueCallAssembler {
     private var ignoredDurations = 0
     private var firstIgnoredDuration: (line: Int, what: String)?
 
-    init(layout: QueueDataLayout, source: String, format: CDRFormat) {
-        self.layout = layout; self.source = source; self.format = format
+    init(layout: QueueDataLayout, source: String, format: CDRFormat, inputPath: String = "") {
+        self.layout = layout; self.source = source; self.format = format; self.inputPath = inputPath
     }
 
     /// Adds one good record (time parsed, event not empty).
@@ -59,8 +61,18 @@ struct QueueCallAssembler {
             let agent = raw.flatMap(ChannelName.agent).map(PhoneNumber.normalize) ?? raw ?? ""
             var data = row.data.map { b.string($0) }
             while data.last?.isEmpty == true { data.removeLast() }
-            agentEvents.append(AgentEvent(time: row.time, agent: agent, queue: QueueLogField.value(b, row.queue), event: b.string(row.event), data: data))
+            agentEvents.append(AgentEvent(
+                time: row.time, agent: agent, queue: QueueLogField.value(b, row.queue), event: b.string(row.event), data: data,
+                input: inputPath, line: line))
             return
+        case .connect, .completeAgent, .completeCaller, .transfer, .ringNoAnswer, .ringCanceled, .agentDump:
+            // The agent's part of a call, for agent states (AgentStateBuilder); the call too.
+            if let callID = QueueLogField.value(b, row.callID) {
+                let agent = QueueLogField.value(b, row.agent).flatMap(ChannelName.agent).map(PhoneNumber.normalize) ?? ""
+                agentEvents.append(AgentEvent(
+                    time: row.time, agent: agent, queue: QueueLogField.value(b, row.queue),
+                    event: b.string(row.event), data: [], callID: callID, input: inputPath, line: line))
+            }
         case .unknown:
             let name = b.string(row.event)
             if warnedEvents.insert(name).inserted {
@@ -116,7 +128,7 @@ struct QueueCallAssembler {
             let (start, overflow) = time.nanoseconds.subtractingReportingOverflow(nanoseconds)
             return overflow ? time : Timestamp(nanoseconds: start)
         }
-        if kind != .enterQueue, kind != .agent, kind != .ignored, kind != .unknown { call.hasCallEvents = true }
+        if kind != .enterQueue, kind != .agent, kind != .agentDump, kind != .ignored, kind != .unknown { call.hasCallEvents = true }
         switch kind {
         case .enterQueue:
             call.enterCount += 1
@@ -189,7 +201,7 @@ struct QueueCallAssembler {
             call.legs.append(CallLeg(
                 id: call.callID, status: eventName(), start: before(ring),
                 answered: false, destination: agentName, endedAt: time))
-        case .agent, .ignored, .unknown:
+        case .agent, .agentDump, .ignored, .unknown:
             break
         }
     }

@@ -23,8 +23,11 @@ enum QueueEventKind: Sendable, Hashable {
     case ringNoAnswer, ringCanceled
     /// Agent and member events (login, logoff, pause, add/remove member): `AgentEvent`s.
     case agent
+    /// `AGENTDUMP`: the agent hung up on the caller while the call was presented; an
+    /// `AgentEvent`, not part of the call's outcome.
+    case agentDump
     /// `QUEUESTART`, `CONFIGRELOAD`, agent outbound `OUT*`, and the documented events callscope
-    /// does not use (`DID`, `SYSCOMPAT`, `AGENTDUMP`, `PENALTY`, `INFO`): counted only.
+    /// does not use (`DID`, `SYSCOMPAT`, `PENALTY`, `INFO`): counted only.
     case ignored
     /// A name not in the list above: counted, warned about once per name.
     /// FULL, JOINEMPTY, JOINUNAVAIL: the caller could not join the queue (a blocked call).
@@ -50,7 +53,7 @@ enum QueueEventKind: Sendable, Hashable {
         ("AGENTCALLBACKLOGOFF", .agent), ("ADDMEMBER", .agent), ("REMOVEMEMBER", .agent),
         ("PAUSE", .agent), ("UNPAUSE", .agent), ("PAUSEALL", .agent), ("UNPAUSEALL", .agent),
         ("QUEUESTART", .ignored), ("CONFIGRELOAD", .ignored), ("DID", .ignored), ("SYSCOMPAT", .ignored),
-        ("AGENTDUMP", .ignored), ("PENALTY", .ignored), ("INFO", .ignored),
+        ("AGENTDUMP", .agentDump), ("PENALTY", .ignored), ("INFO", .ignored),
     ]
 
     /// The kind of the event name in `bytes[range]` (exact, upper case as app_queue writes it).

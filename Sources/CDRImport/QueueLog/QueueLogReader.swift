@@ -56,7 +56,7 @@ public struct QueueLogReader: CDRReader {
     }
 
     private func readText(_ bytes: UnsafeRawBufferPointer, context: inout CDRContext) throws(CDRError) -> CDRReadResult {
-        var assembler = QueueCallAssembler(layout: .stock, source: context.input.name, format: Self.format)
+        var assembler = QueueCallAssembler(layout: .stock, source: context.input.name, format: Self.format, inputPath: context.input.path)
         var scanner = PipeLineScanner(bytes: bytes)
         var record = CSVRecord()
         var row = QueueLogRow()
@@ -91,7 +91,7 @@ public struct QueueLogReader: CDRReader {
     }
 
     private func readTable(_ scanner: inout CSVScanner, columns: QueueLogTableColumns, bytes: UnsafeRawBufferPointer, context: inout CDRContext) throws(CDRError) -> CDRReadResult {
-        var assembler = QueueCallAssembler(layout: columns.layout, source: context.input.name, format: Self.format)
+        var assembler = QueueCallAssembler(layout: columns.layout, source: context.input.name, format: Self.format, inputPath: context.input.path)
         var record = CSVRecord()
         var row = QueueLogRow()
         // Rows are written in time order: the previous one tells the repeated hour apart.

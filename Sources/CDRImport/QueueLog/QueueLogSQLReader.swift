@@ -72,7 +72,7 @@ public struct QueueLogSQLReader: CDRReader {
                     throw CDRError(input: context.input.path, line: line, reason: "queue_log table without time, callid and event columns (\(names.joined(separator: ",")))")
                 }
                 if assembler == nil {
-                    assembler = QueueCallAssembler(layout: columns.layout, source: context.input.name, format: Self.format)
+                    assembler = QueueCallAssembler(layout: columns.layout, source: context.input.name, format: Self.format, inputPath: context.input.path)
                 }
                 tuples: while true {
                     switch scanner.nextTuple(into: &values, scratch: &scratch) {
