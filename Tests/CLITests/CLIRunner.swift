@@ -15,13 +15,16 @@ enum CLI {
     }
 
     /// The binary beside the test bundle (SwiftPM builds it because CLITests depends on it).
-    static var binary: URL {
+    static var binary: URL { binary(named: "callscope") }
+
+    /// `callscope` or `callscope-dev`, beside the test bundle.
+    static func binary(named name: String) -> URL {
         let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for candidate in [bundleDirectory, bundleDirectory.deletingLastPathComponent()] {
-            let url = candidate.appendingPathComponent("callscope")
+            let url = candidate.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
-        return packageRoot.appendingPathComponent(".build/debug/callscope")
+        return packageRoot.appendingPathComponent(".build/debug/\(name)")
     }
 
     struct Result {
@@ -30,10 +33,10 @@ enum CLI {
         var stderr: String
     }
 
-    /// Runs `callscope arguments...` with `stdin` as standard input (or /dev/null).
-    static func run(_ arguments: [String], stdin: URL? = nil, in directory: URL = packageRoot) throws -> Result {
+    /// Runs `callscope arguments...` (or `program`) with `stdin` as standard input (or /dev/null).
+    static func run(_ arguments: [String], stdin: URL? = nil, in directory: URL = packageRoot, program: String = "callscope") throws -> Result {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = binary(named: program)
         process.arguments = arguments
         process.currentDirectoryURL = directory
         // stdout through a pipe, stderr into a file: no second reader thread is needed.
