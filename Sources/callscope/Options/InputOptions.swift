@@ -5,7 +5,6 @@ import CallModel
 import CallReconstruction
 import CallStore
 import Foundation
-import Reports
 
 /// The inputs every reading command takes, and how they become calls.
 struct InputOptions: ParsableArguments {
@@ -81,9 +80,6 @@ struct InputOptions: ParsableArguments {
             throw ValidationError("Mapping file '\(mapping)' not found.")
         }
     }
-
-    /// How inputs become calls, from the flags.
-    var ingest: IngestOptions { ingest(talk: nil) }
 
     /// How inputs become calls; with `talk`, audio is decoded and voice activity found.
     func ingest(talk: TalkOptions?) -> IngestOptions {
