@@ -8,13 +8,11 @@ import CallMetrics
 /// is an error.
 enum CampaignCSV {
     static func parse(_ bytes: [UInt8], file: String) throws(ConfigurationError) -> [Campaign] {
-        do {
-            return try bytes.withUnsafeBytes { buffer in try parse(buffer, file: file) }
-        } catch let error as ConfigurationError {
-            throw error
-        } catch {
-            throw ConfigurationError(.invalid, file: file, "\(error)")  // not reached: parse throws ConfigurationError only
+        // withUnsafeBytes rethrows untyped errors: the typed result is carried out of it.
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(ConfigurationError) in try parse(buffer, file: file) }
         }
+        return try result.get()
     }
 
     private static func parse(_ buffer: UnsafeRawBufferPointer, file: String) throws(ConfigurationError) -> [Campaign] {
