@@ -13,6 +13,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "callscope", targets: ["callscope"]),
+        // Developer tools (generate-capture, bench): apart, so the shipped command links no
+        // capture generator and carries no benchmark code.
+        .executable(name: "callscope-dev", targets: ["callscope-dev"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,8 +31,9 @@ let package = Package(
         ),
         // Reading pcap/pcapng files (and stdin) through libpcap; merging several files by time.
         .target(name: "PacketCapture", dependencies: ["CPcap"], swiftSettings: hotPathSettings),
-        // Developer tool: large realistic SIP + RTP captures written through libpcap's dump API.
-        .target(name: "CaptureSynthesis", dependencies: ["PacketCapture"]),
+        // Developer tool: large realistic SIP + RTP captures written through libpcap's dump API,
+        // and call records of a seeded call-centre mix for the metrics benchmark.
+        .target(name: "CaptureSynthesis", dependencies: ["PacketCapture", "CallModel", "CDRImport"]),
         // Link layers, IPv4/IPv6, fragments, tunnels, UDP/TCP/SCTP, TCP stream reassembly.
         .target(name: "PacketDecoding", swiftSettings: hotPathSettings),
         // SIP messages on bytes (RFC 3261), SDP (RFC 4566), SIP-over-stream framing (TCP, WebSocket RFC 6455/7118).
@@ -57,13 +61,25 @@ let package = Package(
         .target(name: "CallStore", dependencies: ["CallModel", .product(name: "GRDB", package: "GRDB.swift")]),
         // Table, JSON, ndjson and CSV renderers.
         .target(name: "Reports", dependencies: ["CallModel", "CallMetrics"]),
-        // The command line: one file per subcommand, only glue.
+        // What a site configures in files: campaigns (YAML or CSV), local dates; errors with file and line.
+        .target(
+            name: "SiteConfiguration",
+            dependencies: ["CallMetrics", "CallModel", "CDRImport", .product(name: "Yams", package: "Yams")]
+        ),
+        // The command line: argument parsing and printing only, one file per subcommand.
         .executableTarget(
             name: "callscope",
             dependencies: [
-                "CallIngest", "CallReconstruction", "CDRImport", "CallMetrics", "CallModel", "CallStore", "CaptureSynthesis", "PacketCapture", "Reports",
+                "CallIngest", "CallReconstruction", "CDRImport", "CallMetrics", "CallModel", "CallStore", "Reports", "SiteConfiguration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // Developer commands: generate-capture and bench (README "Developer commands").
+        .executableTarget(
+            name: "callscope-dev",
+            dependencies: [
+                "CaptureSynthesis", "CDRImport", "CallMetrics", "CallModel", "CallStore", "PacketCapture",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // What the test targets share: package and corpus paths, the CLI and tool runners, temporary
@@ -74,7 +90,7 @@ let package = Package(
         // no test itself): imports a store's calls into another and waits half-way to be killed.
         .executableTarget(name: "CallStoreKillChild", dependencies: ["CallStore"], path: "Tests/CallStoreKillChild"),
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "TestSupport"]),
-        .testTarget(name: "CaptureSynthesisTests", dependencies: ["CaptureSynthesis", "PacketCapture", "CPcap", "TestSupport"]),
+        .testTarget(name: "CaptureSynthesisTests", dependencies: ["CaptureSynthesis", "PacketCapture", "CPcap", "CallModel", "TestSupport"]),
         .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "TestSupport"]),
         .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel", "TestSupport"]),
         .testTarget(
@@ -86,7 +102,9 @@ let package = Package(
         .testTarget(name: "CallMetricsTests", dependencies: ["CallMetrics", "CallModel"]),
         .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallModel", "CallStoreKillChild", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CallModel"]),
-        .testTarget(name: "CLITests", dependencies: ["callscope", "TestSupport"], exclude: ["Fixtures", "Golden"]),
+        .testTarget(name: "SiteConfigurationTests", dependencies: ["SiteConfiguration", "CallMetrics", "CallModel"], exclude: ["Fixtures"]),
+        .testTarget(name: "CallIngestTests", dependencies: ["CallIngest", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["callscope", "callscope-dev", "TestSupport"], exclude: ["Fixtures", "Golden"]),
     ]
 )
 
@@ -109,5 +127,7 @@ if Context.environment["CALLSCOPE_FUZZ"] != nil {
         .executableTarget(name: "FuzzStream", dependencies: ["FuzzSupport", "SIPParsing", "PacketDecoding"], path: "Fuzz/FuzzStream"),
         // WAV call recordings and their voice activity.
         .executableTarget(name: "FuzzWAV", dependencies: ["FuzzSupport", "RTPAnalysis"], path: "Fuzz/FuzzWAV"),
+        // The campaigns file (YAML and CSV) and the local dates of --from/--to.
+        .executableTarget(name: "FuzzConfig", dependencies: ["FuzzSupport", "SiteConfiguration", "CallMetrics"], path: "Fuzz/FuzzConfig"),
     ]
 }

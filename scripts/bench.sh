@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Every performance figure of the README in one run (README "Performance"):
 #   1. the capture benchmark on one generated file (1,000 answered calls of 20 s, G.711 both
-#      ways: about 2,000,000 packets, 460 MB; made once by `callscope generate-capture`):
+#      ways: about 2,000,000 packets, 460 MB; made once by `callscope-dev generate-capture`):
 #      (a) a bare libpcap read loop, the floor  (b) callscope calls  (c) callscope talk,
 #      then calls with --jobs 2 on the same packets split in two files,
 #      each best of 3, with packets/s, MB/s, peak RSS and the ratio to the floor;
 #   2. the CDR import benchmark (scripts/bench-cdr.sh, 1M-row Master.csv);
-#   3. the metrics core and the store (callscope bench metrics / bench store, 1M calls).
+#   3. the metrics core and the store (callscope-dev bench metrics / bench store, 1M calls).
 #
 #   scripts/bench.sh                 # everything (about 5 minutes on 2 cores)
 #   scripts/bench.sh capture         # only the capture benchmark
 #   scripts/bench.sh --smoke         # a tiny run of the capture part (20 calls), to check the script
 #   BENCH_DIR=/var/tmp/cs scripts/bench.sh     # where generated files are kept (default /tmp/callscope-bench)
-#   CALLSCOPE=/path/to/callscope scripts/bench.sh   # time that binary, no build
+#   CALLSCOPE=/path/to/callscope scripts/bench.sh   # time that binary, no build (callscope-dev beside it,
+#                                                   # or CALLSCOPE_DEV=/path/to/callscope-dev)
 #
 # The file is read from the page cache after the first run, so the floor is libpcap's own cost.
 # Needs GNU time (/usr/bin/time, Debian package `time`).
@@ -25,22 +26,25 @@ dir=${BENCH_DIR:-${TMPDIR:-/tmp}/callscope-bench}
 mkdir -p "$dir"
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time (GNU time) is needed: apt-get install time" >&2; exit 1; }
 if [ -n "${CALLSCOPE:-}" ]; then bin=$CALLSCOPE; else swift build -c release >&2; bin=.build/release/callscope; fi
+# The developer tools (generate-capture, bench) are the callscope-dev product, built beside callscope.
+dev=${CALLSCOPE_DEV:-$(dirname "$bin")/callscope-dev}
+[ -x "$dev" ] || { echo "bench: $dev not found (swift build -c release builds it; or set CALLSCOPE_DEV)" >&2; exit 1; }
 
 capture_benchmark() {
   local file="$dir/calls-${calls}x20s.pcap"
   if [ ! -s "$file" ]; then
-    "$bin" generate-capture -o "$file.partial" --calls "$calls" --duration 20 --seed 1
+    "$dev" generate-capture -o "$file.partial" --calls "$calls" --duration 20 --seed 1
     mv "$file.partial" "$file"
   fi
   # The same packets in two files (first and second half of the calls' time) for --jobs.
   local half1="$dir/calls-${calls}x20s-part1.pcap" half2="$dir/calls-${calls}x20s-part2.pcap"
   if [ ! -s "$half2" ] && command -v editcap >/dev/null; then
-    local total; total=$("$bin" bench read "$file" | awk '{print $3}')
+    local total; total=$("$dev" bench read "$file" | awk '{print $3}')
     editcap -r "$file" "$half1" "1-$((total / 2))"
     editcap -r "$file" "$half2" "$((total / 2 + 1))-$total"
   fi
   local packets bytes
-  read -r packets bytes < <("$bin" bench read "$file" | awk '{print $3, $5}')
+  read -r packets bytes < <("$dev" bench read "$file" | awk '{print $3, $5}')
   echo "capture: $file: $packets packets, $bytes bytes"
   printf '%-34s %8s %12s %9s %9s %9s\n' "what" "seconds" "packets/s" "MB/s" "peak MB" "of floor"
   local floor=""
@@ -57,7 +61,7 @@ capture_benchmark() {
     awk -v l="$label" -v s="$best" -v p="$packets" -v b="$bytes" -v r="$best_rss" -v f="$floor" \
       'BEGIN { printf "%-34s %8.2f %12d %9.0f %9.0f %8.0f%%\n", l, s, p / s, b / s / 1e6, r / 1024, 100 * f / s }'
   }
-  run "(a) libpcap read loop (floor)" "$bin" bench read "$file"
+  run "(a) libpcap read loop (floor)" "$dev" bench read "$file"
   run "(b) calls (SIP + RTP quality)" "$bin" calls "$file" -q --format ndjson
   run "(c) talk (+ decode and VAD)" "$bin" talk "$file" -q --format json
   if [ -s "$half2" ]; then
@@ -72,8 +76,8 @@ case "$part" in
   all)
     capture_benchmark
     echo; echo "== CDR import"; CALLSCOPE="$bin" scripts/bench-cdr.sh
-    echo; echo "== metrics core"; "$bin" bench metrics --calls 1000000
-    echo; echo "== store"; "$bin" bench store --calls 1000000
+    echo; echo "== metrics core"; "$dev" bench metrics --calls 1000000
+    echo; echo "== store"; "$dev" bench store --calls 1000000
     ;;
   *) echo "bench: give nothing, capture or --smoke" >&2; exit 2 ;;
 esac

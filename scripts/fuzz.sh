@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [TARGET|all] [SECONDS]     fuzz one target (or all, one after the other)
 #   scripts/fuzz.sh --ci                       what .ci/run does: every target, 30 s each
 #
-# Targets: FuzzSIP FuzzCapture FuzzCDR FuzzStream FuzzWAV. Builds them with -sanitize=fuzzer,address in
+# Targets: FuzzSIP FuzzCapture FuzzCDR FuzzStream FuzzWAV FuzzConfig. Builds them with -sanitize=fuzzer,address in
 # .build-fuzz/ (debug: overflow checks on), replays every regression input under
 # Tests/FuzzRegressions/TARGET/ first, seeds each run from the project's samples and the public
 # corpus, and stops with exit status 1 at the first crash, leak, timeout or out-of-memory, the
@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-ALL=(FuzzSIP FuzzCapture FuzzCDR FuzzStream FuzzWAV)
+ALL=(FuzzSIP FuzzCapture FuzzCDR FuzzStream FuzzWAV FuzzConfig)
 
 target=${1:-all}
 seconds=${2:-60}
@@ -100,6 +100,18 @@ PY
     FuzzWAV)
         for f in captures/talk/*.wav; do [[ -f $f ]] && head -c 32768 "$f" >"$dir/$(basename "$f")"; done
         ;;
+    FuzzConfig)
+        # Byte 0 picks the reader: 0 YAML, 1 CSV, 2 a local date (see Fuzz/FuzzConfig).
+        for f in Tests/SiteConfigurationTests/Fixtures/*.yaml Tests/CLITests/Fixtures/*.yaml; do
+            [[ -f $f ]] && { printf '\x00'; cat "$f"; } >"$dir/$(basename "$f")"
+        done
+        for f in Tests/SiteConfigurationTests/Fixtures/*.csv; do
+            [[ -f $f ]] && { printf '\x01'; cat "$f"; } >"$dir/$(basename "$f")"
+        done
+        printf '\x00campaigns:\n  - &c {name: A, numbers: [1]}\n  - <<: *c\n    name: B\n' >"$dir/anchors.yaml"
+        printf '\x022026-10-25T01:30' >"$dir/date-repeated"
+        printf '\x022026-03-29 01:30:00.5' >"$dir/date-skipped"
+        ;;
     esac
 }
 
@@ -119,6 +131,7 @@ for t in "${targets[@]}"; do
     mkdir -p "$crashes"
     dict=()
     [[ $t == FuzzSIP || $t == FuzzCapture ]] && dict=(-dict=Fuzz/sip.dict)
+    [[ $t == FuzzConfig ]] && dict=(-dict=Fuzz/config.dict)
     echo "fuzz.sh: $t: fuzzing for $seconds s from $(ls "$corpus" | wc -l) seeds" >&2
     if ! "$bin" "$corpus" ${dict[@]+"${dict[@]}"} ${seed_flag[@]+"${seed_flag[@]}"} -max_total_time="$seconds" -max_len=65536 -timeout=20 \
             -rss_limit_mb=3072 -artifact_prefix="$crashes/" -print_final_stats=1 >"$SCRATCH/$t.log" 2>&1; then

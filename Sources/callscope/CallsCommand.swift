@@ -20,18 +20,19 @@ struct CallsCommand: ParsableCommand {
             """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, json, ndjson, csv
+    enum Formats: OutputFormats {
+        static let command = "calls"
+        static let accepted: [OutputFormat] = [.table, .json, .ndjson, .csv]
+        static let help = "Output format: table for people; json, ndjson or csv for machines."
     }
 
     @OptionGroup var input: InputOptions
-    @OptionGroup(title: "Talk analysis") var talkOptions: TalkOptionsGroup
+    @OptionGroup(title: "Talk analysis") var talkOptions: TalkOptions
 
     @Flag(help: "Decode the calls' audio and fill caller_talk_s, agent_talk_s, overtalk_s, silence_s and agent_share (slower; RTP quality is always measured).")
     var talk = false
 
-    @Option(name: .shortAndLong, help: "Output format: table for people; json, ndjson or csv for machines.")
-    var format: Format = .table
+    @OptionGroup var output: OutputFormatOptions<Formats>
 
     func validate() throws {
         try input.requireExistingDatabase()
@@ -40,16 +41,12 @@ struct CallsCommand: ParsableCommand {
     func run() throws {
         let (collected, finish) = try input.collect(talk: talk ? talkOptions : nil)
         let calls = collected.calls
-        let stdout = FileHandle.standardOutput
-        let write: ([UInt8]) -> Void = { bytes in stdout.write(Data(bytes)) }
-        switch format {
-        case .table:
-            write(Array((calls.isEmpty ? "no calls\n" : CallTable.render(calls)).utf8))
-        case .ndjson, .json, .csv:
-            let streamFormat: RecordStream.Format = format == .csv ? .csv : (format == .json ? .json : .ndjson)
-            var stream = RecordStream(format: streamFormat, header: CallRecord.scalarFields, write: write)
-            for call in calls { stream.append(CallRecord.record(call, detail: format != .csv)) }
+        if let streamFormat = output.format.recordStream {
+            var stream = RecordStream(format: streamFormat, header: CallRecord.scalarFields, write: Output.write)
+            for call in calls { stream.append(CallRecord.record(call, detail: streamFormat != .csv)) }
             stream.finish()
+        } else {
+            Output.write(calls.isEmpty ? "no calls\n" : CallTable.render(calls))
         }
         try finish()
     }

@@ -10,10 +10,14 @@ struct HeatmapCommand: ParsableCommand {
         discussion: "With --direction outbound --metric answer-rate it shows the best time to call. Hours are in --timezone."
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+    enum Formats: OutputFormats {
+        static let command = "heatmap"
+        static let accepted: [OutputFormat] = [.table, .json, .csv]
+        static let help = "Output format: table (shaded grid) for people; json or csv (one row per cell) for machines."
+    }
 
     @OptionGroup var input: InputOptions
-    @OptionGroup var metrics: MetricsOptionsGroup
+    @OptionGroup var period: PeriodOptions
 
     @Option(help: "What each cell shows: volume (calls), answer-rate (answered / calls) or asa (mean wait of answered calls).")
     var metric: HeatmapMetric = .volume
@@ -24,26 +28,28 @@ struct HeatmapCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only the calls of this agent (e.g. an agent's best time to call with --direction outbound --metric answer-rate).", valueName: "agent"))
     var agent: String?
 
-    @Option(name: .shortAndLong, help: "Output format: table (shaded grid) for people; json or csv (one row per cell) for machines.")
-    var format: Format = .table
+    @OptionGroup var output: OutputFormatOptions<Formats>
 
     func validate() throws {
         try input.requireExistingDatabase()
-        try metrics.validate(timeZone: input.siteTimeZone)
+        _ = try period.range(timeZone: input.siteTimeZone)
     }
 
     func run() throws {
-        let options = try metrics.options(timeZone: input.siteTimeZone)
-        let (collected, finish) = try input.collect(storedRange: MetricsOptionsGroup.storedRange(options))
+        let options = try MetricsOptions(timeZone: input.siteTimeZone, period: period)
+        let (collected, finish) = try input.collect(storedRange: options.storedRange)
         let calls = agent.map { name in collected.calls.filter { $0.agent == name } } ?? collected.calls
         let heatmap = MetricsEngine.heatmap(calls: calls, metric: metric, direction: direction, options: options)
-        switch format {
-        case .table: Output.write(HeatmapRendering.table(heatmap))
-        case .json, .csv:
-            var stream = RecordStream(format: format == .json ? .json : .csv, header: ["weekday", "hour", "value", "calls", "answered"], write: Output.write)
+        if let streamFormat = output.format.recordStream {
+            var stream = RecordStream(format: streamFormat, header: ["weekday", "hour", "value", "calls", "answered"], write: Output.write)
             for record in HeatmapRendering.records(heatmap) { stream.append(record) }
             stream.finish()
+        } else {
+            Output.write(HeatmapRendering.table(heatmap))
         }
         try finish()
     }
 }
+
+extension HeatmapMetric: ExpressibleByArgument {}
+extension CallDirectionFilter: ExpressibleByArgument {}

@@ -10,34 +10,37 @@ struct LostCommand: ParsableCommand {
         discussion: "A lost call is returned when an outbound call to the number was answered, or the caller called again and was answered, within --callback-window hours."
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, ndjson, csv }
+    enum Formats: OutputFormats {
+        static let command = "lost"
+        static let accepted: [OutputFormat] = [.table, .json, .ndjson, .csv]
+        static let help = "Output format: table for people; json, ndjson or csv for machines."
+    }
 
     @OptionGroup var input: InputOptions
-    @OptionGroup var metrics: MetricsOptionsGroup
+    @OptionGroup var period: PeriodOptions
+    @OptionGroup var windows: HistoryWindowOptions
 
     @Flag(help: "Only the lost calls not returned yet.")
     var open = false
 
-    @Option(name: .shortAndLong, help: "Output format: table for people; json, ndjson or csv for machines.")
-    var format: Format = .table
+    @OptionGroup var output: OutputFormatOptions<Formats>
 
     func validate() throws {
         try input.requireExistingDatabase()
-        try metrics.validate(timeZone: input.siteTimeZone)
+        _ = try period.range(timeZone: input.siteTimeZone)
     }
 
     func run() throws {
-        let options = try metrics.options(timeZone: input.siteTimeZone)
-        let (collected, finish) = try input.collect(storedRange: MetricsOptionsGroup.storedRange(options))
+        let options = try MetricsOptions(timeZone: input.siteTimeZone, period: period, windows: windows)
+        let (collected, finish) = try input.collect(storedRange: options.storedRange)
         var lost = MetricsEngine.lostCalls(calls: collected.calls, options: options)
         if open { lost = lost.filter { $0.returned == .none && !$0.withheld } }
-        switch format {
-        case .table: Output.write(LostCallRendering.table(lost))
-        case .json, .ndjson, .csv:
-            let streamFormat: RecordStream.Format = format == .csv ? .csv : (format == .json ? .json : .ndjson)
+        if let streamFormat = output.format.recordStream {
             var stream = RecordStream(format: streamFormat, header: LostCallRendering.fields, write: Output.write)
             for call in lost { stream.append(LostCallRendering.record(call)) }
             stream.finish()
+        } else {
+            Output.write(LostCallRendering.table(lost))
         }
         try finish()
     }

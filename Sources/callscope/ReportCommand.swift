@@ -18,11 +18,18 @@ struct ReportCommand: ParsableCommand {
             """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+    enum Formats: OutputFormats {
+        static let command = "report"
+        static let accepted: [OutputFormat] = [.table, .json, .csv]
+        static let help = "Output format: table for people; json or csv for machines (rates as fractions 0-1)."
+    }
     enum View: String, ExpressibleByArgument, CaseIterable { case kpis, agents, outbound, campaigns }
 
     @OptionGroup var input: InputOptions
-    @OptionGroup var metrics: MetricsOptionsGroup
+    @OptionGroup var period: PeriodOptions
+    @OptionGroup var windows: HistoryWindowOptions
+    @OptionGroup var thresholds: KPIThresholdOptions
+    @OptionGroup var campaigns: CampaignOptions
     @OptionGroup var agentStates: AgentStateOptionsGroup
 
     @Option(help: ArgumentHelp("Group by: hour (of day), day, weekday, week, campaign, dialed, agent, queue, source or direction.", valueName: "key"))
@@ -33,20 +40,21 @@ struct ReportCommand: ParsableCommand {
         valueName: "view"))
     var view: View = .kpis
 
-    @Option(name: .shortAndLong, help: "Output format: table for people; json or csv for machines (rates as fractions 0-1).")
-    var format: Format = .table
+    @OptionGroup var output: OutputFormatOptions<Formats>
 
     func validate() throws {
         try input.requireExistingDatabase()
-        try metrics.validate(timeZone: input.siteTimeZone)
-        if view == .campaigns, metrics.campaigns == nil { throw ValidationError("--view campaigns needs --campaigns FILE.") }
-        if by == .campaign, metrics.campaigns == nil { throw ValidationError("--by campaign needs --campaigns FILE.") }
+        _ = try period.range(timeZone: input.siteTimeZone)
+        if view == .campaigns, campaigns.campaigns == nil { throw ValidationError("--view campaigns needs --campaigns FILE.") }
+        if by == .campaign, campaigns.campaigns == nil { throw ValidationError("--by campaign needs --campaigns FILE.") }
         if view != .kpis, by != nil { throw ValidationError("--by groups the kpis view only.") }
     }
 
     func run() throws {
-        let options = try metrics.options(timeZone: input.siteTimeZone)
-        let (collected, finish) = try input.collect(storedRange: MetricsOptionsGroup.storedRange(options))
+        let options = try MetricsOptions(timeZone: input.siteTimeZone, period: period, windows: windows,
+                                         thresholds: thresholds, campaigns: campaigns.load())
+        let (collected, finish) = try input.collect(storedRange: options.storedRange)
+        let format = output.format
         if view != .kpis {
             let records: [Record]
             switch view {
@@ -58,18 +66,18 @@ struct ReportCommand: ParsableCommand {
             case .outbound: records = ViewRendering.outboundRecords(MetricsEngine.outboundAnswerRates(calls: collected.calls, options: options))
             case .campaigns, .kpis: records = ViewRendering.campaignRecords(MetricsEngine.campaignReport(calls: collected.calls, options: options))
             }
-            switch format {
-            case .table: Output.write(ViewRendering.table(records, empty: "no \(view.rawValue) figures: no calls in range"))
-            case .json, .csv:
-                var stream = RecordStream(format: format == .json ? .json : .csv, header: records.first?.map(\.name) ?? [], write: Output.write)
+            if let streamFormat = format.recordStream {
+                var stream = RecordStream(format: streamFormat, header: records.first?.map(\.name) ?? [], write: Output.write)
                 for record in records { stream.append(record) }
                 stream.finish()
+            } else {
+                Output.write(ViewRendering.table(records, empty: "no \(view.rawValue) figures: no calls in range"))
             }
             return try finish()
         }
         let report = MetricsEngine.report(calls: collected.calls, groupBy: by, options: options)
         switch format {
-        case .table:
+        case .table, .ndjson, .svg:  // ndjson and svg: refused by OutputFormatOptions.validate()
             Output.write(KPIRendering.table(report))
         case .json:
             var bytes: [UInt8] = []
@@ -87,11 +95,3 @@ struct ReportCommand: ParsableCommand {
 }
 
 extension GroupBy: ExpressibleByArgument {}
-extension HeatmapMetric: ExpressibleByArgument {}
-extension CallDirectionFilter: ExpressibleByArgument {}
-
-/// Standard output.
-enum Output {
-    static func write(_ bytes: [UInt8]) { FileHandle.standardOutput.write(Data(bytes)) }
-    static func write(_ text: String) { write(Array(text.utf8)) }
-}

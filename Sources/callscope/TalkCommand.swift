@@ -19,12 +19,16 @@ struct TalkCommand: ParsableCommand {
             """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv, svg }
+    enum Formats: OutputFormats {
+        static let command = "talk"
+        static let accepted: [OutputFormat] = [.table, .json, .csv, .svg]
+        static let help = "table (coloured strips) for people, json or csv for machines, svg pictures."
+    }
     enum Grouping: String, ExpressibleByArgument, CaseIterable { case call, agent }
     enum Colour: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
 
     @OptionGroup var input: InputOptions
-    @OptionGroup var talk: TalkOptionsGroup
+    @OptionGroup var talk: TalkOptions
 
     @Option(help: ArgumentHelp("Only this call (its Call-ID or recording id).", valueName: "id"))
     var call: String?
@@ -32,11 +36,10 @@ struct TalkCommand: ParsableCommand {
     @Option(help: "One report per call, or one row per agent with their share of speech by phase of the call.")
     var by: Grouping = .call
 
-    @Option(name: .shortAndLong, help: "table (coloured strips) for people, json or csv for machines, svg pictures.")
-    var format: Format = .table
+    @OptionGroup var output: OutputFormatOptions<Formats>
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Directory for the SVG files (one per call, or agents.svg); default: SVG on standard output for one call or --by agent.", valueName: "dir"))
-    var output: String?
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Directory for the SVG files (one per call, or agents.svg); default: SVG on standard output for one call or --by agent.", valueName: "dir"))
+    var outputDirectory: String?
 
     @Option(help: "Characters in each call's strip.")
     var width = 60
@@ -47,7 +50,7 @@ struct TalkCommand: ParsableCommand {
     func validate() throws {
         try input.requireExistingDatabase()
         guard (10...1000).contains(width) else { throw ValidationError("--width must be between 10 and 1000.") }
-        if format == .csv, by == .call { throw ValidationError("--format csv is for --by agent; use json for per-call timelines.") }
+        if output.format == .csv, by == .call { throw ValidationError("--format csv is for --by agent; use json for per-call timelines.") }
     }
 
     func run() throws {
@@ -81,8 +84,8 @@ struct TalkCommand: ParsableCommand {
     }
 
     func renderCalls(_ calls: [Call]) throws {
-        switch format {
-        case .table:
+        switch output.format {
+        case .table, .ndjson:  // ndjson: refused by OutputFormatOptions.validate()
             Output.write(calls.isEmpty ? "no calls with a talk timeline\n" : TalkRendering.table(calls, width: width, colour: colour))
         case .json:
             var stream = RecordStream(format: .json, header: [], write: Output.write)
@@ -94,7 +97,7 @@ struct TalkCommand: ParsableCommand {
             let pictures = calls.compactMap { call in TalkRendering.svg(call).map { (call, $0) } }
             if pictures.isEmpty {
                 Output.write("no calls with a talk timeline\n")
-            } else if let output {
+            } else if let outputDirectory {
                 var used: Set<String> = []
                 for (call, svg) in pictures {
                     // Call-IDs that clean to the same name get -2, -3... instead of overwriting.
@@ -105,7 +108,7 @@ struct TalkCommand: ParsableCommand {
                         name = "\(base)-\(suffix)"
                         suffix += 1
                     }
-                    let path = try write(svg, named: name + ".svg", in: output)
+                    let path = try write(svg, named: name + ".svg", in: outputDirectory)
                     Output.write(path + "\n")
                 }
             } else if pictures.count == 1, let svg = pictures.first?.1 {
@@ -117,17 +120,17 @@ struct TalkCommand: ParsableCommand {
     }
 
     func renderAgents(_ rows: [AgentOwnership]) throws {
-        switch format {
-        case .table:
+        switch output.format {
+        case .table, .ndjson:  // ndjson: refused by OutputFormatOptions.validate()
             Output.write(rows.isEmpty ? "no answered calls with a talk timeline\n" : TalkRendering.agentTable(rows))
         case .json, .csv:
-            var stream = RecordStream(format: format == .json ? .json : .csv, header: ["agent", "calls", "agent_talk_s", "caller_talk_s", "overtalk_s", "silence_s", "agent_share", "share_by_tenth", "loses_ownership_at"], write: Output.write)
+            var stream = RecordStream(format: output.format == .json ? .json : .csv, header: ["agent", "calls", "agent_talk_s", "caller_talk_s", "overtalk_s", "silence_s", "agent_share", "share_by_tenth", "loses_ownership_at"], write: Output.write)
             for record in TalkRendering.agentRecords(rows) { stream.append(record) }
             stream.finish()
         case .svg:
             let svg = TalkRendering.agentSVG(rows)
-            if let output {
-                Output.write(try write(svg, named: "agents.svg", in: output) + "\n")
+            if let outputDirectory {
+                Output.write(try write(svg, named: "agents.svg", in: outputDirectory) + "\n")
             } else {
                 Output.write(svg)
             }
@@ -142,7 +145,7 @@ struct TalkCommand: ParsableCommand {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
             return path
         } catch {
-            throw ValidationError("Cannot write \(name) in '\(directory)': \(error.localizedDescription)")
+            throw CommandFailure(.output, "Cannot write \(name) in '\(directory)': \(error.localizedDescription)")
         }
     }
 

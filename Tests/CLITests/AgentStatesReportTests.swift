@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `report --view agents` agent-state figures against the generator's ground truth
 /// (cdr-samples/team-day, `cdr-samples/generate.py` `team_figures`: the plan counted second by
@@ -22,7 +23,7 @@ import Testing
     /// Every agent-state field of every row (each agent's day and `all` row) equals the sidecar.
     @Test(arguments: forms)
     func everyAgentFigureMatchesTheGroundTruth(_ form: String) throws {
-        let expected = try CLI.ndjson(String(contentsOfFile: CLI.packageRoot.appendingPathComponent(Self.folder + "agents.expected.ndjson").path, encoding: .utf8))
+        let expected = try CLI.ndjson(String(contentsOfFile: TestPaths.root.appendingPathComponent(Self.folder + "agents.expected.ndjson").path, encoding: .utf8))
         let rows = try Self.rows([Self.folder + form, "--timezone", "Europe/London"])
         let byKey = Dictionary(uniqueKeysWithValues: rows.map { (Self.key($0), $0) })
         #expect(rows.count == expected.count)
@@ -79,7 +80,7 @@ import Testing
     /// and the agents' talk adds up to the talk of the calls' agent legs.
     @Test(arguments: ["queue-log__voipreports1__queue_log.csv", "queue-log-sql__MalariaPBX__baseAsterisk-queue_log.sql"])
     func corpusAgentTalkEqualsCallTalk(_ file: String) throws {
-        let path = CDRReferenceRow.corpus.appendingPathComponent(file).path
+        let path = Corpus.cdrFile(file)
         try #require(FileManager.default.fileExists(atPath: path), "the public corpus is missing")
         let result = try CLI.run(["report", path, "--timezone", "UTC", "--view", "agents", "-f", "json"])
         #expect(result.status == 0)

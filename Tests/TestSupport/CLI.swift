@@ -14,9 +14,9 @@ public enum CLI {
         return names.filter { $0.hasSuffix(".pcap") }.sorted().map { "captures/" + $0 }
     }
 
-    /// Runs `callscope arguments...` with `stdin` as standard input (or /dev/null).
-    public static func run(_ arguments: [String], stdin: URL? = nil, in directory: URL = TestPaths.root) throws -> ProcessOutput {
-        try ProcessRunner.run(binary, arguments, stdin: stdin, in: directory)
+    /// Runs `callscope arguments...` (or `program`, e.g. `callscope-dev`) with `stdin` as standard input.
+    public static func run(_ arguments: [String], stdin: URL? = nil, in directory: URL = TestPaths.root, program: String = "callscope") throws -> ProcessOutput {
+        try ProcessRunner.run(ProcessRunner.builtExecutable(program), arguments, stdin: stdin, in: directory)
     }
 
     /// The text of `Tests/CLITests/Golden/<name>`.

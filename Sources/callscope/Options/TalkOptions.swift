@@ -2,8 +2,14 @@ import ArgumentParser
 import CallIngest
 import RTPAnalysis
 
-/// Voice activity and recording options, shared by `talk` and `calls --talk`.
-struct TalkOptionsGroup: ParsableArguments {
+/// Talk analysis options: who the agent is, voice activity and recordings, shared by `talk`
+/// and `calls --talk`.
+struct TalkOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Which numbers are agents, in the pattern language of --extension-pattern: the side whose number matches is the agent. Default: the callee of inbound calls, the caller of outbound calls.",
+        valueName: "pattern"))
+    var agentPattern: String?
+
     @Option(help: ArgumentHelp("Speech threshold of the voice activity detector, dBFS (full scale = 0): a 10 ms slot louder than this is speech.", valueName: "dBFS"))
     var vadThreshold: Double = VoiceActivityOptions.standard.thresholdDBFS
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import CaptureSynthesis
 import Foundation
 
-/// `callscope generate-capture`: writes a large, realistic, reproducible SIP + RTP capture
+/// `callscope-dev generate-capture`: writes a large, realistic, reproducible SIP + RTP capture
 /// for benchmarks (README "Performance"). A developer tool.
 struct GenerateCaptureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,11 +52,11 @@ struct GenerateCaptureCommand: ParsableCommand {
         let started = clock.now
         let summary: SynthesisSummary
         do { summary = try CaptureSynthesizer(spec: spec).write(to: output) } catch {
-            throw ValidationError("\(error)")
+            throw BenchFailure(description: "\(error)")
         }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let report = "callscope: wrote \(summary.packets) packets (\(summary.sipMessages) SIP, \(summary.rtpPackets) RTP, \(summary.rtcpPackets) RTCP), \(summary.fileBytes) bytes, \(summary.calls) calls in \(String(format: "%.2f", seconds)) s\n"
+        let report = "callscope-dev: wrote \(summary.packets) packets (\(summary.sipMessages) SIP, \(summary.rtpPackets) RTP, \(summary.rtcpPackets) RTCP), \(summary.fileBytes) bytes, \(summary.calls) calls in \(String(format: "%.2f", seconds)) s\n"
         FileHandle.standardError.write(Data(report.utf8))
     }
 }

@@ -5,7 +5,6 @@ import CallModel
 import CallReconstruction
 import CallStore
 import Foundation
-import Reports
 
 /// The inputs every reading command takes, and how they become calls.
 struct InputOptions: ParsableArguments {
@@ -49,11 +48,6 @@ struct InputOptions: ParsableArguments {
         valueName: "pattern"))
     var extensionPattern: String?
 
-    @Option(help: ArgumentHelp(
-        "Which numbers are agents, in the same pattern language: in talk analysis the side whose number matches is the agent. Default: the callee of inbound calls, the caller of outbound calls.",
-        valueName: "pattern"))
-    var agentPattern: String?
-
     @Option(name: .customLong("caller-from"), parsing: .upToNextOption, help: ArgumentHelp(
         "Where the caller number comes from, in order of preference.",
         valueName: "pai|rpid|from"))
@@ -87,11 +81,8 @@ struct InputOptions: ParsableArguments {
         }
     }
 
-    /// How inputs become calls, from the flags.
-    var ingest: IngestOptions { ingest(talk: nil) }
-
     /// How inputs become calls; with `talk`, audio is decoded and voice activity found.
-    func ingest(talk: TalkOptionsGroup?) -> IngestOptions {
+    func ingest(talk: TalkOptions?) -> IngestOptions {
         IngestOptions(
             reconstruction: ReconstructionOptions(
                 callerOrder: callerFrom, dialedOrder: dialedFrom, media: MediaAnalysisOptions(voiceActivity: talk?.voiceActivity),
@@ -103,7 +94,7 @@ struct InputOptions: ParsableArguments {
             ),
             direction: DirectionRules(
                 ownNumbers: ownNumbers.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
-                extensionPattern: extensionPattern, agentPattern: agentPattern
+                extensionPattern: extensionPattern, agentPattern: talk?.agentPattern
             ),
             recordings: talk?.recordings ?? RecordingOptions()
         )
@@ -115,11 +106,11 @@ struct InputOptions: ParsableArguments {
     /// - Parameter storedRange: the start times to read from the database (an indexed range
     ///   query); nil reads every stored call.
     /// - Parameter talk: decode audio and find voice activity with these settings.
-    func collect(readDatabase: Bool = true, storedRange: (from: Timestamp?, to: Timestamp?)? = nil, talk: TalkOptionsGroup? = nil) throws -> (CollectedCalls, finish: () throws -> Void) {
+    func collect(readDatabase: Bool = true, storedRange: (from: Timestamp?, to: Timestamp?)? = nil, talk: TalkOptions? = nil) throws -> (CollectedCalls, finish: () throws -> Void) {
         let ingest = ingest(talk: talk)
         let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
         let progress = ProgressLine(enabled: !quiet)
-        var collected = CallCollector(options: ingest).collect(expandedInputs(recordings: talk != nil), progress: progress.update) { diagnostic in
+        var collected = CallCollector(options: ingest).collect(InputDiscovery.expand(inputs, recordings: talk != nil), progress: progress.update) { diagnostic in
             progress.clear()
             printer.print(diagnostic)
         }
@@ -135,7 +126,7 @@ struct InputOptions: ParsableArguments {
                 } else {
                     stored = try database.allCalls()
                 }
-            } catch { throw DatabaseFailure(message: error.description) }
+            } catch { throw CommandFailure.database(error) }
             collected = CallCollector(options: ingest).merging(stored: stored, into: collected)
         }
         let summary = collected.summary
@@ -156,109 +147,8 @@ struct InputOptions: ParsableArguments {
 
     /// The time zone of `--timezone`, else the machine's.
     var siteTimeZone: TimeZone { timezone.flatMap(LocalTimeConverter.zone(named:)) ?? .current }
-
-    /// Files a directory contributes: captures (`.pcap`, `.pcapng`, `.cap`) and CDR files
-    /// (`.csv`, `.json`, `.sql`, `.log`, and names holding `queue_log` or starting `Master`);
-    /// sidecars, mappings and notes are left out.
-    static func isInputFileName(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        if lower.hasPrefix(".") || lower.contains(".expected.") { return false }  // sidecars: FILE.expected.ndjson/json/txt
-        if [".pcap", ".pcapng", ".cap", ".csv", ".json", ".sql", ".log", ".wav"].contains(where: { lower.hasSuffix($0) }) { return true }
-        return lower.contains("queue_log") || lower.hasPrefix("master")
-    }
-
-    /// Inputs with directories replaced by the input files in them and in their
-    /// subdirectories (sorted by path). A directory with none is kept, to be reported.
-    /// - Parameter recordings: whether WAV files in directories are inputs (talk analysis only;
-    ///   a WAV named on the command line is always passed on, to be read or skipped with a warning).
-    func expandedInputs(recordings: Bool = false) -> [String] {
-        inputs.flatMap { input -> [String] in
-            guard input != "-", Self.isDirectory(input) else { return [input] }
-            let found = Self.inputFiles(in: input, depth: 3).filter { recordings || !$0.lowercased().hasSuffix(".wav") }
-            return found.isEmpty ? [input] : found
-        }
-    }
-
-    static func isDirectory(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
-    }
-
-    static func inputFiles(in directory: String, depth: Int) -> [String] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
-        let base = directory.hasSuffix("/") ? directory : directory + "/"
-        return names.flatMap { name -> [String] in
-            let path = base + name
-            if isDirectory(path) { return depth > 0 && !name.hasPrefix(".") ? inputFiles(in: path, depth: depth - 1) : [] }
-            return isInputFileName(name) ? [path] : []
-        }
-    }
 }
 
 extension ReconstructionOptions.CallerSource: ExpressibleByArgument {}
 extension CDRFormat: ExpressibleByArgument {}
 extension ReconstructionOptions.DialedSource: ExpressibleByArgument {}
-
-/// Prints diagnostics on stderr, at most `limit` per input, and counts the rest.
-final class DiagnosticPrinter {
-    let limit: Int
-    let quiet: Bool
-    private var printed: [String: Int] = [:]
-    private var suppressed: [String: Int] = [:]
-
-    init(limit: Int, quiet: Bool) { self.limit = limit; self.quiet = quiet }
-
-    func print(_ diagnostic: Diagnostic) {
-        guard !quiet else { return }
-        let count = printed[diagnostic.input, default: 0]
-        if limit > 0, count >= limit {
-            suppressed[diagnostic.input, default: 0] += 1
-            return
-        }
-        printed[diagnostic.input] = count + 1
-        StandardError.line("callscope: \(diagnostic)")
-    }
-
-    func finish() {
-        guard !quiet else { return }
-        for (input, count) in suppressed.sorted(by: { $0.key < $1.key }) {
-            StandardError.line("callscope: \(input): \(count) more diagnostics not shown (--max-diagnostics 0 shows all)")
-        }
-    }
-}
-
-/// A one-line progress counter on stderr, shown only when stderr is a terminal.
-struct ProgressLine {
-    let enabled: Bool
-    init(enabled: Bool) { self.enabled = enabled && isatty(STDERR_FILENO) == 1 }
-
-    func update(_ summary: AnalysisSummary) {
-        guard enabled else { return }
-        StandardError.write("\rcallscope: \(summary.packets) packets, \(summary.sipMessages) SIP messages so far...")
-    }
-
-    func clear() {
-        guard enabled else { return }
-        StandardError.write("\r\u{1B}[K")
-    }
-}
-
-/// A database that cannot be opened or read: exit status 1 with the store's message.
-struct DatabaseFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
-/// Standard error. Messages carry text from input (file names, caller IDs in diagnostics), so
-/// ``line(_:)`` shows control characters escaped (``TerminalText``); ``write(_:)`` is only for
-/// our own control sequences (the progress line).
-enum StandardError {
-    static func line(_ text: String) {
-        write(TerminalText.escaped(text) + "\n")
-    }
-
-    static func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
-    }
-}
-

@@ -1,0 +1,43 @@
+import CallMetrics
+import Foundation
+import FuzzSupport
+import SiteConfiguration
+
+/// One input: its first byte picks what reads the rest: 0 the campaigns file as YAML, 1 as CSV,
+/// 2 a local date or time (`--from`/`--to`, Europe/London with its DST changes). A parsed
+/// campaigns file must hold what the parser promises: named campaigns with numbers, amounts
+/// finite and not negative, and each name once.
+func fuzzConfig(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let bytes = fuzzInput(data, size)
+    guard let selector = bytes.first else { return 0 }
+    let rest = [UInt8](bytes.dropFirst())
+    switch selector % 3 {
+    case 0, 1:
+        let syntax: CampaignFile.Syntax = selector % 3 == 0 ? .yaml : .csv
+        do {
+            let campaigns = try CampaignFile.parse(rest, syntax: syntax, file: "campaigns")
+            var names: Set<String> = []
+            for campaign in campaigns {
+                precondition(!campaign.name.isEmpty && !campaign.numbers.isEmpty && !campaign.numbers.contains(""), "a campaign without name or numbers")
+                precondition([campaign.cost, campaign.revenuePerQualified].allSatisfy { $0.map { $0.isFinite && $0 >= 0 } ?? true }, "an amount that is not one")
+                precondition(names.insert(campaign.name).inserted, "a campaign named twice")
+            }
+            _ = CampaignAttribution(campaigns)
+        } catch {
+            precondition(error.file == "campaigns" && error.kind == .invalid && !error.message.isEmpty, "an error without file or message")
+            precondition(error.line.map { $0 >= 1 } ?? true, "an error on line \(error.line ?? 0)")
+        }
+    default:
+        let zone = TimeZone(identifier: "Europe/London") ?? .current
+        _ = LocalDateTime.instant(String(decoding: rest.prefix(64), as: UTF8.self), in: zone)
+    }
+    return 0
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 { fuzzConfig(data, size) }
+
+@_cdecl("FuzzConfig_main")
+func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    runFuzzer(argc: argc, argv: argv, fuzzConfig)
+}

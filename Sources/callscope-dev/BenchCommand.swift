@@ -1,0 +1,39 @@
+import ArgumentParser
+
+/// `callscope-dev bench`: timings for the README's performance table. Prints figures; never
+/// gates CI.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the metrics core, the store, the CDR readers or the bare libpcap loop.",
+        subcommands: [BenchMetricsCommand.self, BenchStoreCommand.self, BenchCDRCommand.self, BenchReadCommand.self],
+        defaultSubcommand: BenchMetricsCommand.self
+    )
+}
+
+/// The generated calls `bench metrics` and `bench store` time.
+struct GeneratedCallsOptions: ParsableArguments {
+    @Option(help: "How many calls to generate.")
+    var calls = 1_000_000
+
+    @Option(help: "Seed of the generator.")
+    var seed: UInt64 = 42
+
+    func validate() throws {
+        if calls < 1 { throw ValidationError("--calls must be 1 or more.") }
+    }
+}
+
+/// Wall-clock seconds of `body`.
+func measureSeconds<Failure: Error>(_ body: () throws(Failure) -> Void) throws(Failure) -> Double {
+    let clock = ContinuousClock()
+    let start = clock.now
+    try body()
+    let elapsed = clock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+/// A failure of the code being timed: exit status 1 with its message.
+struct BenchFailure: Error, CustomStringConvertible {
+    var description: String
+}
