@@ -67,7 +67,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"]),
-        .testTarget(name: "CaptureSynthesisTests", dependencies: ["CaptureSynthesis", "PacketCapture", "CPcap"]),
+        .testTarget(name: "CaptureSynthesisTests", dependencies: ["CaptureSynthesis", "PacketCapture", "CPcap", "RTPAnalysis"]),
         .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding"]),
         .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel"]),
         .testTarget(
