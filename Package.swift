@@ -90,7 +90,7 @@ let package = Package(
         // no test itself): imports a store's calls into another and waits half-way to be killed.
         .executableTarget(name: "CallStoreKillChild", dependencies: ["CallStore"], path: "Tests/CallStoreKillChild"),
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "TestSupport"]),
-        .testTarget(name: "CaptureSynthesisTests", dependencies: ["CaptureSynthesis", "PacketCapture", "CPcap", "CallModel", "TestSupport"]),
+        .testTarget(name: "CaptureSynthesisTests", dependencies: ["CaptureSynthesis", "PacketCapture", "CPcap", "CallModel", "RTPAnalysis", "TestSupport"]),
         .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "TestSupport"]),
         .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel", "TestSupport"]),
         .testTarget(

@@ -1,10 +1,12 @@
-/// The key performance indicators of a set of calls, with exactly the metric keys of
-/// `report --format json` (docs/metrics.md, one section per key).
+/// The key performance indicators of a set of calls (docs/metrics.md, one section per key).
+///
+/// Each property's documentation names its key in `report` output; `Reports.KPIRendering` is
+/// the one place that writes them.
 ///
 /// Counts are plain integers (0 for an empty set); rates are fractions from 0 to 1 and,
 /// like means and percentiles, are nil (JSON `null`) when their denominator is zero,
 /// never 0 or NaN.
-public struct KPIs: Sendable, Hashable, Codable {
+public struct KPIs: Sendable, Hashable {
     /// `offered`: calls in the set (every direction; duplicates left out).
     public var offered: Int
     /// `answered`: calls with outcome `answered`.
@@ -73,64 +75,11 @@ public struct KPIs: Sendable, Hashable, Codable {
         self.ivrDropoffs = ivrDropoffs; self.ner = ner; self.longestWaitSeconds = longestWaitSeconds
         self.meanTimeToAbandonSeconds = meanTimeToAbandonSeconds; self.transferRate = transferRate
     }
-
-    /// The JSON keys, in output order.
-    public enum CodingKeys: String, CodingKey, CaseIterable {
-        case offered, answered, asr
-        case completionRate = "completion_rate"
-        case blockedRate = "blocked_rate"
-        case abandonmentRate = "abandonment_rate"
-        case asaSeconds = "asa_s"
-        case asaP90Seconds = "asa_p90_s"
-        case serviceLevel = "service_level"
-        case pddMilliseconds = "pdd_ms"
-        case acdSeconds = "acd_s"
-        case talkMinutes = "talk_min"
-        case firstTimeCallers = "first_time_callers"
-        case repeatCallers = "repeat_callers"
-        case lostCalls = "lost_calls"
-        case callbackRate = "callback_rate"
-        case callbackMedianSeconds = "callback_median_s"
-        case qualifiedCalls = "qualified_calls"
-        case ivrDropoffs = "ivr_dropoffs"
-        case ner
-        case longestWaitSeconds = "longest_wait_s"
-        case meanTimeToAbandonSeconds = "mean_time_to_abandon_s"
-        case transferRate = "transfer_rate"
-    }
-
-    /// Encodes every key, nil as `null` (the schema has no optional keys).
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(offered, forKey: .offered)
-        try c.encode(answered, forKey: .answered)
-        try c.encode(asr, forKey: .asr)
-        try c.encode(completionRate, forKey: .completionRate)
-        try c.encode(blockedRate, forKey: .blockedRate)
-        try c.encode(abandonmentRate, forKey: .abandonmentRate)
-        try c.encode(asaSeconds, forKey: .asaSeconds)
-        try c.encode(asaP90Seconds, forKey: .asaP90Seconds)
-        try c.encode(serviceLevel, forKey: .serviceLevel)
-        try c.encode(pddMilliseconds, forKey: .pddMilliseconds)
-        try c.encode(acdSeconds, forKey: .acdSeconds)
-        try c.encode(talkMinutes, forKey: .talkMinutes)
-        try c.encode(firstTimeCallers, forKey: .firstTimeCallers)
-        try c.encode(repeatCallers, forKey: .repeatCallers)
-        try c.encode(lostCalls, forKey: .lostCalls)
-        try c.encode(callbackRate, forKey: .callbackRate)
-        try c.encode(callbackMedianSeconds, forKey: .callbackMedianSeconds)
-        try c.encode(qualifiedCalls, forKey: .qualifiedCalls)
-        try c.encode(ivrDropoffs, forKey: .ivrDropoffs)
-        try c.encode(ner, forKey: .ner)
-        try c.encode(longestWaitSeconds, forKey: .longestWaitSeconds)
-        try c.encode(meanTimeToAbandonSeconds, forKey: .meanTimeToAbandonSeconds)
-        try c.encode(transferRate, forKey: .transferRate)
-    }
 }
 
 /// The numbers behind the KPIs (numerators, denominators, distributions) for readers who
 /// want to check a rate or show more than the schema's keys (docs/metrics.md).
-public struct KPIDetails: Sendable, Hashable, Codable {
+public struct KPIDetails: Sendable, Hashable {
     /// Calls counted as inbound.
     public var inbound = 0
     /// Inbound calls with outcome `busy` or `congestion` (blocked-rate numerator).
@@ -174,7 +123,7 @@ public struct KPIDetails: Sendable, Hashable, Codable {
 }
 
 /// Calls, answer rate and ASA of one caller class (first-time, repeat, withheld).
-public struct CallerGroupStats: Sendable, Hashable, Codable {
+public struct CallerGroupStats: Sendable, Hashable {
     public var calls = 0
     public var answered = 0
     /// answered / calls; nil when no calls.
@@ -188,7 +137,7 @@ public struct CallerGroupStats: Sendable, Hashable, Codable {
 }
 
 /// How long callers waited before abandoning: counts per bin and nearest-rank percentiles.
-public struct AbandonTimeDistribution: Sendable, Hashable, Codable {
+public struct AbandonTimeDistribution: Sendable, Hashable {
     /// Lower bounds of the bins in seconds; a bin runs to the next bound (exclusive), the last is open.
     public static let binLowerBounds: [Int] = [0, 5, 10, 20, 30, 60, 120, 300]
     /// Abandons per bin, parallel to `binLowerBounds`.

@@ -1,8 +1,9 @@
 import CallModel
 import Foundation
 
-/// A wall-clock position in the site time zone: local day number and second of that day.
-struct LocalTime: Sendable, Hashable {
+/// What `LocalClock` reads for an instant: the local day number and second of that day in the
+/// site time zone.
+struct LocalClockReading: Sendable, Hashable {
     /// Days since 1970-01-01 of the local calendar date.
     var days: Int64
     /// Seconds since local midnight (0 ..< 86_400).
@@ -29,12 +30,12 @@ struct LocalClock {
 
     /// - Complexity: O(1) amortised on time-ordered input.
     @inline(__always)
-    mutating func local(_ t: Timestamp) -> LocalTime {
+    mutating func local(_ t: Timestamp) -> LocalClockReading {
         let s = floorDivide(t.nanoseconds, 1_000_000_000)
         if s < validFrom || s >= validUntil { refresh(at: s) }
         let wall = s &+ offset
         let days = floorDivide(wall, 86_400)
-        return LocalTime(days: days, secondOfDay: Int(wall - days * 86_400))
+        return LocalClockReading(days: days, secondOfDay: Int(wall - days * 86_400))
     }
 
     private mutating func refresh(at s: Int64) {

@@ -357,7 +357,7 @@ struct HeatmapGrid: Sendable {
     private var waits = [NanosecondSum](repeating: NanosecondSum(), count: 168)
     private var waitCounts = [Int](repeating: 0, count: 168)
 
-    mutating func add(_ call: Call, at local: LocalTime) {
+    mutating func add(_ call: Call, at local: LocalClockReading) {
         let i = local.weekday * 24 + local.hour
         calls[i] += 1
         guard call.outcome == .answered else { return }

@@ -1,7 +1,7 @@
 import CallModel
 
 /// One row of a report: a group key (or `overall`) with its KPIs and the numbers behind them.
-public struct MetricsRow: Sendable, Hashable, Codable {
+public struct MetricsRow: Sendable, Hashable {
     /// The group key as shown (`08:00`, `2024-03-31`, `Mon`, `2024-W13`, a campaign name,
     /// a number, `(none)`); `overall` for the whole range.
     public var key: String
@@ -15,7 +15,7 @@ public struct MetricsRow: Sendable, Hashable, Codable {
 
 /// The result of `report`: KPIs for every call in range and for each group
 /// (docs/metrics.md "Report").
-public struct MetricsReport: Sendable, Hashable, Codable {
+public struct MetricsReport: Sendable, Hashable {
     /// The service-level variant used, stated in every report.
     public static let serviceLevelDefinition =
         "answered within the threshold / (offered - short abandons), inbound calls"

@@ -1,6 +1,7 @@
 import RTPAnalysis
 
-/// Choices that change how SIP messages become calls; every one has a CLI flag.
+/// Choices that change how SIP messages become calls. The CLI sets the caller and dialled
+/// orders, the media analysis and `--jobs`; the linger time has no flag (RFC 3261 Timer B).
 public struct ReconstructionOptions: Sendable, Hashable {
     /// Where the calling number comes from, tried in order.
     public enum CallerSource: String, Sendable, Hashable, CaseIterable {

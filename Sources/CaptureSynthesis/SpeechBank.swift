@@ -57,8 +57,8 @@ struct SpeechBank: Sendable {
         }
         utteranceStart = starts
         utteranceFrames = lengths
-        muLaw = linear.map(G711.muLaw)
-        aLaw = linear.map(G711.aLaw)
+        muLaw = linear.map(G711Encoder.muLaw)
+        aLaw = linear.map(G711Encoder.aLaw)
     }
 
     private static func synthesiseUtterance(samples n: Int, rng: inout Xoshiro256, table: SineTable, into out: inout [Int16]) {

@@ -6,13 +6,8 @@ import CallModel
 /// Rates are fractions from 0 to 1 in JSON and CSV (4 decimals) and percentages in the table;
 /// seconds have 3 decimals; null stays null (a ratio with no denominator).
 public enum KPIRendering {
-    /// The metric keys, in output order.
-    public static let keys = [
-        "offered", "answered", "asr", "completion_rate", "blocked_rate", "abandonment_rate", "asa_s", "asa_p90_s",
-        "service_level", "pdd_ms", "acd_s", "talk_min", "first_time_callers", "repeat_callers", "lost_calls",
-        "callback_rate", "callback_median_s", "qualified_calls", "ivr_dropoffs", "ner", "longest_wait_s",
-        "mean_time_to_abandon_s", "transfer_rate",
-    ]
+    /// The metric keys, in output order: those `record` writes (the one place they are spelled).
+    public static let keys: [String] = record(key: nil, KPIs()).map(\.name)
 
     /// One record: `key` (when given) then every metric key.
     public static func record(key: String?, _ k: KPIs) -> Record {

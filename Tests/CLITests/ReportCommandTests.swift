@@ -85,6 +85,35 @@ import TestSupport
         #expect(abs((number(overall["asa_s"]) ?? -1) - waits.reduce(0, +) / Double(waits.count)) < 0.0005)
     }
 
+    /// The metric keys README ("Metric keys (JSON and CSV), named exactly: `...`") documents.
+    func documentedMetricKeys() throws -> [String] {
+        let readme = try String(contentsOf: TestPaths.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let marker = "Metric keys (JSON and CSV), named exactly: `"
+        let start = try #require(readme.range(of: marker)).upperBound
+        let end = try #require(readme[start...].firstIndex(of: "`"))
+        return readme[start..<end].split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\n" }).map(String.init)
+    }
+
+    /// The keys `report` writes are README's, in its order (CSV header) and in every JSON row
+    /// (with `key` for groups and `details`), and a rate without denominator is null.
+    @Test func metricKeysAreTheDocumentedOnes() throws {
+        let keys = try documentedMetricKeys()
+        #expect(keys.count == 19)
+        let csv = try CLI.run(["report", "cdr-samples/asterisk-master.csv", "--timezone", "Europe/London", "--by", "queue", "-f", "csv", "-q"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        #expect(csv.stdout.split(separator: "\n").first.map(String.init) == (["key"] + keys).joined(separator: ","))
+        let result = try CLI.run(["report", "cdr-samples/asterisk-master.csv", "--timezone", "Europe/London", "--by", "queue", "-f", "json", "-q"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let overall = try #require(object["overall"] as? [String: Any])
+        #expect(Set(overall.keys) == Set(keys + ["details"]))
+        let groups = try #require(object["groups"] as? [[String: Any]])
+        #expect(!groups.isEmpty)
+        for group in groups { #expect(Set(group.keys) == Set(["key"] + keys + ["details"])) }
+        // A CDR has no post-dial delay: the mean of none is null, not 0.
+        #expect(overall["pdd_ms"] is NSNull)
+        #expect((overall["offered"] as? Int ?? 0) > 0)
+    }
+
     @Test func groupsByHourInTheSiteTimeZone() throws {
         let result = try CLI.run(["report", "cdr-samples/generic-export.csv", "--timezone", "Europe/London", "--by", "hour", "-f", "csv", "-q"])
         let lines = result.stdout.split(separator: "\n")

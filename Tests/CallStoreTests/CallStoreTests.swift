@@ -9,7 +9,7 @@ import TestSupport
     @Test func roundTripOfEveryField() throws {
         let dir = TemporaryDirectory()
         let db = try CallDatabase(path: dir.file("a.sqlite"))
-        let full = Call(
+        var full = Call(
             callID: "a84b4c76e66710@pc33.example.com", source: "day-1.pcap", transport: "tcp", start: Timestamp(nanoseconds: 1_772_442_000_123_456_789),
             caller: "+442071234567", dialed: "+448001234567", divertedFrom: "+448009999999", outcome: .busy,
             finalStatus: 486, reasonCause: 17, pddMilliseconds: 1234,
@@ -31,10 +31,46 @@ import TestSupport
                     MediaStream(media: "audio", address: nil, port: 0, proto: "RTP/AVP", payloadTypes: [], encodings: [:], direction: .inactive),
                 ]),
             ])
+        // The v4 columns, each with a value no other column holds.
+        full.systemAnsweredAt = Timestamp(nanoseconds: 1_772_442_002_500_000_003)
+        full.ivrNanoseconds = 4_444_444_444
+        full.transfers = 5
+        full.legs[1].agent = "bob"
+        full.legs[1].talkNanoseconds = 60_999_999_998
         let bare = Call(callID: "", source: "", start: Timestamp(nanoseconds: -1_500_000), format: "cucm-cdr")
         let outcome = try db.importFile(identity("x"), calls: [full, bare], rows: 2, badRows: 0)
         #expect(outcome.counts == ImportCounts(inserted: 2))
         #expect(try db.allCalls() == [bare, full])
+    }
+
+    /// The migrations are the text older callscope versions applied: editing one would give
+    /// new databases a schema that existing ones do not have. A change is a new migration.
+    @Test func migrationTextsAreFrozen() {
+        let digests = CallSchema.migrations.map { "\($0.version) \(SHA256.hex(of: Array($0.sql.utf8)))" }
+        #expect(digests == [
+            "v1 7e704c5da2bfe993bcc3f39de07063859b85893e0be2ab6114ac078563e5a7dd",
+            "v2 2018dfa06a7cff40cc53ad27579a834f86b3382617372cd0d3b61e31f92e1374",
+            "v3 143ceab8ec11d7708b87a9256de1590adb16daf12c1e3673ff383d1a1d6fc67f",
+            "v4 3ab74175b7f993a7e8803576154bd1729fa5557efb76fc0e3e4a4219bb6f8f1b",
+        ])
+    }
+
+    /// `CallRow` writes and reads rows by position in its column lists: each list holds every
+    /// stored (not generated) column of its migrated table once, and reads select exactly the
+    /// list, so a position means one column (`roundTripOfEveryField` checks each one's value).
+    @Test func rowColumnListsAreTheStoredColumnsOfTheSchema() throws {
+        let dir = TemporaryDirectory()
+        _ = try CallDatabase(path: dir.file("a.sqlite"))
+        let queue = try DatabaseQueue(path: dir.file("a.sqlite"))
+        func stored(_ table: String) throws -> [String] {
+            try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0", arguments: [table]).map { $0["name"] as String }
+            }
+        }
+        let calls = try stored("calls"), legs = try stored("legs")
+        #expect(calls.count == CallRow.columns.count + 1 && Set(calls) == Set(["id"] + CallRow.columns))
+        #expect(legs.count == CallRow.legColumns.count && Set(legs) == Set(CallRow.legColumns))
+        #expect(CallRow.selectColumns == "c.id, " + CallRow.columns.dropLast(2).map { "c.\($0)" }.joined(separator: ", "))
     }
 
     /// The generated columns give the README's text for times, durations and the natural key.

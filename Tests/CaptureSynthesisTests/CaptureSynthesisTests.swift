@@ -4,6 +4,7 @@ import PacketCapture
 import Testing
 
 @testable import CaptureSynthesis
+import RTPAnalysis
 import TestSupport
 
 // Every test writes real files and reads them back, with libpcap directly (pcap_open_offline)
@@ -241,7 +242,7 @@ struct CaptureSynthesisTests {
             // Speech or not: RMS of the decoded frame against ~-44 dBFS.
             var energy = 0.0
             for byte in p[12...] {
-                let sample = Double(pt == 0 ? G711.linear(muLaw: byte) : G711.linear(aLaw: byte))
+                let sample = Double(pt == 0 ? G711Decoder.decodeMuLaw(byte) : G711Decoder.decodeALaw(byte))
                 energy += sample * sample
             }
             let active = (energy / 160).squareRoot() > 200
@@ -316,24 +317,24 @@ struct CaptureSynthesisTests {
 
     @Test("G.711 encoders: reference values and round trips over every code")
     func g711() {
-        #expect(G711.muLaw(0) == 0xFF)
-        #expect(G711.muLaw(-1) == 0x7F)
-        #expect(G711.muLaw(.max) == 0x80)
-        #expect(G711.muLaw(.min) == 0x00)
-        #expect(G711.aLaw(0) == 0xD5)
-        #expect(G711.aLaw(-1) == 0x55)
-        #expect(G711.aLaw(.max) == 0xAA)
-        #expect(G711.aLaw(.min) == 0x2A)
-        #expect(G711.linear(muLaw: 0x80) == 32124)
-        #expect(G711.linear(aLaw: 0xAA) == 32256)
+        #expect(G711Encoder.muLaw(0) == 0xFF)
+        #expect(G711Encoder.muLaw(-1) == 0x7F)
+        #expect(G711Encoder.muLaw(.max) == 0x80)
+        #expect(G711Encoder.muLaw(.min) == 0x00)
+        #expect(G711Encoder.aLaw(0) == 0xD5)
+        #expect(G711Encoder.aLaw(-1) == 0x55)
+        #expect(G711Encoder.aLaw(.max) == 0xAA)
+        #expect(G711Encoder.aLaw(.min) == 0x2A)
+        #expect(G711Decoder.decodeMuLaw(0x80) == 32124)
+        #expect(G711Decoder.decodeALaw(0xAA) == 32256)
         for code in UInt8.min...UInt8.max {
-            if code != 0x7F { #expect(G711.muLaw(G711.linear(muLaw: code)) == code) }
-            #expect(G711.aLaw(G711.linear(aLaw: code)) == code)
+            if code != 0x7F { #expect(G711Encoder.muLaw(G711Decoder.decodeMuLaw(code)) == code) }
+            #expect(G711Encoder.aLaw(G711Decoder.decodeALaw(code)) == code)
         }
         for sample in stride(from: Int(Int16.min), through: Int(Int16.max), by: 7) {
             let x = Int16(sample)
-            let mu = Int(G711.linear(muLaw: G711.muLaw(x)))
-            let a = Int(G711.linear(aLaw: G711.aLaw(x)))
+            let mu = Int(G711Decoder.decodeMuLaw(G711Encoder.muLaw(x)))
+            let a = Int(G711Decoder.decodeALaw(G711Encoder.aLaw(x)))
             // Quantisation error within half a step (steps grow to 1024 / 1024 at the top), clipping aside.
             let tolerance = max(16, abs(sample) / 16 + 8)
             if abs(sample) < 32_000 {

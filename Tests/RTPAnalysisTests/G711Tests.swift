@@ -11,7 +11,7 @@ struct G711Tests {
         (.pcma, 0xD5, 8), (.pcma, 0x55, -8), (.pcma, 0x2A, -32256), (.pcma, 0xAA, 32256), (.pcma, 0xD4, 24),
     ])
     func codePoints(encoding: AudioEncoding, code: UInt8, linear: Int16) {
-        let decoded = encoding == .pcmu ? G711.decodeMuLaw(code) : G711.decodeALaw(code)
+        let decoded = encoding == .pcmu ? G711Decoder.decodeMuLaw(code) : G711Decoder.decodeALaw(code)
         #expect(decoded == linear)
     }
 
@@ -23,7 +23,7 @@ struct G711Tests {
         let codes = (0...255).map { UInt8($0) }
         try Data(codes).write(to: URL(fileURLWithPath: "\(directory)/codes.raw"))
         let decoded = try Self.soxDecode("\(directory)/codes.raw", soxEncoding: soxEncoding, into: "\(directory)/linear.raw")
-        let table = encoding == .pcmu ? G711.muLawTable : G711.aLawTable
+        let table = encoding == .pcmu ? G711Decoder.muLawTable : G711Decoder.aLawTable
         #expect(decoded == table)
     }
 
@@ -42,7 +42,7 @@ struct G711Tests {
         let codes = try Tools.bytes(coded)
         #expect(codes.count > 8000)
         let expected = try Self.soxDecode(coded, soxEncoding: soxEncoding, into: "\(directory)/linear.raw")
-        let table = encoding == .pcmu ? G711.muLawTable : G711.aLawTable
+        let table = encoding == .pcmu ? G711Decoder.muLawTable : G711Decoder.aLawTable
         let ours = codes.map { table[Int($0)] }
         #expect(ours == expected)
 

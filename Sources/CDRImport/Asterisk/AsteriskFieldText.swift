@@ -14,38 +14,6 @@ extension UnsafeRawBufferPointer {
         return text.isEmpty ? nil : text
     }
 
-    /// A MySQL string literal's content (`field.range` inside the quotes) with its escapes
-    /// undone (MySQL reference manual, "String Literals", table 11.1).
-    func sqlString(_ field: CSVField) -> String {
-        let raw = UnsafeRawBufferPointer(rebasing: self[field.range])
-        guard field.hasEscapes else { return String(decoding: raw, as: UTF8.self) }
-        var out: [UInt8] = []
-        out.reserveCapacity(raw.count)
-        var i = 0
-        while i < raw.count {
-            let b = raw[i]
-            if b == 0x5C, i + 1 < raw.count {
-                switch raw[i + 1] {
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "0"): out.append(0x00)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "Z"): out.append(0x1A)
-                default: out.append(raw[i + 1])
-                }
-                i += 2
-            } else if b == 0x27, i + 1 < raw.count, raw[i + 1] == 0x27 {
-                out.append(0x27)
-                i += 2
-            } else {
-                out.append(b)
-                i += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
     /// The field's bytes with surrounding spaces trimmed.
     func trimmed(_ field: CSVField) -> Range<Int> {
         var lo = field.range.lowerBound, hi = field.range.upperBound

@@ -20,33 +20,19 @@ public struct QueueLogSQLReader: CDRReader {
             "CREATE TABLE `queue_log`", "INSERT INTO `queue_log`", "CREATE TABLE queue_log", "INSERT INTO queue_log",
             "CREATE TABLE IF NOT EXISTS `queue_log`",
         ]
-        for pattern in patterns where contains(sample.bytes, pattern) { return 95 }
-        return 0
-    }
-
-    private static func contains(_ bytes: [UInt8], _ pattern: StaticString) -> Bool {
-        let n = pattern.utf8CodeUnitCount
-        guard bytes.count >= n else { return false }
-        let p = pattern.utf8Start
-        var i = 0
-        while i <= bytes.count - n {
-            if bytes[i] == p[0] {
-                var k = 1
-                while k < n, bytes[i + k] == p[k] { k += 1 }
-                if k == n { return true }
-            }
-            i += 1
+        return sample.bytes.withUnsafeBytes { b in
+            patterns.contains { MySQLDumpScanner.contains(b, $0) } ? 95 : 0
         }
-        return false
     }
 
     /// The stock realtime columns, used when the dump has no CREATE TABLE for the table.
     static let stockColumns = ["id", "time", "callid", "queuename", "agent", "event", "data1", "data2", "data3", "data4", "data5"]
 
     public func read(_ bytes: UnsafeRawBufferPointer, context: inout CDRContext) throws(CDRError) -> CDRReadResult {
-        var scanner = QueueLogSQLScanner(bytes: bytes)
+        var scanner = MySQLDumpScanner(bytes: bytes)
         var tableColumns: [String]?
         var assembler: QueueCallAssembler?
+        var record = CSVRecord()
         var values: [CSVField] = []
         var scratch: [UInt8] = []
         var row = QueueLogRow()
@@ -75,20 +61,29 @@ public struct QueueLogSQLReader: CDRReader {
                     assembler = QueueCallAssembler(layout: columns.layout, source: context.input.name, format: Self.format, inputPath: context.input.path)
                 }
                 tuples: while true {
-                    switch scanner.nextTuple(into: &values, scratch: &scratch) {
+                    let result = scanner.nextTuple(into: &record)
+                    let line = record.line
+                    switch result {
                     case .end:
                         break tuples
-                    case .malformed(let line, let reason):
+                    case .malformed(let reason):
                         // The scanner has moved on to the next tuple (or the statement's end).
                         context.countRow()
                         try context.badRow(line: line, reason)
-                    case .tuple(let line):
+                    case .tuple:
                         context.countRow()
-                        guard values.count == columns.count else {
-                            try context.badRow(line: line, "\(values.count) values, expected \(columns.count) (\(names.joined(separator: ",")))")
+                        guard record.count == columns.count else {
+                            try context.badRow(line: line, "\(record.count) values, expected \(columns.count) (\(names.joined(separator: ",")))")
                             continue
                         }
-                        // Fields of `values` point into `scratch`, which holds this tuple only.
+                        // The values unescaped into `scratch`, which holds this tuple only.
+                        values.removeAll(keepingCapacity: true)
+                        scratch.removeAll(keepingCapacity: true)
+                        for field in record.fields {
+                            let start = scratch.count
+                            bytes.appendSQLUnescaped(field, to: &scratch)
+                            values.append(CSVField(range: start..<scratch.count, quoted: field.quoted, hasEscapes: false, irregular: false))
+                        }
                         let failure: String? = scratch.withUnsafeBytes { b in
                             let time: Timestamp
                             switch columns.time(values[columns.time], bytes: b, writtenAfter: previous, context: &context) {

@@ -173,7 +173,7 @@ import Testing
             + "INSERT INTO `cdr` VALUES ('2023-02-05 00:09:12',1,1,'ANSWERED','1.0'),('2023-02-05 00:10:12',1,1,'ANSWERED','2.0\n"
         let outcome = try readAsterisk(AsteriskSQLReader(), text)
         #expect(outcome.calls.count == 1)
-        #expect(outcome.diagnostics.map(\.description) == ["test.csv:8: unterminated quote or tuple: the values run to the end of the file"])
+        #expect(outcome.diagnostics.map(\.description) == ["test.csv:8: unterminated quoted string: the values run to the end of the file"])
     }
 
     static let fiveColumns = "CREATE TABLE `cdr` (\n  `calldate` datetime,\n  `src` varchar(80),\n  `dst` varchar(80),\n  `duration` int,\n  `billsec` int,\n  `disposition` varchar(45),\n  `uniqueid` varchar(32)\n);\n"
@@ -194,22 +194,39 @@ import Testing
         #expect(outcome.calls.map(\.callID) == ["1.1", "1.3", "1.4"])
     }
 
-    /// A stray quote in the junk (quotes out of step) or junk at the statement's end: reading goes
-    /// on at the next tuple, or at the next INSERT.
+    /// A stray quote in the junk (quotes out of step), junk at the statement's end, or junk where
+    /// a tuple should open: each is one bad row, and reading goes on at the next tuple, or at the
+    /// next INSERT (the recovery rule of `MySQLDumpScanner`, docs/cdr-formats.md).
     @Test func resynchronisesAfterStrayQuotesAndAtTheStatementEnd() throws {
         let text = Self.fiveColumns
             + "INSERT INTO `cdr` VALUES ('2023-02-05 00:09:13','200','300',5,3,'ANSWERED','1.1'),('2023-02-05 00:10:13','O'Brien','300',5,3,'ANSWERED','1.2'),"
             + "('2023-02-05 00:11:13','202','300',5,3,'A;B','1.3'),('2023-02-05 00:12:13','203','300',5,3,'ANSWERED','1.4');\n"
             + "INSERT INTO `cdr` VALUES ('2023-02-05 00:13:13','204','300',5,3,'ANSWERED' x);\n"
-            + "INSERT INTO `cdr` VALUES ('2023-02-05 00:14:13','205','300',5,3,'ANSWERED','1.6');\n"
+            + "INSERT INTO `cdr` VALUES ('2023-02-05 00:14:13','205','300',5,3,'ANSWERED','1.6'),oops;\n"
+            + "INSERT INTO `cdr` VALUES ('2023-02-05 00:15:13','206','300',5,3,'ANSWERED','1.7');\n"
         let outcome = try readAsterisk(AsteriskSQLReader(), text)
-        #expect(outcome.rows == 6)
-        #expect(outcome.badRows == 2)
+        #expect(outcome.rows == 8)
+        #expect(outcome.badRows == 3)
         #expect(outcome.diagnostics.map(\.description) == [
             "test.csv:10: malformed tuple: value 2 is followed by \"Brien','300',5,3,'ANSWERED','1.2'),('202...\" instead of \",\" or \")\"",
             "test.csv:11: malformed tuple: value 6 is followed by \"x);\" instead of \",\" or \")\"",
+            "test.csv:12: malformed tuple: \"oops;\" where \"(\" should open a tuple",
         ])
-        #expect(outcome.calls.map(\.callID) == ["1.1", "1.3", "1.4", "1.6"])
+        #expect(outcome.calls.map(\.callID) == ["1.1", "1.3", "1.4", "1.6", "1.7"])
+    }
+
+    /// mysqldump with `--databases` or a hand-made dump names the table `` `asterisk`.`cdr` ``,
+    /// and `REPLACE INTO` / `INSERT IGNORE INTO` carry tuples like `INSERT INTO`.
+    @Test func qualifiedTableNamesAndReplaceStatements() throws {
+        let text = Self.fiveColumns.replacingOccurrences(of: "CREATE TABLE `cdr`", with: "CREATE TABLE `asterisk`.`cdr`")
+            + "INSERT INTO `asterisk`.`cdr` VALUES ('2023-02-05 00:09:13','200','300',5,3,'ANSWERED','1.1');\n"
+            + "REPLACE INTO `cdr` VALUES ('2023-02-05 00:10:13','201','300',5,0,'NO ANSWER','1.2');\n"
+            + "INSERT IGNORE INTO asterisk.cdr VALUES ('2023-02-05 00:11:13','202','300',5,3,'ANSWERED','1.3');\n"
+            + "INSERT INTO `asterisk`.`cdr_archive` VALUES ('2023-02-05 00:12:13','203','300',5,3,'ANSWERED','1.4');\n"
+        let outcome = try readAsterisk(AsteriskSQLReader(), text)
+        #expect(outcome.rows == 3 && outcome.badRows == 0)
+        #expect(outcome.calls.map(\.callID) == ["1.1", "1.2", "1.3"])
+        #expect(outcome.calls.map(\.outcome) == [.answered, .noAnswer, .answered])
     }
 
     @Test func withoutColumnNamesItThrows() {

@@ -1,12 +1,12 @@
 /// ITU-T G.711 companding: 16-bit linear PCM to 8-bit mu-law (PT 0, PCMU) and A-law (PT 8, PCMA).
 ///
-/// Why here: the generator encodes its synthetic speech itself, and the analyzer's
-/// voice-activity detector decodes it, so both directions must be exact. The
+/// The generator encodes its synthetic speech itself; the analyzer decodes it with
+/// `RTPAnalysis.G711Decoder`, and the tests check that the two round-trip exactly. The
 /// encoders follow the segment tables of G.711 (1988) Tables 1a/2a as in the
 /// well-known Sun Microsystems reference (`g711.c`): mu-law with bias 0x84 and clip
 /// 32635, A-law on the 13 most significant bits with even-bit inversion (0x55).
 /// RFC 3551 §4.5.14 gives the RTP payload types.
-public enum G711 {
+public enum G711Encoder {
     /// Encodes one sample to mu-law. `0` encodes to `0xFF`, the largest values to `0x80`/`0x00`.
     @inline(__always)
     public static func muLaw(_ sample: Int16) -> UInt8 {
@@ -33,15 +33,6 @@ public enum G711 {
         return UInt8(truncatingIfNeeded: ~(sign | (exponent << 4) | mantissa))
     }
 
-    /// Decodes one mu-law byte to 16-bit linear PCM.
-    public static func linear(muLaw code: UInt8) -> Int16 {
-        let u = Int(~code)
-        let exponent = (u >> 4) & 0x07
-        let mantissa = u & 0x0F
-        let magnitude = ((mantissa << 3) + 0x84) << exponent
-        return Int16(u & 0x80 != 0 ? 0x84 - magnitude : magnitude - 0x84)
-    }
-
     /// Encodes one sample to A-law. `0` encodes to `0xD5`.
     @inline(__always)
     public static func aLaw(_ sample: Int16) -> UInt8 {
@@ -64,18 +55,5 @@ public enum G711 {
         var value = segment << 4
         value |= segment < 2 ? (pcm >> 1) & 0x0F : (pcm >> segment) & 0x0F
         return UInt8(value ^ mask)
-    }
-
-    /// Decodes one A-law byte to 16-bit linear PCM.
-    public static func linear(aLaw code: UInt8) -> Int16 {
-        let a = Int(code ^ 0x55)
-        var magnitude = (a & 0x0F) << 4
-        let segment = (a & 0x70) >> 4
-        switch segment {
-        case 0: magnitude += 8
-        case 1: magnitude += 0x108
-        default: magnitude = (magnitude + 0x108) << (segment - 1)
-        }
-        return Int16(a & 0x80 != 0 ? magnitude : -magnitude)
     }
 }
