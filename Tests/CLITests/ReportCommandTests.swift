@@ -98,7 +98,7 @@ import TestSupport
     /// (with `key` for groups and `details`), and a rate without denominator is null.
     @Test func metricKeysAreTheDocumentedOnes() throws {
         let keys = try documentedMetricKeys()
-        #expect(keys.count == 19)
+        #expect(keys.count == 23)
         let csv = try CLI.run(["report", "cdr-samples/asterisk-master.csv", "--timezone", "Europe/London", "--by", "queue", "-f", "csv", "-q"])
         #expect(csv.status == 0, "\(csv.stderr)")
         #expect(csv.stdout.split(separator: "\n").first.map(String.init) == (["key"] + keys).joined(separator: ","))
