@@ -2,8 +2,9 @@ import CallModel
 import PacketDecoding
 import SIPParsing
 
-/// Where a frame stands in the inputs of a run: which input, its number there (1-based) and
-/// its time (nanoseconds since the Unix epoch). Diagnostics name the input and frame.
+/// Where a frame stands in the inputs of a run: which input (an index into the reconstructor's
+/// `inputs`), its number there (1-based) and its time (nanoseconds since the Unix epoch).
+/// Diagnostics name the input and frame.
 public struct FramePosition: Sendable, Hashable {
     public var input: Int
     public var frameNumber: Int
