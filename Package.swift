@@ -29,23 +29,26 @@ let package = Package(
             pkgConfig: "libpcap",
             providers: [.apt(["libpcap-dev"])]
         ),
+        // What several layers need once: a binary heap, the seeded random-number generator, floor
+        // division, big-endian reads. Depends on nothing; inlinable, so hot paths stay as fast.
+        .target(name: "CallscopeBase", swiftSettings: hotPathSettings),
         // Reading pcap/pcapng files (and stdin) through libpcap; merging several files by time.
-        .target(name: "PacketCapture", dependencies: ["CPcap"], swiftSettings: hotPathSettings),
+        .target(name: "PacketCapture", dependencies: ["CPcap", "CallscopeBase"], swiftSettings: hotPathSettings),
         // Developer tool: large realistic SIP + RTP captures written through libpcap's dump API,
         // and call records of a seeded call-centre mix for the metrics benchmark.
-        .target(name: "CaptureSynthesis", dependencies: ["PacketCapture", "CallModel", "CDRImport"]),
+        .target(name: "CaptureSynthesis", dependencies: ["PacketCapture", "CallModel", "CDRImport", "CallscopeBase"]),
         // Link layers, IPv4/IPv6, fragments, tunnels, UDP/TCP/SCTP, TCP stream reassembly.
-        .target(name: "PacketDecoding", swiftSettings: hotPathSettings),
+        .target(name: "PacketDecoding", dependencies: ["CallscopeBase"], swiftSettings: hotPathSettings),
         // SIP messages on bytes (RFC 3261), SDP (RFC 4566), SIP-over-stream framing (TCP, WebSocket RFC 6455/7118).
-        .target(name: "SIPParsing", swiftSettings: hotPathSettings),
+        .target(name: "SIPParsing", dependencies: ["CallscopeBase"], swiftSettings: hotPathSettings),
         // RTP/RTCP headers, stream quality, G.711 decoding, voice activity and talk timelines.
-        .target(name: "RTPAnalysis", dependencies: ["CallModel"], swiftSettings: hotPathSettings),
+        .target(name: "RTPAnalysis", dependencies: ["CallModel", "CallscopeBase"], swiftSettings: hotPathSettings),
         // The call model shared by captures and CDR files.
-        .target(name: "CallModel"),
+        .target(name: "CallModel", dependencies: ["CallscopeBase"]),
         // PBX call-detail records (Asterisk, queue_log, FreeSWITCH, CUCM, mapped CSV) -> calls.
         .target(
             name: "CDRImport",
-            dependencies: ["CallModel", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CallModel", "CallscopeBase", .product(name: "Yams", package: "Yams")]
         ),
         // Transactions and dialogs -> calls.
         .target(
@@ -54,11 +57,16 @@ let package = Package(
             swiftSettings: hotPathSettings
         ),
         // Any mix of inputs -> calls: captures or CDR files, queue_log joined, direction decided.
-        .target(name: "CallIngest", dependencies: ["CallReconstruction", "CDRImport", "RTPAnalysis", "CallModel", "PacketCapture"]),
+        // Drives reconstruction from capture files: opening, merging by time, the --jobs decoding pool.
+        .target(
+            name: "CallIngest",
+            dependencies: ["CallReconstruction", "CDRImport", "RTPAnalysis", "CallModel", "PacketCapture", "PacketDecoding", "CallscopeBase"],
+            swiftSettings: hotPathSettings
+        ),
         // Metrics: calls in, typed KPIs out; no I/O.
-        .target(name: "CallMetrics", dependencies: ["CallModel"]),
+        .target(name: "CallMetrics", dependencies: ["CallModel", "CallscopeBase"]),
         // The embedded store: imported calls in SQLite through GRDB (the only module touching the database).
-        .target(name: "CallStore", dependencies: ["CallModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "CallStore", dependencies: ["CallModel", "CallscopeBase", .product(name: "GRDB", package: "GRDB.swift")]),
         // Table, JSON, ndjson and CSV renderers.
         .target(name: "Reports", dependencies: ["CallModel", "CallMetrics"]),
         // What a site configures in files: campaigns (YAML or CSV), local dates; errors with file and line.
@@ -91,11 +99,12 @@ let package = Package(
         .executableTarget(name: "CallStoreKillChild", dependencies: ["CallStore"], path: "Tests/CallStoreKillChild"),
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "TestSupport"]),
         .testTarget(name: "CaptureSynthesisTests", dependencies: ["CaptureSynthesis", "PacketCapture", "CPcap", "CallModel", "RTPAnalysis", "TestSupport"]),
-        .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "TestSupport"]),
-        .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel", "TestSupport"]),
+        .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "CallscopeBase", "TestSupport"]),
+        .testTarget(name: "CallscopeBaseTests", dependencies: ["CallscopeBase"]),
+        .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel", "CallscopeBase", "TestSupport"]),
         .testTarget(
             name: "CallReconstructionTests",
-            dependencies: ["CallReconstruction", "PacketCapture", "PacketDecoding", "CallModel", "Reports", "TestSupport"]
+            dependencies: ["CallReconstruction", "CallIngest", "CallscopeBase", "PacketCapture", "PacketDecoding", "CallModel", "Reports", "TestSupport"]
         ),
         .testTarget(name: "RTPAnalysisTests", dependencies: ["RTPAnalysis", "CallModel", "TestSupport"]),
         .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel", "TestSupport"], exclude: ["Fixtures"]),
@@ -119,7 +128,7 @@ if Context.environment["CALLSCOPE_FUZZ"] != nil {
         .executableTarget(name: "FuzzSIP", dependencies: ["FuzzSupport", "SIPParsing"], path: "Fuzz/FuzzSIP"),
         // The per-packet path: a capture through libpcap, decoding, reassembly, SIP, call tracking,
         // RTP statistics and media association with voice activity on.
-        .executableTarget(name: "FuzzCapture", dependencies: ["FuzzSupport", "CallReconstruction", "RTPAnalysis"], path: "Fuzz/FuzzCapture"),
+        .executableTarget(name: "FuzzCapture", dependencies: ["FuzzSupport", "CallIngest", "CallReconstruction", "RTPAnalysis"], path: "Fuzz/FuzzCapture"),
         // Format detection and every CDR reader.
         .executableTarget(name: "FuzzCDR", dependencies: ["FuzzSupport", "CDRImport", "CallModel"], path: "Fuzz/FuzzCDR"),
         // SIP over WebSocket (handshake, frames, resynchronisation) and SCTP DATA/I-DATA reassembly,

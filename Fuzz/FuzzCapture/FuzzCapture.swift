@@ -1,3 +1,4 @@
+import CallIngest
 import CallReconstruction
 import Foundation
 import FuzzSupport

@@ -1,3 +1,4 @@
+import CallscopeBase
 import CallModel
 import Foundation
 
@@ -50,9 +51,6 @@ struct LocalClock {
         validUntil = until
     }
 }
-
-/// `a / b` rounded towards negative infinity (`Timestamp.floorDivide`).
-func floorDivide(_ a: Int64, _ b: Int64) -> Int64 { Timestamp.floorDivide(a, b) }
 
 /// Proleptic Gregorian dates from day numbers, and ISO-8601 weeks (ISO 8601-1:2019 §5.2.4.2:
 /// weeks start on Monday; week 1 holds the year's first Thursday).

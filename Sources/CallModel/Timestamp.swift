@@ -1,3 +1,5 @@
+import CallscopeBase
+
 /// A point in time as nanoseconds since the Unix epoch (UTC).
 ///
 /// Captures carry nanosecond (pcap-ns, pcapng) or microsecond timestamps; CDR files carry
@@ -20,14 +22,14 @@ public struct Timestamp: Hashable, Comparable, Sendable {
     }
 
     /// Milliseconds since the epoch, floored (a timestamp belongs to the millisecond it falls in).
-    public var epochMilliseconds: Int64 { Self.floorDivide(nanoseconds, 1_000_000) }
+    public var epochMilliseconds: Int64 { floorDivide(nanoseconds, 1_000_000) }
 
     /// Appends `iso8601` as UTF-8 bytes without building a `String` (output hot path).
     public func appendISO8601(to out: inout [UInt8]) {
         let ms = epochMilliseconds
-        let seconds = Self.floorDivide(ms, 1000)
+        let seconds = floorDivide(ms, 1000)
         let millis = Int(ms - seconds * 1000)
-        let days = Self.floorDivide(seconds, 86_400)
+        let days = floorDivide(seconds, 86_400)
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = Self.civilDate(fromDays: days)
         func digits(_ value: Int, _ width: Int) {
@@ -56,9 +58,9 @@ public struct Timestamp: Hashable, Comparable, Sendable {
     /// ISO-8601 in UTC with milliseconds, e.g. `2026-11-25T08:10:01.123Z` (milliseconds truncated).
     public var iso8601: String {
         let ms = epochMilliseconds
-        let seconds = Self.floorDivide(ms, 1000)
+        let seconds = floorDivide(ms, 1000)
         let millis = Int(ms - seconds * 1000)
-        let days = Self.floorDivide(seconds, 86_400)
+        let days = floorDivide(seconds, 86_400)
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = Self.civilDate(fromDays: days)
         var out = ""
@@ -113,12 +115,6 @@ public struct Timestamp: Hashable, Comparable, Sendable {
 
     /// The years a `Timestamp` can hold exactly (nanoseconds in an Int64).
     public static let representableYears = 1678...2261
-
-    /// `a / b` rounded towards negative infinity.
-    public static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-    }
 
     private static func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(value)

@@ -1,3 +1,5 @@
+import CallscopeBase
+
 /// SHA-256 (FIPS 180-4 §6.2), used for the content hash of imported files in the ledger.
 ///
 /// CryptoKit is not available on Linux and swift-crypto is not a dependency of callscope; the
@@ -94,7 +96,7 @@ public struct SHA256: Sendable {
     private mutating func compress(_ bytes: UnsafeRawBufferPointer, at offset: Int, schedule w: UnsafeMutableBufferPointer<UInt32>) {
         for i in 0..<16 {
             let p = offset + i * 4
-            w[i] = UInt32(bytes[p]) << 24 | UInt32(bytes[p + 1]) << 16 | UInt32(bytes[p + 2]) << 8 | UInt32(bytes[p + 3])
+            w[i] = bytes.uint32(at: p)
         }
         for i in 16..<64 {
             let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)

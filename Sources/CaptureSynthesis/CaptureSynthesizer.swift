@@ -1,3 +1,4 @@
+import CallscopeBase
 import PacketCapture
 
 /// Writes the capture a ``SyntheticCaptureSpec`` describes: every planned call's SIP
@@ -151,13 +152,12 @@ private struct SynthesisEngine {
             aLaw.withUnsafeBytes { a in
                 guard let muBase = mu.baseAddress, let aBase = a.baseAddress else { return }
                 while true {
-                    if let plan = pending, queue.isEmpty || plan.inviteTime <= queue.top.time {
+                    if let plan = pending, plan.inviteTime <= queue.min?.time ?? .max {
                         admit(plan)
                         pending = planner.next()
                         continue
                     }
-                    if queue.isEmpty { break }
-                    let entry = queue.top
+                    guard let entry = queue.min else { break }
                     let slot = Int(entry.slot)
                     let time = entry.time
                     var length = 0
@@ -193,9 +193,11 @@ private struct SynthesisEngine {
                         summary.packets += 1
                     }
                     if let next {
-                        queue.replaceTop(time: next)
+                        var later = entry
+                        later.time = next
+                        queue.replaceMin(with: later)
                     } else {
-                        queue.removeTop()
+                        queue.popMin()
                         let live = (calls[slot]?.liveStreams ?? 1) - 1
                         calls[slot]?.liveStreams = live
                         if live <= 0 {
@@ -246,7 +248,7 @@ private struct SynthesisEngine {
         }
         let tieBase = UInt64(plan.index) << 3
         func enqueue(_ time: Int64, _ kind: StreamKind) {
-            queue.push(EventQueue.Entry(time: time, tie: tieBase | UInt64(kind.rawValue), slot: slot, stream: kind.rawValue))
+            queue.push(ScheduledPacket(time: time, tie: tieBase | UInt64(kind.rawValue), slot: slot, stream: kind.rawValue))
             call.liveStreams += 1
         }
         if let first = call.sip.first { enqueue(first.time, .sip) }

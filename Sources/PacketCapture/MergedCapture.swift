@@ -1,3 +1,5 @@
+import CallscopeBase
+
 /// Several capture files read as one, frames in timestamp order.
 ///
 /// A k-way merge holding one pending frame per file in a binary heap ordered by
@@ -31,18 +33,20 @@ public final class MergedCapture {
 
     private var duplicates = DuplicateFrameFilter()
 
-    private var heap: [Pending] = []
+    private var heap = BinaryHeap<Pending>()
     private var started = false
     /// The file whose frame was returned last; advanced lazily on the next call.
     private var lastReturned: Int?
 
-    private struct Pending {
+    /// A file's next frame, ordered by (timestamp, file index).
+    private struct Pending: Comparable {
         var frame: CapturedFrame
         var fileIndex: Int { frame.fileIndex }
-        func precedes(_ other: Pending) -> Bool {
-            if frame.timestamp != other.frame.timestamp { return frame.timestamp < other.frame.timestamp }
-            return frame.fileIndex < other.frame.fileIndex
+        static func < (a: Pending, b: Pending) -> Bool {
+            a.frame.timestamp != b.frame.timestamp ? a.frame.timestamp < b.frame.timestamp : a.fileIndex < b.fileIndex
         }
+        /// One pending frame per file: the file identifies it.
+        static func == (a: Pending, b: Pending) -> Bool { a.fileIndex == b.fileIndex }
     }
 
     /// Merges `files`, setting each file's ``CaptureFile/fileIndex`` to its position in the array.
@@ -67,9 +71,9 @@ public final class MergedCapture {
             lastReturned = nil
             advance(last)
         }
-        while let top = popMin() {
+        while let top = heap.popMin() {
             // The heap now holds the other files' next frames: a copy of this one would be among them.
-            if duplicates.mustCheck(time: top.frame.timestamp, file: top.fileIndex, nextOfOtherFiles: heap.first?.frame.timestamp),
+            if duplicates.mustCheck(time: top.frame.timestamp, file: top.fileIndex, nextOfOtherFiles: heap.min?.frame.timestamp),
                duplicates.isDuplicate(fingerprint: DuplicateFrameFilter.fingerprint(of: top.frame), file: top.fileIndex) {
                 duplicateFrames += 1
                 advance(top.fileIndex)
@@ -99,37 +103,9 @@ public final class MergedCapture {
 
     private func advance(_ index: Int) {
         do {
-            if let frame = try files[index].next() { push(Pending(frame: frame)) }
+            if let frame = try files[index].next() { heap.push(Pending(frame: frame)) }
         } catch {
             errors.append(error)
         }
-    }
-
-    private func push(_ element: Pending) {
-        heap.append(element)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].precedes(heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private func popMin() -> Pending? {
-        guard !heap.isEmpty else { return nil }
-        heap.swapAt(0, heap.count - 1)
-        let minimum = heap.removeLast()
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1
-            guard left < heap.count else { break }
-            var smallest = left
-            if left + 1 < heap.count, heap[left + 1].precedes(heap[left]) { smallest = left + 1 }
-            guard heap[smallest].precedes(heap[parent]) else { break }
-            heap.swapAt(parent, smallest)
-            parent = smallest
-        }
-        return minimum
     }
 }

@@ -1,3 +1,5 @@
+import CallscopeBase
+
 // IPv4 (RFC 791), IPv6 (RFC 8200) and the dispatch on the IP protocol number.
 
 enum IPProtocol {

@@ -1,3 +1,5 @@
+import CallscopeBase
+
 // Link layers: Ethernet II and VLAN tags, MPLS, PPPoE/PPP, Linux cooked (SLL/SLL2),
 // BSD null/loop, raw IP.
 

@@ -1,3 +1,5 @@
+import CallscopeBase
+
 // Transport layers: UDP (RFC 768), TCP (RFC 9293 §3.1), SCTP (RFC 4960 §3).
 
 enum WellKnownPort {

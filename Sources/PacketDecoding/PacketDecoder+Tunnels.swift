@@ -1,3 +1,5 @@
+import CallscopeBase
+
 // Tunnels: GRE (with PPP and ERSPAN payloads), GTP-U and VXLAN.
 // IP-in-IP is a plain dispatch in decodeIPPayload.
 

@@ -1,3 +1,5 @@
+import CallscopeBase
+
 /// The fixed part of one WebSocket frame (RFC 6455 §5.2): FIN, opcode, mask and payload length.
 public struct WebSocketFrameHeader: Sendable, Hashable {
     /// Frame opcodes (RFC 6455 §5.2, §11.8); the reserved ones are refused.
@@ -36,12 +38,11 @@ public struct WebSocketFrameHeader: Sendable, Hashable {
         var headerLength = 2
         if length == 126 {
             guard bytes.count >= 4 else { return nil }
-            length = UInt64(bytes[2]) << 8 | UInt64(bytes[3])
+            length = UInt64(bytes.uint16(at: 2))
             headerLength = 4
         } else if length == 127 {
             guard bytes.count >= 10 else { return nil }
-            length = 0
-            for index in 2..<10 { length = length << 8 | UInt64(bytes[index]) }
+            length = bytes.uint64(at: 2)
             guard length >> 63 == 0 else { throw .lengthHighBit }
             headerLength = 10
         }
@@ -52,8 +53,7 @@ public struct WebSocketFrameHeader: Sendable, Hashable {
         var key: UInt32?
         if masked {
             guard bytes.count >= headerLength + 4 else { return nil }
-            key = UInt32(bytes[headerLength]) << 24 | UInt32(bytes[headerLength + 1]) << 16
-                | UInt32(bytes[headerLength + 2]) << 8 | UInt32(bytes[headerLength + 3])
+            key = bytes.uint32(at: headerLength)
             headerLength += 4
         }
         return WebSocketFrameHeader(fin: fin, opcode: opcode, maskingKey: key, payloadLength: Int(length), headerLength: headerLength)

@@ -1,3 +1,4 @@
+import CallIngest
 import CallModel
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import CallscopeBase
 import PacketDecoding
 import Testing
 @testable import CallReconstruction
@@ -18,11 +19,8 @@ struct StreamTableTests {
     func behavesLikeADictionary(seed: UInt64) {
         var table = StreamTable<Int>()
         var model: [MediaAssociation.StreamKey: Int] = [:]
-        var state = seed
-        func next() -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int(truncatingIfNeeded: state >> 33)
-        }
+        var rng = Xoshiro256(seed: seed)
+        func next() -> Int { Int(truncatingIfNeeded: rng.next() >> 33) }
         for step in 0..<20_000 {
             let key = Self.key(next() % 3000)
             switch next() % 3 {

@@ -1,3 +1,4 @@
+import CallscopeBase
 import Testing
 @testable import PacketDecoding
 import TestSupport
@@ -80,7 +81,7 @@ struct MalformedTests {
 
     /// Deterministic mutation fuzzing of the samples: random byte flips, insertions and cuts.
     @Test func mutatedFramesNeverCrash() {
-        var rng = SplitMix64(seed: 0x5EED)
+        var rng = Xoshiro256(seed: 0x5EED)
         var decoded = 0
         var failed = 0
         var decoder = PacketDecoder()
@@ -105,18 +106,5 @@ struct MalformedTests {
         }
         #expect(decoded + failed <= 20_000)
         #expect(decoded > 1_000)
-    }
-}
-
-/// A tiny seeded generator so fuzz runs are reproducible.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

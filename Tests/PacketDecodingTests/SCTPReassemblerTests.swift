@@ -1,3 +1,4 @@
+import CallscopeBase
 import Testing
 @testable import PacketDecoding
 import TestSupport
@@ -293,11 +294,8 @@ struct SCTPReassemblerRandomTests {
     /// nothing after a flush.
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
     func randomChunksNeverBreakIt(_ seed: UInt64) throws {
-        var state = seed &* 0x9E37_79B9_7F4A_7C15
-        func next(_ bound: UInt64) -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return (state >> 33) % bound
-        }
+        var rng = Xoshiro256(seed: seed)
+        func next(_ bound: UInt64) -> UInt64 { (rng.next() >> 33) % bound }
         var harness = SCTPHarness(limit: 4096)
         var time: Int64 = 1
         for _ in 0..<3000 {

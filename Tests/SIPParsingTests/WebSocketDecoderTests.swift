@@ -1,3 +1,4 @@
+import CallscopeBase
 import Testing
 @testable import SIPParsing
 import TestSupport
@@ -192,13 +193,10 @@ private func decode(_ chunks: [[UInt8]], maxMessageBytes: Int = 1 << 20) -> (eve
 
     /// Any byte sequence: the decoder returns or throws, never traps, and holds at most one frame.
     @Test func arbitraryBytesNeverTrap() {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var rng = Xoshiro256(seed: 0x5EED)
         for _ in 0..<3000 {
             var bytes: [UInt8] = []
-            for _ in 0..<Int(state % 64) {
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                bytes.append(UInt8(truncatingIfNeeded: state >> 33))
-            }
+            for _ in 0..<rng.below(64) { bytes.append(UInt8(truncatingIfNeeded: rng.next() >> 33)) }
             let result = decode([bytes, bytes], maxMessageBytes: 4096)
             #expect(result.buffered <= 4096 + 14)
             var seeking = WebSocketDecoder(maxMessageBytes: 4096)
@@ -216,7 +214,6 @@ private func decode(_ chunks: [[UInt8]], maxMessageBytes: Int = 1 << 20) -> (eve
                 input = []
             }
             #expect(failures <= bytes.count * 2)
-            state = state &* 6_364_136_223_846_793_005 &+ 1
         }
     }
 }

@@ -1,3 +1,4 @@
+import CallscopeBase
 import CallModel
 import Foundation
 
@@ -109,7 +110,7 @@ public struct LocalTimeConverter {
     public mutating func instants(_ civil: CivilDateTime) -> LocalInstants {
         let local = Timestamp(year: civil.year, month: civil.month, day: civil.day, hour: civil.hour, minute: civil.minute, second: civil.second, nanosecond: civil.nanosecond)
         let localSeconds = Self.floorSeconds(local.nanoseconds)
-        let hour = Self.floorDiv(localSeconds, 3600)
+        let hour = floorDivide(localSeconds, 3600)
         let offsets: (first: Int, second: Int)
         if let cached = offsetByLocalHour[hour] {
             offsets = (cached, cached)
@@ -137,11 +138,7 @@ public struct LocalTimeConverter {
         return (largest, smallest, false)
     }
 
-    static func floorSeconds(_ nanoseconds: Int64) -> Int64 { floorDiv(nanoseconds, 1_000_000_000) }
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-    }
+    static func floorSeconds(_ nanoseconds: Int64) -> Int64 { floorDivide(nanoseconds, 1_000_000_000) }
 
     /// A zone from a `--timezone` value: an IANA name (`Europe/London`), `UTC`/`Z`, or a fixed
     /// offset (`+03:00`, `-0500`). Nil when it names no zone.

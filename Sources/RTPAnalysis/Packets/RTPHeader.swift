@@ -1,3 +1,5 @@
+import CallscopeBase
+
 /// The fixed RTP header and where the payload lies (RFC 3550 §5.1).
 ///
 /// Parsed in place from a borrowed UDP payload with no allocation: the payload itself is
@@ -28,7 +30,7 @@ public struct RTPHeader: Sendable, Hashable {
         var offset = 12 + Int(first & 0x0F) * 4
         if first & 0x10 != 0 {
             guard count >= offset + 4 else { return nil }
-            let words = Int(datagram[offset + 2]) << 8 | Int(datagram[offset + 3])
+            let words = Int(datagram.uint16(at: offset + 2))
             offset += 4 + words * 4
         }
         guard offset <= count else { return nil }
@@ -41,9 +43,9 @@ public struct RTPHeader: Sendable, Hashable {
         return RTPHeader(
             marker: second & 0x80 != 0,
             payloadType: payloadType,
-            sequence: UInt16(datagram[2]) << 8 | UInt16(datagram[3]),
-            timestamp: datagram.loadBigEndianUInt32(at: 4),
-            ssrc: datagram.loadBigEndianUInt32(at: 8),
+            sequence: datagram.uint16(at: 2),
+            timestamp: datagram.uint32(at: 4),
+            ssrc: datagram.uint32(at: 8),
             payloadOffset: offset,
             payloadLength: end - offset
         )
@@ -61,14 +63,7 @@ public enum RTCPPacket {
         guard datagram.count >= 8, datagram[0] & 0xC0 == 0x80 else { return false }
         let type = datagram[1]
         guard type >= 192, type <= 223 else { return false }
-        let words = Int(datagram[2]) << 8 | Int(datagram[3])
+        let words = Int(datagram.uint16(at: 2))
         return (words + 1) * 4 <= datagram.count
-    }
-}
-
-extension UnsafeRawBufferPointer {
-
-    func loadBigEndianUInt32(at offset: Int) -> UInt32 {
-        UInt32(self[offset]) << 24 | UInt32(self[offset + 1]) << 16 | UInt32(self[offset + 2]) << 8 | UInt32(self[offset + 3])
     }
 }

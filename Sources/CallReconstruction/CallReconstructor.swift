@@ -1,44 +1,114 @@
 import CallModel
-import PacketCapture
 import PacketDecoding
 import SIPParsing
 
-/// Reads capture files and reconstructs their calls: capture -> packets -> SIP -> calls.
-///
-/// Several files are merged in timestamp order, so a call spanning rotated files comes out
-/// whole. SIP is found by content on any UDP, TCP or SCTP port. Problems are reported through
-/// the diagnostics callback as they are met, with the file and packet number.
-public struct CaptureAnalyzer: Sendable {
-    public var options: ReconstructionOptions
+/// Where a frame stands in the inputs of a run: which input (an index into the reconstructor's
+/// `inputs`), its number there (1-based) and its time (nanoseconds since the Unix epoch).
+/// Diagnostics name the input and frame.
+public struct FramePosition: Sendable, Hashable {
+    public var input: Int
+    public var frameNumber: Int
+    public var timestamp: Int64
 
-    public init(options: ReconstructionOptions = .init()) {
-        self.options = options
-    }
-
-    /// The calls of `inputs` (paths, `-` for standard input) and the run's counts.
-    /// - Parameters:
-    ///   - progress: called every 2^20 packets with the counts so far (packets, SIP messages).
-    ///   - diagnostics: called for every problem found, as it is found.
-    public func analyze(
-        _ inputs: [String],
-        progress: ((AnalysisSummary) -> Void)? = nil,
-        diagnostics: (Diagnostic) -> Void
-    ) -> (calls: [Call], summary: AnalysisSummary) {
-        withoutActuallyEscaping(diagnostics) { report in
-            var run = Run(options: options, inputs: inputs, diagnostics: report)
-            run.progress = progress
-            return run.execute()
-        }
+    public init(input: Int, frameNumber: Int, timestamp: Int64) {
+        self.input = input
+        self.frameNumber = frameNumber
+        self.timestamp = timestamp
     }
 }
 
-/// The mutable state of one analysis run.
-private struct Run {
+/// Turns the frames of captures into calls: packets -> SIP/RTP -> calls.
+///
+/// Reconstruction is driven: whoever has frames (a file reader, a live interface, a test)
+/// pushes them in time order with ``handleFrame(_:linkType:at:)``, or pushes packets it decoded
+/// itself (a decoding thread) with ``handlePacket(_:at:)``, then calls ``finish()`` once. Nothing
+/// here opens a file or starts a thread. SIP is found by content on any UDP, TCP or SCTP port;
+/// problems go to the diagnostics callback as they are met, naming the input and frame.
+///
+/// ```swift
+/// var reconstructor = CallReconstructor(inputs: ["eth0"]) { print($0) }
+/// reconstructor.handleFrame(bytes, linkType: .ethernet, at: FramePosition(input: 0, frameNumber: 1, timestamp: t))
+/// let (calls, summary) = reconstructor.finish()
+/// ```
+public struct CallReconstructor {
+    /// Decodes the frames pushed whole (one defragmenter for every input).
+    var decoder = PacketDecoder()
+    /// TCP streams of every input (RFC 9293 §3.10 sequence numbers).
+    var reassembler = TCPReassembler()
+    /// Everything after decoding; kept apart from the two above so each can be mutated while
+    /// the other hands it packets.
+    var run: Run
+
+    /// A reconstruction over `inputs` (the names diagnostics and the calls' `source` give: paths,
+    /// `-` for standard input, an interface name), reporting problems to `diagnostics`.
+    public init(options: ReconstructionOptions = .init(), inputs: [String], diagnostics: @escaping (Diagnostic) -> Void) {
+        run = Run(options: options, inputs: inputs, diagnostics: diagnostics)
+    }
+
+    /// The counts so far: SIP messages, errors and warnings (frames and inputs are the driver's).
+    public var summary: AnalysisSummary {
+        var summary = run.summary
+        summary.sipMessages = run.tracker.messageCount
+        return summary
+    }
+
+    /// One captured frame, decoded here: link layer `linkType`, the bytes from its link-layer
+    /// header. Frames come in time order (within an input, in capture order); the bytes are
+    /// read during the call only.
+    public mutating func handleFrame(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, at position: FramePosition) {
+        run.move(to: position)
+        do {
+            _ = try decoder.decode(frame: bytes, linkType: linkType, timestamp: position.timestamp) { packet in
+                run.handle(packet, reassembler: &reassembler)
+            }
+        } catch {
+            run.emit(.error, packet: position.frameNumber, String(describing: error))
+        }
+    }
+
+    /// A transport packet of the frame at `position`, decoded by the driver (a decoding thread).
+    public mutating func handlePacket(_ packet: TransportPacket, at position: FramePosition) {
+        run.move(to: position)
+        run.handle(packet, reassembler: &reassembler)
+    }
+
+    /// A frame the driver decoded to nothing to analyse (not IP, a fragment held): the run's
+    /// clock and position still move to it.
+    public mutating func handleEmptyFrame(at position: FramePosition) {
+        run.move(to: position)
+    }
+
+    /// A frame whose decoding failed in the driver: `message` reported at it.
+    public mutating func handleUndecodableFrame(_ message: String, at position: FramePosition) {
+        run.move(to: position)
+        run.emit(.error, packet: position.frameNumber, message)
+    }
+
+    /// A problem the driver met (an input it cannot open or read, fragments left at the end of
+    /// a file it decoded), reported and counted with the others.
+    public mutating func report(_ severity: Diagnostic.Severity, input: Int, packet: Int?, _ message: String) {
+        run.emit(severity, packet: packet, message, input: input)
+    }
+
+    /// Ends the run: streams and calls still open are closed, media attached, streams of no
+    /// call reported. Returns the calls in order of start (then Call-ID) and the counts (frames,
+    /// duplicates and inputs are left to the driver). Call once.
+    public mutating func finish() -> (calls: [Call], summary: AnalysisSummary) {
+        if decoder.pendingFragmentGroups > 0 {
+            // One defragmenter served every input: the datagrams' file is not known; the
+            // warning stands at the last packet read.
+            run.emit(.warning, packet: run.currentPacket, "\(decoder.pendingFragmentGroups) IP datagram\(decoder.pendingFragmentGroups == 1 ? "" : "s") never completed: fragments still missing when the inputs ended")
+        }
+        return run.finish(&reassembler)
+    }
+}
+
+/// The state of a reconstruction after decoding: SIP framing and parsing, call tracking,
+/// media association.
+struct Run {
     let inputs: [String]
-    let jobs: Int
     let sourceNames: [String]
     let report: (Diagnostic) -> Void
-    var progress: ((AnalysisSummary) -> Void)?
     var summary = AnalysisSummary()
     var tracker: CallTracker
     var media: MediaAssociation
@@ -62,7 +132,6 @@ private struct Run {
 
     init(options: ReconstructionOptions, inputs: [String], diagnostics: @escaping (Diagnostic) -> Void) {
         self.inputs = inputs
-        self.jobs = options.jobs
         self.sourceNames = inputs.map(Run.sourceName)
         self.report = diagnostics
         self.tracker = CallTracker(options: options)
@@ -81,27 +150,17 @@ private struct Run {
         report(Diagnostic(severity, input: inputs[input ?? currentInput], packet: packet, message: message))
     }
 
-    mutating func execute() -> (calls: [Call], summary: AnalysisSummary) {
-        summary.inputs = inputs.count
-        var files: [CaptureFile] = []
-        var indexOfFile: [Int] = []  // merge position -> input position
-        for (index, path) in inputs.enumerated() {
-            do {
-                files.append(try CaptureFile(path: path, fileIndex: files.count))
-                indexOfFile.append(index)
-            } catch {
-                summary.unreadableInputs += 1
-                emit(.error, packet: nil, error.isUnknownFormat ? "not a capture file libpcap can read (\(error.reason))" : "cannot open: \(error.reason)", input: index)
-            }
-        }
-        var reassembler = TCPReassembler()
-        if jobs > 1, files.count > 1 {
-            readInParallel(files, indexOfFile: indexOfFile, reassembler: &reassembler)
-        } else {
-            readInOrder(files, indexOfFile: indexOfFile, reassembler: &reassembler)
-        }
+    @inline(__always)
+    mutating func move(to position: FramePosition) {
+        currentInput = position.input
+        currentPacket = position.frameNumber
+        currentTime = Timestamp(nanoseconds: position.timestamp)
+    }
+
+    mutating func finish(_ reassembler: inout TCPReassembler) -> (calls: [Call], summary: AnalysisSummary) {
         finishStreams(&reassembler)
         var calls = finished
+        finished = []
         for call in tracker.finish() { calls.append(completed(call)) }
         calls.sort { ($0.start, $0.callID) < ($1.start, $1.callID) }
         reportOrphans()
@@ -111,158 +170,6 @@ private struct Run {
         summary.rtpPackets = media.counts.rtpPackets
         summary.rtcpPackets = media.counts.rtcpPackets
         return (calls, summary)
-    }
-
-    /// One thread reads, decodes and analyses the files, merged in timestamp order.
-    mutating func readInOrder(_ files: [CaptureFile], indexOfFile: [Int], reassembler: inout TCPReassembler) {
-        let merged = MergedCapture(files: files)
-        var decoder = PacketDecoder()
-        var reportedReadErrors = 0
-        while let frame = merged.next() {
-            currentInput = indexOfFile[frame.fileIndex]
-            currentPacket = frame.frameNumber
-            currentTime = Timestamp(nanoseconds: frame.timestamp)
-            summary.packets += 1
-            if summary.packets & 0xF_FFFF == 0, let progress {
-                summary.sipMessages = tracker.messageCount
-                progress(summary)
-            }
-            handle(frame, decoder: &decoder, reassembler: &reassembler)
-            reportReadErrors(merged, after: &reportedReadErrors)
-        }
-        reportReadErrors(merged, after: &reportedReadErrors)
-        summary.duplicateFrames = merged.duplicateFrames
-        if decoder.pendingFragmentGroups > 0 {
-            // One defragmenter served every input: the datagrams' file is not known; the
-            // warning stands at the last packet read.
-            emit(.warning, packet: currentPacket, "\(decoder.pendingFragmentGroups) IP datagram\(decoder.pendingFragmentGroups == 1 ? "" : "s") never completed: fragments still missing when the inputs ended")
-        }
-    }
-
-    /// `--jobs`: the files are read and decoded by a pool of `jobs` threads (``DecodingPool``);
-    /// this thread merges their events in timestamp order (ties in input order, as
-    /// ``MergedCapture``) and does the rest, so the calls are the same as with one thread.
-    mutating func readInParallel(_ files: [CaptureFile], indexOfFile: [Int], reassembler: inout TCPReassembler) {
-        let pool = DecodingPool(files: files, threads: jobs)
-        defer { pool.shutDown() }
-        // The current batch of each file, and a min-heap of (next timestamp, file) over the
-        // files that still have events: O(log files) per event, no batch copied per event.
-        var current: [DecodedBatch] = []
-        var positions = [Int](repeating: 0, count: files.count)
-        var heap: [(time: Int64, file: Int)] = []
-        func precedes(_ a: (time: Int64, file: Int), _ b: (time: Int64, file: Int)) -> Bool {
-            a.time != b.time ? a.time < b.time : a.file < b.file
-        }
-        func push(_ element: (time: Int64, file: Int)) {
-            heap.append(element)
-            var child = heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard precedes(heap[child], heap[parent]) else { break }
-                heap.swapAt(child, parent)
-                child = parent
-            }
-        }
-        func popMin() -> (time: Int64, file: Int)? {
-            guard let top = heap.first else { return nil }
-            let last = heap.removeLast()
-            if !heap.isEmpty {
-                heap[0] = last
-                var parent = 0
-                while true {
-                    let left = 2 * parent + 1, right = left + 1
-                    var smallest = parent
-                    if left < heap.count, precedes(heap[left], heap[smallest]) { smallest = left }
-                    if right < heap.count, precedes(heap[right], heap[smallest]) { smallest = right }
-                    if smallest == parent { break }
-                    heap.swapAt(parent, smallest)
-                    parent = smallest
-                }
-            }
-            return top
-        }
-        /// Moves file `index` to its next event, fetching batches as needed; false at its end.
-        func advance(_ index: Int, run: inout Run) -> Bool {
-            while positions[index] >= current[index].events.count {
-                if current[index].isLast {
-                    run.finishFile(current[index], input: indexOfFile[index])
-                    current[index] = DecodedBatch()
-                    return false
-                }
-                current[index] = pool.take(index)
-                run.summary.packets += current[index].frames
-                positions[index] = 0
-            }
-            return true
-        }
-        for index in files.indices {
-            current.append(pool.take(index))
-            summary.packets += current[index].frames
-        }
-        for index in files.indices where advance(index, run: &self) {
-            push((current[index].events[0].timestamp, index))
-        }
-        var reported = 0
-        // Copies of another file's frames are compared on what they decoded to (the frame bytes
-        // are gone); the heap holds the other files' next events.
-        var duplicates = DuplicateFrameFilter()
-        var lastDuplicate: (file: Int, frame: Int)?
-        while let (_, file) = popMin() {
-            let position = positions[file]
-            positions[file] += 1
-            let timestamp = current[file].events[position].timestamp
-            let frameNumber = current[file].events[position].frameNumber
-            if duplicates.mustCheck(time: timestamp, file: file, nextOfOtherFiles: heap.first?.time),
-               duplicates.isDuplicate(fingerprint: current[file].fingerprint(of: position), file: file) {
-                if lastDuplicate.map({ $0 != (file, frameNumber) }) ?? true {  // a frame may give several events
-                    lastDuplicate = (file, frameNumber)
-                    summary.duplicateFrames += 1
-                    summary.packets -= 1
-                }
-                if advance(file, run: &self) { push((current[file].events[positions[file]].timestamp, file)) }
-                continue
-            }
-            currentInput = indexOfFile[file]
-            currentPacket = frameNumber
-            currentTime = Timestamp(nanoseconds: timestamp)
-            if summary.packets >> 20 != reported, let progress {
-                reported = summary.packets >> 20
-                summary.sipMessages = tracker.messageCount
-                progress(summary)
-            }
-            switch current[file].events[position].kind {
-            case .packet(let flow, let range, let tcp, let sctp):
-                current[file].bytes.withUnsafeBytes { bytes in
-                    handle(TransportPacket(flow: flow, payload: UnsafeRawBufferPointer(rebasing: bytes[range]), tcp: tcp, sctp: sctp), reassembler: &reassembler)
-                }
-            case .decodeError(let message):
-                emit(.error, packet: frameNumber, message)
-            case .nothing:
-                break
-            }
-            if advance(file, run: &self) {
-                push((current[file].events[positions[file]].timestamp, file))
-            }
-        }
-    }
-
-    /// The end of a file read by the pool: its read error, and IP datagrams left incomplete
-    /// (each file has its own defragmenter with `--jobs`: a datagram whose fragments straddle
-    /// two files is only put together with `--jobs 1`).
-    mutating func finishFile(_ batch: DecodedBatch, input: Int) {
-        if let error = batch.readError {
-            emit(.error, packet: error.frameNumber, "read failed, rest of the file skipped: \(error.reason)", input: input)
-        }
-        if batch.unfinishedFragments > 0 {
-            reportUnfinishedFragments(batch.unfinishedFragments, input: input, lastPacket: batch.lastFrame)
-        }
-    }
-
-    /// IP datagrams whose fragments never all came. With `--jobs` each file has its own
-    /// defragmenter, so a datagram whose fragments straddle two files is only joined with
-    /// `--jobs 1` (README "--jobs").
-    mutating func reportUnfinishedFragments(_ count: Int, input: Int, lastPacket: Int) {
-        emit(.warning, packet: lastPacket, "\(count) IP datagram\(count == 1 ? "" : "s") never completed: fragments still missing at the end of the capture", input: input)
     }
 
     /// Remembers a SIP message of a call in progress whose time is before an earlier message of
@@ -339,26 +246,6 @@ private struct Run {
 
     /// Fewer packets than this without a call is not reported as a stream.
     static let minimumOrphanPackets = 3
-
-    /// Reports the merge's read errors not reported yet (a file that failed is dropped from the merge).
-    mutating func reportReadErrors(_ merged: MergedCapture, after reported: inout Int) {
-        while reported < merged.errors.count {
-            let error = merged.errors[reported]
-            reported += 1
-            let input = inputs.firstIndex(of: error.path) ?? currentInput
-            emit(.error, packet: error.frameNumber, "read failed, rest of the file skipped: \(error.reason)", input: input)
-        }
-    }
-
-    mutating func handle(_ frame: CapturedFrame, decoder: inout PacketDecoder, reassembler: inout TCPReassembler) {
-        do {
-            _ = try decoder.decode(frame: frame.data, linkType: LinkType(rawValue: frame.linkType), timestamp: frame.timestamp) { packet in
-                handle(packet, reassembler: &reassembler)
-            }
-        } catch {
-            emit(.error, packet: currentPacket, String(describing: error))
-        }
-    }
 
     mutating func handle(_ packet: TransportPacket, reassembler: inout TCPReassembler) {
         switch packet.flow.transport {
