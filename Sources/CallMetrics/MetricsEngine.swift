@@ -27,9 +27,12 @@ public enum MetricsEngine {
         var clock = LocalClock(zone: options.timeZone)
         let attribution = CampaignAttribution(options.campaigns)
         var historyOnly = 0
+        var coverage = DirectionCoverage(unknown: 0, calls: 0)
         for position in timeline.order.indices {
             let call = calls[timeline.order[position]]
             guard options.inRange(call.start) else { historyOnly += 1; continue }
+            coverage.calls += 1
+            if call.direction == nil { coverage.unknown += 1 }
             let facts = timeline.facts(at: position)
             overall.add(call, facts: facts)
             guard let groupBy else { continue }
@@ -72,7 +75,8 @@ public enum MetricsEngine {
         return MetricsReport(
             overall: MetricsRow(key: "overall", kpis: kpis, details: details), groupBy: groupBy, groups: rows,
             blockedAboveTarget: kpis.blockedRate.map { $0 > options.blockedTarget } ?? false,
-            blockedTarget: options.blockedTarget, duplicatesExcluded: timeline.duplicates, historyOnlyCalls: historyOnly)
+            blockedTarget: options.blockedTarget, duplicatesExcluded: timeline.duplicates, historyOnlyCalls: historyOnly,
+            directionCoverage: coverage)
     }
 
     /// A weekday x hour grid (Monday first) of the calls in range, optionally of one direction.

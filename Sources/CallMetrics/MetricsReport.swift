@@ -34,12 +34,16 @@ public struct MetricsReport: Sendable, Hashable {
     public var duplicatesExcluded: Int
     /// Calls outside the range that were used only as history or look-ahead.
     public var historyOnlyCalls: Int
+    /// How many calls in range have an unknown direction, which the inbound figures leave out.
+    public var directionCoverage: DirectionCoverage
 
     public init(overall: MetricsRow, groupBy: GroupBy?, groups: [MetricsRow], blockedAboveTarget: Bool,
-                blockedTarget: Double, duplicatesExcluded: Int, historyOnlyCalls: Int) {
+                blockedTarget: Double, duplicatesExcluded: Int, historyOnlyCalls: Int,
+                directionCoverage: DirectionCoverage = DirectionCoverage(unknown: 0, calls: 0)) {
         self.overall = overall; self.groupBy = groupBy; self.groups = groups
         self.blockedAboveTarget = blockedAboveTarget; self.blockedTarget = blockedTarget
         self.duplicatesExcluded = duplicatesExcluded; self.historyOnlyCalls = historyOnlyCalls
+        self.directionCoverage = directionCoverage
     }
 }
 

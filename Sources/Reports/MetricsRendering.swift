@@ -71,6 +71,8 @@ public enum KPIRendering {
             ("blocked_target", .decimal(format(report.blockedTarget, 4))),
             ("blocked_above_target", .bool(report.blockedAboveTarget)),
             ("service_level_definition", .string(MetricsReport.serviceLevelDefinition)),
+            ("direction_unknown_calls", .integer(Int64(report.directionCoverage.unknown))),
+            ("warnings", .array(report.directionCoverage.warning.map { [.string($0)] } ?? [])),
         ])
     }
 
@@ -110,6 +112,7 @@ public enum KPIRendering {
             out += "\nBlocked-call rate \(percent(rate)) is above the \(percent(report.blockedTarget)) target.\n"
         }
         out += "\nService level: \(MetricsReport.serviceLevelDefinition)\n"
+        if let warning = report.directionCoverage.warning { out += "\nWarning: \(warning)\n" }
         return out
     }
 
@@ -195,7 +198,9 @@ public enum LostCallRendering {
          ("return_call_id", .string(lost.returnCallID)), ("callback_attempts", .integer(lost.callbackAttempts))]
     }
 
-    public static func table(_ lost: [LostCall]) -> String {
+    /// The lost calls for people; with `coverage`, a last line warns when calls in range have
+    /// an unknown direction (they cannot be lost calls, README "Direction").
+    public static func table(_ lost: [LostCall], coverage: DirectionCoverage? = nil) -> String {
         var table = TextTable(columns: [
             .init("start (UTC)"), .init("caller", maxWidth: 18), .init("dialed", maxWidth: 18), .init("queue", maxWidth: 12),
             .init("outcome"), .init("wait s", .right), .init("returned"), .init("by", maxWidth: 20), .init("after", .right),
@@ -210,7 +215,8 @@ public enum LostCallRendering {
             ])
         }
         let open = lost.filter { $0.returned == .none && !$0.withheld }.count
-        return table.render() + "\n\(lost.count) lost calls, \(open) not returned yet\n"
+        let warning = coverage?.warning.map { "\nWarning: \($0)\n" } ?? ""
+        return table.render() + "\n\(lost.count) lost calls, \(open) not returned yet\n" + warning
     }
 
     /// `1h 05m`, `12m 30s`, `45s`.

@@ -23,7 +23,13 @@ struct DatabasePruneCommand: ParsableCommand {
     }
 
     func cutoff() throws -> Timestamp {
-        let zone = timezone.flatMap(LocalTimeConverter.zone(named:)) ?? .current
+        var zone = TimeZone.current
+        if let timezone {
+            switch TimeZoneName.parse(timezone) {
+            case .success(let named): zone = named
+            case .failure(let error): throw ValidationError(error.description)
+            }
+        }
         return try PeriodOptions.instant(before, option: "--before", timeZone: zone)
     }
 

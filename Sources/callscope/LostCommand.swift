@@ -34,14 +34,16 @@ struct LostCommand: ParsableCommand {
         let options = try MetricsOptions(timeZone: input.siteTimeZone, period: period, windows: windows)
         let (collected, finish) = try input.collect(storedRange: options.storedRange)
         var lost = MetricsEngine.lostCalls(calls: collected.calls, options: options)
+        let coverage = MetricsEngine.directionCoverage(calls: collected.calls, options: options)
         if open { lost = lost.filter { $0.returned == .none && !$0.withheld } }
         if let streamFormat = output.format.recordStream {
             var stream = RecordStream(format: streamFormat, header: LostCallRendering.fields, write: Output.write)
             for call in lost { stream.append(LostCallRendering.record(call)) }
             stream.finish()
         } else {
-            Output.write(LostCallRendering.table(lost))
+            Output.write(LostCallRendering.table(lost, coverage: coverage))
         }
+        if !input.quiet, let warning = coverage.warning { StandardError.line("callscope: warning: \(warning)") }
         try finish()
     }
 }

@@ -73,6 +73,7 @@ struct ReportCommand: ParsableCommand {
             } else {
                 Output.write(ViewRendering.table(records, empty: "no \(view.rawValue) figures: no calls in range"))
             }
+            warn(MetricsEngine.directionCoverage(calls: collected.calls, options: options))
             return try finish()
         }
         let report = MetricsEngine.report(calls: collected.calls, groupBy: by, options: options)
@@ -90,7 +91,13 @@ struct ReportCommand: ParsableCommand {
             for group in report.groups { stream.append(KPIRendering.record(key: group.key, group.kpis)) }
             stream.finish()
         }
+        warn(report.directionCoverage)
         try finish()
+    }
+
+    /// Says on stderr when inbound figures leave out calls of unknown direction (README "Direction").
+    func warn(_ coverage: DirectionCoverage) {
+        if !input.quiet, let warning = coverage.warning { StandardError.line("callscope: warning: \(warning)") }
     }
 }
 

@@ -140,18 +140,8 @@ public struct LocalTimeConverter {
 
     static func floorSeconds(_ nanoseconds: Int64) -> Int64 { floorDivide(nanoseconds, 1_000_000_000) }
 
-    /// A zone from a `--timezone` value: an IANA name (`Europe/London`), `UTC`/`Z`, or a fixed
-    /// offset (`+03:00`, `-0500`). Nil when it names no zone.
-    public static func zone(named name: String) -> TimeZone? {
-        if name == "Z" || name.uppercased() == "UTC" { return TimeZone(identifier: "UTC") }
-        if let first = name.first, first == "+" || first == "-" {
-            let digits = name.dropFirst().filter(\.isNumber)
-            guard digits.count == 4 || digits.count == 2, let value = Int(digits) else { return nil }
-            let hours = digits.count == 4 ? value / 100 : value
-            let minutes = digits.count == 4 ? value % 100 : 0
-            guard hours <= 14, minutes < 60 else { return nil }
-            return TimeZone(secondsFromGMT: (first == "-" ? -1 : 1) * (hours * 3600 + minutes * 60))
-        }
-        return TimeZone(identifier: name)
-    }
+    /// A zone from a `--timezone` value: an IANA name (`Europe/London`), `UTC`/`GMT`/`Z`, or a
+    /// fixed offset (`+03:00`, `-0500`). Nil when it names no zone, abbreviations (`BST`)
+    /// included: `TimeZoneName.parse` says why.
+    public static func zone(named name: String) -> TimeZone? { try? TimeZoneName.parse(name).get() }
 }

@@ -95,10 +95,14 @@ public struct CSVMapping: Sendable, Equatable {
                 mapping.timeFormatText = text
                 timeFormatLine = line
             case "timezone":
-                guard let text = value.scalar?.string, let zone = LocalTimeConverter.zone(named: text) else {
-                    return .failure(MappingProblem("timezone '\(value.scalar?.string ?? "")' names no time zone (IANA name, UTC or +hh:mm)", line: line))
+                guard let text = value.scalar?.string else {
+                    return .failure(MappingProblem("timezone must be text (IANA name, UTC or +hh:mm)", line: line))
                 }
-                mapping.timeZone = zone
+                switch TimeZoneName.parse(text) {
+                case .success(let zone): mapping.timeZone = zone
+                case .failure(let error) where error.isAbbreviation: return .failure(MappingProblem("timezone: \(error.description)", line: line))
+                case .failure: return .failure(MappingProblem("timezone '\(text)' names no time zone (IANA name, UTC or +hh:mm)", line: line))
+                }
             case "columns":
                 sawColumns = true
                 columnsLine = line

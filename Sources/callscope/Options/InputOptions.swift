@@ -25,7 +25,7 @@ struct InputOptions: ParsableArguments {
     var db: String?
 
     @Option(help: ArgumentHelp(
-        "Time zone of CDR timestamps written without an offset: an IANA name, UTC, or +HH:MM.",
+        "Time zone of CDR timestamps written without an offset: an IANA name (Europe/London), UTC, or +HH:MM; abbreviations such as BST are refused as ambiguous.",
         valueName: "zone"))
     var timezone: String?
 
@@ -73,9 +73,7 @@ struct InputOptions: ParsableArguments {
 
         if !(1...64).contains(jobs) { throw ValidationError("--jobs must be between 1 and 64.") }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("Standard input (-) can be read only once.") }
-        if let timezone, LocalTimeConverter.zone(named: timezone) == nil {
-            throw ValidationError("Unknown time zone '\(timezone)': give an IANA name such as Europe/London, UTC, or an offset such as +03:00.")
-        }
+        if let timezone, case .failure(let error) = TimeZoneName.parse(timezone) { throw ValidationError(error.description) }
         if let mapping, !FileManager.default.fileExists(atPath: mapping) {
             throw ValidationError("Mapping file '\(mapping)' not found.")
         }

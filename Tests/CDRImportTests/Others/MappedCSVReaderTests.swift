@@ -160,6 +160,7 @@ import TestSupport
         ("columns:\n  caller: src\n", 1, "mapping: columns.start is required (the header column holding the call start)"),
         ("time_format: \"%d.%m.%Y %I:%M\"\ncolumns:\n  start: when\n", 1, "mapping: time_format '%d.%m.%Y %I:%M': %I is not supported (use %Y %y %m %d %H %M %S, epoch or epoch_ms)"),
         ("timezone: Mars/Olympus\ncolumns:\n  start: when\n", 1, "mapping: timezone 'Mars/Olympus' names no time zone (IANA name, UTC or +hh:mm)"),
+        ("timezone: BST\ncolumns:\n  start: when\n", 1, "mapping: timezone: Time zone 'BST' is an abbreviation, which is ambiguous: it may mean Europe/London (British Summer Time), Asia/Dhaka (Bangladesh Standard Time);"),
         ("delimiter: \"ab\"\ncolumns:\n  start: when\n", 1, "mapping: delimiter must be one ASCII character other than a quote or a line break (\"\\t\" for tab)"),
         ("colums:\n  start: when\n", 1, "mapping: unknown key 'colums' (known: delimiter, time_format, timezone, columns, outcomes)"),
         ("- start\n", 1, "mapping: expected a YAML mapping with 'columns:' (see docs/cdr-formats.md, \"Mapped CSV\")"),
