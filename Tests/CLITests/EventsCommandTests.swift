@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `callscope events` on the team day (cdr-samples/team-day: the plan's late login of 303,
+/// 45-minute break of 302 and dropped call of 304; cdr-samples/README.md) with the example
+/// rules and shifts of the README, in every queue_log form and output format.
+@Suite struct EventsCommandTests {
+    static let folder = "cdr-samples/team-day/"
+    static let rules = ["--rules", folder + "rules.yaml", "--shifts", folder + "shifts.csv", "--timezone", "Europe/London"]
+
+    /// (UTC time, rule, agent, call_id, value): every event the example rules fire on the day.
+    /// The waits are the queue_log CONNECT holdtimes over 30 s; 302's rings are its 6th of 10
+    /// RINGNOANSWERs; 302's dated shift ends at 17:30 and it logs off at 17:00:30; 305 has a
+    /// shift and no login.
+    static let expected: [(String, String, String, String?, Double?)] = [
+        ("2026-03-31T08:00:00.000Z", "Absent", "305", nil, nil),
+        ("2026-03-31T08:25:40.000Z", "Late login", "303", nil, 25.7),
+        ("2026-03-31T09:05:05.000Z", "Long wait", "301", "1774947905.13", 35),
+        ("2026-03-31T09:30:00.000Z", "Long break", "302", nil, 45),
+        ("2026-03-31T10:14:09.000Z", "Dropped call", "304", "1774952046.21", 3),
+        ("2026-03-31T11:03:15.000Z", "Long wait", "301", "1774954995.26", 33),
+        ("2026-03-31T12:00:00.000Z", "Long lunch", "303", nil, 45),
+        ("2026-03-31T13:09:29.000Z", "Rings out", "302", nil, 10),
+        ("2026-03-31T14:07:34.000Z", "Long wait", "301", "1774966054.47", 55),
+        ("2026-03-31T16:00:30.000Z", "Early logoff", "302", nil, 29.5),
+    ]
+
+    @Test(arguments: ["queue_log", "queue_log.csv", "queue_log.sql"])
+    func theExampleRulesFireExactlyTheDaysEvents(_ form: String) throws {
+        let result = try CLI.run(["events", Self.folder + form] + Self.rules + ["-f", "ndjson", "-q"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let events = try CLI.ndjson(result.stdout)
+        #expect(events.count == Self.expected.count)
+        for (event, want) in zip(events, Self.expected) {
+            #expect(event["time"] as? String == want.0)
+            #expect(event["rule"] as? String == want.1)
+            #expect(event["agent"] as? String == want.2)
+            #expect(event["call_id"] as? String == want.3, "\(want)")
+            #expect((event["value"] as? NSNumber)?.doubleValue == want.4, "\(want)")
+            #expect(Set(event.keys) == ["time", "rule", "severity", "agent", "queue", "call_id", "value", "threshold", "detail"])
+        }
+        #expect(events.first { $0["rule"] as? String == "Dropped call" }?["severity"] as? String == "critical")
+        #expect(events.first { $0["rule"] as? String == "Dropped call" }?["queue"] as? String == "sales")
+    }
+
+    /// The table shows local times and ends with the count per agent and rule.
+    @Test func tableHasLocalTimesAndTheSummary() throws {
+        let result = try CLI.run(["events", Self.folder + "queue_log"] + Self.rules + ["-q"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("2026-03-31 09:25:40   Late login"))
+        let summary = result.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(summary.first { $0.first == "agent" && $0.last == "total" } != nil)
+        #expect(summary.first { $0.first == "302" && $0.count == 10 }?.last == "3")
+        #expect(summary.first { $0.first == "301" && $0.count == 10 }?.last == "3")
+        #expect(result.stdout.hasSuffix("10 events\n"))
+        let csv = try CLI.run(["events", Self.folder + "queue_log"] + Self.rules + ["-f", "csv", "-q"])
+        #expect(csv.stdout.split(separator: "\n").first == "time,rule,severity,agent,queue,call_id,value,threshold,detail")
+        #expect(csv.stdout.split(separator: "\n").count == 11)
+    }
+
+    /// A bad rules file is exit 65 with file:line; a shift rule without --shifts is a usage error.
+    @Test func badRulesAndMissingShiftsAreRefused() throws {
+        let directory = TemporaryDirectory("callscope")
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("r.yaml")
+        try "rules:\n  - name: x\n    when: pause_longer_than\n    minutes: 10\n    color: red\n".write(to: file, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["events", Self.folder + "queue_log", "--rules", file.path])
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("\(file.path):5: rule 'x': unknown key 'color' for pause_longer_than"))
+        #expect(bad.stdout.isEmpty)
+        let noShifts = try CLI.run(["events", Self.folder + "queue_log", "--rules", Self.folder + "rules.yaml"])
+        #expect(noShifts.status != 0 && noShifts.status != 65)
+        #expect(noShifts.stderr.contains("needs --shifts"))
+    }
+}
