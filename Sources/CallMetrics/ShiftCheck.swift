@@ -83,7 +83,8 @@ struct ShiftCheck {
         if after != before, Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall - after)))) == after {
             utc = wall - after
         }
-        return Timestamp(seconds: utc)
+        let limit = Int64.max / 1_000_000_000
+        return Timestamp(seconds: min(max(utc, -limit), limit))
     }
 
     static func clock(_ second: Int) -> String {

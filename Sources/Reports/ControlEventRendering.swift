@@ -55,7 +55,8 @@ public enum ControlEventRendering {
     static func localTime(_ time: Timestamp, zone: TimeZone) -> String {
         let seconds = Int64((Double(time.nanoseconds) / 1e9).rounded(.down))
         let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
-        let shifted = Timestamp(seconds: seconds + offset).iso8601
+        let (ns, overflow) = time.nanoseconds.addingReportingOverflow(offset &* 1_000_000_000)
+        let shifted = Timestamp(nanoseconds: overflow ? time.nanoseconds : ns).iso8601
         return String(shifted.prefix(10)) + " " + String(shifted.dropFirst(11).prefix(8))
     }
 }

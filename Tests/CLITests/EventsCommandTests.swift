@@ -73,4 +73,23 @@ import TestSupport
         #expect(noShifts.status != 0 && noShifts.status != 65)
         #expect(noShifts.stderr.contains("needs --shifts"))
     }
+
+    /// A rule name with a comma, quotes and a terminal escape: quoted in CSV, escaped in the table.
+    @Test func hostileRuleNamesGoThroughTheWriters() throws {
+        let directory = TemporaryDirectory("callscope")
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("r.yaml")
+        try "rules:\n  - name: \"a,\\\"b\\\"\\e[31mred\"\n    when: agent_ended_within\n    seconds: 10\n".write(to: file, atomically: true, encoding: .utf8)
+        let csv = try CLI.run(["events", Self.folder + "queue_log", "--rules", file.path, "-f", "csv", "-q"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.last?.contains(",\"a,\"\"b\"\"\u{1B}[31mred\",") == true, "\(lines)")
+        let table = try CLI.run(["events", Self.folder + "queue_log", "--rules", file.path, "-q"])
+        #expect(table.status == 0)
+        #expect(!table.stdout.contains("\u{1B}"))
+        let json = try CLI.run(["events", Self.folder + "queue_log", "--rules", file.path, "-f", "json", "-q"])
+        let events = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(events.map { $0["rule"] as? String } == ["a,\"b\"\u{1B}[31mred"])
+    }
 }
