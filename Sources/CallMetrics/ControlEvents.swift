@@ -13,7 +13,7 @@ public enum ControlEvents {
         var lost: [LostCall]?
         for rule in rules {
             switch rule.kind {
-            case .agentEndedWithin, .waitLongerThan, .poorAudio:
+            case .agentEndedWithin, .waitLongerThan, .poorAudio, .agentShareAbove, .overtalkAbove:
                 for call in calls where rule.applies(queue: call.queue) && rule.applies(agent: call.agent) {
                     if let event = callEvent(rule, call) { events.append(event) }
                 }
@@ -70,6 +70,16 @@ public enum ControlEvents {
             let worst = [CallParty.caller, .callee].compactMap { call.rtpQuality(sentBy: $0)?.mos }.min()
             guard let worst, worst < mosBelow else { return nil }
             return event(call.answeredAt ?? call.start, (worst * 100).rounded() / 100, mosBelow, "worse direction MOS \(String(format: "%.2f", worst))")
+        case .agentShareAbove(let share):
+            guard let talk = call.talk, let agentShare = talk.agentShare, agentShare > share else { return nil }
+            return event(call.answeredAt ?? call.start, (agentShare * 1000).rounded() / 1000, share,
+                         "agent spoke \(Int((agentShare * 100).rounded()))% of the speech")
+        case .overtalkAbove(let seconds):
+            guard let talk = call.talk else { return nil }
+            let overtalk = Double(talk.overtalk) / 1e9
+            guard overtalk > seconds else { return nil }
+            return event(call.answeredAt ?? call.start, (overtalk * 10).rounded() / 10, seconds,
+                         "both spoke at once for \(duration(overtalk))")
         default: return nil
         }
     }

@@ -30,6 +30,10 @@ public struct ControlRule: Sendable, Hashable {
         case absent
         /// A call whose worse direction has a MOS under `mosBelow`.
         case poorAudio(mosBelow: Double)
+        /// A call (with talk analysis) whose agent share of speech is above `share` (0-1).
+        case agentShareAbove(share: Double)
+        /// A call (with talk analysis) with more than `seconds` of overtalk.
+        case overtalkAbove(seconds: Double)
 
         /// The YAML name of the kind (`when:`).
         public var name: String {
@@ -44,13 +48,23 @@ public struct ControlRule: Sendable, Hashable {
             case .earlyLogoff: "early_logoff"
             case .absent: "absent"
             case .poorAudio: "poor_audio"
+            case .agentShareAbove: "agent_share_above"
+            case .overtalkAbove: "overtalk_above"
             }
         }
 
         /// Rules about one call: `queues` selects them by the call's queue.
         public var isAboutCalls: Bool {
             switch self {
-            case .agentEndedWithin, .waitLongerThan, .lostNotReturned, .poorAudio: true
+            case .agentEndedWithin, .waitLongerThan, .lostNotReturned, .poorAudio, .agentShareAbove, .overtalkAbove: true
+            default: false
+            }
+        }
+
+        /// Rules that need the calls' audio decoded (talk analysis).
+        public var needsTalk: Bool {
+            switch self {
+            case .agentShareAbove, .overtalkAbove: true
             default: false
             }
         }

@@ -22,9 +22,10 @@ public enum ControlRulesFile {
         "pause_longer_than": ["minutes", "reason"], "pauses_per_day": ["count", "reason"],
         "rona_per_day": ["count"], "lost_not_returned": ["minutes"],
         "late_login": ["minutes"], "early_logoff": ["minutes"], "absent": [], "poor_audio": ["mos_below"],
+        "agent_share_above": ["share"], "overtalk_above": ["seconds"],
     ]
     /// Kinds of issue 17 that callscope does not evaluate yet: named so the error says so.
-    static let notYet: Set<String> = ["kpi", "agent_share_above", "overtalk_above"]
+    static let notYet: Set<String> = ["kpi"]
 
     /// Reads and parses the rules file at `path`.
     public static func load(_ path: String) throws(ConfigurationError) -> [ControlRule] {
@@ -96,6 +97,8 @@ public enum ControlRulesFile {
         case "late_login": kind = .lateLogin(minutes: try number("minutes", range: 0...1_440))
         case "early_logoff": kind = .earlyLogoff(minutes: try number("minutes", range: 0...1_440))
         case "poor_audio": kind = .poorAudio(mosBelow: try number("mos_below", range: 1...5))
+        case "agent_share_above": kind = .agentShareAbove(share: try number("share", range: 0...1))
+        case "overtalk_above": kind = .overtalkAbove(seconds: try number("seconds", range: 0...86_400))
         default: kind = .absent
         }
         var severity = ControlRule.Severity.warning

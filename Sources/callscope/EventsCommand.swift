@@ -9,7 +9,7 @@ import SiteConfiguration
 struct EventsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
-        abstract: "List the control events of the inputs under a rules file: dropped calls, long waits, long or frequent breaks, ring-no-answers, unreturned lost calls, late logins, poor audio.",
+        abstract: "List the control events of the inputs under a rules file: dropped calls, long waits, long or frequent breaks, ring-no-answers, unreturned lost calls, late logins, poor audio, talk share and overtalk.",
         discussion: """
             Each rule of --rules (YAML, see README "Control events") is checked against the calls \
             and the queue_log agent states; every event is listed in time order, then (table) the \
@@ -28,6 +28,7 @@ struct EventsCommand: ParsableCommand {
     @OptionGroup var period: PeriodOptions
     @OptionGroup var windows: HistoryWindowOptions
     @OptionGroup var agentStates: AgentStateOptionsGroup
+    @OptionGroup(title: "Talk analysis (agent_share_above, overtalk_above)") var talk: TalkOptions
 
     @Option(help: ArgumentHelp("The rules: YAML list of name, when (rule kind) and its parameters, severity, queues, agents (see README).", valueName: "file"))
     var rules: String
@@ -52,7 +53,9 @@ struct EventsCommand: ParsableCommand {
             throw ValidationError("Rule '\(rule.name)' (\(rule.kind.name)) needs --shifts FILE.")
         }
         let options = try MetricsOptions(timeZone: input.siteTimeZone, period: period, windows: windows)
-        let (collected, finish) = try input.collect(storedRange: options.storedRange)
+        // Audio is decoded only when a rule reads the talk figures (slower).
+        let (collected, finish) = try input.collect(storedRange: options.storedRange,
+                                                    talk: ruleList.contains { $0.kind.needsTalk } ? talk : nil)
         let timelines = AgentStateOptionsGroup.timelines(collected.agentEvents, input: input)
         let events = ControlEvents.evaluate(rules: ruleList, calls: collected.calls, timelines: timelines, shifts: shiftList,
                                             options: options, agentOptions: agentStates.options)

@@ -92,4 +92,28 @@ import TestSupport
         let events = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(events.map { $0["rule"] as? String } == ["a,\"b\"\u{1B}[31mred"])
     }
+
+    /// The talk rules decode the captures' audio and agree with `calls --talk` on the same calls
+    /// (captures/talk: real SIP and RTP on loopback, captures/talk/README.md).
+    @Test func talkRulesFollowTheTalkAnalysis() throws {
+        let directory = TemporaryDirectory("callscope")
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("r.yaml")
+        try "rules:\n  - {name: Agent talks most, when: agent_share_above, share: 0.7}\n  - {name: Overtalk, when: overtalk_above, seconds: 0.9}\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let captures = ["captures/talk/talk-inbound.pcap", "captures/talk/talk-pcma.pcap", "captures/talk/talk-dtmf.pcap"]
+        let result = try CLI.run(["events"] + captures + ["--rules", file.path, "-f", "ndjson", "-q"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let events = try CLI.ndjson(result.stdout)
+        let calls = try CLI.ndjson(try CLI.run(["calls"] + captures + ["--talk", "-f", "ndjson", "-q"]).stdout)
+        var expected: [(String, String)] = []
+        for call in calls {
+            let id = try #require(call["call_id"] as? String)
+            if let share = (call["agent_share"] as? NSNumber)?.doubleValue, share > 0.7 { expected.append((id, "Agent talks most")) }
+            if let overtalk = (call["overtalk_s"] as? NSNumber)?.doubleValue, overtalk > 0.9 { expected.append((id, "Overtalk")) }
+        }
+        #expect(events.map { "\($0["call_id"] ?? "") \($0["rule"] ?? "")" } == expected.map { "\($0.0) \($0.1)" })
+        #expect(events.count == 3)  // pcma and dtmf speak over 70 %, inbound overlaps 1.01 s
+        #expect(events.first { $0["rule"] as? String == "Agent talks most" }?["value"] as? Double == 0.76)
+    }
 }

@@ -149,4 +149,25 @@ import Testing
         #expect(!Glob.matches("*x", "break"))
         #expect(Glob.matches("*", ""))
     }
+
+    @Test func talkRulesReadTheTalkSummary() {
+        func talk(agent: Double, caller: Double, overtalk: Double) -> TalkSummary {
+            TalkSummary(start: Self.t0, duration: 60_000_000_000, agentParty: .callee, callerTalk: Int64(caller * 1e9),
+                        agentTalk: Int64(agent * 1e9), overtalk: Int64(overtalk * 1e9), silence: 0, longestCallerMonologue: 0,
+                        longestAgentMonologue: 0, callerInterruptions: 0, agentInterruptions: 0, segments: [],
+                        callerTalkByTenth: [], agentTalkByTenth: [])
+        }
+        var talker = Self.answered("talker", talk: 60, endedBy: .caller)
+        talker.talk = talk(agent: 45, caller: 15, overtalk: 2)
+        var balanced = Self.answered("balanced", talk: 60, endedBy: .caller)
+        balanced.talk = talk(agent: 30, caller: 30, overtalk: 6)
+        let silent = Self.answered("no-talk-data", talk: 60, endedBy: .caller)
+        let share = Self.evaluate(.agentShareAbove(share: 0.6), calls: [talker, balanced, silent])
+        #expect(share.map(\.callID) == ["talker"])
+        #expect(share.map(\.value) == [0.75])
+        let overtalk = Self.evaluate(.overtalkAbove(seconds: 5), calls: [talker, balanced, silent])
+        #expect(overtalk.map(\.callID) == ["balanced"])
+        #expect(overtalk.map(\.value) == [6])
+        #expect(overtalk.first?.detail == "both spoke at once for 6s")
+    }
 }

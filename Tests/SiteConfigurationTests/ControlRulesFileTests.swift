@@ -19,6 +19,8 @@ import Testing
               - {name: h, when: early_logoff, minutes: 15}
               - {name: i, when: absent}
               - {name: j, when: poor_audio, mos_below: 3.6}
+              - {name: k, when: agent_share_above, share: 0.7}
+              - {name: l, when: overtalk_above, seconds: 5}
             """
         let rules = try ControlRulesFile.parse(text, file: "r.yaml")
         #expect(rules == [
@@ -32,6 +34,8 @@ import Testing
             ControlRule(name: "h", kind: .earlyLogoff(minutes: 15)),
             ControlRule(name: "i", kind: .absent),
             ControlRule(name: "j", kind: .poorAudio(mosBelow: 3.6)),
+            ControlRule(name: "k", kind: .agentShareAbove(share: 0.7)),
+            ControlRule(name: "l", kind: .overtalkAbove(seconds: 5)),
         ])
     }
 
@@ -44,6 +48,7 @@ import Testing
         ("rules:\n  - name: a\n    when: rona_per_day\n    count: 2.5\n", 4, "count '2.5' is not a whole number"),
         ("rules:\n  - name: a\n    when: wait_longer_than\n    seconds: -1\n", 4, "seconds '-1' is not a decimal number"),
         ("rules:\n  - name: a\n    when: poor_audio\n    mos_below: 7\n", 4, "mos_below '7'"),
+        ("rules:\n  - name: a\n    when: agent_share_above\n    share: 70\n", 4, "share '70' is not a decimal number from 0 to 1"),
         ("rules:\n  - name: a\n    when: absent\n    severity: urgent\n", 4, "severity 'urgent' is not info, warning or critical"),
         ("rules:\n  - name: a\n    when: late_login\n    minutes: 5\n    queues: [sales]\n", 5, "queues apply to call rules only"),
         ("rules:\n  - name: a\n    when: absent\n  - name: a\n    when: absent\n", 4, "rule 'a' is defined twice"),
