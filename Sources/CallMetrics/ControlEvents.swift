@@ -3,7 +3,7 @@ import CallscopeBase
 import Foundation
 
 /// Evaluates control rules over calls and agent timelines (`callscope events`; README
-/// "Control events"). Pure: no I/O; days and shift times are local in `options.timeZone`.
+/// "callscope events"). Pure: no I/O; days and shift times are local in `options.timeZone`.
 public enum ControlEvents {
     /// Every event of every rule, sorted by time, then rule, agent and call id. Events outside
     /// `options.from`/`options.to` are left out.
@@ -57,8 +57,9 @@ public enum ControlEvents {
         }
         switch rule.kind {
         case .agentEndedWithin(let seconds):
-            // The agent is the callee of a queue or inbound call: ended_by callee is the agent's hang-up.
-            guard call.agent != nil, call.endedBy == .callee, let answered = call.answeredAt, let ended = call.endedAt else { return nil }
+            // The agent is the callee of a queue or inbound call and the caller of an outbound one.
+            let agentParty: CallParty = call.direction == .outbound ? .caller : .callee
+            guard call.agent != nil, call.endedBy == agentParty, let answered = call.answeredAt, let ended = call.endedAt else { return nil }
             let talk = Double(answered.distance(to: ended)) / 1e9
             guard talk >= 0, talk <= seconds else { return nil }
             return event(answered, talk, seconds, "agent hung up \(duration(talk)) after answering")

@@ -1,6 +1,6 @@
 import CallModel
 
-/// A control rule of `callscope events` (README "Control events"): what to watch, how serious
+/// A control rule of `callscope events` (README "callscope events"): what to watch, how serious
 /// it is, and which queues and agents it applies to.
 public struct ControlRule: Sendable, Hashable {
     /// How serious an event of the rule is.
@@ -95,7 +95,7 @@ public struct ControlRule: Sendable, Hashable {
 }
 
 /// One agent's planned working time on a date or on every such weekday, local wall clock
-/// (`--shifts`, README "Control events").
+/// (`--shifts`, README "callscope events").
 public struct Shift: Sendable, Hashable {
     public enum Day: Sendable, Hashable {
         /// Days since 1970-01-01 of a local calendar date.

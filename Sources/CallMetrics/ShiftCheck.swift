@@ -3,7 +3,7 @@ import CallscopeBase
 import Foundation
 
 /// The shift rules of `callscope events` (`late_login`, `early_logoff`, `absent`): each
-/// agent's sessions against the agent's shifts, day by local day (README "Control events").
+/// agent's sessions against the agent's shifts, day by local day (README "callscope events").
 ///
 /// The days checked are the local days from the first to the last session of any agent in
 /// the input, so a shift on a day the input does not cover is never called an absence. A

@@ -2,7 +2,7 @@ import CallMetrics
 import CallModel
 import Foundation
 
-/// `callscope events` output (README "Control events"): one record per event for machines
+/// `callscope events` output (README "callscope events"): one record per event for machines
 /// (UTC ISO-8601 times), and for people a table in the site's local time followed by the
 /// count of events per agent and rule.
 public enum ControlEventRendering {

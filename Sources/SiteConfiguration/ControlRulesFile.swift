@@ -2,7 +2,7 @@ import CallMetrics
 import Foundation
 import Yams
 
-/// The rules file of `callscope events --rules FILE` (README "Control events"):
+/// The rules file of `callscope events --rules FILE` (README "callscope events"):
 /// ```yaml
 /// rules:
 ///   - name: Dropped call

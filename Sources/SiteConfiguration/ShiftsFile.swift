@@ -2,7 +2,7 @@ import CallMetrics
 import CallModel
 import Foundation
 
-/// The shifts file of `callscope events --shifts FILE` (README "Control events"): CSV lines
+/// The shifts file of `callscope events --shifts FILE` (README "callscope events"): CSV lines
 /// `agent,date or weekday,start,end` in local time, e.g. `303,tue,09:00,17:30` or
 /// `303,2026-03-31,09:00,17:30`. An optional header line starting with `agent`, blank lines
 /// and lines starting with `#` are skipped. Every bad line is a ``ConfigurationError`` naming it.

@@ -5,13 +5,13 @@ import Reports
 import SiteConfiguration
 
 /// `callscope events`: control events of calls and agent states under a rules file (README
-/// "Control events").
+/// "callscope events").
 struct EventsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
         abstract: "List the control events of the inputs under a rules file: dropped calls, long waits, long or frequent breaks, ring-no-answers, unreturned lost calls, late logins, poor audio, talk share and overtalk.",
         discussion: """
-            Each rule of --rules (YAML, see README "Control events") is checked against the calls \
+            Each rule of --rules (YAML, see README "callscope events") is checked against the calls \
             and the queue_log agent states; every event is listed in time order, then (table) the \
             count per agent and rule. late_login, early_logoff and absent need --shifts. Days are \
             local days in --timezone.

@@ -4,7 +4,7 @@ import Testing
 @testable import CallMetrics
 
 /// Each control-rule kind of `callscope events` on hand-made calls and agent timelines
-/// (README "Control events"); the team day end to end is in CLITests/EventsCommandTests.
+/// (README "callscope events"); the team day end to end is in CLITests/EventsCommandTests.
 @Suite struct ControlEventTests {
     static let t0 = Fixture.monday  // Monday 2024-06-03 09:00:00Z = 10:00 BST
 
@@ -27,6 +27,10 @@ import Testing
                      Self.answered("no-agent", talk: 2, endedBy: .callee, agent: nil)]
         let events = Self.evaluate(.agentEndedWithin(seconds: 10), calls: calls, queues: ["support"])
         #expect(events.map(\.callID) == ["drop", "edge"])
+        // Outbound, the agent is the caller: the customer hanging up (callee) is no dropped call.
+        var outbound = [Self.answered("out-agent", talk: 3, endedBy: .caller), Self.answered("out-customer", talk: 3, endedBy: .callee)]
+        for i in outbound.indices { outbound[i].direction = .outbound }
+        #expect(Self.evaluate(.agentEndedWithin(seconds: 10), calls: outbound).map(\.callID) == ["out-agent"])
         #expect(events.map(\.value) == [3, 10])
         #expect(events.first?.time == Fixture.at(Self.t0, plus: 5))
         #expect(events.first?.detail == "agent hung up 3s after answering")

@@ -3,7 +3,7 @@ import Foundation
 import SiteConfiguration
 import Testing
 
-/// The rules file and the shifts file of `callscope events` (README "Control events"): what
+/// The rules file and the shifts file of `callscope events` (README "callscope events"): what
 /// they read to, and every problem named with its line.
 @Suite struct ControlRulesFileTests {
     @Test func everyKindReadsToItsRule() throws {
