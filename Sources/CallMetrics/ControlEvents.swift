@@ -35,6 +35,9 @@ public enum ControlEvents {
                 for timeline in timelines where rule.applies(agent: timeline.agent) {
                     events += agentEvents(rule, timeline, clock: &clock, agentOptions: agentOptions)
                 }
+            case .kpi(let window):
+                let selected = calls.filter { rule.applies(queue: $0.queue) && rule.applies(agent: $0.agent) }
+                events += window.events(rule, calls: selected, options: options)
             case .lateLogin, .earlyLogoff, .absent:
                 events += ShiftCheck(timelines: timelines, shifts: shifts, zone: options.timeZone).events(rule)
             }

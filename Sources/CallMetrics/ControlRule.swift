@@ -34,6 +34,8 @@ public struct ControlRule: Sendable, Hashable {
         case agentShareAbove(share: Double)
         /// A call (with talk analysis) with more than `seconds` of overtalk.
         case overtalkAbove(seconds: Double)
+        /// A KPI over a sliding window crossing a threshold, and recovering.
+        case kpi(KPIWindowRule)
 
         /// The YAML name of the kind (`when:`).
         public var name: String {
@@ -50,13 +52,14 @@ public struct ControlRule: Sendable, Hashable {
             case .poorAudio: "poor_audio"
             case .agentShareAbove: "agent_share_above"
             case .overtalkAbove: "overtalk_above"
+            case .kpi: "kpi"
             }
         }
 
         /// Rules about one call: `queues` selects them by the call's queue.
         public var isAboutCalls: Bool {
             switch self {
-            case .agentEndedWithin, .waitLongerThan, .lostNotReturned, .poorAudio, .agentShareAbove, .overtalkAbove: true
+            case .agentEndedWithin, .waitLongerThan, .lostNotReturned, .poorAudio, .agentShareAbove, .overtalkAbove, .kpi: true
             default: false
             }
         }

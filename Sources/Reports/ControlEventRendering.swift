@@ -27,8 +27,7 @@ public enum ControlEventRendering {
         for event in events {
             table.append([
                 localTime(event.time, zone: zone), event.rule, event.severity.rawValue, event.agent ?? "-", event.queue ?? "-",
-                event.callID ?? "-", event.value.map { KPIRendering.format($0, 1) } ?? "-",
-                event.threshold.map { KPIRendering.format($0, 1) } ?? "-", event.detail,
+                event.callID ?? "-", event.value.map(number) ?? "-", event.threshold.map(number) ?? "-", event.detail,
             ])
         }
         return table.render() + "\n" + summary(events)
@@ -50,6 +49,9 @@ public enum ControlEventRendering {
         }
         return table.render() + "\(events.count) events\n"
     }
+
+    /// Two decimals under 10 (rates, MOS), else one.
+    static func number(_ value: Double) -> String { KPIRendering.format(value, abs(value) < 10 ? 2 : 1) }
 
     /// `2026-03-31 09:25:40` on the wall clock of `zone`.
     static func localTime(_ time: Timestamp, zone: TimeZone) -> String {

@@ -23,9 +23,8 @@ public enum ControlRulesFile {
         "rona_per_day": ["count"], "lost_not_returned": ["minutes"],
         "late_login": ["minutes"], "early_logoff": ["minutes"], "absent": [], "poor_audio": ["mos_below"],
         "agent_share_above": ["share"], "overtalk_above": ["seconds"],
+        "kpi": ["metric", "above", "below", "window", "by", "min_calls"],
     ]
-    /// Kinds of issue 17 that callscope does not evaluate yet: named so the error says so.
-    static let notYet: Set<String> = ["kpi"]
 
     /// Reads and parses the rules file at `path`.
     public static func load(_ path: String) throws(ConfigurationError) -> [ControlRule] {
@@ -69,9 +68,6 @@ public enum ControlRulesFile {
             throw ConfigurationError(.invalid, file: file, line: line(entry), "rule '\(name)' has no 'when' (the rule kind).")
         }
         let whenLine = line(fields["when"])
-        if notYet.contains(when) {
-            throw ConfigurationError(.invalid, file: file, line: whenLine, "rule '\(name)': kind '\(when)' is not evaluated by this version.")
-        }
         guard let own = parameters[when] else {
             throw ConfigurationError(.invalid, file: file, line: whenLine,
                                      "rule '\(name)': unknown kind '\(when)' (known: \(parameters.keys.sorted().joined(separator: ", "))).")
@@ -99,6 +95,7 @@ public enum ControlRulesFile {
         case "poor_audio": kind = .poorAudio(mosBelow: try number("mos_below", range: 1...5))
         case "agent_share_above": kind = .agentShareAbove(share: try number("share", range: 0...1))
         case "overtalk_above": kind = .overtalkAbove(seconds: try number("seconds", range: 0...86_400))
+        case "kpi": kind = .kpi(try kpi(context))
         default: kind = .absent
         }
         var severity = ControlRule.Severity.warning
@@ -139,6 +136,39 @@ public enum ControlRulesFile {
                                      "rule '\(c.name)': \(key) '\(value)' is not \(want) from \(Int(range.lowerBound)) to \(Int(range.upperBound)).")
         }
         return number
+    }
+
+    /// The `kpi` rule's keys: `metric` (a `report` KPI key), exactly one of `above`/`below`,
+    /// `window` (`90s`, `30m`, `1h`, at most 7 days), `by` (none, queue, agent, campaign),
+    /// `min_calls` (default 1).
+    static func kpi(_ c: Context) throws(ConfigurationError) -> KPIWindowRule {
+        func fail(_ key: String, _ message: String) -> ConfigurationError {
+            ConfigurationError(.invalid, file: c.file, line: line(c.fields[key] ?? c.entry), "rule '\(c.name)': \(message)")
+        }
+        func text(_ key: String) -> String? { c.fields[key].flatMap(CampaignYAML.scalarText) }
+        guard let metric = text("metric") else { throw fail("metric", "kpi needs 'metric' (a KPI key of report).") }
+        guard KPIWindowRule.metrics[metric] != nil else {
+            throw fail("metric", "metric '\(metric)' is not a KPI key (known: \(KPIWindowRule.metrics.keys.sorted().joined(separator: ", "))).")
+        }
+        let above = text("above") != nil ? try number("above", integer: false, range: 0...1e9, c) : nil
+        let below = text("below") != nil ? try number("below", integer: false, range: 0...1e9, c) : nil
+        guard (above == nil) != (below == nil) else { throw fail("metric", "kpi needs exactly one of 'above' and 'below'.") }
+        guard let windowText = text("window") else { throw fail("window", "kpi needs 'window' (such as 30m or 1h).") }
+        let unit: Int64? = switch windowText.last { case "s": 1; case "m": 60; case "h": 3600; default: nil }
+        let digits = windowText.dropLast()
+        guard let unit, !digits.isEmpty, digits.count <= 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let amount = Int64(digits), amount > 0, amount * unit <= 7 * 86_400 else {
+            throw fail("window", "window '\(windowText)' is not a duration such as 90s, 30m or 1h (at most 7 days).")
+        }
+        var by = KPIWindowRule.Grouping.none
+        if let byText = text("by") {
+            guard let known = KPIWindowRule.Grouping(rawValue: byText) else {
+                throw fail("by", "by '\(byText)' is not none, queue, agent or campaign.")
+            }
+            by = known
+        }
+        let minCalls = text("min_calls") != nil ? Int(try number("min_calls", integer: true, range: 1...1_000_000, c)) : 1
+        return KPIWindowRule(metric: metric, above: above, below: below, windowSeconds: amount * unit, by: by, minCalls: minCalls)
     }
 
     /// A list of names, or one name; nil or empty gives [].

@@ -28,6 +28,7 @@ struct EventsCommand: ParsableCommand {
     @OptionGroup var period: PeriodOptions
     @OptionGroup var windows: HistoryWindowOptions
     @OptionGroup var agentStates: AgentStateOptionsGroup
+    @OptionGroup var campaigns: CampaignOptions
     @OptionGroup(title: "Talk analysis (agent_share_above, overtalk_above)") var talk: TalkOptions
 
     @Option(help: ArgumentHelp("The rules: YAML list of name, when (rule kind) and its parameters, severity, queues, agents (see README).", valueName: "file"))
@@ -52,7 +53,10 @@ struct EventsCommand: ParsableCommand {
         if shifts == nil, let rule = ruleList.first(where: { $0.kind.needsShifts }) {
             throw ValidationError("Rule '\(rule.name)' (\(rule.kind.name)) needs --shifts FILE.")
         }
-        let options = try MetricsOptions(timeZone: input.siteTimeZone, period: period, windows: windows)
+        if campaigns.campaigns == nil, let rule = ruleList.first(where: { if case .kpi(let w) = $0.kind { w.by == .campaign } else { false } }) {
+            throw ValidationError("Rule '\(rule.name)' (kpi by campaign) needs --campaigns FILE.")
+        }
+        let options = try MetricsOptions(timeZone: input.siteTimeZone, period: period, windows: windows, campaigns: campaigns.load())
         // Audio is decoded only when a rule reads the talk figures (slower).
         let (collected, finish) = try input.collect(storedRange: options.storedRange,
                                                     talk: ruleList.contains { $0.kind.needsTalk } ? talk : nil)

@@ -116,4 +116,25 @@ import TestSupport
         #expect(events.count == 3)  // pcma and dtmf speak over 70 %, inbound overlaps 1.01 s
         #expect(events.first { $0["rule"] as? String == "Agent talks most" }?["value"] as? Double == 0.76)
     }
+
+    /// `kpi`: the support queue's longest wait over a sliding hour crosses 30 s with each of the
+    /// three long waits and recovers at the first support call an hour later (the transitions
+    /// worked from the queue_log's ENTERQUEUE times and CONNECT holdtimes).
+    @Test func kpiWindowCrossesAndRecovers() throws {
+        let directory = TemporaryDirectory("callscope")
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("r.yaml")
+        try "rules:\n  - {name: Slow answer, when: kpi, metric: longest_wait_s, above: 30, window: 1h, by: queue, queues: [support]}\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["events", Self.folder + "queue_log", "--rules", file.path, "-f", "ndjson", "-q"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let events = try CLI.ndjson(result.stdout)
+        let got = events.map { "\($0["time"] ?? "") \($0["call_id"] ?? "") \($0["value"] ?? "") \($0["severity"] ?? "")" }
+        #expect(got == [
+            "2026-03-31T09:05:05.000Z 1774947905.13 35.0 warning", "2026-03-31T10:23:24.000Z 1774952604.22 20.0 info",
+            "2026-03-31T11:03:15.000Z 1774954995.26 33.0 warning", "2026-03-31T12:03:16.000Z 1774958596.32 8.0 info",
+            "2026-03-31T14:07:34.000Z 1774966054.47 55.0 warning", "2026-03-31T15:18:30.000Z 1774970310.55 23.0 info",
+        ])
+        #expect(events.allSatisfy { $0["queue"] as? String == "support" })
+    }
 }

@@ -174,4 +174,28 @@ import Testing
         #expect(overtalk.map(\.value) == [6])
         #expect(overtalk.first?.detail == "both spoke at once for 6s")
     }
+
+    /// An abandonment spike in a 30-minute window: crosses once, recovers once, judged only
+    /// with at least `min_calls` calls; groups by queue keep their own state.
+    @Test func kpiWindowCrossesOnceAndRecovers() {
+        func call(_ id: String, minute: Double, _ outcome: CallOutcome, queue: String = "q") -> Call {
+            Fixture.call(id, Fixture.at(Self.t0, plus: minute * 60), outcome, wait: outcome == .answered ? 10 : 30, talk: 60, queue: queue)
+        }
+        let calls = [call("a", minute: 0, .answered), call("b", minute: 5, .abandoned), call("c", minute: 10, .abandoned),
+                     call("d", minute: 15, .answered), call("e", minute: 50, .answered), call("f", minute: 55, .answered),
+                     call("x", minute: 6, .abandoned, queue: "other")]
+        let rule = KPIWindowRule(metric: "abandonment_rate", above: 0.5, windowSeconds: 1800, by: .queue, minCalls: 3)
+        let events = Self.evaluate(.kpi(rule), calls: calls)
+        // c: a, b, c -> 2/3 abandoned (crossed); d: 2/4 = 0.5, not above, recovered.
+        #expect(events.map(\.callID) == ["c", "d"])
+        #expect(events.map(\.value) == [0.6667, 0.5])
+        #expect(events.map(\.severity) == [.warning, .info])
+        #expect(events.map(\.queue) == ["q", "q"])
+        #expect(events.first?.detail == "abandonment_rate 0.6667 above 0.5 over 30m 00s of 3 calls (queue q)")
+        let overall = Self.evaluate(.kpi(KPIWindowRule(metric: "abandonment_rate", above: 0.5, windowSeconds: 1800, minCalls: 3)), calls: calls)
+        // Overall, x joins: at x, a b x give 2/3 (crossed); c 3/4 and d 3/5 stay above; e and f
+        // have fewer than 3 calls in their window, so the state holds.
+        #expect(overall.map(\.callID) == ["x"])
+        #expect(Self.evaluate(.kpi(KPIWindowRule(metric: "abandonment_rate", above: 0.5, windowSeconds: 1800, minCalls: 10)), calls: calls).isEmpty)
+    }
 }

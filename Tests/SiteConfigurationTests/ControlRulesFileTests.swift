@@ -21,6 +21,8 @@ import Testing
               - {name: j, when: poor_audio, mos_below: 3.6}
               - {name: k, when: agent_share_above, share: 0.7}
               - {name: l, when: overtalk_above, seconds: 5}
+              - {name: m, when: kpi, metric: abandonment_rate, above: 0.1, window: 30m, by: queue, min_calls: 10}
+              - {name: n, when: kpi, metric: service_level, below: 0.8, window: 2h}
             """
         let rules = try ControlRulesFile.parse(text, file: "r.yaml")
         #expect(rules == [
@@ -36,13 +38,18 @@ import Testing
             ControlRule(name: "j", kind: .poorAudio(mosBelow: 3.6)),
             ControlRule(name: "k", kind: .agentShareAbove(share: 0.7)),
             ControlRule(name: "l", kind: .overtalkAbove(seconds: 5)),
+            ControlRule(name: "m", kind: .kpi(KPIWindowRule(metric: "abandonment_rate", above: 0.1, windowSeconds: 1800, by: .queue, minCalls: 10))),
+            ControlRule(name: "n", kind: .kpi(KPIWindowRule(metric: "service_level", below: 0.8, windowSeconds: 7200))),
         ])
     }
 
     /// Each bad file, the line to blame and words of the message.
     @Test(arguments: [
         ("rules:\n  - name: a\n    when: dropped_calls\n", 3, "unknown kind 'dropped_calls'"),
-        ("rules:\n  - name: a\n    when: kpi\n", 3, "kind 'kpi' is not evaluated"),
+        ("rules:\n  - name: a\n    when: kpi\n    metric: calls\n    above: 1\n    window: 1h\n", 4, "metric 'calls' is not a KPI key"),
+        ("rules:\n  - name: a\n    when: kpi\n    metric: asr\n    above: 1\n    below: 0\n    window: 1h\n", 4, "exactly one of 'above' and 'below'"),
+        ("rules:\n  - name: a\n    when: kpi\n    metric: asr\n    below: 0.5\n    window: 1d\n", 6, "window '1d' is not a duration"),
+        ("rules:\n  - name: a\n    when: kpi\n    metric: asr\n    below: 0.5\n    window: 1h\n    by: day\n", 7, "by 'day' is not none, queue"),
         ("rules:\n  - name: a\n    when: absent\n    minutes: 5\n", 4, "unknown key 'minutes' for absent"),
         ("rules:\n  - name: a\n    when: rona_per_day\n", 2, "rona_per_day needs 'count'"),
         ("rules:\n  - name: a\n    when: rona_per_day\n    count: 2.5\n", 4, "count '2.5' is not a whole number"),
