@@ -137,4 +137,30 @@ import TestSupport
         ])
         #expect(events.allSatisfy { $0["queue"] as? String == "support" })
     }
+
+    /// `lost_not_returned` lists the calls `lost` finds not returned (cdr-samples: A03 and A04),
+    /// and `poor_audio` the impaired capture's worse MOS as `calls` measures it.
+    @Test func lostAndPoorAudioFollowLostAndCalls() throws {
+        let directory = TemporaryDirectory("callscope")
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("r.yaml")
+        try "rules:\n  - {name: Lost, when: lost_not_returned, minutes: 60}\n  - {name: Poor, when: poor_audio, mos_below: 4.2}\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let master = ["cdr-samples/asterisk-master.csv", "--timezone", "Europe/London"]
+        let events = try CLI.ndjson(try CLI.run(["events"] + master + ["--rules", file.path, "-f", "ndjson", "-q"]).stdout)
+        let lost = try CLI.ndjson(try CLI.run(["lost"] + master + ["-f", "ndjson", "-q"]).stdout)
+        let open = lost.filter { $0["returned"] as? String == "none" && $0["withheld"] as? Bool == false }.compactMap { $0["call_id"] as? String }
+        #expect(events.compactMap { $0["call_id"] as? String } == open)
+        #expect(open == ["1774739112.65", "1774739935.72"])
+        #expect(events.allSatisfy { $0["rule"] as? String == "Lost" && $0["value"] is NSNull })
+
+        let capture = "captures/talk/rtp-impaired.pcap"
+        let poor = try CLI.ndjson(try CLI.run(["events", capture, "--rules", file.path, "-f", "ndjson", "-q"]).stdout)
+        let call = try #require(try CLI.ndjson(try CLI.run(["calls", capture, "-f", "ndjson", "-q"]).stdout).first)
+        let mos = [call["caller_mos"], call["callee_mos"]].compactMap { ($0 as? NSNumber)?.doubleValue }
+        let worse = try #require(mos.min())
+        #expect(worse == 4.11)
+        #expect(poor.map { $0["call_id"] as? String } == [call["call_id"] as? String])
+        #expect((poor.first?["value"] as? NSNumber)?.doubleValue == worse)
+    }
 }
