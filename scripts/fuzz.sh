@@ -101,7 +101,8 @@ PY
         for f in captures/talk/*.wav; do [[ -f $f ]] && head -c 32768 "$f" >"$dir/$(basename "$f")"; done
         ;;
     FuzzConfig)
-        # Byte 0 picks the reader: 0 YAML, 1 CSV, 2 a local date (see Fuzz/FuzzConfig).
+        # Byte 0 picks the reader: 0 campaigns YAML, 1 campaigns CSV, 2 a local date, 3 control
+        # rules, 4 shifts (see Fuzz/FuzzConfig).
         for f in Tests/SiteConfigurationTests/Fixtures/*.yaml Tests/CLITests/Fixtures/*.yaml; do
             [[ -f $f ]] && { printf '\x00'; cat "$f"; } >"$dir/$(basename "$f")"
         done
@@ -111,6 +112,8 @@ PY
         printf '\x00campaigns:\n  - &c {name: A, numbers: [1]}\n  - <<: *c\n    name: B\n' >"$dir/anchors.yaml"
         printf '\x022026-10-25T01:30' >"$dir/date-repeated"
         printf '\x022026-03-29 01:30:00.5' >"$dir/date-skipped"
+        for f in cdr-samples/team-day/rules.yaml; do [[ -f $f ]] && { printf '\x03'; cat "$f"; } >"$dir/rules-$(basename "$f")"; done
+        for f in cdr-samples/team-day/shifts.csv; do [[ -f $f ]] && { printf '\x04'; cat "$f"; } >"$dir/shifts-$(basename "$f")"; done
         ;;
     esac
 }
