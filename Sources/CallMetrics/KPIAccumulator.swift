@@ -6,12 +6,19 @@ import CallModel
 /// and the waits needed for exact nearest-rank percentiles, never the calls. History-dependent
 /// facts (repeat caller, lost-call return) come in `CallFacts` from the engine's history pass.
 ///
-/// - Complexity: `add` is O(1) amortised; `kpis` sorts the kept waits, O(k log k).
+/// A *removable* accumulator (the sliding windows of the `kpi` control rule) also takes calls
+/// out again (`remove`, the exact inverse of `add`): it keeps its waits sorted so that
+/// percentiles and the longest wait need no sort.
+///
+/// - Complexity: `add` is O(1) amortised; `kpis` sorts the kept waits, O(k log k). Removable:
+///   `add` and `remove` O(k) (a binary search and a move), `kpis` O(k).
 public struct KPIAccumulator: Sendable {
     public let options: MetricsOptions
     private let shortAbandon: Int64
     private let serviceLevel: Int64
     private let qualified: Int64
+    /// Waits kept sorted, and every wait `longestWait` considers kept, so calls can be removed.
+    private let removable: Bool
 
     private var offered = 0
     private var answered = 0
@@ -31,11 +38,18 @@ public struct KPIAccumulator: Sendable {
     private var lostCalls = 0
     private var callbackDelays: [Int64] = []
     private var longestWait: Int64?
+    /// Removable only: the waits `longestWait` is the maximum of, sorted.
+    private var longestWaitCandidates: [Int64] = []
     private var abandonWaitSum = NanosecondSum()
     private var details = KPIDetails()
 
     public init(options: MetricsOptions) {
+        self.init(options: options, removable: false)
+    }
+
+    init(options: MetricsOptions, removable: Bool) {
         self.options = options
+        self.removable = removable
         shortAbandon = options.shortAbandon.nanoseconds
         serviceLevel = options.serviceLevelThreshold.nanoseconds
         qualified = options.qualifiedTalk.nanoseconds
@@ -46,75 +60,107 @@ public struct KPIAccumulator: Sendable {
     ///   own part of a transferred call, `--by agent`); nil: the whole talk. Completion and
     ///   qualified calls always use the whole talk.
     public mutating func add(_ call: Call, facts: CallFacts, talkCredit: Int64? = nil) {
-        offered += 1
+        update(call, facts: facts, talkCredit: talkCredit, by: 1)
+    }
+
+    /// Takes out a call added before with the same facts (removable accumulators only).
+    mutating func remove(_ call: Call, facts: CallFacts) {
+        precondition(removable, "remove on an accumulator made without removable")
+        update(call, facts: facts, talkCredit: nil, by: -1)
+    }
+
+    /// Adds (`sign` 1) or removes (`sign` -1) a call.
+    @inline(__always)
+    private mutating func update(_ call: Call, facts: CallFacts, talkCredit: Int64?, by sign: Int) {
+        offered += sign
         let isAnswered = call.outcome == .answered
         if isAnswered {
-            answered += 1
+            answered += sign
             if let ended = call.endedAt {
                 let talkNs = call.answeredAt.map { max(0, $0.distance(to: ended)) } ?? 0
                 let credited = talkCredit ?? talkNs
-                talk.add(credited)
-                if credited > 0 { talkPositive.add(credited); details.talkedCalls += 1 }
-                if talkNs >= 1_000_000_000 { details.completed += 1 }
-                if talkNs >= qualified { qualifiedCalls += 1 }
+                talk.add(credited, sign)
+                if credited > 0 { talkPositive.add(credited, sign); details.talkedCalls += sign }
+                if talkNs >= 1_000_000_000 { details.completed += sign }
+                if talkNs >= qualified { qualifiedCalls += sign }
             } else {
-                answeredTalkUnknown += 1
+                answeredTalkUnknown += sign
             }
         } else if call.outcome == .redirected {
-            details.redirected += 1
+            details.redirected += sign
         }
-        if let pdd = call.pddMilliseconds { pddSum &+= pdd; pddCount += 1 }
+        if let pdd = call.pddMilliseconds { pddSum &+= sign > 0 ? pdd : 0 &- pdd; pddCount += sign }
         switch call.outcome {
-        case .answered, .ivrDropoff, .busy, .noAnswer, .abandoned, .rejected: details.effectiveCalls += 1
+        case .answered, .ivrDropoff, .busy, .noAnswer, .abandoned, .rejected: details.effectiveCalls += sign
         default: break
         }
-        if isAnswered, call.transfers > 0 { details.transferredCalls += 1 }
+        if isAnswered, call.transfers > 0 { details.transferredCalls += sign }
         guard facts.inbound else { return }
 
-        details.inbound += 1
+        details.inbound += sign
         let wait = call.waitNanoseconds ?? (call.answeredAt ?? call.endedAt).map { call.start.distance(to: $0) }
-        if let wait, call.outcome != .ivrDropoff, wait > longestWait ?? .min { longestWait = wait }
+        if let wait, call.outcome != .ivrDropoff {
+            if removable {
+                Self.update(&longestWaitCandidates, wait, sign)
+            } else if wait > longestWait ?? .min {
+                longestWait = wait
+            }
+        }
         let cls = Int(facts.callerClass.rawValue)
-        classCalls[cls] += 1
+        classCalls[cls] += sign
         switch call.outcome {
         case .answered:
-            classAnswered[cls] += 1
+            classAnswered[cls] += sign
             if let wait {
-                waits.append(wait)
-                waitSum.add(wait)
-                classWaits[cls].add(wait)
-                classWaitCount[cls] += 1
-                if wait <= serviceLevel { details.serviceLevelAnswered += 1 }
+                if removable { Self.update(&waits, wait, sign) } else { waits.append(wait) }
+                waitSum.add(wait, sign)
+                classWaits[cls].add(wait, sign)
+                classWaitCount[cls] += sign
+                if wait <= serviceLevel { details.serviceLevelAnswered += sign }
             }
         case .busy, .congestion:
-            details.blocked += 1
+            details.blocked += sign
         case .ivrDropoff:
-            details.ivrDropoffs += 1
+            details.ivrDropoffs += sign
         case .abandoned:
-            details.abandoned += 1
+            details.abandoned += sign
             if let wait {
-                abandonWaits.append(wait)
-                abandonWaitSum.add(wait)
-                if wait < shortAbandon { details.shortAbandons += 1 }
+                if removable { Self.update(&abandonWaits, wait, sign) } else { abandonWaits.append(wait) }
+                abandonWaitSum.add(wait, sign)
+                if wait < shortAbandon { details.shortAbandons += sign }
             }
         default:
             break
         }
         if !isAnswered && call.outcome != .ivrDropoff {
-            lostCalls += 1
+            lostCalls += sign
             if facts.callerClass == .withheld {
-                details.lostWithheld += 1
+                details.lostWithheld += sign
             } else if facts.returned != .none, let delay = facts.returnDelayNanoseconds {
-                details.lostReturned += 1
-                callbackDelays.append(delay)
+                details.lostReturned += sign
+                if removable { Self.update(&callbackDelays, delay, sign) } else { callbackDelays.append(delay) }
             }
+        }
+    }
+
+    /// Inserts (`sign` 1) or removes one occurrence of (`sign` -1) `value` in a sorted array.
+    private static func update(_ sorted: inout [Int64], _ value: Int64, _ sign: Int) {
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        if sign > 0 {
+            sorted.insert(value, at: low)
+        } else if low < sorted.count, sorted[low] == value {
+            sorted.remove(at: low)
         }
     }
 
     /// Adds talk on a call this row did not take: an agent's part after a transfer to them
     /// (`--by agent`); only `talk_min` grows.
     public mutating func addTransferredTalk(_ nanoseconds: Int64) {
-        talk.add(max(0, nanoseconds))
+        talk.add(max(0, nanoseconds), 1)
     }
 
     /// The KPIs of the calls added so far.
@@ -127,9 +173,9 @@ public struct KPIAccumulator: Sendable {
         d.seizures = offered - d.redirected
         // IVR drop-offs never reached a queue or a person: outside abandonment and service level.
         d.serviceLevelBase = d.inbound - d.shortAbandons - d.ivrDropoffs
-        let sortedWaits = waits.sorted()
+        let sortedWaits = removable ? waits : waits.sorted()
         d.asaP50Seconds = seconds(nearestRank(sortedWaits, percent: 50))
-        let sortedAbandons = abandonWaits.sorted()
+        let sortedAbandons = removable ? abandonWaits : abandonWaits.sorted()
         for w in sortedAbandons { d.abandonTimes.counts[AbandonTimeDistribution.bin(ofNanoseconds: w)] += 1 }
         d.abandonTimes.p50Seconds = seconds(nearestRank(sortedAbandons, percent: 50))
         d.abandonTimes.p90Seconds = seconds(nearestRank(sortedAbandons, percent: 90))
@@ -160,11 +206,11 @@ public struct KPIAccumulator: Sendable {
             repeatCallers: classCalls[Int(CallerClass.repeat.rawValue)],
             lostCalls: lostCalls,
             callbackRate: ratio(d.lostReturned, lostCalls - d.lostWithheld),
-            callbackMedianSeconds: seconds(nearestRank(callbackDelays.sorted(), percent: 50)),
+            callbackMedianSeconds: seconds(nearestRank(removable ? callbackDelays : callbackDelays.sorted(), percent: 50)),
             qualifiedCalls: qualifiedCalls,
             ivrDropoffs: d.ivrDropoffs,
             ner: ratio(d.effectiveCalls, d.seizures),
-            longestWaitSeconds: seconds(longestWait),
+            longestWaitSeconds: seconds(removable ? longestWaitCandidates.last : longestWait),
             meanTimeToAbandonSeconds: abandonWaitSum.meanSeconds(abandonWaits.count),
             transferRate: ratio(d.transferredCalls, answered)
         )

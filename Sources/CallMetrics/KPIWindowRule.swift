@@ -39,14 +39,22 @@ public struct KPIWindowRule: Sendable, Hashable {
 
     /// The crossings and recoveries of `rule` over `calls` (already filtered by the rule's
     /// queues and agents). Judged at each call's start, over the group's calls started in
-    /// (start - window, start]; a window with fewer than `minCalls` calls or no value keeps the state.
+    /// (start - window, start]; a window with fewer than `minCalls` calls or no value keeps the
+    /// state. The calls' facts (inbound, repeat caller, lost-call return) are those `report`
+    /// finds over all the calls, so a window's repeat callers are the same callers `report` counts.
+    /// - Complexity: O(n log n) to order the calls, then each call enters and leaves its group's
+    ///   window once (a removable `KPIAccumulator`): O(n * k) for k calls with a wait in a window,
+    ///   no report per call.
     func events(_ rule: ControlRule, calls: [Call], options: MetricsOptions) -> [ControlEvent] {
         guard let value = Self.metrics[metric] else { return [] }
         var windowOptions = options
         windowOptions.from = nil; windowOptions.to = nil
+        let timeline = CallTimeline(calls: calls, options: windowOptions)
         let attribution = by == .campaign ? CampaignAttribution(options.campaigns) : nil
-        var groups: [String: [Call]] = [:]
-        for call in calls {
+        /// Each group's calls as positions in the timeline's start order.
+        var groups: [String: [Int]] = [:]
+        for position in timeline.order.indices {
+            let call = calls[timeline.order[position]]
             let key: String?
             switch by {
             case .none: key = ""
@@ -54,20 +62,27 @@ public struct KPIWindowRule: Sendable, Hashable {
             case .agent: key = call.agent
             case .campaign: key = attribution?.campaign(of: call)?.name
             }
-            if let key { groups[key, default: []].append(call) }
+            if let key { groups[key, default: []].append(position) }
         }
         let window = windowSeconds.multipliedReportingOverflow(by: 1_000_000_000)
         let span = window.overflow ? Int64.max : window.partialValue
         var events: [ControlEvent] = []
-        for (key, group) in groups {
-            let sorted = group.sorted { $0.start < $1.start }
+        for (key, positions) in groups {
+            var accumulator = KPIAccumulator(options: windowOptions, removable: true)
             var first = 0
             var breached = false
-            for (index, call) in sorted.enumerated() {
-                while first < index, sorted[first].start.distance(to: call.start) >= span { first += 1 }
-                let inWindow = Array(sorted[first...index])
-                guard inWindow.count >= minCalls,
-                      let kpi = value(MetricsEngine.report(calls: inWindow, groupBy: nil, options: windowOptions).overall.kpis) else { continue }
+            for (index, position) in positions.enumerated() {
+                let call = calls[timeline.order[position]]
+                accumulator.add(call, facts: timeline.facts(at: position))
+                while first < index {
+                    let leaving = positions[first]
+                    let old = calls[timeline.order[leaving]]
+                    guard old.start.distance(to: call.start) >= span else { break }
+                    accumulator.remove(old, facts: timeline.facts(at: leaving))
+                    first += 1
+                }
+                let inWindow = index - first + 1
+                guard inWindow >= minCalls, let kpi = value(accumulator.kpis) else { continue }
                 let now = above.map { kpi > $0 } ?? below.map { kpi < $0 } ?? false
                 guard now != breached else { continue }
                 breached = now
@@ -75,8 +90,8 @@ public struct KPIWindowRule: Sendable, Hashable {
                 let side = above != nil ? "above" : "below"
                 let scope = key.isEmpty ? "" : " (\(by.rawValue) \(key))"
                 let detail = now
-                    ? "\(metric) \(Self.text(kpi)) \(side) \(Self.text(limit)) over \(ControlEvents.duration(Double(windowSeconds))) of \(inWindow.count) calls\(scope)"
-                    : "recovered: \(metric) \(Self.text(kpi)) over \(ControlEvents.duration(Double(windowSeconds))) of \(inWindow.count) calls\(scope)"
+                    ? "\(metric) \(Self.text(kpi)) \(side) \(Self.text(limit)) over \(ControlEvents.duration(Double(windowSeconds))) of \(inWindow) calls\(scope)"
+                    : "recovered: \(metric) \(Self.text(kpi)) over \(ControlEvents.duration(Double(windowSeconds))) of \(inWindow) calls\(scope)"
                 events.append(ControlEvent(time: call.start, rule: rule.name, severity: now ? rule.severity : .info,
                                            agent: by == .agent ? key : nil, queue: by == .queue ? key : nil, callID: call.callID,
                                            value: (kpi * 10_000).rounded() / 10_000, threshold: limit, detail: detail))

@@ -71,6 +71,17 @@ struct NanosecondSum: Sendable, Hashable {
         else if nanos <= -1_000_000_000 { nanos += 1_000_000_000; seconds &-= 1 }
     }
 
+    /// Adds `ns` (`sign` 1) or takes it away (`sign` -1), exactly: adding then taking away the
+    /// same value gives the sum before.
+    @inline(__always)
+    mutating func add(_ ns: Int64, _ sign: Int) {
+        if sign > 0 { add(ns); return }
+        seconds &-= ns / 1_000_000_000
+        nanos &-= ns % 1_000_000_000
+        if nanos >= 1_000_000_000 { nanos -= 1_000_000_000; seconds &+= 1 }
+        else if nanos <= -1_000_000_000 { nanos += 1_000_000_000; seconds &-= 1 }
+    }
+
     mutating func add(_ other: NanosecondSum) {
         seconds &+= other.seconds
         add(other.nanos)

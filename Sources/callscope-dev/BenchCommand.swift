@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `callscope-dev bench`: timings for the README's performance table. Prints figures; never
 /// gates CI.
@@ -31,6 +34,14 @@ func measureSeconds<Failure: Error>(_ body: () throws(Failure) -> Void) throws(F
     try body()
     let elapsed = clock.now - start
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+/// CPU seconds the calling thread has used so far (CLOCK_THREAD_CPUTIME_ID): what a
+/// single-threaded phase costs, whatever else the machine is running.
+func threadCPUSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
 /// A failure of the code being timed: exit status 1 with its message.
