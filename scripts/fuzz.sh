@@ -62,7 +62,7 @@ for i, line in enumerate(sys.stdin):
         printf 'INVITE sip:+4420@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nf: "<b>" <sip:1@h>;tag=1\r\nt: <sip:2@h>\r\ni: x\r\nCSeq: 1 INVITE\r\nl: 4\r\n\r\nv=0\r\n' >"$dir/compact"
         ;;
     FuzzCapture)
-        for f in captures/*.pcap captures/hostile/*.pcap captures/talk/*.pcap ../shared/corpus/pcap/*.pcap*; do
+        for f in captures/*.pcap captures/hostile/*.pcap captures/talk/*.pcap captures/hep/*.pcap ../shared/corpus/pcap/*.pcap*; do
             # Small files whole, large ones cut (libFuzzer's -max_len bounds them anyway).
             [[ -f $f ]] && head -c 65536 "$f" >"$dir/$(basename "$f")"
         done

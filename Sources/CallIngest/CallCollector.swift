@@ -43,7 +43,8 @@ public struct IngestSummary: Sendable, Hashable {
         if unreadableInputs > 0 { parts.append("\(unreadableInputs) unreadable") }
         if capture.inputs > 0 || cdrFiles == 0 {
             parts.append("\(capture.packets) packets" + (capture.duplicateFrames > 0 ? " (\(capture.duplicateFrames) duplicate frame\(capture.duplicateFrames == 1 ? "" : "s") of another input dropped)" : ""))
-            parts.append("\(capture.sipMessages) SIP messages" + (capture.sipMessagesWithoutCall > 0 ? " (\(capture.sipMessagesWithoutCall) outside calls)" : ""))
+            parts.append("\(capture.sipMessages) SIP messages" + (capture.sipMessagesWithoutCall > 0 ? " (\(capture.sipMessagesWithoutCall) outside calls)" : "")
+                         + (capture.hepMessages > 0 ? " (\(capture.hepMessages) from HEP)" : ""))
         }
         if cdrFiles > 0 {
             parts.append("\(cdrFiles) CDR file\(cdrFiles == 1 ? "" : "s")")

@@ -10,6 +10,8 @@ public struct AnalysisSummary: Sendable, Hashable {
     public var sipMessages = 0
     /// SIP messages of Call-IDs with no initial INVITE (REGISTER, OPTIONS, ...).
     public var sipMessagesWithoutCall = 0
+    /// HEP datagrams read (proxies' mirrors of SIP messages; their SIP is in `sipMessages` too).
+    public var hepMessages = 0
     public var calls = 0
     /// RTP packets, RTCP packets, streams tied to calls, and streams tied to none.
     public var rtpPackets = 0

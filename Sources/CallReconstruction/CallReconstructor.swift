@@ -252,6 +252,9 @@ struct Run {
         case .udp:
             if SIPMessage.looksLikeSIP(packet.payload) {
                 handleSIP(packet.payload, transport: .udp)
+            } else if HEPPacket.looksLikeHEP(packet.payload, onHEPPort: packet.flow.destination.port == HEPPacket.wellKnownPort
+                                                || packet.flow.source.port == HEPPacket.wellKnownPort) {
+                handleHEP(packet.payload)
             } else {
                 _ = media.handle(packet.flow, packet.payload, arrival: currentTime.nanoseconds, input: currentInput, packet: currentPacket)
             }
@@ -265,6 +268,25 @@ struct Run {
                 handle(event)
             }
         }
+    }
+
+    /// A HEP datagram (a proxy's mirror of a SIP message, as Homer collects them): its SIP is
+    /// handled as if captured on the wire, at the time the HEP header gives (the frame's when
+    /// it gives none). Other payload types (RTCP reports, logs) are counted, not read.
+    mutating func handleHEP(_ bytes: UnsafeRawBufferPointer) {
+        let hep: HEPPacket
+        do {
+            hep = try HEPPacket.parse(bytes)
+        } catch {
+            emit(.warning, packet: currentPacket, "HEP datagram not read: \(error)")
+            return
+        }
+        summary.hepMessages += 1
+        guard hep.payloadType == HEPPacket.sip, SIPMessage.looksLikeSIP(hep.payload) else { return }
+        let frameTime = currentTime
+        if let time = hep.timestamp { currentTime = Timestamp(nanoseconds: time) }
+        handleSIP(hep.payload, transport: hep.flow.transport)
+        currentTime = frameTime
     }
 
     mutating func handle(_ event: TCPReassembler.Event) {

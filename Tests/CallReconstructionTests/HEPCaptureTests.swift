@@ -1,0 +1,117 @@
+import CallModel
+import Foundation
+import PacketDecoding
+import Testing
+@testable import CallReconstruction
+import TestSupport
+
+/// `captures/hep/`: Kamailio's siptrace mirrors every SIP message of two calls (answered,
+/// busy) as HEP to UDP 9060, version 3 then version 2; `direct.pcap` is the version-3 run's
+/// SIP as it crossed the loopback (captures/hep/generate.sh).
+@Suite struct HEPCaptureTests {
+    /// The UDP payload and the capture time of frame `number` (1-based) of a classic pcap of
+    /// Ethernet frames carrying IPv4 + UDP, as tcpdump wrote them on the loopback.
+    static func datagram(_ file: String, frame number: Int) throws -> (payload: [UInt8], microseconds: Int64) {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestPaths.capture(file))))
+        func le32(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24 }
+        try #require(bytes.count > 24 && le32(0) == 0xA1B2_C3D4 && le32(20) == 1)  // microsecond pcap, Ethernet
+        var offset = 24
+        for index in 1...number {
+            try #require(bytes.count >= offset + 16)
+            let seconds = le32(offset), micros = le32(offset + 4), captured = le32(offset + 8)
+            try #require(bytes.count >= offset + 16 + captured)
+            if index == number {
+                let frame = Array(bytes[(offset + 16)..<(offset + 16 + captured)])
+                return (Array(frame[42...]), Int64(seconds) * 1_000_000 + Int64(micros))
+            }
+            offset += 16 + captured
+        }
+        throw CancellationError()
+    }
+
+    @Test func hepVersion3GivesTheCallsOfTheWire() throws {
+        let wire = Fixtures.analyze([TestPaths.capture("hep/direct.pcap")])
+        let hep = Fixtures.analyze([TestPaths.capture("hep/hep3.pcap")])
+        #expect(hep.diagnostics.isEmpty, "\(hep.diagnostics)")
+        #expect(wire.summary.sipMessages == 23)
+        #expect(hep.summary.hepMessages == 23)
+        #expect(hep.summary.sipMessages == wire.summary.sipMessages)
+        try #require(hep.calls.count == 2 && wire.calls.count == 2)
+        #expect(hep.calls.map(\.outcome) == [.answered, .busy])
+        for (h, w) in zip(hep.calls, wire.calls) {
+            #expect(h.callID == w.callID)
+            #expect(h.caller == w.caller && h.dialed == w.dialed)
+            #expect(h.outcome == w.outcome && h.endedBy == w.endedBy && h.finalStatus == w.finalStatus && h.reasonCause == w.reasonCause)
+            #expect(h.packets == w.packets && h.retransmissions == w.retransmissions)
+            #expect(h.transport == "udp")
+            // HEP times are Kamailio's clock when it read or wrote the message, tcpdump's are the
+            // loopback's: the same instants within a few hundred microseconds.
+            #expect(abs(h.start.nanoseconds - w.start.nanoseconds) < 2_000_000)
+            #expect(abs((h.answeredAt?.nanoseconds ?? 0) - (w.answeredAt?.nanoseconds ?? 0)) < 2_000_000)
+            #expect(abs((h.endedAt?.nanoseconds ?? 0) - (w.endedAt?.nanoseconds ?? 0)) < 2_000_000)
+        }
+    }
+
+    @Test func hepVersion2TimesAreTheSendersLittleEndianClock() throws {
+        let hep = Fixtures.analyze([TestPaths.capture("hep/hep2.pcap")])
+        #expect(hep.diagnostics.isEmpty, "\(hep.diagnostics)")
+        #expect(hep.summary.hepMessages == 23 && hep.summary.sipMessages == 23)
+        try #require(hep.calls.count == 2)
+        #expect(hep.calls.map(\.outcome) == [.answered, .busy])
+        #expect(hep.calls.map(\.caller) == ["+442079460300", "+442079460301"])
+        #expect(hep.calls.map(\.endedBy) == [.caller, .callee])
+        // Frame 1 is the caller's INVITE as Kamailio received it: its HEP time (read
+        // little-endian) is the call's start, within milliseconds of the frame's own time.
+        let (payload, frameMicros) = try Self.datagram("hep/hep2.pcap", frame: 1)
+        let packet = try payload.withUnsafeBytes { try HEPPacket.parse($0) }
+        #expect(packet.version == 2)
+        #expect(packet.captureID == 2001)
+        #expect(packet.flow.description == "udp 127.0.0.1:5061 -> 127.0.0.1:5060")
+        let hepTime = try #require(packet.timestamp)
+        #expect(hep.calls[0].start.nanoseconds == hepTime)
+        #expect(abs(hepTime - frameMicros * 1_000) < 5_000_000)
+    }
+
+    @Test func hepVersion3HeaderFields() throws {
+        let (payload, frameMicros) = try Self.datagram("hep/hep3.pcap", frame: 1)
+        let packet = try payload.withUnsafeBytes { try HEPPacket.parse($0) }
+        #expect(packet.version == 3)
+        #expect(packet.payloadType == HEPPacket.sip)
+        #expect(packet.captureID == 2001)
+        #expect(packet.flow.description == "udp 127.0.0.1:5061 -> 127.0.0.1:5060")
+        #expect(abs((packet.timestamp ?? 0) - frameMicros * 1_000) < 5_000_000)
+        #expect(String(decoding: packet.payload.prefix(7), as: UTF8.self) == "INVITE ")
+        #expect(payload.withUnsafeBytes { HEPPacket.looksLikeHEP($0, onHEPPort: false) })
+    }
+
+    /// Every prefix of a real datagram, and the datagram with each length field broken, is
+    /// read or refused with a HEPError: never a trap, never a read past the end.
+    @Test func brokenDatagramsAreRefusedNotTrapped() throws {
+        for file in ["hep/hep3.pcap", "hep/hep2.pcap"] {
+            let (payload, _) = try Self.datagram(file, frame: 1)
+            var refused = 0
+            for length in 0..<payload.count {
+                do {
+                    _ = try Array(payload[..<length]).withUnsafeBytes { try HEPPacket.parse($0) }
+                } catch {
+                    refused += 1
+                }
+            }
+            // A HEP3 message is whole or refused (its total length); v2 has no total length,
+            // so only prefixes shorter than its headers are refused.
+            #expect(refused == (file == "hep/hep3.pcap" ? payload.count : 28), "\(file)")
+        }
+        let (v3, _) = try Self.datagram("hep/hep3.pcap", frame: 1)
+        var shortChunk = v3
+        shortChunk[10] = 0; shortChunk[11] = 3  // first chunk length 3 (< its 6-byte header)
+        #expect(throws: HEPError.malformed("HEP3 chunk length", 3)) { try shortChunk.withUnsafeBytes { try HEPPacket.parse($0) } }
+        var longChunk = v3
+        longChunk[10] = 0xFF; longChunk[11] = 0xFF
+        #expect(throws: HEPError.self) { try longChunk.withUnsafeBytes { try HEPPacket.parse($0) } }
+        var noAddresses = v3
+        noAddresses[6] = 0x7F  // the first chunk (IP family) now of another vendor: skipped, IPv4 addresses still read
+        #expect((try? noAddresses.withUnsafeBytes { try HEPPacket.parse($0) })?.flow.source.description == "127.0.0.1:5061")
+        let v2Bad: [UInt8] = [2, 17, 2, 17, 0x13, 0xC4, 0x13, 0xC4] + [UInt8](repeating: 0, count: 40)
+        #expect(throws: HEPError.malformed("HEP header length", 17)) { try v2Bad.withUnsafeBytes { try HEPPacket.parse($0) } }
+    }
+}
