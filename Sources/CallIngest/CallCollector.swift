@@ -247,17 +247,7 @@ public struct CallCollector: Sendable {
             joinedCount = joined.joined
             result = joined.calls
         }
-        for index in result.indices where result[index].direction == nil || (result[index].queue != nil && result[index].direction != .inbound) {
-            let direction = options.direction.direction(of: result[index])
-            result[index].direction = direction
-            // The agent of an outbound call is the extension that dialled (README "Direction").
-            if direction == .outbound, let caller = result[index].caller, options.direction.isExtension(caller) {
-                result[index].agent = caller
-            }
-        }
-        for index in result.indices {
-            if let talk = result[index].talk { result[index].talk = talk.withAgent(options.direction.agentParty(of: result[index])) }
-        }
+        for index in result.indices { options.direction.apply(to: &result[index]) }
         result.sort { ($0.start, $0.callID) < ($1.start, $1.callID) }
         return (result, joinedCount)
     }

@@ -36,6 +36,18 @@ public struct DirectionRules: Sendable {
         return call.direction == .outbound ? .caller : .callee
     }
 
+    /// Decides what the site's numbers say about `call`: its direction when it has none or
+    /// waited in a queue, the agent of an outbound call (the extension that dialled, README
+    /// "Direction"), and which side of its talk summary is the agent.
+    public func apply(to call: inout Call) {
+        if call.direction == nil || (call.queue != nil && call.direction != .inbound) {
+            let decided = direction(of: call)
+            call.direction = decided
+            if decided == .outbound, let caller = call.caller, isExtension(caller) { call.agent = caller }
+        }
+        if let talk = call.talk { call.talk = talk.withAgent(agentParty(of: call)) }
+    }
+
     public func direction(of call: Call) -> CallDirection? {
         let callerExtension = call.caller.map(isExtension) ?? false
         let dialedExtension = call.dialed.map(isExtension) ?? false

@@ -90,6 +90,22 @@ public struct CallReconstructor {
         run.emit(severity, packet: packet, message, input: input)
     }
 
+    /// The clock moves to `time` with no frame (a live source that is quiet): calls whose
+    /// linger for late retransmissions has passed become final, for ``takeFinishedCalls()``.
+    public mutating func advance(to time: Timestamp) {
+        run.tracker.advance(to: time)
+        if run.tracker.hasCompleted {
+            for call in run.tracker.takeCompleted() { run.finished.append(run.completed(call)) }
+        }
+    }
+
+    /// The calls made final since the last call of this method, their media attached, in order
+    /// of start (then Call-ID): what a live driver emits at once. `finish()` returns only the rest.
+    public mutating func takeFinishedCalls() -> [Call] {
+        defer { run.finished.removeAll() }
+        return run.finished.sorted { ($0.start, $0.callID) < ($1.start, $1.callID) }
+    }
+
     /// Ends the run: streams and calls still open are closed, media attached, streams of no
     /// call reported. Returns the calls in order of start (then Call-ID) and the counts (frames,
     /// duplicates and inputs are left to the driver). Call once.

@@ -87,6 +87,12 @@ public struct CallTracker: Sendable {
         sweep(now: time)
     }
 
+    /// The clock moved to `now` with no message (a quiet live source): calls whose linger has
+    /// passed become final.
+    public mutating func advance(to now: Timestamp) {
+        sweep(now: now)
+    }
+
     /// Moves calls whose linger time has passed out of the active set (at most once a second).
     private mutating func sweep(now: Timestamp) {
         guard now.nanoseconds.subtractingReportingOverflow(lastSweep).partialValue > 1_000_000_000 || lastSweep == .min else { return }

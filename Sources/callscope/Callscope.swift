@@ -19,7 +19,7 @@ struct Callscope: ParsableCommand {
             (--campaigns) is not valid; 74 an output file cannot be written.
             """,
         version: "0.1.0",
-        subcommands: [CallsCommand.self, TalkCommand.self, ReportCommand.self, HeatmapCommand.self, LostCommand.self, EventsCommand.self, ImportCommand.self, DatabaseCommand.self]
+        subcommands: [CallsCommand.self, TalkCommand.self, ReportCommand.self, HeatmapCommand.self, LostCommand.self, EventsCommand.self, WatchCommand.self, ImportCommand.self, DatabaseCommand.self]
     )
 
     /// ArgumentParser's entry point, with ``CommandFailure``s given their own exit status

@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CallModel
+import CallReconstruction
+import PacketCapture
+import PacketDecoding
+
+/// Reconstructs calls from live sources until SIGINT or SIGTERM (`callscope watch`): network
+/// interfaces through libpcap and HEP collectors' UDP sockets, any mix, in one thread that
+/// waits on all of them with `poll` (200 ms at most, so SIGINT or SIGTERM is seen within that).
+///
+/// Each call is handed to `onCall` as soon as it is final: its end plus the linger for late
+/// retransmissions (`ReconstructionOptions`), judged on the wall clock when the sources are
+/// quiet. At the stop, calls still open are handed on marked truncated, as at the end of a file.
+/// Frames are analysed in arrival order; a HEP message keeps the time its sender gave it.
+public final class LiveAnalyzer {
+    private var interfaces: [LiveInterface] = []
+    private var receivers: [HEPReceiver] = []
+    private var reconstructor: CallReconstructor
+    /// SIGINT and SIGTERM, blocked: `run` looks for them pending (`sigpending`) between polls.
+    private var stopSignals = sigset_t()
+    private let direction: DirectionRules
+    /// The names diagnostics give: the interfaces, then `hep:ADDRESS` for each collector socket.
+    public let inputs: [String]
+
+    /// Opens every source (the interfaces with the BPF `filter`); throws naming the first that
+    /// cannot be opened. SIGINT and SIGTERM are blocked for the process from here on, and read
+    /// by ``run(onCall:)``.
+    public init(interfaces names: [String], filter: String?, hepListen: [String], options: ReconstructionOptions,
+                direction: DirectionRules = DirectionRules(), diagnostics: @escaping (Diagnostic) -> Void) throws(LiveSourceError) {
+        self.direction = direction
+        for name in names {
+            do { interfaces.append(try LiveInterface(name: name, filter: filter)) } catch { throw .interface(error) }
+        }
+        for address in hepListen {
+            do { receivers.append(try HEPReceiver(address: address)) } catch { throw .hep(error) }
+        }
+        inputs = names + hepListen.map { "hep:\($0)" }
+        reconstructor = CallReconstructor(options: options, inputs: inputs, diagnostics: diagnostics)
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        sigprocmask(SIG_BLOCK, &stopSignals, nil)
+    }
+
+    /// Whether SIGINT or SIGTERM arrived (they stay pending while blocked).
+    private var stopRequested: Bool {
+        var pending = sigset_t()
+        sigpending(&pending)
+        return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1
+    }
+
+    /// Reads until SIGINT or SIGTERM; returns the run's counts (frames of every source included).
+    public func run(onCall: (Call) -> Void) -> AnalysisSummary {
+        var descriptors = interfaces.map { pollfd(fd: $0.selectableDescriptor, events: Int16(POLLIN), revents: 0) }
+            + receivers.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
+        var frames = [Int](repeating: 0, count: inputs.count)
+        var stopping = false
+        while !stopping {
+            _ = poll(&descriptors, nfds_t(descriptors.count), 200)
+            for (index, interface) in interfaces.enumerated() {
+                let linkType = LinkType(rawValue: interface.linkType)
+                do {
+                    try interface.drain { bytes, time in
+                        frames[index] += 1
+                        reconstructor.handleFrame(bytes, linkType: linkType, at: FramePosition(input: index, frameNumber: frames[index], timestamp: time))
+                    }
+                } catch {
+                    reconstructor.report(.error, input: index, packet: nil, error.description)
+                    stopping = true
+                }
+            }
+            for (offset, receiver) in receivers.enumerated() {
+                let index = interfaces.count + offset
+                receiver.drain { packet in
+                    frames[index] += 1
+                    reconstructor.handlePacket(packet, at: FramePosition(input: index, frameNumber: frames[index], timestamp: Self.now()))
+                }
+            }
+            if stopRequested { stopping = true }
+            reconstructor.advance(to: Timestamp(nanoseconds: Self.now()))
+            for call in reconstructor.takeFinishedCalls() { onCall(decided(call)) }
+        }
+        for (index, interface) in interfaces.enumerated() {
+            if let stats = interface.statistics, stats.dropped + stats.droppedByInterface > 0 {
+                reconstructor.report(.warning, input: index, packet: nil,
+                                     "\(stats.dropped) frames dropped by the kernel (buffer full) and \(stats.droppedByInterface) by the interface, of \(stats.received) received")
+            }
+        }
+        var (calls, summary) = reconstructor.finish()
+        for call in calls { onCall(decided(call)) }
+        summary.inputs = inputs.count
+        summary.packets = frames.reduce(0, +)
+        return summary
+    }
+
+    private func decided(_ call: Call) -> Call {
+        var call = call
+        direction.apply(to: &call)
+        return call
+    }
+
+    /// The wall clock, nanoseconds since the epoch.
+    static func now() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+    }
+}
+
+/// A live source that cannot be opened.
+public enum LiveSourceError: Error, Sendable, CustomStringConvertible {
+    case interface(LiveCaptureError)
+    case hep(HEPReceiverError)
+
+    public var description: String {
+        switch self {
+        case .interface(let error): "cannot capture on \(error)"
+        case .hep(let error): "cannot listen for HEP on \(error)"
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import CallIngest
+import CallModel
+import CallReconstruction
+import Foundation
+import Reports
+
+/// `callscope watch`: calls from live sources, each printed the moment it is over.
+struct WatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Reconstruct calls live from network interfaces and HEP feeds; print each call as it ends.",
+        discussion: """
+            Sources, any mix: -i IFACE (live capture through libpcap; 'any' is every interface; \
+            needs root or CAP_NET_RAW) and --hep-listen ADDR:PORT (a HEP collector: the SIP that \
+            Kamailio's siptrace, OpenSIPS, FreeSWITCH or heplify mirror, HEPv1-v3 over UDP). Each \
+            call is written to stdout as one ndjson line (the schema of 'calls -f ndjson') when \
+            it is final: its end plus a few seconds for late retransmissions. SIGINT or SIGTERM \
+            stops: calls still open are written marked truncated, then the summary line goes to \
+            stderr. Kernel drops (pcap_stats) are reported as warnings at the stop.
+            """
+    )
+
+    @Option(name: [.customShort("i"), .customLong("interface")], help: ArgumentHelp("Capture live on this interface (repeatable; 'any' on Linux).", valueName: "iface"))
+    var interfaces: [String] = []
+
+    @Option(help: ArgumentHelp("BPF filter of the live interfaces (tcpdump syntax). The default keeps every UDP, TCP and SCTP packet: SIP on any port and its RTP.", valueName: "bpf"))
+    var filter = "udp or tcp or sctp"
+
+    @Option(help: ArgumentHelp("Listen for HEP on this UDP address (repeatable), e.g. 127.0.0.1:9060 or [::1]:9060.", valueName: "addr:port"))
+    var hepListen: [String] = []
+
+    @Option(help: "Diagnostics printed before the rest are only counted (0: print all).")
+    var maxDiagnostics = 20
+
+    @Flag(name: .shortAndLong, help: "Print no diagnostics and no summary line on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if interfaces.isEmpty && hepListen.isEmpty { throw ValidationError("Give a source: -i IFACE or --hep-listen ADDR:PORT.") }
+    }
+
+    func run() throws {
+        let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
+        let analyzer: LiveAnalyzer
+        do {
+            analyzer = try LiveAnalyzer(interfaces: interfaces, filter: filter, hepListen: hepListen,
+                                        options: ReconstructionOptions()) { printer.print($0) }
+        } catch {
+            throw CommandFailure(.input, error.description)
+        }
+        if !quiet { StandardError.line("callscope: watching \(analyzer.inputs.joined(separator: ", ")); SIGINT or SIGTERM stops") }
+        var line: [UInt8] = []
+        var emitted = 0
+        let summary = analyzer.run { call in
+            emitted += 1
+            line.removeAll(keepingCapacity: true)
+            JSONWriter.append(CallRecord.record(call, detail: true), to: &line)
+            line.append(0x0A)
+            Output.write(line)
+        }
+        printer.finish()
+        if !quiet {
+            StandardError.line("callscope: \(summary.inputs) sources, \(summary.packets) packets, \(summary.sipMessages) SIP messages"
+                + (summary.hepMessages > 0 ? " (\(summary.hepMessages) from HEP)" : "") + ", \(emitted) calls, \(summary.errors) errors")
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+import TestSupport
+
+/// `callscope watch` as a running process: the HEP datagrams Kamailio's siptrace wrote
+/// (captures/hep/, real bytes) are sent again over the loopback, to its HEP socket and past a
+/// live capture of `lo`; each call comes out on stdout once over, the rest at SIGTERM.
+@Suite(.serialized) struct WatchCommandTests {
+    /// The UDP payloads of a classic Ethernet pcap, in order.
+    static func payloads(_ file: String) throws -> [[UInt8]] {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestPaths.capture(file))))
+        func le32(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24 }
+        var result: [[UInt8]] = []
+        var offset = 24
+        while offset + 16 <= bytes.count {
+            let captured = le32(offset + 8)
+            try #require(offset + 16 + captured <= bytes.count && captured > 42)
+            result.append(Array(bytes[(offset + 16 + 42)..<(offset + 16 + captured)]))
+            offset += 16 + captured
+        }
+        return result
+    }
+
+    static func send(_ datagrams: [[UInt8]], toPort port: UInt16) {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        for datagram in datagrams {
+            _ = datagram.withUnsafeBytes { raw in
+                withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, raw.baseAddress, raw.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+            }
+            usleep(2_000)
+        }
+    }
+
+    /// Starts `callscope watch ARGUMENTS`, waits for its "watching" line, runs `traffic`, waits
+    /// until `expected` calls are out (at most 10 s), stops it with SIGTERM; returns the ndjson
+    /// records written before and after the stop, and stderr.
+    static func watch(_ arguments: [String], expected: Int, traffic: () -> Void) throws -> (beforeStop: [[String: Any]], all: [[String: Any]], stderr: String) {
+        let process = Process()
+        process.executableURL = ProcessRunner.builtExecutable("callscope")
+        process.arguments = ["watch"] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let collected = Collected()
+        out.fileHandleForReading.readabilityHandler = { collected.append(stdout: $0.availableData) }
+        err.fileHandleForReading.readabilityHandler = { collected.append(stderr: $0.availableData) }
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        for _ in 0..<100 where !collected.stderr.contains("watching") { usleep(50_000) }
+        try #require(collected.stderr.contains("watching"), "watch did not start: \(collected.stderr)")
+        traffic()
+        for _ in 0..<200 where collected.lines < expected { usleep(50_000) }
+        let beforeStop = try CLI.ndjson(collected.stdout)
+        process.terminate()
+        process.waitUntilExit()
+        usleep(100_000)
+        out.fileHandleForReading.readabilityHandler = nil
+        err.fileHandleForReading.readabilityHandler = nil
+        collected.append(stdout: out.fileHandleForReading.readDataToEndOfFile())
+        collected.append(stderr: err.fileHandleForReading.readDataToEndOfFile())
+        #expect(process.terminationStatus == 0, "\(collected.stderr)")
+        return (beforeStop, try CLI.ndjson(collected.stdout), collected.stderr)
+    }
+
+    @Test func hepSocketGivesEachCallAsItEnds() throws {
+        let port = UInt16(20_000 + Int(getpid() % 20_000))
+        let run = try Self.watch(["--hep-listen", "127.0.0.1:\(port)"], expected: 2) {
+            Self.send((try? Self.payloads("hep/hep3.pcap")) ?? [], toPort: port)
+        }
+        // The calls ended long ago by their HEP times: both out before the stop, as `calls`
+        // reads them from the capture of the same datagrams.
+        let reference = try CLI.ndjson(try CLI.run(["calls", "captures/hep/hep3.pcap", "-f", "ndjson"]).stdout)
+        #expect(run.beforeStop.count == 2)
+        #expect(run.all.map { $0["call_id"] as? String } == reference.map { $0["call_id"] as? String })
+        for (live, file) in zip(run.all, reference) {
+            for field in ["start", "answered", "ended", "outcome", "caller", "dialed", "ended_by", "packets", "ring_s", "talk_s"] {
+                #expect("\(live[field] ?? "nil")" == "\(file[field] ?? "nil")", "\(field)")
+            }
+            #expect(live["source"] as? String == "hep:127.0.0.1:\(port)")
+        }
+        #expect(run.stderr.contains("23 SIP messages (23 from HEP), 2 calls, 0 errors"), "\(run.stderr)")
+    }
+
+    /// A live capture of the loopback (root: CI runs the tests as root) sees HEPv2 datagrams
+    /// sent to the collector port 9060 and reads their SIP.
+    @Test(.enabled(if: getuid() == 0, "capturing on lo needs root")) func liveInterfaceReadsWhatCrossesIt() throws {
+        let run = try Self.watch(["-i", "lo", "--filter", "udp dst port 9060"], expected: 2) {
+            usleep(300_000)
+            Self.send((try? Self.payloads("hep/hep2.pcap")) ?? [], toPort: 9060)
+        }
+        #expect(run.all.map { $0["outcome"] as? String } == ["answered", "busy"])
+        #expect(run.all.map { $0["caller"] as? String } == ["+442079460300", "+442079460301"])
+        #expect(run.all.allSatisfy { $0["source"] as? String == "lo" })
+        #expect(run.stderr.contains("23 SIP messages (23 from HEP)"), "\(run.stderr)")
+    }
+
+    @Test func refusesWithoutASourceAndNamesABadAddress() throws {
+        let none = try CLI.run(["watch"])
+        #expect(none.status == 64)
+        #expect(none.stderr.contains("Give a source: -i IFACE or --hep-listen ADDR:PORT."))
+        let bad = try CLI.run(["watch", "--hep-listen", "example.org:9060"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("cannot listen for HEP on example.org:9060: 'example.org' is not an IP address"), "\(bad.stderr)")
+    }
+}
+
+/// Output of the running process, gathered from the pipes' handlers.
+private final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var out = Data(), err = Data()
+    func append(stdout data: Data) { lock.lock(); out.append(data); lock.unlock() }
+    func append(stderr data: Data) { lock.lock(); err.append(data); lock.unlock() }
+    var stdout: String { lock.lock(); defer { lock.unlock() }; return String(decoding: out, as: UTF8.self) }
+    var stderr: String { lock.lock(); defer { lock.unlock() }; return String(decoding: err, as: UTF8.self) }
+    var lines: Int { stdout.split(separator: "\n").count }
+}
