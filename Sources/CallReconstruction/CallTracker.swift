@@ -277,12 +277,8 @@ struct CallState: Sendable {
             }
         case .cancel:
             // The caller gives up once every attempt still pending is cancelled (RFC 3261 §9.1).
-            // A CANCEL on another Via branch is a proxy cancelling its own downstream branch (its
-            // INVITE timer fired, RFC 3261 §16.8), not the caller: the caller's final decides.
             guard call.answeredAt == nil, final == nil, cancelledAt == nil,
-                  let index = attemptIndex(of: message, cseq: cseq.number),
-                  attempts[index].branch == nil || message.topViaBranch == nil || message.topViaBranch == attempts[index].branch
-            else { break }
+                  let index = attemptIndex(of: message, cseq: cseq.number) else { break }
             attempts[index].cancelled = true
             if !attempts.contains(where: \.isPending) {
                 cancelledAt = time

@@ -7,10 +7,10 @@ import TestSupport
 /// SIPp -> Kamailio -> SIPp on 127.0.0.1).
 @Suite struct ProxyCancelTests {
     /// tshark on the capture, call `timeout-1-...`: the callee rings; 4 s later Kamailio's INVITE
-    /// timer fires, it CANCELs its own branch (its Via branch, not the caller's: RFC 3261 §16.8),
-    /// the callee answers 487, and the caller gets 408 Request Timeout on its own branch. The
-    /// caller never cancelled: no_answer, ended by the callee side. The call `cancel-1-...`, where
-    /// the caller's CANCEL (on its own branch) comes first, stays abandoned.
+    /// timer fires: it sends the caller 408 Request Timeout, then CANCELs its own branch (its own
+    /// Via branch, RFC 3261 §16.8) and the callee answers 487. The caller never cancelled and its
+    /// final came first: no_answer, ended by the callee side. In `cancel-1-...` the caller's
+    /// CANCEL (on its own branch) comes first: abandoned.
     @Test func proxyTimeoutIsNotTheCallersCancel() throws {
         let result = Fixtures.analyze([TestPaths.capture("reconcile/kamailio.pcap")])
         #expect(result.calls.count == 12)
