@@ -48,6 +48,9 @@ struct ReconcileCommand: ParsableCommand {
 
     func run() throws {
         let (collected, finish) = try input.collect(readDatabase: false)
+        if collected.summary.cdrFiles == 0 || collected.summary.capture.inputs == 0, collected.summary.unreadableInputs == 0 {
+            throw ValidationError("reconcile needs both sides: at least one capture and one CDR file (got \(collected.summary.capture.inputs) capture(s), \(collected.summary.cdrFiles) CDR file(s)).")
+        }
         let isCDR = { (call: Call) in CDRFormat(rawValue: call.format) != nil }
         let options = ReconcileOptions(maxSkewNanoseconds: Int64(maxSkew * 1e9), toleranceNanoseconds: Int64(talkTolerance * 1e9))
         let report = Reconciler.reconcile(cdr: collected.calls.filter(isCDR), wire: collected.calls.filter { !isCDR($0) }, options: options)

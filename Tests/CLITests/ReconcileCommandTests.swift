@@ -76,5 +76,7 @@ import Testing
         #expect(help.status == 0 && help.stdout.contains("3 when anything disagrees"))
         #expect(try CLI.run(["reconcile", Self.folder + "kamailio.pcap", "--max-skew", "-1"]).status == 64)
         #expect(try CLI.run(["reconcile", Self.folder + "kamailio.pcap", "-f", "svg"]).status == 64)
+        let oneSide = try CLI.run(["reconcile", Self.folder + "kamailio.pcap", "-q"])
+        #expect(oneSide.status == 64 && oneSide.stderr.contains("at least one capture and one CDR file (got 1 capture(s), 0 CDR file(s))"))
     }
 }
