@@ -67,8 +67,10 @@ let package = Package(
         .target(name: "CallMetrics", dependencies: ["CallModel", "CallscopeBase"]),
         // The embedded store: imported calls in SQLite through GRDB (the only module touching the database).
         .target(name: "CallStore", dependencies: ["CallModel", "CallscopeBase", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The ledger beside the wire: CDR calls paired with captured calls and compared (reconcile).
+        .target(name: "Reconciliation", dependencies: ["CallModel"]),
         // Table, JSON, ndjson and CSV renderers.
-        .target(name: "Reports", dependencies: ["CallModel", "CallMetrics"]),
+        .target(name: "Reports", dependencies: ["CallModel", "CallMetrics", "Reconciliation"]),
         // What a site configures in files: campaigns (YAML or CSV), local dates; errors with file and line.
         .target(
             name: "SiteConfiguration",
@@ -79,6 +81,7 @@ let package = Package(
             name: "callscope",
             dependencies: [
                 "CallIngest", "CallReconstruction", "CDRImport", "CallMetrics", "CallModel", "CallStore", "Reports", "SiteConfiguration",
+                "Reconciliation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -113,6 +116,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CallModel"]),
         .testTarget(name: "SiteConfigurationTests", dependencies: ["SiteConfiguration", "CallMetrics", "CallModel"], exclude: ["Fixtures"]),
         .testTarget(name: "CallIngestTests", dependencies: ["CallIngest", "TestSupport"]),
+        .testTarget(name: "ReconciliationTests", dependencies: ["Reconciliation", "CallIngest", "CDRImport", "CallModel", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["callscope", "callscope-dev", "TestSupport"], exclude: ["Fixtures", "Golden"]),
     ]
 )

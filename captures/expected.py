@@ -253,7 +253,13 @@ def summarize(call_id, msgs):
     answer, bye = answer_and_bye(msgs, inv0, inv_resps)
     if answer is not None:
         final = answer   # a 2xx to any of the caller's INVITEs answers the call (README)
-    cancel = next((m for m in msgs if m["method"] == "CANCEL"), None)
+    # the caller's CANCEL: on the Via branch of the caller's own INVITE (the first copy seen of
+    # each initial CSeq), not a proxy's CANCEL of its downstream branch (its INVITE timer fired)
+    first_branch = {}
+    for m in invites:
+        first_branch.setdefault(m["cseq"][0], m["branch"])
+    cancel = next((m for m in msgs if m["method"] == "CANCEL"
+                   and first_branch.get(m["cseq"][0]) in (None, m["branch"])), None)
 
     h = inv0["headers"]
     caller_hdr = (h.get("p-asserted-identity") or h.get("from") or [""])[0]

@@ -69,11 +69,16 @@ for i, line in enumerate(sys.stdin):
         ;;
     FuzzCDR)
         local i=0
-        for f in cdr-samples/*.csv cdr-samples/asterisk-queue_log cdr-samples/freeswitch-json ../shared/corpus/cdr/*.csv \
+        for f in cdr-samples/*.csv cdr-samples/asterisk-queue_log cdr-samples/freeswitch-json captures/reconcile/*.log ../shared/corpus/cdr/*.csv \
                  ../shared/corpus/cdr/*.sql ../shared/corpus/cdr/*.json Tests/CLITests/Fixtures/*.csv; do
             # Byte 0 picks the reader: 0 = detection, then each format in CDRFormat order.
             [[ -f $f ]] && { printf "\\x$(printf %02x $((i % 12)))"; head -c 16384 "$f"; } >"$dir/$(basename "$f")-$i"
             i=$((i + 1))
+        done
+        # Kamailio's acc log through detection (0) and through its own reader (10, kamailio-acc).
+        for f in captures/reconcile/kamailio-acc.log; do
+            { printf '\x00'; head -c 16384 "$f"; } >"$dir/kamailio-detect"
+            { printf '\x0a'; head -c 16384 "$f"; } >"$dir/kamailio-acc"
         done
         ;;
     FuzzStream)

@@ -22,6 +22,8 @@ public enum CDRFormat: String, CaseIterable, Sendable, Hashable {
     case freeswitchJSON = "freeswitch-json"
     /// Cisco CUCM CDR flat files (header of names, optional row of types).
     case cucm = "cucm"
+    /// Kamailio/OpenSIPS acc records in a log (transactions and dialog CDRs), joined by call_id.
+    case kamailioAcc = "kamailio-acc"
     /// Any CSV with a header, read through a `--mapping` file.
     case mappedCSV = "mapped-csv"
 }

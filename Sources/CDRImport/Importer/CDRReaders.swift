@@ -4,7 +4,7 @@ public enum CDRReaders {
         AsteriskCSVReader.self, AsteriskCustomReader.self, AsteriskTableReader.self, AsteriskSQLReader.self,
         QueueLogReader.self, QueueLogSQLReader.self,
         FreeSWITCHCSVReader.self, FreeSWITCHJSONReader.self,
-        CUCMReader.self, MappedCSVReader.self,
+        CUCMReader.self, KamailioAccReader.self, MappedCSVReader.self,
     ]
 
     /// The reader of `format`.
