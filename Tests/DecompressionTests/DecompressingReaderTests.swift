@@ -90,6 +90,34 @@ struct DecompressingReaderTests {
         #expect(throws: DecompressionError.self) { try Self.readAll(path, chunk: 65_536) }
     }
 
+    /// Hostile compressed data: 300 seeded mutations (bytes overwritten, inserted, removed) of
+    /// each format's copy of a capture either read to the end or throw; none traps or hangs.
+    @Test func mutatedDataNeverTraps() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(max(bound, 1)))
+        }
+        for (format, tool, arguments) in Self.tools {
+            let whole = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.compressed(TestPaths.capture("cancel-udp.pcap"), with: tool, arguments, into: directory, name: "c.\(format.fileExtension)"))))
+            for round in 0..<300 {
+                var bytes = whole
+                for _ in 0...next(4) {
+                    let at = next(bytes.count)
+                    switch next(3) {
+                    case 0: bytes[at] = UInt8(truncatingIfNeeded: next(256))
+                    case 1: bytes.insert(UInt8(truncatingIfNeeded: next(256)), at: at)
+                    default: if bytes.count > 1 { bytes.remove(at: at) }
+                    }
+                }
+                let path = try directory.write("m-\(round).\(format.fileExtension)", bytes)
+                _ = try? Self.readAll(path, chunk: 1 + next(70_000))
+            }
+        }
+    }
+
     @Test func detectsByMagicNotByName() {
         #expect(CompressionFormat.detect([0x1F, 0x8B, 0x08]) == .gzip)
         #expect(CompressionFormat.detect([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) == .xz)
