@@ -50,7 +50,6 @@ public final class DecompressingReader {
             repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
         }
         guard fd >= 0 else { throw .cannotOpen(path, String(cString: strerror(errno))) }
-        // (a directory opens but fails on read: EISDIR, reported as a read failure)
         try self.init(fileDescriptor: fd, path: path)
     }
 
@@ -96,12 +95,6 @@ public final class DecompressingReader {
     deinit {
         buffer.deallocate()
         close(fd)
-    }
-
-    /// Whether the file at `path` starts with a compression magic number (false when it cannot be read).
-    public static func isCompressed(_ path: String) -> Bool {
-        guard let reader = try? DecompressingReader(path: path) else { return false }
-        return reader.format != nil
     }
 
     /// Fills `output` with the next decompressed bytes.
