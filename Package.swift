@@ -29,11 +29,16 @@ let package = Package(
             pkgConfig: "libpcap",
             providers: [.apt(["libpcap-dev"])]
         ),
+        // zlib, liblzma and libzstd (Debian zlib1g-dev, liblzma-dev, libzstd-dev): compressed
+        // captures and CDR files are read as tshark reads them. C like CPcap, for the same reason.
+        .systemLibrary(name: "CCompression", providers: [.apt(["zlib1g-dev", "liblzma-dev", "libzstd-dev"])]),
+        // gzip/xz/zstd files read as their decompressed bytes, streaming with bounded memory.
+        .target(name: "Decompression", dependencies: ["CCompression"]),
         // What several layers need once: a binary heap, the seeded random-number generator, floor
         // division, big-endian reads. Depends on nothing; inlinable, so hot paths stay as fast.
         .target(name: "CallscopeBase", swiftSettings: hotPathSettings),
         // Reading pcap/pcapng files (and stdin) through libpcap; merging several files by time.
-        .target(name: "PacketCapture", dependencies: ["CPcap", "CallscopeBase"], swiftSettings: hotPathSettings),
+        .target(name: "PacketCapture", dependencies: ["CPcap", "CallscopeBase", "Decompression"], swiftSettings: hotPathSettings),
         // Developer tool: large realistic SIP + RTP captures written through libpcap's dump API,
         // and call records of a seeded call-centre mix for the metrics benchmark.
         .target(name: "CaptureSynthesis", dependencies: ["PacketCapture", "CallModel", "CDRImport", "CallscopeBase"]),
@@ -48,7 +53,7 @@ let package = Package(
         // PBX call-detail records (Asterisk, queue_log, FreeSWITCH, CUCM, mapped CSV) -> calls.
         .target(
             name: "CDRImport",
-            dependencies: ["CallModel", "CallscopeBase", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CallModel", "CallscopeBase", "Decompression", .product(name: "Yams", package: "Yams")]
         ),
         // Transactions and dialogs -> calls.
         .target(
@@ -60,7 +65,7 @@ let package = Package(
         // Drives reconstruction from capture files: opening, merging by time, the --jobs decoding pool.
         .target(
             name: "CallIngest",
-            dependencies: ["CallReconstruction", "CDRImport", "RTPAnalysis", "CallModel", "PacketCapture", "PacketDecoding", "CallscopeBase"],
+            dependencies: ["CallReconstruction", "CDRImport", "RTPAnalysis", "CallModel", "PacketCapture", "PacketDecoding", "CallscopeBase", "Decompression"],
             swiftSettings: hotPathSettings
         ),
         // Metrics: calls in, typed KPIs out; no I/O.
@@ -100,6 +105,7 @@ let package = Package(
         // The child process of CallStoreTests' kill -9 durability test (an executable, so that it is
         // no test itself): imports a store's calls into another and waits half-way to be killed.
         .executableTarget(name: "CallStoreKillChild", dependencies: ["CallStore"], path: "Tests/CallStoreKillChild"),
+        .testTarget(name: "DecompressionTests", dependencies: ["Decompression", "TestSupport"]),
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "TestSupport"]),
         .testTarget(name: "CaptureSynthesisTests", dependencies: ["CaptureSynthesis", "PacketCapture", "CPcap", "CallModel", "RTPAnalysis", "TestSupport"]),
         .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "CallscopeBase", "TestSupport"]),

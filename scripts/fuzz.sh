@@ -66,6 +66,10 @@ for i, line in enumerate(sys.stdin):
             # Small files whole, large ones cut (libFuzzer's -max_len bounds them anyway).
             [[ -f $f ]] && head -c 65536 "$f" >"$dir/$(basename "$f")"
         done
+        # Compressed captures go through the decompressor (by magic number) before libpcap.
+        gzip -c captures/hold-udp.pcap >"$dir/hold-udp.pcap.gz"
+        xz -c captures/cancel-udp.pcap >"$dir/cancel-udp.pcap.xz"
+        zstd -q -c captures/answered-udp.pcap >"$dir/answered-udp.pcap.zst"
         ;;
     FuzzCDR)
         local i=0
@@ -80,6 +84,8 @@ for i, line in enumerate(sys.stdin):
             { printf '\x00'; head -c 16384 "$f"; } >"$dir/kamailio-detect"
             { printf '\x0a'; head -c 16384 "$f"; } >"$dir/kamailio-acc"
         done
+        # A gzipped Master.csv (selector 0: detection after decompression).
+        { printf '\x00'; gzip -c cdr-samples/asterisk-master.csv; } >"$dir/asterisk-master.csv.gz"
         ;;
     FuzzStream)
         # Byte 0 even: a WebSocket stream (the client side of the sample WebSocket capture, and a

@@ -6,8 +6,10 @@
 #   libsqlite3-dev  the SQLite library GRDB (the embedded store) links
 #   tshark       the tests' independent oracle for RTP loss and jitter (rtp,streams)
 #   sox espeak-ng   real speech for the voice activity tests
+#   zlib1g-dev liblzma-dev libzstd-dev  gzip, xz and zstd captures and CDR files read transparently
+#   tcpdump xz-utils zstd   the compressed-input tests rotate a capture (-C) and compress it
 set -euo pipefail
-packages=(libpcap-dev pkg-config libsqlite3-dev tshark sox espeak-ng)
+packages=(libpcap-dev pkg-config libsqlite3-dev tshark sox espeak-ng zlib1g-dev liblzma-dev libzstd-dev tcpdump xz-utils zstd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,6 +1,7 @@
 import CDRImport
 import CallModel
 import CallReconstruction
+import Decompression
 import Foundation
 import PacketCapture
 
@@ -41,7 +42,7 @@ public struct IngestSummary: Sendable, Hashable {
     public var line: String {
         var parts = ["\(inputs) input\(inputs == 1 ? "" : "s")"]
         if unreadableInputs > 0 { parts.append("\(unreadableInputs) unreadable") }
-        if capture.inputs > 0 || cdrFiles == 0 {
+        if capture.inputs > capture.unreadableInputs {  // only when a capture was read
             parts.append("\(capture.packets) packets" + (capture.duplicateFrames > 0 ? " (\(capture.duplicateFrames) duplicate frame\(capture.duplicateFrames == 1 ? "" : "s") of another input dropped)" : ""))
             parts.append("\(capture.sipMessages) SIP messages" + (capture.sipMessagesWithoutCall > 0 ? " (\(capture.sipMessagesWithoutCall) outside calls)" : "")
                          + (capture.hepMessages > 0 ? " (\(capture.hepMessages) from HEP)" : ""))
@@ -83,7 +84,8 @@ public struct CollectedCalls: Sendable {
 /// to; direction decided for every call; calls ordered by start.
 ///
 /// An input is a capture when it is `-` or starts with a pcap or pcapng magic number, or is
-/// binary data that libpcap opens; other binary data is neither (one error says so); anything
+/// binary data that libpcap opens (all after decompression: gzip, xz and zstd files are read
+/// as their content, whatever their name); other binary data is neither (one error says so); anything
 /// else is a CDR file.
 public struct CallCollector: Sendable {
     public var options: IngestOptions
@@ -102,6 +104,7 @@ public struct CallCollector: Sendable {
         var cdrFiles: [String] = []
         var recordings: [String] = []
         var skipped: Set<String> = []
+        var unreadable: Set<String> = []
         for input in inputs {
             if input == "-" || Self.isCapture(input) || !FileManager.default.fileExists(atPath: input) {
                 captures.append(input)
@@ -110,6 +113,7 @@ public struct CallCollector: Sendable {
                 case .capture:
                     captures.append(input)  // a format libpcap reads beyond the magic numbers above
                 case .unreadable(let message):
+                    unreadable.insert(input)
                     summary.unreadableInputs += 1
                     summary.errors += 1
                     diagnostics(Diagnostic(.error, input: input, line: nil, message: message))
@@ -133,6 +137,7 @@ public struct CallCollector: Sendable {
             calls += captureCalls
             summary.capture = captureSummary
             summary.unreadableInputs += captureSummary.unreadableInputs
+            unreadable.formUnion(captureSummary.unreadablePaths)
             summary.errors += captureSummary.errors
             summary.warnings += captureSummary.warnings
         }
@@ -142,7 +147,6 @@ public struct CallCollector: Sendable {
         var agentEvents: [AgentEvent] = []
         let counter = DiagnosticTally()
         var rowsByInput: [String: (rows: Int, badRows: Int)] = [:]
-        var unreadable: Set<String> = []
         let importer = CDRImporter(options: options.cdr)
         for path in cdrFiles {
             do {
@@ -271,20 +275,21 @@ public struct CallCollector: Sendable {
     /// recording, what it is; nil for any other file.
     static func binaryInput(_ path: String) -> BinaryInput? {
         guard (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular,
-              !Recording.isRecording(path),
-              let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: 65_536), CDRImporter.isBinary(head) else { return nil }
+              !Recording.isRecording(path) else { return nil }
+        // The decompressed start of a compressed file: a .csv.gz is text, a .pcap.gz a capture.
+        let head = DecompressingReader.head(of: path, count: 65_536)
+        guard CDRImporter.isBinary(head) else { return nil }
         do {
             _ = try CaptureFile(path: path)
             return .capture
         } catch {
             let pcap = error.isUnknownFormat ? error.reason : "cannot open: \(error.reason)"
-            return .unreadable("neither a capture file libpcap can read (\(pcap)) nor a CDR text file (binary data); other capture formats (NetMon, snoop, ERF...) can be converted with `editcap -F pcapng IN OUT`")
+            return .unreadable("neither a capture file libpcap can read (\(pcap); first bytes \(CDRImporter.hexPrefix(head))) nor a CDR text file (binary data); other capture formats (NetMon, snoop, ERF...) can be converted with `editcap -F pcapng IN OUT`")
         }
     }
 
-    /// Whether `path` starts with a pcap (either byte order, µs or ns) or pcapng magic number.
+    /// Whether `path` starts with a pcap (either byte order, µs or ns) or pcapng magic number,
+    /// once decompressed when it is a gzip, xz or Zstandard file.
     static func isCapture(_ path: String) -> Bool {
         // Only regular files are peeked at: a FIFO or device would block here, and is read as a
         // capture stream (as `tcpdump -w fifo` writes); a directory goes to the CDR importer,
@@ -292,10 +297,7 @@ public struct CallCollector: Sendable {
         guard let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType else { return false }
         if type == .typeDirectory { return false }
         if type != .typeRegular { return true }
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: 4), head.count == 4 else { return false }
-        let magic = [UInt8](head)
+        let magic = DecompressingReader.head(of: path, count: 4)  // decompressed: a .pcap.gz is a capture
         let known: [[UInt8]] = [
             [0xD4, 0xC3, 0xB2, 0xA1], [0xA1, 0xB2, 0xC3, 0xD4], [0x4D, 0x3C, 0xB2, 0xA1], [0xA1, 0xB2, 0x3C, 0x4D],
             [0x0A, 0x0D, 0x0D, 0x0A],

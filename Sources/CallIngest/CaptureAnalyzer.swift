@@ -47,6 +47,7 @@ private struct CaptureReading {
     var packets = 0
     var duplicateFrames = 0
     var unreadableInputs = 0
+    var unreadablePaths: [String] = []
     /// The input of the latest frame: read errors of a file no longer known by path stand there.
     var currentInput = 0
 
@@ -61,6 +62,7 @@ private struct CaptureReading {
         var summary = counts
         summary.inputs = inputs.count
         summary.unreadableInputs = unreadableInputs
+        summary.unreadablePaths = unreadablePaths
         summary.packets = packets
         summary.duplicateFrames = duplicateFrames
         return summary
@@ -80,6 +82,7 @@ private struct CaptureReading {
                 indexOfFile.append(index)
             } catch {
                 unreadableInputs += 1
+                unreadablePaths.append(path)
                 reconstructor.report(.error, input: index, packet: nil, error.isUnknownFormat ? "not a capture file libpcap can read (\(error.reason))" : "cannot open: \(error.reason)")
             }
         }

@@ -1,3 +1,5 @@
+import CDRImport
+import Decompression
 import Foundation
 
 /// Which files are inputs: the paths given, with each directory replaced by the input files
@@ -11,11 +13,12 @@ public enum InputDiscovery {
 
     /// Whether a file found in a directory is an input: captures (`.pcap`, `.pcapng`, `.cap`),
     /// CDR files (`.csv`, `.json`, `.sql`, `.log`, and names holding `queue_log` or starting
-    /// `Master`), WAV recordings; hidden files and sidecars (`FILE.expected.*`) are not.
+    /// `Master`), WAV recordings; hidden files and sidecars (`FILE.expected.*`) are not. Also
+    /// tcpdump's rotated `NAME.pcapN` (`-C`), and any of these compressed (`.gz`, `.xz`, `.zst`).
     public static func isInputFileName(_ name: String) -> Bool {
-        let lower = name.lowercased()
+        let lower = CompressionFormat.strippingSuffix(name.lowercased())
         if lower.hasPrefix(".") || lower.contains(".expected.") { return false }
-        if [".pcap", ".pcapng", ".cap", ".csv", ".json", ".sql", ".log", ".wav"].contains(where: { lower.hasSuffix($0) }) { return true }
+        if [".csv", ".json", ".sql", ".log", ".wav"].contains(where: { lower.hasSuffix($0) }) || CDRImporter.hasCaptureName(lower) { return true }
         return lower.contains("queue_log") || lower.hasPrefix("master")
     }
 

@@ -16,7 +16,7 @@ public enum MetricsEngine {
     /// - Parameters:
     ///   - groupBy: the key of `groups`, or nil for `overall` alone.
     /// - Returns: groups in key order: time keys chronologically (weekday Monday first, hour
-    ///   from 00:00), other keys by code point, then `(unattributed)`, then `(none)`.
+    ///   from 00:00), other keys by code point, then `(unattributed)`, then `(outbound)`/`(internal)` (campaign keys), then `(none)`.
     public static func report(calls: [Call], groupBy: GroupBy?, options: MetricsOptions) -> MetricsReport {
         let timeline = CallTimeline(calls: calls, options: options)
         var overall = KPIAccumulator(options: options)
@@ -290,7 +290,9 @@ public enum MetricsEngine {
             let (year, week) = CivilDate.isoWeek(days: clock.local(call.start).days)
             return .week(year: year, week: week)
         case .campaign:
-            if call.direction == .outbound || call.direction == .internal { return .none }
+            // Campaigns are inbound numbers: an outbound or internal call is named by its direction,
+            // not `(none)`, which read as another word for `(unattributed)`.
+            if let direction = call.direction, direction == .outbound || direction == .internal { return .notInbound(direction.rawValue) }
             guard let index = attribution.campaignIndex(of: call) else { return .unattributed }
             return .text(attribution.campaigns[index].name)
         case .dialed: return NumberKey.normalized(call.dialed).map(GroupKey.text) ?? text(call.dialed)
@@ -308,7 +310,7 @@ public enum MetricsEngine {
 }
 
 /// A group key with its natural order: time keys chronologically, text by code point,
-/// then `(unattributed)`, then `(none)`.
+/// then `(unattributed)`, then `(outbound)`/`(internal)` (campaign keys), then `(none)`.
 enum GroupKey: Hashable, Comparable {
     case hour(Int)
     case day(Int64)
@@ -316,6 +318,8 @@ enum GroupKey: Hashable, Comparable {
     case week(year: Int64, week: Int)
     case text(String)
     case unattributed
+    /// `--by campaign`: an outbound or internal call, `(outbound)` / `(internal)`.
+    case notInbound(String)
     case none
 
     static let noneLabel = "(none)"
@@ -329,6 +333,7 @@ enum GroupKey: Hashable, Comparable {
         case .week(let y, let w): return CivilDate.weekLabel(year: y, week: w)
         case .text(let s): return s
         case .unattributed: return Self.unattributedLabel
+        case .notInbound(let direction): return "(" + direction + ")"
         case .none: return Self.noneLabel
         }
     }
@@ -342,6 +347,7 @@ enum GroupKey: Hashable, Comparable {
         case .text(let s) where s == Self.noneLabel: return (3, 0, "")
         case .text(let s): return (1, 0, s)
         case .unattributed: return (2, 0, "")
+        case .notInbound(let direction): return (2, 1, direction)
         case .none: return (3, 0, "")
         }
     }

@@ -70,7 +70,8 @@ public enum GroupBy: String, Sendable, Hashable, CaseIterable, Codable {
     case weekday
     /// ISO-8601 week (weeks start on Monday), `2024-W13`.
     case week
-    /// Campaign name; `(unattributed)` for inbound calls to no campaign number, `(none)` for outbound and internal calls.
+    /// Campaign name; `(unattributed)` for inbound calls to no campaign number (the word of
+    /// `--view campaigns`), `(outbound)` and `(internal)` for the calls no campaign can claim.
     case campaign
     /// Dialled number, normalised.
     case dialed

@@ -3,6 +3,8 @@ public struct AnalysisSummary: Sendable, Hashable {
     public var inputs = 0
     /// Inputs that could not be opened or read at all.
     public var unreadableInputs = 0
+    /// Their paths (an import skips them instead of reporting them a second time).
+    public var unreadablePaths: [String] = []
     /// Frames read (copies of another file's frames not included).
     public var packets = 0
     /// Frames skipped because another input delivered the same frame (same timestamp and bytes).

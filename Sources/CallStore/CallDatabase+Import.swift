@@ -51,6 +51,9 @@ public enum ImportOutcome: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .imported(let file, let c) where c.calls == 0:
+            // A queue_log given with its Master.csv: its calls joined that file's calls.
+            return "\(file.path): recorded; no calls of its own"
         case .imported(let file, let c):
             return "\(file.path): \(c.calls) calls, \(c.inserted) new, \(c.updated) updated, \(c.unchanged) unchanged" + (c.pruned > 0 ? ", \(c.pruned) older than the prune date skipped" : "")
         case .alreadyImported(let file, let at):

@@ -11,6 +11,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case notCallscope
         case newerSchema
         case unreadableFile
+        case readOnlyDirectory
+        case needsMigration
         case sqlite
     }
 
@@ -29,6 +31,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public var isNotCallscopeDatabase: Bool { kind == .notCallscope }
     /// Whether the database was migrated by a newer callscope than this one.
     public var isNewerSchema: Bool { kind == .newerSchema }
+    /// Whether the database's directory cannot be written (a read-write open was asked for).
+    public var isReadOnlyDirectory: Bool { kind == .readOnlyDirectory }
 
     static func locked(_ path: String, waited seconds: Double) -> StoreError {
         StoreError(.locked, "\(path): database is locked by another import (waited \(formatSeconds(seconds)) s)")
@@ -40,6 +44,15 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 
     static func newerSchema(_ path: String, version: Int) -> StoreError {
         StoreError(.newerSchema, "\(path): created by a newer callscope (schema v\(version)); this callscope knows up to v\(CallSchema.currentVersion)")
+    }
+
+    static func readOnlyDirectory(_ path: String) -> StoreError {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return StoreError(.readOnlyDirectory, "\(path): the directory \(directory) is read-only (a read-only share or mount?): import writes the database and its -wal and -shm files there; give --db a path on a writable disk")
+    }
+
+    static func needsMigration(_ path: String) -> StoreError {
+        StoreError(.needsMigration, "\(path): made by an older callscope and in a read-only directory, so its schema cannot be upgraded here: run `callscope import` on it once where it can be written")
     }
 
     static func unreadable(_ path: String, _ reason: String) -> StoreError {

@@ -43,6 +43,11 @@ public struct CaptureError: Error, Sendable, Hashable, CustomStringConvertible {
         return CaptureError(.cannotOpen(message), path: path, frameNumber: nil)
     }
 
+    /// A compressed file whose data cannot be decompressed far enough to read its capture header.
+    static func decompressionFailed(path: String, message: String) -> CaptureError {
+        CaptureError(.cannotOpen(message), path: path, frameNumber: nil)
+    }
+
     static func readFailed(path: String, frameNumber: Int, message: String) -> CaptureError {
         CaptureError(.readFailed(message), path: path, frameNumber: frameNumber)
     }
@@ -54,11 +59,12 @@ public struct CaptureError: Error, Sendable, Hashable, CustomStringConvertible {
         return false
     }
 
-    /// libpcap's own message, without the path and frame number.
+    /// libpcap's own message, without the path and frame number (libpcap often starts an open
+    /// failure with the path: that is dropped too, so a message names the file once).
     public var reason: String {
         switch kind {
         case .cannotOpen(let message), .unknownFormat(let message), .readFailed(let message):
-            return message
+            return message.hasPrefix(path + ": ") ? String(message.dropFirst(path.count + 2)) : message
         }
     }
 

@@ -1,4 +1,5 @@
 import CPcap
+import Decompression
 
 #if canImport(Glibc)
 import Glibc
@@ -9,6 +10,10 @@ import Darwin
 #endif
 
 /// A pcap or pcapng file (or standard input) read record by record through libpcap.
+///
+/// A file (or standard input) compressed with gzip, xz or Zstandard, recognised by its magic
+/// number whatever its name, is read through a ``DecompressingReader`` handed to libpcap as a
+/// `FILE` (`pcap_fopen_offline`): streaming, so a multi-GB rotated `.pcap.gz` never sits in memory.
 ///
 /// Owns the `pcap_t` and closes it in `deinit`. Timestamps are read with
 /// `PCAP_TSTAMP_PRECISION_NANO` so nanosecond captures keep their resolution
@@ -33,6 +38,8 @@ public final class CaptureFile {
     public private(set) var framesRead: Int = 0
 
     private let handle: OpaquePointer
+    /// The decompressor behind libpcap's `FILE`, for compressed files and standard input.
+    private let decompressor: DecompressingReader?
     private var failed = false
     /// The classic pcap format (`pcap_major_version` 2; pcapng files report 1), whose record
     /// seconds are unsigned 32-bit.
@@ -42,15 +49,22 @@ public final class CaptureFile {
     /// - Throws: ``CaptureError`` naming the path when the file cannot be opened or read as a capture.
     public init(path: String, fileIndex: Int = 0) throws(CaptureError) {
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
+        // Standard input always goes through the reader (it may be compressed and cannot be
+        // peeked at twice); a regular file only when it starts with a compression magic number.
+        // A FIFO is read once, so its peeked magic number stays in the reader too. A file the
+        // reader cannot open goes to libpcap, whose message says why.
+        var decompressor: DecompressingReader?
+        if path == "-" {
+            do { decompressor = try DecompressingReader(path: path) } catch {
+                throw CaptureError.openFailed(path: path, message: error.reason)
+            }
+        } else if let reader = try? DecompressingReader(path: path), reader.format != nil || !reader.isRegularFile {
+            decompressor = reader
+        }
         let opened: OpaquePointer? = errorBuffer.withUnsafeMutableBufferPointer { buffer in
             let precision = UInt32(PCAP_TSTAMP_PRECISION_NANO)
-            if path == "-" {
-                // fdopen on a duplicate so pcap_close does not close the process's fd 0.
-                let fd = dup(0)
-                guard fd >= 0, let stream = fdopen(fd, "rb") else {
-                    if fd >= 0 { close(fd) }
-                    return nil
-                }
+            if let decompressor {
+                guard let stream = decompressor.makeCFile() else { return nil }
                 let pcap = pcap_fopen_offline_with_tstamp_precision(stream, precision, buffer.baseAddress)
                 if pcap == nil { fclose(stream) }
                 return pcap
@@ -58,9 +72,13 @@ public final class CaptureFile {
             return pcap_open_offline_with_tstamp_precision(path, precision, buffer.baseAddress)
         }
         guard let opened else {
+            if let failure = decompressor?.failure {
+                throw CaptureError.decompressionFailed(path: path, message: failure.reason)
+            }
             let message = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             throw CaptureError.openFailed(path: path, message: message.isEmpty ? "cannot open" : message)
         }
+        self.decompressor = decompressor
         self.handle = opened
         self.path = path
         self.fileIndex = fileIndex
@@ -100,11 +118,17 @@ public final class CaptureFile {
                 frameNumber: framesRead
             )
         case -2:
+            // A decompression error reads as an I/O error, but a cut on a record boundary could
+            // look like the end of the file: the reader knows.
+            if let failure = decompressor?.failure {
+                failed = true
+                throw CaptureError.readFailed(path: path, frameNumber: framesRead + 1, message: failure.reason)
+            }
             return nil
         default:
             // -1 is an error (never the end of file); 0 (timeout) cannot happen on files.
             failed = true
-            let message = pcap_geterr(handle).map { String(cString: $0) } ?? "read error \(status)"
+            let message = decompressor?.failure?.reason ?? pcap_geterr(handle).map { String(cString: $0) } ?? "read error \(status)"
             throw CaptureError.readFailed(path: path, frameNumber: framesRead + 1, message: message)
         }
     }

@@ -1,5 +1,6 @@
 import CallMetrics
 import CallModel
+import Foundation
 
 /// Talk-ownership output: a coloured strip per call for the terminal, records for machines,
 /// and SVG pictures for people (README "callscope talk").
@@ -133,58 +134,116 @@ public enum TalkRendering {
 
     static let colours: [TalkOwner: String] = [.caller: "#2f6fd6", .agent: "#2e9d4f", .both: "#d64541", .silence: "#e6e6e6"]
 
+    /// Pixels per second of call in the per-call picture: an 8-minute call is 2400 px wide
+    /// instead of a barcode squeezed into the minimum width.
+    static let pixelsPerSecond = 5.0
+    /// The plot's width bounds: short calls keep 860 px (a 960 px picture); past 32 minutes the
+    /// picture stops growing.
+    static let plotWidthRange = 860.0...9600.0
+    /// Average advance of a character of 12 px sans-serif, generously rounded up (DejaVu Sans
+    /// digits and lower case are 7.0-7.6 px at 12 px), to keep header lines inside the picture.
+    static let characterWidth = 7.7
+
     /// A picture of one call: the caller's and the agent's speech on two lanes, the ownership
-    /// band under them, a time axis, and the figures in the title.
-    public static func svg(_ call: Call) -> String? {
+    /// band under them, a clock-time axis (in `timeZone`, else UTC), and the figures and the RTP
+    /// quality (lost packets, MOS per direction) in the header. The width grows with the call
+    /// (``pixelsPerSecond``); header lines longer than the picture are cut with `…`.
+    public static func svg(_ call: Call, timeZone: TimeZone? = nil) -> String? {
         guard let talk = call.talk, talk.duration > 0 else { return nil }
-        let width = 960.0, left = 70.0, right = 20.0
-        let plot = width - left - right
+        let left = 70.0, right = 30.0
         let total = Double(talk.duration)
+        let plot = min(max(total / 1e9 * pixelsPerSecond, plotWidthRange.lowerBound), plotWidthRange.upperBound)
+        let width = (left + plot + right).rounded(.up)
         func x(_ offset: Int64) -> String { KPIRendering.format(left + plot * Double(offset) / total, 1) }
         func w(_ span: Int64) -> String { KPIRendering.format(max(plot * Double(span) / total, 0.5), 1) }
+        /// Escaped header text that fits between the left margin and the right edge.
+        func line(_ text: String, fontSize: Double = 12) -> String {
+            let room = Int((width - 10 - 10) / (characterWidth * fontSize / 12))
+            return escape(text.count > room ? String(text.prefix(max(room - 1, 1))) + "…" : text)
+        }
+        let zone = timeZone ?? TimeZone(identifier: "UTC") ?? .current
+        let zoneName = timeZone?.identifier ?? "UTC"
+        let quality = quality(call, talk)
+        let share = talk.agentShare.map { KPIRendering.format($0 * 100, 0) + "%" } ?? "-"
+        let header = [
+            "\(date(call.start, zone)) \(clock(call.start, zone, seconds: true)) \(zoneName) · \(call.caller ?? "?") → \(call.dialed ?? "?") · agent \(TalkOwnership.agent(of: call))",
+            "talk: caller \(seconds(talk.callerTalk)) s, agent \(seconds(talk.agentTalk)) s, both \(seconds(talk.overtalk)) s, silence \(seconds(talk.silence)) s, agent share \(share)",
+            "RTP caller/agent: lost \(quality.lost) packets, MOS \(quality.mos)",
+        ]
+        let top = 76.0  // below the title and the three header lines
         var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="190" viewBox="0 0 \(Int(width)) 190" font-family="sans-serif" font-size="12">
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(top + 154))" viewBox="0 0 \(Int(width)) \(Int(top + 154))" font-family="sans-serif" font-size="12">
             <title>Talk ownership of call \(escape(call.callID))</title>
             <rect width="100%" height="100%" fill="white"/>
-            <text x="\(left)" y="18" font-size="14" font-weight="bold">\(escape(call.callID))</text>
-            <text x="\(left)" y="36">\(escape(call.start.iso8601))  \(escape(call.caller ?? "?")) → \(escape(call.dialed ?? "?"))  agent \(escape(TalkOwnership.agent(of: call)))  agent share \(talk.agentShare.map { KPIRendering.format($0 * 100, 0) + "%" } ?? "-")  caller \(seconds(talk.callerTalk)) s  agent \(seconds(talk.agentTalk)) s  both \(seconds(talk.overtalk)) s  silence \(seconds(talk.silence)) s</text>
-            <text x="\(left - 8)" y="68" text-anchor="end">caller</text>
-            <text x="\(left - 8)" y="98" text-anchor="end">agent</text>
-            <text x="\(left - 8)" y="128" text-anchor="end">owner</text>
-            <rect x="\(left)" y="56" width="\(KPIRendering.format(plot, 1))" height="18" fill="#f4f4f4"/>
-            <rect x="\(left)" y="86" width="\(KPIRendering.format(plot, 1))" height="18" fill="#f4f4f4"/>
+            <text x="10" y="18" font-size="14" font-weight="bold">\(line(call.callID, fontSize: 14))</text>
+            <text x="10" y="36">\(line(header[0]))</text>
+            <text x="10" y="52">\(line(header[1]))</text>
+            <text x="10" y="68">\(line(header[2]))</text>
+            <text x="\(left - 8)" y="\(top + 32)" text-anchor="end">caller</text>
+            <text x="\(left - 8)" y="\(top + 62)" text-anchor="end">agent</text>
+            <text x="\(left - 8)" y="\(top + 92)" text-anchor="end">owner</text>
+            <rect x="\(left)" y="\(top + 20)" width="\(KPIRendering.format(plot, 1))" height="18" fill="#f4f4f4"/>
+            <rect x="\(left)" y="\(top + 50)" width="\(KPIRendering.format(plot, 1))" height="18" fill="#f4f4f4"/>
 
             """
         for segment in talk.segments where segment.owner != .silence {
             if segment.owner == .caller || segment.owner == .both {
-                svg += "<rect x=\"\(x(segment.start))\" y=\"56\" width=\"\(w(segment.duration))\" height=\"18\" fill=\"\(colours[.caller] ?? "")\"/>\n"
+                svg += "<rect x=\"\(x(segment.start))\" y=\"\(top + 20)\" width=\"\(w(segment.duration))\" height=\"18\" fill=\"\(colours[.caller] ?? "")\"/>\n"
             }
             if segment.owner == .agent || segment.owner == .both {
-                svg += "<rect x=\"\(x(segment.start))\" y=\"86\" width=\"\(w(segment.duration))\" height=\"18\" fill=\"\(colours[.agent] ?? "")\"/>\n"
+                svg += "<rect x=\"\(x(segment.start))\" y=\"\(top + 50)\" width=\"\(w(segment.duration))\" height=\"18\" fill=\"\(colours[.agent] ?? "")\"/>\n"
             }
         }
         for segment in talk.segments {
-            svg += "<rect x=\"\(x(segment.start))\" y=\"116\" width=\"\(w(segment.duration))\" height=\"18\" fill=\"\(colours[segment.owner] ?? "")\"><title>\(segment.owner.rawValue) \(seconds(segment.start))–\(seconds(segment.end)) s</title></rect>\n"
+            svg += "<rect x=\"\(x(segment.start))\" y=\"\(top + 80)\" width=\"\(w(segment.duration))\" height=\"18\" fill=\"\(colours[segment.owner] ?? "")\"><title>\(segment.owner.rawValue) \(seconds(segment.start))–\(seconds(segment.end)) s</title></rect>\n"
         }
-        let step = axisStep(seconds: total / 1e9)
-        var tick = 0.0
-        while tick <= total / 1e9 + 1e-9 {
-            let offset = Int64(tick * 1e9)
-            svg += "<line x1=\"\(x(offset))\" y1=\"140\" x2=\"\(x(offset))\" y2=\"146\" stroke=\"#555\"/><text x=\"\(x(offset))\" y=\"160\" text-anchor=\"middle\">\(KPIRendering.format(tick, 0)) s</text>\n"
-            tick += step
+        // Ticks on whole multiples of the step in clock time, labelled with the local clock.
+        let step = axisStep(seconds: total / 1e9, plotWidth: plot)
+        let stepNanoseconds = Int64(step * 1e9)
+        let startOffset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(talk.start.nanoseconds) / 1e9))) * 1_000_000_000
+        let localStart = talk.start.nanoseconds &+ startOffset
+        var offset = (stepNanoseconds - localStart % stepNanoseconds) % stepNanoseconds
+        while offset <= talk.duration {
+            let instant = Timestamp(nanoseconds: talk.start.nanoseconds &+ offset)
+            svg += "<line x1=\"\(x(offset))\" y1=\"\(top + 104)\" x2=\"\(x(offset))\" y2=\"\(top + 110)\" stroke=\"#555\"/><text x=\"\(x(offset))\" y=\"\(top + 124)\" text-anchor=\"middle\">\(clock(instant, zone, seconds: step < 60))</text>\n"
+            offset += stepNanoseconds
         }
         var legendX = left
         for owner in [TalkOwner.caller, .agent, .both, .silence] {
-            svg += "<rect x=\"\(KPIRendering.format(legendX, 0))\" y=\"172\" width=\"12\" height=\"12\" fill=\"\(colours[owner] ?? "")\"/><text x=\"\(KPIRendering.format(legendX + 16, 0))\" y=\"182\">\(owner == .both ? "both (overtalk)" : owner.rawValue)</text>\n"
+            svg += "<rect x=\"\(KPIRendering.format(legendX, 0))\" y=\"\(top + 136)\" width=\"12\" height=\"12\" fill=\"\(colours[owner] ?? "")\"/><text x=\"\(KPIRendering.format(legendX + 16, 0))\" y=\"\(top + 146)\">\(owner == .both ? "both (overtalk)" : owner.rawValue)</text>\n"
             legendX += 130
         }
+        svg += "<text x=\"\(KPIRendering.format(width - 10, 0))\" y=\"\(top + 146)\" text-anchor=\"end\">time (\(escape(zoneName)))</text>\n"
         svg += "</svg>\n"
         return svg
     }
 
-    /// A tick spacing giving 5 to 12 ticks.
-    static func axisStep(seconds: Double) -> Double {
-        for step in [1.0, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600] where seconds / step <= 12 { return step }
+    /// `YYYY-MM-DD` of `instant` in `zone`.
+    static func date(_ instant: Timestamp, _ zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: Double(instant.nanoseconds) / 1e9))
+        func two(_ value: Int?) -> String { let v = value ?? 0; return v < 10 ? "0\(v)" : String(v) }
+        return String(parts.year ?? 0) + "-" + two(parts.month) + "-" + two(parts.day)
+    }
+
+    /// `HH:MM:SS` (or `HH:MM`) of `instant` in `zone`.
+    static func clock(_ instant: Timestamp, _ zone: TimeZone, seconds: Bool) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let date = Date(timeIntervalSince1970: Double(instant.nanoseconds) / 1e9)
+        let parts = calendar.dateComponents([.hour, .minute, .second], from: date)
+        func two(_ value: Int?) -> String { let v = value ?? 0; return v < 10 ? "0\(v)" : String(v) }
+        return two(parts.hour) + ":" + two(parts.minute) + (seconds ? ":" + two(parts.second) : "")
+    }
+
+    /// A tick spacing giving at most 12 ticks, and at least 90 px between labels (a clock label
+    /// `HH:MM:SS` is about 55 px wide).
+    static func axisStep(seconds: Double, plotWidth: Double) -> Double {
+        for step in [1.0, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]
+        where seconds / step <= max(12, plotWidth / 120) && plotWidth * step / max(seconds, 1e-9) >= 90 {
+            return step
+        }
         return 7200
     }
 
@@ -246,7 +305,11 @@ public enum TalkRendering {
 
     /// A line chart of each agent's share by phase, with the 50% line.
     public static func agentSVG(_ rows: [AgentOwnership]) -> String {
-        let width = 760.0, left = 60.0, top = 40.0, plotWidth = 520.0, plotHeight = 300.0
+        let left = 60.0, top = 40.0, plotWidth = 520.0, plotHeight = 300.0
+        // The legend beside the plot is as wide as its longest line, so no name runs off the picture.
+        let legends = rows.map { "\($0.agent) (\($0.calls) call\($0.calls == 1 ? "" : "s"))" }
+        let legendWidth = Double(legends.map(\.count).max() ?? 0) * characterWidth
+        let width = max(760.0, (left + plotWidth + 38 + legendWidth + 10).rounded(.up))
         let height = max(420.0, top + 14 + Double(rows.count) * 18 + 10)  // room for every legend line
         let palette = ["#2e9d4f", "#2f6fd6", "#d64541", "#8e44ad", "#e67e22", "#16a085", "#7f8c8d", "#c0392b", "#2c3e50", "#f1c40f"]
         func x(_ tenth: Int) -> String { KPIRendering.format(left + plotWidth * (Double(tenth) + 0.5) / 10, 1) }
@@ -263,8 +326,11 @@ public enum TalkRendering {
         for share in stride(from: 0.0, through: 1.0, by: 0.25) {
             svg += "<text x=\"\(left - 6)\" y=\"\(y(share))\" text-anchor=\"end\" dominant-baseline=\"middle\">\(KPIRendering.format(share * 100, 0))%</text>\n"
         }
-        for tenth in 0..<10 {
-            svg += "<text x=\"\(x(tenth))\" y=\"\(KPIRendering.format(top + plotHeight + 18, 0))\" text-anchor=\"middle\">\(tenth * 10)–\((tenth + 1) * 10)%</text>\n"
+        // Labels on the tenths' boundaries (`0%` ... `100%`, at most 4 characters in 52 px): the
+        // ranges (`80–90%`) under each tenth were as wide as the tenth and ran into each other.
+        for boundary in 0...10 {
+            let position = KPIRendering.format(left + plotWidth * Double(boundary) / 10, 1)
+            svg += "<line x1=\"\(position)\" y1=\"\(top + plotHeight)\" x2=\"\(position)\" y2=\"\(top + plotHeight + 5)\" stroke=\"#999\"/><text x=\"\(position)\" y=\"\(KPIRendering.format(top + plotHeight + 18, 0))\" text-anchor=\"middle\">\(boundary * 10)%</text>\n"
         }
         svg += "<text x=\"\(KPIRendering.format(left + plotWidth / 2, 0))\" y=\"\(KPIRendering.format(top + plotHeight + 38, 0))\" text-anchor=\"middle\">phase of the call (share of its duration)</text>\n"
         for (index, row) in rows.enumerated() {
@@ -278,7 +344,7 @@ public enum TalkRendering {
                 svg += "<circle cx=\"\(x(tenth))\" cy=\"\(y(share))\" r=\"3\" fill=\"\(colour)\"><title>\(escape(row.agent)) p\(tenth + 1): \(percent(share))%</title></circle>\n"
             }
             let legendY = top + 14 + Double(index) * 18
-            svg += "<rect x=\"\(KPIRendering.format(left + plotWidth + 20, 0))\" y=\"\(KPIRendering.format(legendY - 10, 0))\" width=\"12\" height=\"12\" fill=\"\(colour)\"/><text x=\"\(KPIRendering.format(left + plotWidth + 38, 0))\" y=\"\(KPIRendering.format(legendY, 0))\">\(escape(row.agent)) (\(row.calls) calls)</text>\n"
+            svg += "<rect x=\"\(KPIRendering.format(left + plotWidth + 20, 0))\" y=\"\(KPIRendering.format(legendY - 10, 0))\" width=\"12\" height=\"12\" fill=\"\(colour)\"/><text x=\"\(KPIRendering.format(left + plotWidth + 38, 0))\" y=\"\(KPIRendering.format(legendY, 0))\">\(escape(legends[index]))</text>\n"
         }
         svg += "</svg>\n"
         return svg

@@ -38,7 +38,12 @@ public enum ViewRendering {
         }
     }
 
-    /// Any records as a table: one column per field, numbers right-aligned, null as `-`.
+    /// The fields of the view records that are rates: fractions 0-1 in JSON, ndjson and CSV (as
+    /// the KPI records), percentages in tables (as the KPI table).
+    public static let rateFields: Set<String> = ["conversion", "roi", "answer_rate"]
+
+    /// Any records as a table: one column per field, numbers right-aligned, null as `-`;
+    /// ``rateFields`` shown as percentages (`12.5%`).
     public static func table(_ records: [Record], empty: String) -> String {
         guard let first = records.first else { return empty + "\n" }
         var table = TextTable(columns: first.map { field in
@@ -52,7 +57,7 @@ public enum ViewRendering {
                 switch field.value {
                 case .string(let s): s
                 case .integer(let i): String(i)
-                case .decimal(let d): d
+                case .decimal(let d): rateFields.contains(field.name) ? Double(d).map { KPIRendering.percent($0) } ?? d : d
                 case .time(let t): t.iso8601
                 case .seconds(let d): d.seconds3
                 case .bool(let b): b ? "yes" : "no"

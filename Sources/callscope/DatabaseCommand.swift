@@ -16,10 +16,10 @@ struct DatabaseLocation: ParsableArguments {
     @Option(help: ArgumentHelp("The database. Default: $CALLSCOPE_DB, else ./callscope.sqlite.", valueName: "path"))
     var db: String?
 
-    /// Opens the database, which must exist (`import` creates it).
-    func open() throws -> CallDatabase {
+    /// Opens the database, which must exist (`import` creates it); read-only unless `writing`.
+    func open(writing: Bool = false) throws -> CallDatabase {
         let path = db ?? CallDatabase.defaultPath()
         guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("No database at '\(path)': create it with 'callscope import FILES'.") }
-        do { return try CallDatabase(path: path) } catch { throw CommandFailure.database(error) }
+        do { return writing ? try CallDatabase(path: path) : try CallDatabase.opened(forReading: path) } catch { throw CommandFailure.database(error) }
     }
 }

@@ -35,7 +35,7 @@ struct DatabasePruneCommand: ParsableCommand {
 
     func run() throws {
         let cutoff = try cutoff()
-        let database = try location.open()
+        let database = try location.open(writing: true)
         let deleted: Int
         do { deleted = try database.prune(before: cutoff) } catch { throw CommandFailure.database(error) }
         Output.write("deleted \(deleted) calls that started before \(cutoff.iso8601)\n")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallIngest
 import CallStore
+import Foundation
 
 /// `callscope import`: stores the calls of captures and CDR files in the database, once.
 struct ImportCommand: ParsableCommand {
@@ -26,15 +27,25 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let path = input.db ?? CallDatabase.defaultPath()
-        let database: CallDatabase
-        do { database = try CallDatabase(path: path) } catch { throw CommandFailure.database(error) }
+        // An existing database is checked before the inputs are read; a new one is created
+        // only once some input could be read (a mistyped file name leaves no empty database).
+        let existing = FileManager.default.fileExists(atPath: path)
+        let database: CallDatabase?
+        do {
+            if existing { database = try CallDatabase(path: path) } else { try CallDatabase.checkCreatable(path); database = nil }
+        } catch { throw CommandFailure.database(error) }
         var batch = ImportBatch(files: InputDiscovery.expand(input.inputs, recordings: false))
         if let duplicate = ImportBatch.duplicateName(in: batch.files) {
             throw ValidationError("Two inputs are named '\(duplicate)': calls are tied to files by name, so import them in separate runs.")
         }
         batch.hashFiles()
         let (collected, finish) = try input.collect(readDatabase: false)
-        let stored = batch.store(calls: collected.calls, rows: collected.rowsByInput, skipping: collected.unreadable.union(collected.skipped), in: database) { file, result in
+        let skipping = collected.unreadable.union(collected.skipped)
+        guard let database = try database ?? openNew(path, creating: batch.files.contains { !skipping.contains($0) }) else {
+            try finish()
+            throw ExitCode(1)
+        }
+        let stored = batch.store(calls: collected.calls, rows: collected.rowsByInput, skipping: skipping, in: database) { file, result in
             switch result {
             case .success(let outcome): if !input.quiet { StandardError.line("callscope: \(outcome)") }
             case .failure(let error): StandardError.line("callscope: \(file): \(error.description)")
@@ -43,5 +54,11 @@ struct ImportCommand: ParsableCommand {
         if !input.quiet { StandardError.line("callscope: database \(path)") }
         try finish()
         if !stored { throw ExitCode(1) }
+    }
+
+    /// The new database at `path`, or nil (nothing created) when no input could be read.
+    private func openNew(_ path: String, creating: Bool) throws -> CallDatabase? {
+        guard creating else { return nil }
+        do { return try CallDatabase(path: path) } catch { throw CommandFailure.database(error) }
     }
 }

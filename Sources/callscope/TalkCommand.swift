@@ -94,7 +94,8 @@ struct TalkCommand: ParsableCommand {
         case .csv:
             break  // refused by validate()
         case .svg:
-            let pictures = calls.compactMap { call in TalkRendering.svg(call).map { (call, $0) } }
+            let zone = input.timezone == nil ? nil : input.siteTimeZone  // clock axis: the site's zone when given
+            let pictures = calls.compactMap { call in TalkRendering.svg(call, timeZone: zone).map { (call, $0) } }
             if pictures.isEmpty {
                 Output.write("no calls with a talk timeline\n")
             } else if let outputDirectory {

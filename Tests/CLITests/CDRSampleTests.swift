@@ -81,6 +81,9 @@ struct CDRSample: Sendable, CustomTestStringConvertible {
         let result = try CLI.run(["calls", "cdr-samples/asterisk-master-bad.csv", "--strict", "--timezone", "UTC"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("(--strict: import stopped)"))
+        // The bad row is printed once (it was printed as a skipped row, then again as the stop).
+        #expect(result.stderr.components(separatedBy: "asterisk-master-bad.csv:2:").count - 1 == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("1 error"), "\(result.stderr)")
     }
 }
 

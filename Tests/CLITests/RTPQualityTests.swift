@@ -143,7 +143,7 @@ struct RTPQualityTests {
 /// `captures/talk/rtp-timestamp-reset.pcap` (made by `captures/talk/generate-timestamp-reset.sh`):
 /// a real SIPp call whose caller RTP timestamps restart twice mid-stream (+40 s, then -25 s)
 /// while the sequence numbers go on. Its steady stream is the same capture with the caller's
-/// original timestamps put back (the sidecar `rtp-timestamp-reset.json` says where and by how much).
+/// original timestamps put back (the sidecar `rtp-timestamp-reset.expected.json` says where and by how much).
 @Suite("RTP timestamp reset")
 struct RTPTimestampResetTests {
     static let capture = TestPaths.captures.appendingPathComponent("talk/rtp-timestamp-reset.pcap")
@@ -151,7 +151,7 @@ struct RTPTimestampResetTests {
 
     /// The capture with every caller packet's original RTP timestamp, written into `directory`.
     static func steadyCopy(in directory: TemporaryDirectory) throws -> URL {
-        let sidecar = try Data(contentsOf: TestPaths.captures.appendingPathComponent("talk/rtp-timestamp-reset.json"))
+        let sidecar = try Data(contentsOf: TestPaths.captures.appendingPathComponent("talk/rtp-timestamp-reset.expected.json"))
         let info = try #require(try JSONSerialization.jsonObject(with: sidecar) as? [String: Any])
         let first = try #require(info["first_sequence"] as? Int)
         let resets = try #require(info["resets"] as? [[String: Int]]).compactMap { reset -> (index: Int, offset: Int)? in

@@ -11,6 +11,10 @@ struct TalkTruth {
     var agentTalk: Double
     var overtalk: Double
     var agentShare: Double
+    /// The recording's file name in `captures/talk/`: the Call-ID with `.wav`.
+    var wavFile: String
+    /// `captures/talk/<wavFile>`, relative to the package root.
+    var wavPath: String { "captures/talk/" + wavFile }
 
     static let samples = ["talk-inbound", "talk-pcma", "talk-dtmf"]
     static let folder = TestPaths.captures.appendingPathComponent("talk")
@@ -21,7 +25,8 @@ struct TalkTruth {
         return TalkTruth(
             name: name, callID: try #require(object["call_id"] as? String),
             callerTalk: number(object["caller_talk_s"]), agentTalk: number(object["agent_talk_s"]),
-            overtalk: number(object["overtalk_s"]), agentShare: number(object["agent_share"])
+            overtalk: number(object["overtalk_s"]), agentShare: number(object["agent_share"]),
+            wavFile: try #require((object["wav"] as? [String: Any])?["file"] as? String)
         )
     }
 
@@ -63,11 +68,12 @@ struct TalkCommandTests {
     @Test(arguments: TalkTruth.samples)
     func recordingMatchesTheSpokenTruth(_ name: String) throws {
         let truth = try TalkTruth.load(name)
-        let records = try talkRecords(["captures/talk/\(name).wav", "-q"])
+        #expect(truth.wavFile == truth.callID + ".wav")
+        let records = try talkRecords([truth.wavPath, "-q"])
         #expect(records.count == 1)
         let record = try #require(records.first)
-        #expect(record["call_id"] as? String == name)
-        truth.check(record, "\(name).wav")
+        #expect(record["call_id"] as? String == truth.callID)
+        truth.check(record, truth.wavFile)
     }
 
     @Test func allCapturesTogetherKeepTheirCallsApart() throws {
@@ -89,7 +95,7 @@ struct TalkCommandTests {
         let folder = TemporaryDirectory("callscope-rec")
         defer { folder.remove() }
         let recording = folder.url.appendingPathComponent("rec-\(truth.callID).wav")
-        try FileManager.default.copyItem(at: TalkTruth.folder.appendingPathComponent("talk-pcma.wav"), to: recording)
+        try FileManager.default.copyItem(at: TalkTruth.folder.appendingPathComponent(truth.wavFile), to: recording)
         let result = try CLI.run(["talk", "captures/talk/talk-pcma.pcap", recording.path, "--recording-id", "^rec-(.+)\\.wav$", "-f", "json"])
         #expect(result.stderr.contains("1 recording (1 matched to calls)"), "\(result.stderr)")
         let records = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
@@ -98,6 +104,29 @@ struct TalkCommandTests {
         #expect(record["call_id"] as? String == truth.callID)
         #expect(record["caller"] as? String == "+441632960123")
         truth.check(record, "matched recording")
+    }
+
+    /// The bundled recordings are named by their calls' Call-IDs: `talk captures/talk/` gives one
+    /// row per call (the captures alone give as many), each recording on its call, with its
+    /// numbers, not a numberless call of its own dated by the file's time.
+    @Test func bundledRecordingsPairWithTheirCalls() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: TalkTruth.folder.path)
+        let captures = names.filter { $0.hasSuffix(".pcap") }.sorted().map { "captures/talk/" + $0 }
+        let callsOnly = try talkRecords(captures + ["-q"])
+        let result = try CLI.run(["talk", "captures/talk/", "-f", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("3 recordings (3 matched to calls)"), "\(result.stderr)")
+        let records = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(records.count == callsOnly.count)
+        #expect(records.count == captures.count)  // one conversation per capture
+        #expect(records.allSatisfy { $0["caller"] is String && $0["dialed"] is String })
+        for name in TalkTruth.samples {
+            let truth = try TalkTruth.load(name)
+            let record = try #require(records.first { $0["call_id"] as? String == truth.callID })
+            let captured = try #require(callsOnly.first { $0["call_id"] as? String == truth.callID })
+            #expect(record["start"] as? String == captured["start"] as? String)
+            truth.check(record, "\(name) paired")
+        }
     }
 
     @Test func dtmfIsCountedNotSpoken() throws {
@@ -190,21 +219,22 @@ struct TalkCommandTests {
     }
 
     @Test func badRecordingIsReportedWithItsName() throws {
-        let result = try CLI.run(["talk", "Package.swift", "captures/talk/talk-inbound.wav", "-q"])
+        let result = try CLI.run(["talk", "Package.swift", try TalkTruth.load("talk-inbound").wavPath, "-q"])
         #expect(result.status == 1)
         let directory = TemporaryDirectory("callscope-mono")
         defer { directory.remove() }
         let mono = directory.file("mono.wav")
         // A real one-channel recording: the left channel of a sample, written by sox.
-        try ProcessRunner.tool("sox", [TalkTruth.folder.appendingPathComponent("talk-inbound.wav").path, mono, "remix", "1"])
+        try ProcessRunner.tool("sox", [TalkTruth.folder.appendingPathComponent(try TalkTruth.load("talk-inbound").wavFile).path, mono, "remix", "1"])
         let monoRun = try CLI.run(["talk", mono])
         #expect(monoRun.status == 1)
         #expect(monoRun.stderr.contains("a talk recording needs two channels, one per side; this one has 1"))
     }
 
     @Test func recordingsAreOnlyReadForTalkAnalysis() throws {
-        let report = try CLI.run(["report", "captures/talk/talk-inbound.wav", "captures/talk/talk-inbound.pcap", "-f", "json"])
-        #expect(report.stderr.contains("talk-inbound.wav: warning: WAV recording skipped: recordings are read by `talk` and `calls --talk`"))
+        let truth = try TalkTruth.load("talk-inbound")
+        let report = try CLI.run(["report", truth.wavPath, "captures/talk/talk-inbound.pcap", "-f", "json"])
+        #expect(report.stderr.contains("\(truth.wavFile): warning: WAV recording skipped: recordings are read by `talk` and `calls --talk`"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
         #expect((object["overall"] as? [String: Any])?["offered"] as? Int == 1)
     }
@@ -228,8 +258,8 @@ struct TalkCommandTests {
         let a = folder.appendingPathComponent("in").appendingPathComponent("x@y.wav")
         let b = folder.appendingPathComponent("in").appendingPathComponent("x#y.wav")
         try FileManager.default.createDirectory(at: a.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: TalkTruth.folder.appendingPathComponent("talk-inbound.wav"), to: a)
-        try FileManager.default.copyItem(at: TalkTruth.folder.appendingPathComponent("talk-pcma.wav"), to: b)
+        try FileManager.default.copyItem(at: TalkTruth.folder.appendingPathComponent(try TalkTruth.load("talk-inbound").wavFile), to: a)
+        try FileManager.default.copyItem(at: TalkTruth.folder.appendingPathComponent(try TalkTruth.load("talk-pcma").wavFile), to: b)
         let result = try CLI.run(["talk", a.path, b.path, "-f", "svg", "-o", folder.appendingPathComponent("out").path, "-q"])
         #expect(result.stdout.split(separator: "\n").map { String($0.split(separator: "/").last ?? "") }.sorted() == ["x_y-2.svg", "x_y.svg"])
     }

@@ -31,7 +31,7 @@ import Testing
         let directory = Self.root.appendingPathComponent("captures/talk").path
         let withRecordings = InputDiscovery.expand([directory], recordings: true)
         let without = InputDiscovery.expand([directory], recordings: false)
-        #expect(withRecordings.contains(directory + "/talk-inbound.wav"))
+        #expect(withRecordings.contains(directory + "/talk-inbound-1-17357@127.0.0.1.wav"))
         #expect(withRecordings.contains(directory + "/talk-inbound.pcap"))
         #expect(without == withRecordings.filter { !$0.hasSuffix(".wav") })
     }

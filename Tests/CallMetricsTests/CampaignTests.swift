@@ -53,7 +53,7 @@ import Testing
 
     @Test func reportByCampaign() {
         let report = MetricsEngine.report(calls: Self.calls, groupBy: .campaign, options: Fixture.options(campaigns: Self.campaigns))
-        #expect(report.groups.map(\.key) == ["Google", "Radio", "Radio special", "(unattributed)", "(none)"])
+        #expect(report.groups.map(\.key) == ["Google", "Radio", "Radio special", "(unattributed)", "(outbound)"])
         #expect(report.groups.map(\.kpis.offered) == [3, 1, 1, 1, 1])
         #expect(report.groups.map(\.kpis.qualifiedCalls) == [1, 1, 1, 1, 1])
         #expect(report.groups[0].kpis.firstTimeCallers == 2 && report.groups[0].kpis.repeatCallers == 1)

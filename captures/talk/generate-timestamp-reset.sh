@@ -63,7 +63,7 @@ cap_stop
 check_flow "$WORK/$NAME.pcap"
 check_streams "$WORK/$NAME.pcap" 0
 install -m 0644 "$WORK/$NAME.pcap" "$HERE/$NAME.pcap"
-install -m 0644 "$WORK/reset.caller.pcap.json" "$HERE/$NAME.json"
+install -m 0644 "$WORK/reset.caller.pcap.json" "$HERE/$NAME.expected.json"  # .expected.: a sidecar, not an input of `talk captures/talk/`
 rtp_streams "$HERE/$NAME.pcap" >"$HERE/$NAME.rtp-streams.txt"
 chmod 0644 "$HERE/$NAME.rtp-streams.txt"
 echo "== $NAME.pcap: $(stat -c %s "$HERE/$NAME.pcap") bytes"

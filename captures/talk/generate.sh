@@ -197,6 +197,8 @@ check_streams "$OUT/rtp-impaired.pcap" 0
 [[ $(tshark -n -r "$OUT/talk-dtmf.pcap" -Y "rtpevent && rtp.marker == 1" -T fields \
      -e rtpevent.event_id 2>/dev/null | xargs) == "4 4 7 1 11" ]] || die "talk-dtmf: digits are not 4471#"
 
+# The WAVs are named by their call's Call-ID (which holds SIPp's pid): drop the previous run's.
+rm -f "$HERE"/talk-*.wav
 for f in "$OUT"/*.pcap "$OUT"/*.wav "$OUT"/*.json; do
     install -m 0644 "$f" "$HERE/$(basename "$f")"
 done

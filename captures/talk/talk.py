@@ -9,7 +9,7 @@
   talk.py truth NAME PCAP WORK OUT   talk spans relative to the capture
                                      (OUT/NAME.expected.json) and the stereo
                                      recording built from the captured RTP
-                                     payloads (OUT/NAME.wav)
+                                     payloads (OUT/CALL-ID.wav)
   talk.py impaired PCAP WORK OUT     what the capture of the impaired call
                                      really contains (OUT/rtp-impaired.loss.expected.json);
                                      prints "loss_pct reordered duplicates"
@@ -409,7 +409,7 @@ def truth(name, pcap, work, out):
     wav_out = ["-b", "16", "-e", "signed-integer"] if cfg["codec"] == "PCMU" else ["-b", "8", "-e", "a-law"]
     inp = ["-t", "raw", "-r", str(RATE), "-c", "1", "-b", "8", "-e", enc]
     run(["sox", "-D", "-R", "-M", *inp, raws["caller"], *inp, raws["agent"], "-r", str(RATE), *wav_out,
-         os.path.join(out, f"{name}.wav")])
+         os.path.join(out, f"{call_id}.wav")])  # named by Call-ID: how talk pairs a recording with its call
     res = {
         "call_id": call_id,
         "caller_spans": spans("caller", off["caller"]),
@@ -422,7 +422,7 @@ def truth(name, pcap, work, out):
                   "frame.time_epoch %.6f" % origin,
         "wav_caller_spans": [[round(s, 3), round(e, 3)] for s, e in wav_exact["caller"]],
         "wav_agent_spans": [[round(s, 3), round(e, 3)] for s, e in wav_exact["agent"]],
-        "wav": {"file": f"{name}.wav", "channels": "left = caller, right = agent", "rate": RATE,
+        "wav": {"file": f"{call_id}.wav", "channels": "left = caller, right = agent", "rate": RATE,
                 "encoding": "PCM16" if cfg["codec"] == "PCMU" else "G.711 A-law",
                 "origin": "file start = the origin above; spans relative to the file start"},
         "codec": cfg["codec"], "payload_type": cfg["pt"],

@@ -73,8 +73,9 @@ public struct CDRContext {
     /// Reports a bad record (`file:line: reason`) that is skipped; under `--strict` it ends the file.
     public mutating func badRow(line: Int, _ reason: String) throws(CDRError) {
         badRows += 1
-        report(Diagnostic(.error, input: input.path, line: line, message: reason))
+        // Under --strict the thrown error is the one report of the row (its catcher prints it).
         if options.strict { throw CDRError(input: input.path, line: line, reason: "\(reason) (--strict: import stopped)") }
+        report(Diagnostic(.error, input: input.path, line: line, message: reason))
     }
 
     /// Reports something used with a caveat.

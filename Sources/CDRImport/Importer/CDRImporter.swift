@@ -1,4 +1,5 @@
 import CallModel
+import Decompression
 import Foundation
 
 /// Reads one CDR file: checks that it is text, picks its format (detected from content, or
@@ -22,11 +23,7 @@ public struct CDRImporter: Sendable {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw CDRError(input: path, reason: "a directory with no capture or CDR files in it")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
-            throw CDRError(input: path, reason: "cannot open: \(reason)")
-        }
-        let bytes = [UInt8](data)
+        let bytes = try Self.contents(of: path)
         let input = CDRInput(path: path, bytes: bytes)
         try Self.checkText(bytes, path: path)
         var fileOptions = options
@@ -51,9 +48,22 @@ public struct CDRImporter: Sendable {
         return FileResult(format: format, result: result, rows: context.rows, badRows: context.badRows)
     }
 
+    /// The bytes of `path`, decompressed when it starts with a gzip, xz or Zstandard magic number.
+    /// Readers take a file whole, so a compressed file costs what its uncompressed copy would.
+    static func contents(of path: String) throws(CDRError) -> [UInt8] {
+        guard FileManager.default.fileExists(atPath: path) else { throw CDRError(input: path, reason: "cannot open: no such file") }
+        do {
+            let reader = try DecompressingReader(path: path)
+            if reader.format == nil, let data = FileManager.default.contents(atPath: path) { return [UInt8](data) }
+            return try reader.readAll()
+        } catch {
+            throw CDRError(input: path, reason: error.reason)
+        }
+    }
+
     /// `X.mapping.yaml` (or `.yml`) beside `X.csv`, when there is one.
     static func sidecarMapping(for path: String) -> String? {
-        let url = URL(fileURLWithPath: path)
+        let url = URL(fileURLWithPath: CompressionFormat.strippingSuffix(path))
         let stem = url.deletingPathExtension().path
         for candidate in [stem + ".mapping.yaml", stem + ".mapping.yml"] where FileManager.default.fileExists(atPath: candidate) {
             return candidate
@@ -68,10 +78,31 @@ public struct CDRImporter: Sendable {
         let sample = CDRSample(bytes: bytes)
         let scored = CDRReaders.all.map { ($0.format, $0.detect(sample)) }
         guard let best = scored.max(by: { $0.1 < $1.1 }), best.1 > 50 else {
+            if Self.hasCaptureName(path) {
+                throw CDRError(input: path, reason: "not a capture (first bytes \(hexPrefix(bytes))) and not a CDR file we know")
+            }
             let firstLine = sample.lines.first.map { String($0.prefix(80)) } ?? ""
             throw CDRError(input: path, reason: "cannot tell which PBX format this is (first line: \"\(firstLine)\"); give --input-format \(CDRFormat.allCases.map(\.rawValue).joined(separator: "|")) or --mapping FILE")
         }
         return best.0
+    }
+
+    /// Whether the file's name (without a compression suffix) says it is a capture: `.pcap`,
+    /// `.pcapng`, `.cap`, or tcpdump's rotated `.pcapN`. Such a file that is text in no format we
+    /// know is better described as "not a capture" than as a CDR file of an unknown format.
+    public static func hasCaptureName(_ path: String) -> Bool {
+        let name = CompressionFormat.strippingSuffix(URL(fileURLWithPath: path).lastPathComponent).lowercased()
+        let withoutDigits = String(name.reversed().drop(while: \.isNumber).reversed())
+        return [".pcap", ".pcapng", ".cap"].contains { name.hasSuffix($0) || withoutDigits.hasSuffix($0) }
+    }
+
+    /// The first `count` bytes in hex (`3c 68 74 6d ...`), for messages about unknown content.
+    public static func hexPrefix(_ bytes: some Collection<UInt8>, count: Int = 8) -> String {
+        let hex = bytes.prefix(count).map { byte in
+            let digits = String(byte, radix: 16)
+            return digits.count == 1 ? "0" + digits : digits
+        }
+        return hex.joined(separator: " ") + (bytes.count > count ? " ..." : "")
     }
 
     /// Empty files, UTF-16 text and binary files get a clear message instead of garbage rows.

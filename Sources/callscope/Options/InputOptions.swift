@@ -118,7 +118,7 @@ struct InputOptions: ParsableArguments {
             // call twice (same Call-ID and start), which the metrics count once.
             let stored: [Call]
             do {
-                let database = try CallDatabase(path: db)
+                let database = try CallDatabase.opened(forReading: db)
                 if let storedRange {
                     stored = try database.calls(from: storedRange.from, to: storedRange.to)
                 } else {
