@@ -6,8 +6,10 @@
 #   libsqlite3-dev  the SQLite library GRDB (the embedded store) links
 #   tshark       the tests' independent oracle for RTP loss and jitter (rtp,streams)
 #   sox espeak-ng   real speech for the voice activity tests
+#   chromium     the browser the HTML report tests open the page in (headless screenshot and DOM)
+#   python3      reads the screenshot's pixels in those tests (zlib, standard library only)
 set -euo pipefail
-packages=(libpcap-dev pkg-config libsqlite3-dev tshark sox espeak-ng)
+packages=(libpcap-dev pkg-config libsqlite3-dev tshark sox espeak-ng chromium python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,0 +1,31 @@
+import ArgumentParser
+import CallMetrics
+import CallModel
+import Foundation
+import Reports
+
+/// `report --format html`: every view of the report on one self-contained page (README "HTML report").
+extension ReportCommand {
+    func validateHTML() throws {
+        if output.format == .html {
+            if view != .kpis || by != nil { throw ValidationError("--format html shows every view on one page: give no --view or --by.") }
+        } else if html.anyGiven {
+            throw ValidationError("--output, --site and --target-* are for --format html.")
+        }
+    }
+
+    func runHTML(options: MetricsOptions) throws {
+        // The stored calls of the previous period too, for the tiles' comparison.
+        let (collected, finish) = try input.collect(storedRange: options.storedRangeWithPreviousPeriod)
+        let timelines = AgentStateOptionsGroup.timelines(collected.agentEvents, input: input)
+        let states = MetricsEngine.agentStates(timelines, options: options, agentOptions: agentStates.options)
+        let figures = HTMLReportFigures(calls: collected.calls, options: options, agentStates: states)
+        let context = HTMLReportContext(
+            site: html.site, inputs: input.inputs + (input.db.map { ["--db " + $0] } ?? []),
+            generatedAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)), options: options,
+            targets: html.targets(blockedPercent: thresholds.blockedTarget))
+        try html.write(HTMLReport.render(figures, context: context))
+        warn(figures.report.directionCoverage)
+        try finish()
+    }
+}
