@@ -83,4 +83,10 @@ struct MarkupEscapingTests {
         #expect(abs(axis.top - top) < 1e-9, "\(axis)")
         #expect(axis.top >= maximum && axis.top / axis.step <= 6)
     }
+
+    @Test("Count axes step by whole numbers", arguments: [(1.0, 1.0, 1.0), (3, 3, 1), (7, 8, 2), (13, 15, 5), (52, 60, 10)])
+    func countAxis(maximum: Double, top: Double, step: Double) {
+        let axis = SVGChart.axis(maximum: maximum, integer: true)
+        #expect(axis.top == top && axis.step == step, "\(axis)")
+    }
 }

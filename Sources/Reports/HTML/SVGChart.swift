@@ -37,7 +37,8 @@ public enum SVGChart {
                             height: Double = 300, format: (Double) -> String = { number($0, 0) }) -> Markup {
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let maximum = series.flatMap { $0.values.compactMap { $0 } }.max() ?? 0
-        let scale = axis(maximum: maximum)
+        // Bars count calls: whole-number ticks.
+        let scale = axis(maximum: maximum, integer: true)
         var parts = frame(title: title, height: height, description: "Bar chart, \(unit) by \(categories.first.map { _ in "category" } ?? "nothing")")
         parts += grid(scale: scale, plotHeight: plotHeight, unit: unit, format: format)
         let groupWidth = categories.isEmpty ? plotWidth : plotWidth / Double(categories.count)
@@ -169,14 +170,16 @@ public enum SVGChart {
                          "font-family": "system-ui, sans-serif", "font-size": "12"], parts)
     }
 
-    /// A y axis from 0 to a round number above `maximum`, with 4 to 6 ticks.
-    static func axis(maximum: Double) -> (top: Double, step: Double) {
-        guard maximum > 0, maximum.isFinite else { return (1, 0.25) }
+    /// A y axis from 0 to a round number above `maximum`, with at most 6 ticks; with
+    /// `integer` (counts), whole-number steps only.
+    static func axis(maximum: Double, integer: Bool = false) -> (top: Double, step: Double) {
+        guard maximum > 0, maximum.isFinite else { return integer ? (1, 1) : (1, 0.25) }
         var magnitude = 1.0
         while magnitude * 10 <= maximum { magnitude *= 10 }
         while magnitude > maximum { magnitude /= 10 }
         for factor in [0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10] {
             let step = magnitude * factor
+            if integer, step < 1 || step != step.rounded() { continue }
             if (maximum / step).rounded(.up) <= 6 { return ((maximum / step).rounded(.up) * step, step) }
         }
         return (maximum, maximum / 5)
