@@ -10,16 +10,22 @@ extension ReportCommand {
         if output.format == .html {
             if view != .kpis || by != nil { throw ValidationError("--format html shows every view on one page: give no --view or --by.") }
         } else if html.anyGiven {
-            throw ValidationError("--output, --site and --target-* are for --format html.")
+            throw ValidationError("--output, --site, --target-*, --rules and --shifts are for --format html.")
         }
     }
 
     func runHTML(options: MetricsOptions) throws {
+        let rules = try html.rules.map { try ControlRuleFiles.load(rules: $0, shifts: html.shifts, hasCampaigns: campaigns.campaigns != nil) }
+        if let rule = rules?.rules.first(where: { $0.kind.needsTalk }) {
+            throw ValidationError("Rule '\(rule.name)' (\(rule.kind.name)) needs talk analysis, which the report does not run: list its events with 'callscope events'.")
+        }
         // The stored calls of the previous period too, for the tiles' comparison.
         let (collected, finish) = try input.collect(storedRange: options.storedRangeWithPreviousPeriod)
         let timelines = AgentStateOptionsGroup.timelines(collected.agentEvents, input: input)
         let states = MetricsEngine.agentStates(timelines, options: options, agentOptions: agentStates.options)
-        let figures = HTMLReportFigures(calls: collected.calls, options: options, agentStates: states)
+        let events = rules.map { ControlEvents.evaluate(rules: $0.rules, calls: collected.calls, timelines: timelines, shifts: $0.shifts,
+                                                        options: options, agentOptions: agentStates.options) }
+        let figures = HTMLReportFigures(calls: collected.calls, options: options, agentStates: states, events: events)
         let context = HTMLReportContext(
             site: html.site, inputs: input.inputs + (input.db.map { ["--db " + $0] } ?? []),
             generatedAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)), options: options,

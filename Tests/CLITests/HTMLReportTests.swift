@@ -129,6 +129,24 @@ struct HTMLReportTests {
         #expect(rows.map { $0.children[1].text } == lostCalls.map { $0["caller"] as? String ?? "withheld" })
     }
 
+    /// With --rules the page lists the control events of `callscope events` (cdr-samples/team-day).
+    @Test func controlEventsEqualTheEventsCommand() throws {
+        let folder = "cdr-samples/team-day/"
+        let rules = ["--rules", folder + "rules.yaml", "--shifts", folder + "shifts.csv", "--timezone", "Europe/London", "-q"]
+        let events = try CLI.ndjson(try CLI.run(["events", folder + "queue_log"] + rules + ["-f", "ndjson"]).stdout)
+        #expect(events.count > 5)
+        let root = try XMLNode.parse(try Self.page([folder + "queue_log"] + rules))
+        let section = try #require(root.all(where: { $0.attributes["id"] == "events" }).first)
+        let tables = section.all(where: { $0.name == "tbody" })
+        #expect(tables.count == 2)
+        let rows = tables.last?.children.filter { $0.name == "tr" } ?? []
+        #expect(rows.map { $0.children[1].text } == events.map { $0["rule"] as? String ?? "" })
+        #expect(rows.map { $0.children[5].text } == events.map { $0["call_id"] as? String ?? "–" })
+        // The summary's totals add up to the events.
+        let totals = tables.first?.children.compactMap { Int($0.children.last?.text ?? "") } ?? []
+        #expect(totals.reduce(0, +) == events.count)
+    }
+
     @Test func printableSelfContainedPage() throws {
         let html = try Self.page(Self.samples + Self.site + ["--site", "Support line", "--target-service-level", "80", "--target-abandonment", "5"])
         #expect(html.hasPrefix("<!DOCTYPE html>"))
@@ -147,7 +165,7 @@ struct HTMLReportTests {
     @Test func htmlOptionsNeedFormatHTML() throws {
         let result = try CLI.run(["report"] + Self.samples + ["--site", "x"])
         #expect(result.status == 64)
-        #expect(result.stderr.contains("--output, --site and --target-* are for --format html."))
+        #expect(result.stderr.contains("--output, --site, --target-*, --rules and --shifts are for --format html."))
         let view = try CLI.run(["report", "--format", "html", "--view", "agents"] + Self.samples)
         #expect(view.status == 64)
     }

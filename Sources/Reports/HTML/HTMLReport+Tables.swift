@@ -2,7 +2,7 @@ import CallMetrics
 import CallModel
 import Foundation
 
-/// The table sections: lost calls, agents, outbound, campaigns.
+/// The table sections: lost calls, agents, outbound, campaigns, control events.
 extension HTMLReport {
     /// A cell of text from input: escaped; past 80 characters cut, the whole value in its title.
     static func cell(_ value: String?, placeholder: String = "–") -> Markup {
@@ -103,5 +103,34 @@ extension HTMLReport {
         return HTMLSection(id: "campaigns", title: "Campaigns", body: table(
             [("campaign", false), ("channel", false), ("calls", true), ("first-time", true), ("answered", true), ("qualified", true),
              ("conversion", true), ("cost", true), ("cost / call", true), ("cost / qualified", true), ("revenue", true), ("ROI", true)], rows))
+    }
+
+    /// The control events: how many per agent and rule, then each event in time order (the
+    /// first 1000), as `callscope events` lists them.
+    static func eventSection(_ events: [ControlEvent], zone: TimeZone) -> HTMLSection {
+        guard !events.isEmpty else {
+            return HTMLSection(id: "events", title: "Control events", body: .element("p", ["class": "note"], text: "No events under the rules."))
+        }
+        let rules = Array(Set(events.map(\.rule))).sorted()
+        var counts: [String: [String: Int]] = [:]
+        for event in events { counts[event.agent ?? "–", default: [:]][event.rule, default: 0] += 1 }
+        let agents = counts.keys.sorted { a, b in
+            let ta = counts[a, default: [:]].values.reduce(0, +), tb = counts[b, default: [:]].values.reduce(0, +)
+            return ta != tb ? ta > tb : a < b
+        }
+        let summary = table([("agent", false)] + rules.map { ($0, true) } + [("total", true)], agents.map { agent in
+            let row = counts[agent, default: [:]]
+            return [cell(agent)] + rules.map { number(String(row[$0] ?? 0)) } + [number(String(row.values.reduce(0, +)))]
+        })
+        func value(_ v: Double?) -> String { v.map { ControlEventRendering.number($0) } ?? "–" }
+        let rows = events.prefix(lostRowLimit).map { e -> [Markup] in
+            [cell(String(localTime(e.time, zone: zone).prefix(19))), cell(e.rule), cell(e.severity.rawValue), cell(e.agent), cell(e.queue),
+             cell(e.callID), number(value(e.value)), number(value(e.threshold)), cell(e.detail)]
+        }
+        var parts: [Markup] = [.element("p", ["class": "note"], text: "\(events.count) events."), summary,
+                               table([("time (\(zone.identifier))", false), ("rule", false), ("severity", false), ("agent", false), ("queue", false),
+                                      ("call", false), ("value", true), ("limit", true), ("detail", false)], Array(rows))]
+        if events.count > lostRowLimit { parts.append(.element("p", ["class": "note"], text: "The first \(lostRowLimit) of \(events.count); `callscope events` lists them all.")) }
+        return HTMLSection(id: "events", title: "Control events", body: Markup(parts))
     }
 }

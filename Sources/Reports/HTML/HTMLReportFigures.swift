@@ -27,10 +27,13 @@ public struct HTMLReportFigures: Sendable {
     public var agentStates: [AgentStateFigures]
     /// When campaigns are given.
     public var campaigns: CampaignReport?
+    /// The control events of the range under a rules file (`ControlEvents.evaluate`), when one is given.
+    public var events: [ControlEvent]?
 
     /// - Parameter agentStates: `MetricsEngine.agentStates` of the inputs' agent timelines
     ///   (the caller reads them; rows with a nil `day` are each agent's whole range).
-    public init(calls: [Call], options: MetricsOptions, agentStates: [AgentStateFigures] = []) {
+    /// - Parameter events: the control events the caller evaluated, or nil for no rules.
+    public init(calls: [Call], options: MetricsOptions, agentStates: [AgentStateFigures] = [], events: [ControlEvent]? = nil) {
         report = MetricsEngine.report(calls: calls, groupBy: nil, options: options)
         let closed = options.closed(around: calls)
         if let from = closed.from, let to = closed.to { range = (from, to) }
@@ -48,5 +51,6 @@ public struct HTMLReportFigures: Sendable {
         agents = MetricsEngine.agentDaily(calls: calls, options: options, totals: true).filter { $0.day == AgentDay.allDays }
         self.agentStates = agentStates.filter { $0.day == nil }
         campaigns = options.campaigns.isEmpty ? nil : MetricsEngine.campaignReport(calls: calls, options: options)
+        self.events = events
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Reports
 
 /// What `report --format html` takes besides the report's options: the output file, the site's
-/// name for the header, and KPI targets (README "HTML report"). The blocked-rate target is
+/// name for the header, KPI targets, and control rules (README "HTML report"). The blocked-rate target is
 /// `--blocked-target` of ``KPIThresholdOptions``. A site profile can later supply the same.
 struct HTMLReportOptions: ParsableArguments {
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("--format html: write the page to this file instead of standard output.", valueName: "file"))
@@ -17,6 +17,12 @@ struct HTMLReportOptions: ParsableArguments {
 
     @Option(name: .customLong("target-abandonment"), help: ArgumentHelp("--format html: abandonment-rate target in percent (met when at most this).", valueName: "P"))
     var abandonment: Double?
+
+    @Option(help: ArgumentHelp("--format html: control rules (YAML, as for callscope events); the page lists their events.", valueName: "file"))
+    var rules: String?
+
+    @Option(help: ArgumentHelp("--format html: agents' shifts for the rules that need them (CSV, as for callscope events).", valueName: "file"))
+    var shifts: String?
 
     func validate() throws {
         if let serviceLevel { try checkRange("--target-service-level", serviceLevel, maximum: 100) }
@@ -40,5 +46,5 @@ struct HTMLReportOptions: ParsableArguments {
     }
 
     /// Whether any of these options was given (they are for `--format html` only).
-    var anyGiven: Bool { outputFile != nil || site != nil || serviceLevel != nil || abandonment != nil }
+    var anyGiven: Bool { outputFile != nil || site != nil || serviceLevel != nil || abandonment != nil || rules != nil || shifts != nil }
 }
