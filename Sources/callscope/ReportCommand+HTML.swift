@@ -10,7 +10,7 @@ extension ReportCommand {
         if output.format == .html {
             if view != .kpis || by != nil { throw ValidationError("--format html shows every view on one page: give no --view or --by.") }
         } else if html.anyGiven {
-            throw ValidationError("--output, --site, --target-*, --rules and --shifts are for --format html.")
+            throw ValidationError("--output, --site, --target-*, --rules, --shifts and --talk are for --format html.")
         }
     }
 
@@ -20,7 +20,7 @@ extension ReportCommand {
             throw ValidationError("Rule '\(rule.name)' (\(rule.kind.name)) needs talk analysis, which the report does not run: list its events with 'callscope events'.")
         }
         // The stored calls of the previous period too, for the tiles' comparison.
-        let (collected, finish) = try input.collect(storedRange: options.storedRangeWithPreviousPeriod)
+        let (collected, finish) = try input.collect(storedRange: options.storedRangeWithPreviousPeriod, talk: html.talk ? talkOptions : nil)
         let timelines = AgentStateOptionsGroup.timelines(collected.agentEvents, input: input)
         let states = MetricsEngine.agentStates(timelines, options: options, agentOptions: agentStates.options)
         let events = rules.map { ControlEvents.evaluate(rules: $0.rules, calls: collected.calls, timelines: timelines, shifts: $0.shifts,

@@ -42,6 +42,7 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var output: OutputFormatOptions<Formats>
     @OptionGroup var html: HTMLReportOptions
+    @OptionGroup(title: "Talk analysis (--format html --talk)") var talkOptions: TalkOptions
 
     func validate() throws {
         try input.requireExistingDatabase()

@@ -147,6 +147,33 @@ struct HTMLReportTests {
         #expect(totals.reduce(0, +) == events.count)
     }
 
+    /// With --talk the page has the talk-ownership section of `callscope talk --by agent` on the
+    /// speech samples (captures/talk: real espeak-ng speech sent as G.711 RTP by SIPp).
+    @Test func talkOwnershipEqualsTheTalkCommand() throws {
+        let paths = ["talk-inbound", "talk-pcma", "talk-dtmf"].map { "captures/talk/\($0).pcap" }
+        let result = try CLI.run(["talk"] + paths + ["--by", "agent", "-f", "json", "-q"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let root = try XMLNode.parse(try Self.page(paths + ["--talk", "--timezone", "UTC", "-q"]))
+        let section = try #require(root.all(where: { $0.attributes["id"] == "talk" }).first)
+        // The agents' table (the section's own, not the chart's Numbers).
+        let table = section.children.first { $0.name == "table" }?.first("tbody")?.children.filter { $0.name == "tr" } ?? []
+        #expect(table.count == rows.count && rows.count == 3)
+        for (tr, row) in zip(table, rows) {
+            #expect(tr.children[0].text == row["agent"] as? String)
+            #expect(tr.children[1].text == "\(row["calls"] as? Int ?? -1)")
+            let share = (row["agent_share"] as? NSNumber)?.doubleValue ?? -1
+            // Whole percent on the page; the JSON's share has 3 decimals.
+            let shown = Double(tr.children[2].text.dropLast()) ?? -100
+            #expect(tr.children[2].text.hasSuffix("%") && abs(shown - share * 100) <= 0.55, "\(tr.children[2].text) vs \(share)")
+        }
+        // One strip per call with a timeline (three calls), each a band of owner segments.
+        let strips = section.all(where: { $0.name == "svg" }).dropFirst()
+        #expect(strips.count == 3)
+        #expect(strips.allSatisfy { $0.all(where: { $0.name == "rect" }).count > 10 })
+        // Without --talk there is no such section.
+        #expect(try XMLNode.parse(try Self.page(paths + ["--timezone", "UTC", "-q"])).all(where: { $0.attributes["id"] == "talk" }).isEmpty)
+    }
+
     @Test func printableSelfContainedPage() throws {
         let html = try Self.page(Self.samples + Self.site + ["--site", "Support line", "--target-service-level", "80", "--target-abandonment", "5"])
         #expect(html.hasPrefix("<!DOCTYPE html>"))
@@ -165,7 +192,7 @@ struct HTMLReportTests {
     @Test func htmlOptionsNeedFormatHTML() throws {
         let result = try CLI.run(["report"] + Self.samples + ["--site", "x"])
         #expect(result.status == 64)
-        #expect(result.stderr.contains("--output, --site, --target-*, --rules and --shifts are for --format html."))
+        #expect(result.stderr.contains("--output, --site, --target-*, --rules, --shifts and --talk are for --format html."))
         let view = try CLI.run(["report", "--format", "html", "--view", "agents"] + Self.samples)
         #expect(view.status == 64)
     }

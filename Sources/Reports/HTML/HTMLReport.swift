@@ -35,7 +35,7 @@ public struct HTMLReportContext: Sendable {
 /// `report --format html`: one self-contained page for a call-centre lead (README "HTML report").
 ///
 /// The page is built from ``HTMLSection``s (KPI tiles, volume, speed of answer, abandons,
-/// heatmaps, lost calls, agents, outbound, campaigns, control events), each a function of
+/// heatmaps, lost calls, agents, outbound, campaigns, control events, talk ownership), each a function of
 /// ``HTMLReportFigures``, rendered by ``HTMLPage``. A web view over the store can reuse them
 /// page by page: compute the figures for the range asked, pick the sections, render.
 /// Every value from input reaches the page through ``Markup`` (escaped by construction).
@@ -54,6 +54,7 @@ public enum HTMLReport {
         ]
         if let campaigns = figures.campaigns { sections.append(campaignSection(campaigns)) }
         if let events = figures.events { sections.append(eventSection(events, zone: context.options.timeZone)) }
+        if !figures.talkCalls.isEmpty { sections.append(talkSection(figures, zone: context.options.timeZone)) }
         return sections
     }
 

@@ -27,6 +27,10 @@ public struct HTMLReportFigures: Sendable {
     public var agentStates: [AgentStateFigures]
     /// When campaigns are given.
     public var campaigns: CampaignReport?
+    /// Talk ownership of the calls in range that have a talk timeline (empty when audio was not
+    /// analysed): per agent, and the five calls with the most overtalk plus dead air.
+    public var talkAgents: [AgentOwnership] = []
+    public var talkCalls: [Call] = []
     /// The control events of the range under a rules file (`ControlEvents.evaluate`), when one is given.
     public var events: [ControlEvent]?
 
@@ -52,5 +56,13 @@ public struct HTMLReportFigures: Sendable {
         self.agentStates = agentStates.filter { $0.day == nil }
         campaigns = options.campaigns.isEmpty ? nil : MetricsEngine.campaignReport(calls: calls, options: options)
         self.events = events
+        let talked = calls.filter { call in
+            call.talk != nil && options.from.map { call.start >= $0 } ?? true && options.to.map { call.start < $0 } ?? true
+        }
+        talkAgents = TalkOwnership.byAgent(talked)
+        talkCalls = Array(talked.sorted { a, b in
+            let x = (a.talk?.overtalk ?? 0) + (a.talk?.silence ?? 0), y = (b.talk?.overtalk ?? 0) + (b.talk?.silence ?? 0)
+            return x != y ? x > y : a.start < b.start
+        }.prefix(5))
     }
 }

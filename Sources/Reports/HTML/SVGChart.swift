@@ -62,7 +62,7 @@ public enum SVGChart {
 
     /// Lines over categories, with an optional dashed target line.
     public static func lines(title: String, unit: String, categories: [String], series: [Series], height: Double = 260,
-                             maximum fixedMaximum: Double? = nil, target: Double? = nil,
+                             maximum fixedMaximum: Double? = nil, target: Double? = nil, targetLabel: String = "target",
                              format: (Double) -> String = { number($0, 1) }) -> Markup {
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let maximum = fixedMaximum ?? max(series.flatMap { $0.values.compactMap { $0 } }.max() ?? 0, target ?? 0)
@@ -76,7 +76,7 @@ public enum SVGChart {
             parts.append(.leaf("line", ["x1": number(left, 1), "x2": number(left + plotWidth, 1), "y1": number(y(target), 1),
                                         "y2": number(y(target), 1), "stroke": Colour.grey, "stroke-dasharray": "6 4"]))
             parts.append(.element("text", ["x": number(left + plotWidth - 4, 1), "y": number(y(target) - 4, 1), "text-anchor": "end"],
-                                  text: "target \(format(target))"))
+                                  text: "\(targetLabel) \(format(target))"))
         }
         for serie in series {
             // Runs of consecutive values are one polyline; a nil breaks the line.

@@ -24,6 +24,9 @@ struct HTMLReportOptions: ParsableArguments {
     @Option(help: ArgumentHelp("--format html: agents' shifts for the rules that need them (CSV, as for callscope events).", valueName: "file"))
     var shifts: String?
 
+    @Flag(help: "--format html: decode the calls' audio for the talk-ownership section (slower; see the talk analysis options).")
+    var talk = false
+
     func validate() throws {
         if let serviceLevel { try checkRange("--target-service-level", serviceLevel, maximum: 100) }
         if let abandonment { try checkRange("--target-abandonment", abandonment, maximum: 100) }
@@ -46,5 +49,5 @@ struct HTMLReportOptions: ParsableArguments {
     }
 
     /// Whether any of these options was given (they are for `--format html` only).
-    var anyGiven: Bool { outputFile != nil || site != nil || serviceLevel != nil || abandonment != nil || rules != nil || shifts != nil }
+    var anyGiven: Bool { outputFile != nil || site != nil || serviceLevel != nil || abandonment != nil || rules != nil || shifts != nil || talk }
 }
