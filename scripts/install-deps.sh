@@ -8,8 +8,10 @@
 #   sox espeak-ng   real speech for the voice activity tests
 #   zlib1g-dev liblzma-dev libzstd-dev  gzip, xz and zstd captures and CDR files read transparently
 #   tcpdump xz-utils zstd   the compressed-input tests rotate a capture (-C) and compress it
+#   chromium     the browser the HTML report tests open the page in (headless screenshot and DOM)
+#   python3      reads the screenshot's pixels in those tests (zlib, standard library only)
 set -euo pipefail
-packages=(libpcap-dev pkg-config libsqlite3-dev tshark sox espeak-ng zlib1g-dev liblzma-dev libzstd-dev tcpdump xz-utils zstd)
+packages=(libpcap-dev pkg-config libsqlite3-dev tshark sox espeak-ng zlib1g-dev liblzma-dev libzstd-dev tcpdump xz-utils zstd chromium python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -250,20 +250,8 @@ public enum TalkRendering {
     /// Text from input as SVG/XML character data or an attribute value: markup characters as
     /// entities (XML 1.0 §2.4), both quotes included, and control characters, which XML 1.0
     /// forbids (§2.2) and would make the whole picture unreadable, as visible escapes.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in TerminalText.escaped(text) {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// (The HTML report's rules: ``MarkupEscaping/text(_:)``.)
+    static func escape(_ text: String) -> String { MarkupEscaping.text(text) }
 
     // MARK: Per-agent phases
 

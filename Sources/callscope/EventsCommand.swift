@@ -45,17 +45,7 @@ struct EventsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ruleList: [ControlRule], shiftList: [Shift]
-        do throws(ConfigurationError) {
-            ruleList = try ControlRulesFile.load(rules)
-            shiftList = try shifts.map(ShiftsFile.load) ?? []
-        } catch { throw CommandFailure.configuration(error) }
-        if shifts == nil, let rule = ruleList.first(where: { $0.kind.needsShifts }) {
-            throw ValidationError("Rule '\(rule.name)' (\(rule.kind.name)) needs --shifts FILE.")
-        }
-        if campaigns.campaigns == nil, let rule = ruleList.first(where: { if case .kpi(let w) = $0.kind { w.by == .campaign } else { false } }) {
-            throw ValidationError("Rule '\(rule.name)' (kpi by campaign) needs --campaigns FILE.")
-        }
+        let (ruleList, shiftList) = try ControlRuleFiles.load(rules: rules, shifts: shifts, hasCampaigns: campaigns.campaigns != nil)
         let options = try MetricsOptions(timeZone: input.siteTimeZone, period: period, windows: windows, campaigns: campaigns.load())
         // Audio is decoded only when a rule reads the talk figures (slower).
         let (collected, finish) = try input.collect(storedRange: options.storedRange,

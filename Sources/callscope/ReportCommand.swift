@@ -20,8 +20,8 @@ struct ReportCommand: ParsableCommand {
 
     enum Formats: OutputFormats {
         static let command = "report"
-        static let accepted: [OutputFormat] = [.table, .json, .csv]
-        static let help = "Output format: table for people; json or csv for machines (rates as fractions 0-1)."
+        static let accepted: [OutputFormat] = [.table, .json, .csv, .html]
+        static let help = "Output format: table for people; json or csv for machines (rates as fractions 0-1); html: one self-contained page of every view, with charts (README \"HTML report\")."
     }
     enum View: String, ExpressibleByArgument, CaseIterable { case kpis, agents, outbound, campaigns }
 
@@ -41,6 +41,8 @@ struct ReportCommand: ParsableCommand {
     var view: View = .kpis
 
     @OptionGroup var output: OutputFormatOptions<Formats>
+    @OptionGroup var html: HTMLReportOptions
+    @OptionGroup(title: "Talk analysis (--format html --talk)") var talkOptions: TalkOptions
 
     func validate() throws {
         try input.requireExistingDatabase()
@@ -48,11 +50,13 @@ struct ReportCommand: ParsableCommand {
         if view == .campaigns, campaigns.campaigns == nil { throw ValidationError("--view campaigns needs --campaigns FILE.") }
         if by == .campaign, campaigns.campaigns == nil { throw ValidationError("--by campaign needs --campaigns FILE.") }
         if view != .kpis, by != nil { throw ValidationError("--by groups the kpis view only.") }
+        try validateHTML()
     }
 
     func run() throws {
         let options = try MetricsOptions(timeZone: input.siteTimeZone, period: period, windows: windows,
                                          thresholds: thresholds, campaigns: campaigns.load())
+        if output.format == .html { return try runHTML(options: options) }
         let (collected, finish) = try input.collect(storedRange: options.storedRange)
         let format = output.format
         if view != .kpis {
@@ -78,7 +82,7 @@ struct ReportCommand: ParsableCommand {
         }
         let report = MetricsEngine.report(calls: collected.calls, groupBy: by, options: options)
         switch format {
-        case .table, .ndjson, .svg:  // ndjson and svg: refused by OutputFormatOptions.validate()
+        case .table, .ndjson, .svg, .html:  // ndjson and svg: refused by OutputFormatOptions.validate(); html: runHTML
             Output.write(KPIRendering.table(report))
         case .json:
             var bytes: [UInt8] = []

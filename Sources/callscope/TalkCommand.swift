@@ -85,7 +85,7 @@ struct TalkCommand: ParsableCommand {
 
     func renderCalls(_ calls: [Call]) throws {
         switch output.format {
-        case .table, .ndjson:  // ndjson: refused by OutputFormatOptions.validate()
+        case .table, .ndjson, .html:  // ndjson and html: refused by OutputFormatOptions.validate()
             Output.write(calls.isEmpty ? "no calls with a talk timeline\n" : TalkRendering.table(calls, width: width, colour: colour))
         case .json:
             var stream = RecordStream(format: .json, header: [], write: Output.write)
@@ -122,7 +122,7 @@ struct TalkCommand: ParsableCommand {
 
     func renderAgents(_ rows: [AgentOwnership]) throws {
         switch output.format {
-        case .table, .ndjson:  // ndjson: refused by OutputFormatOptions.validate()
+        case .table, .ndjson, .html:  // ndjson and html: refused by OutputFormatOptions.validate()
             Output.write(rows.isEmpty ? "no answered calls with a talk timeline\n" : TalkRendering.agentTable(rows))
         case .json, .csv:
             var stream = RecordStream(format: output.format == .json ? .json : .csv, header: ["agent", "calls", "agent_talk_s", "caller_talk_s", "overtalk_s", "silence_s", "agent_share", "share_by_tenth", "loses_ownership_at"], write: Output.write)

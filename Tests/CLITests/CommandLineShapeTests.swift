@@ -8,7 +8,7 @@ import TestSupport
 @Suite struct CommandLineShapeTests {
     @Test(arguments: [
         ("heatmap", "ndjson", "heatmap cannot write --format ndjson: give table, json or csv."),
-        ("report", "svg", "report cannot write --format svg: give table, json or csv."),
+        ("report", "svg", "report cannot write --format svg: give table, json, csv or html."),
         ("calls", "svg", "calls cannot write --format svg: give table, json, ndjson or csv."),
         ("lost", "svg", "lost cannot write --format svg: give table, json, ndjson or csv."),
         ("talk", "ndjson", "talk cannot write --format ndjson: give table, json, csv or svg."),

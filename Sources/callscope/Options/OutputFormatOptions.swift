@@ -2,9 +2,9 @@ import ArgumentParser
 import Reports
 
 /// Every format a command can write; each command accepts some of them. Not `CaseIterable`, so
-/// a command's help lists only the formats it accepts (in its value name), not all five.
+/// a command's help lists only the formats it accepts (in its value name), not all six.
 enum OutputFormat: String, ExpressibleByArgument {
-    case table, json, ndjson, csv, svg
+    case table, json, ndjson, csv, svg, html
 }
 
 /// The formats one command writes, and what its `--format` help says.
@@ -38,7 +38,7 @@ extension OutputFormat {
         case .json: .json
         case .ndjson: .ndjson
         case .csv: .csv
-        case .table, .svg: nil
+        case .table, .svg, .html: nil
         }
     }
 }

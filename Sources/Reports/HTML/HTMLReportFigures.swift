@@ -1,0 +1,68 @@
+import CallMetrics
+import CallModel
+
+/// Every figure the HTML report shows, computed once from the calls by ``MetricsEngine``
+/// (nothing here is counted twice or differently from `report`, `heatmap` and `lost`).
+public struct HTMLReportFigures: Sendable {
+    /// The KPIs of the range, ungrouped: the same as `report --format json`'s `overall`.
+    public var report: MetricsReport
+    /// The options the range was closed to (``MetricsOptions/closed(around:)``) and its
+    /// previous period of the same length; nil when there are no calls to close it on.
+    public var range: (from: Timestamp, to: Timestamp)?
+    public var previousRange: (from: Timestamp, to: Timestamp)?
+    /// The KPIs of the previous period; nil when it is unknown or has no calls ("no data").
+    public var previous: MetricsReport?
+    /// `report --by hour` and `--by day`.
+    public var byHour: MetricsReport
+    public var byDay: MetricsReport
+    /// Weekday x hour: calls offered (every direction) and answer rate of inbound calls.
+    public var volume: Heatmap
+    public var inboundAnswerRate: Heatmap
+    /// Outbound cold vs follow-up, and the outbound answer-rate grid (best time to call).
+    public var outbound: OutboundAnswerRates
+    public var lost: [LostCall]
+    /// Each agent's `all` row (`report --view agents`).
+    public var agents: [AgentDay]
+    /// Agent state figures per agent over the range (queue_log agent events), when any.
+    public var agentStates: [AgentStateFigures]
+    /// When campaigns are given.
+    public var campaigns: CampaignReport?
+    /// Talk ownership of the calls in range that have a talk timeline (empty when audio was not
+    /// analysed): per agent, and the five calls with the most overtalk plus dead air.
+    public var talkAgents: [AgentOwnership] = []
+    public var talkCalls: [Call] = []
+    /// The control events of the range under a rules file (`ControlEvents.evaluate`), when one is given.
+    public var events: [ControlEvent]?
+
+    /// - Parameter agentStates: `MetricsEngine.agentStates` of the inputs' agent timelines
+    ///   (the caller reads them; rows with a nil `day` are each agent's whole range).
+    /// - Parameter events: the control events the caller evaluated, or nil for no rules.
+    public init(calls: [Call], options: MetricsOptions, agentStates: [AgentStateFigures] = [], events: [ControlEvent]? = nil) {
+        report = MetricsEngine.report(calls: calls, groupBy: nil, options: options)
+        let closed = options.closed(around: calls)
+        if let from = closed.from, let to = closed.to { range = (from, to) }
+        if let previousOptions = closed.previousPeriod, let from = previousOptions.from, let to = previousOptions.to {
+            previousRange = (from, to)
+            let previous = MetricsEngine.report(calls: calls, groupBy: nil, options: previousOptions)
+            self.previous = previous.overall.kpis.offered > 0 ? previous : nil
+        }
+        byHour = MetricsEngine.report(calls: calls, groupBy: .hour, options: options)
+        byDay = MetricsEngine.report(calls: calls, groupBy: .day, options: options)
+        volume = MetricsEngine.heatmap(calls: calls, metric: .volume, direction: nil, options: options)
+        inboundAnswerRate = MetricsEngine.heatmap(calls: calls, metric: .answerRate, direction: .inbound, options: options)
+        outbound = MetricsEngine.outboundAnswerRates(calls: calls, options: options)
+        lost = MetricsEngine.lostCalls(calls: calls, options: options)
+        agents = MetricsEngine.agentDaily(calls: calls, options: options, totals: true).filter { $0.day == AgentDay.allDays }
+        self.agentStates = agentStates.filter { $0.day == nil }
+        campaigns = options.campaigns.isEmpty ? nil : MetricsEngine.campaignReport(calls: calls, options: options)
+        self.events = events
+        let talked = calls.filter { call in
+            call.talk != nil && options.from.map { call.start >= $0 } ?? true && options.to.map { call.start < $0 } ?? true
+        }
+        talkAgents = TalkOwnership.byAgent(talked)
+        talkCalls = Array(talked.sorted { a, b in
+            let x = (a.talk?.overtalk ?? 0) + (a.talk?.silence ?? 0), y = (b.talk?.overtalk ?? 0) + (b.talk?.silence ?? 0)
+            return x != y ? x > y : a.start < b.start
+        }.prefix(5))
+    }
+}
