@@ -62,7 +62,7 @@ struct ReconcileCommand: ParsableCommand {
             var stream = RecordStream(format: format, header: ReconcileRendering.fields, write: Output.write)
             for record in ReconcileRendering.records(report) { stream.append(record) }
             stream.finish()
-        case .table, .svg:
+        case .table, .svg, .html:  // svg and html: refused by OutputFormatOptions.validate()
             Output.write(ReconcileRendering.table(report))
         }
         try finish()

@@ -51,7 +51,7 @@ extension HTMLReport {
                                            "fill": ownerColours[segment.owner] ?? "#e6e6e6"],
                                   [.element("title", text: "\(segment.owner.rawValue) \(seconds(segment.start))–\(seconds(segment.end)) s")]))
         }
-        let step = TalkRendering.axisStep(seconds: total / 1e9)
+        let step = TalkRendering.axisStep(seconds: total / 1e9, plotWidth: plot)
         var tick = 0.0
         while tick <= total / 1e9 + 1e-9 {
             parts.append(.element("text", ["x": x(Int64(tick * 1e9)), "y": "64", "text-anchor": "middle"], text: KPIRendering.format(tick, 0) + " s"))
