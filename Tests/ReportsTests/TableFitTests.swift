@@ -63,6 +63,18 @@ struct TableFitTests {
         #expect(newYork.iso8601(after) == "2026-03-28T21:30:00.000-04:00")
     }
 
+    @Test("The hour repeated when clocks go back shows twice, told apart by its offset (2026-10-25)")
+    func londonAcrossTheAutumnChange() throws {
+        var time = SiteTime(zone: try #require(TimeZone(identifier: "Europe/London")))
+        let first = Timestamp(year: 2026, month: 10, day: 25, hour: 0, minute: 30, second: 0)
+        let second = Timestamp(year: 2026, month: 10, day: 25, hour: 1, minute: 30, second: 0)
+        #expect(time.iso8601(first) == "2026-10-25T01:30:00.000+01:00")
+        #expect(time.iso8601(second) == "2026-10-25T01:30:00.000+00:00")
+        // Out of order too: the offset cache is refreshed going backwards.
+        #expect(time.iso8601(first) == "2026-10-25T01:30:00.000+01:00")
+        #expect(time.period(starts: [second, first]) == "from 2026-10-25 01:30:00 to 2026-10-25 01:30:00 (Europe/London)")
+    }
+
     @Test func utcUnderAnyNameShowsUTC() throws {
         for name in ["UTC", "GMT", "Etc/UTC"] {
             #expect(!SiteTime(zone: try #require(TimeZone(identifier: name))).isLocal)
