@@ -4,8 +4,9 @@ import CallModel
 ///
 /// The first nineteen fields are the stable core every format carries; `transport`, `agent`,
 /// `queue`, `wait_s`, `system_answered_at`, `ivr_s`, `transfers`, `direction`, `format` and `legs` follow (CSV holds `legs` as JSON text),
-/// then the RTP quality per direction and the talk figures (`calls --talk`, `talk`), then
-/// `media` and `streams` (JSON and ndjson only).
+/// then the RTP quality per direction and the talk figures (`calls --talk`, `talk`), then, when
+/// a site zone other than UTC is known, the local times (``localFields``), then `streams` and
+/// `media` (JSON and ndjson only).
 ///
 /// Per direction (`caller_*` = what the caller sent, `callee_*` = what the callee sent), as
 /// `Call.rtpQuality(sentBy:)` sums several streams one way.
@@ -19,6 +20,34 @@ public enum CallRecord {
         "callee_rtp_lost", "callee_rtp_jitter_ms", "callee_mos", "caller_talk_s", "agent_talk_s", "overtalk_s",
         "silence_s", "agent_share",
     ]
+
+    /// The local-time twins of the time fields, written when a site zone other than UTC is known:
+    /// the same instants on the site's clock with their offset (`2026-03-29T02:30:00.000+01:00`).
+    /// After every other scalar field, so the columns of a CSV read without a zone stay where they were.
+    public static let localFields = ["start_local", "answered_at_local", "ended_at_local", "system_answered_at_local"]
+
+    /// The scalar field names of a record written with `time` (``localFields`` when it is local).
+    public static func scalarFields(time: SiteTime) -> [String] {
+        time.isLocal ? scalarFields + localFields : scalarFields
+    }
+
+    /// The fields `--where` and `--sort` can name: the scalar fields but `legs`.
+    public static func selectableFields(time: SiteTime) -> [String] {
+        scalarFields(time: time).filter { $0 != "legs" }
+    }
+
+    /// The record of `call` with the local times of `time` when it is local (see ``localFields``).
+    public static func record(_ call: Call, detail: Bool, time: inout SiteTime) -> Record {
+        guard time.isLocal else { return record(call, detail: detail) }
+        var record = record(call, detail: false)
+        func local(_ t: Timestamp?) -> FieldValue { t.map { .string(time.iso8601($0)) } ?? .null }
+        record += [
+            ("start_local", local(call.start)), ("answered_at_local", local(call.answeredAt)),
+            ("ended_at_local", local(call.endedAt)), ("system_answered_at_local", local(call.systemAnsweredAt)),
+        ]
+        if detail { record += detailFields(call) }
+        return record
+    }
 
     /// The record of `call`; nested detail only when `detail` is true.
     public static func record(_ call: Call, detail: Bool) -> Record {
@@ -66,9 +95,15 @@ public enum CallRecord {
             })),
         ]
         record.append(contentsOf: mediaFields(call))
-        if detail {
-            record.append(("streams", .array(call.streams.map(streamRecord))))
-            record.append(("media", .array(call.media.map { offer in
+        if detail { record += detailFields(call) }
+        return record
+    }
+
+    /// `streams` and `media`: the nested detail of JSON and ndjson.
+    static func detailFields(_ call: Call) -> Record {
+        [
+            ("streams", .array(call.streams.map(streamRecord))),
+            ("media", .array(call.media.map { offer in
                 .object([
                     ("time", .string(offer.time.iso8601)),
                     ("from", .string(offer.from.rawValue)),
@@ -85,9 +120,8 @@ public enum CallRecord {
                         ])
                     })),
                 ])
-            })))
-        }
-        return record
+            })),
+        ]
     }
 
     /// The scalar RTP and talk fields.

@@ -55,10 +55,7 @@ public enum ControlEventRendering {
 
     /// `2026-03-31 09:25:40` on the wall clock of `zone`.
     static func localTime(_ time: Timestamp, zone: TimeZone) -> String {
-        let seconds = Int64((Double(time.nanoseconds) / 1e9).rounded(.down))
-        let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
-        let (ns, overflow) = time.nanoseconds.addingReportingOverflow(offset &* 1_000_000_000)
-        let shifted = Timestamp(nanoseconds: overflow ? time.nanoseconds : ns).iso8601
-        return String(shifted.prefix(10)) + " " + String(shifted.dropFirst(11).prefix(8))
+        var clock = SiteTime(zone: zone)
+        return clock.tableText(time, milliseconds: false)
     }
 }

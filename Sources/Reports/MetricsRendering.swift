@@ -189,6 +189,14 @@ public enum HeatmapRendering {
 public enum LostCallRendering {
     public static let fields = ["call_id", "start", "caller", "dialed", "queue", "outcome", "wait_s", "withheld", "returned", "by", "agent", "delay_s", "return_call_id", "callback_attempts"]
 
+    /// The fields of a lost call's record with `time`: `start_local` last when it is local.
+    public static func fields(time: SiteTime) -> [String] { time.isLocal ? fields + ["start_local"] : fields }
+
+    /// The record of `lost`, with `start_local` on the site's clock when `time` is local.
+    public static func record(_ lost: LostCall, time: inout SiteTime) -> Record {
+        time.isLocal ? record(lost) + [("start_local", .string(time.iso8601(lost.start)))] : record(lost)
+    }
+
     public static func record(_ lost: LostCall) -> Record {
         [("call_id", .string(lost.callID)), ("start", .time(lost.start)), ("caller", .string(lost.caller)),
          ("dialed", .string(lost.dialed)), ("queue", .string(lost.queue)), ("outcome", .string(lost.outcome)),
@@ -200,23 +208,29 @@ public enum LostCallRendering {
 
     /// The lost calls for people; with `coverage`, a last line warns when calls in range have
     /// an unknown direction (they cannot be lost calls, README "Direction").
-    public static func table(_ lost: [LostCall], coverage: DirectionCoverage? = nil) -> String {
+    /// Times on the site's clock of `time`; the footer states the period and zone: `requested`
+    /// where given, else the span of `starts` (every call looked at, lost or not). Columns kept first on a narrow terminal: start, caller, returned,
+    /// wait s, outcome, after, by, queue, dialed, tries.
+    public static func table(_ lost: [LostCall], coverage: DirectionCoverage? = nil, time: SiteTime = .utc,
+                             starts: [Timestamp] = [], requested: (from: Timestamp?, to: Timestamp?)? = nil, width: TextTable.Width = .columnLimits) -> String {
+        var time = time
         var table = TextTable(columns: [
-            .init("start (UTC)"), .init("caller", maxWidth: 18), .init("dialed", maxWidth: 18), .init("queue", maxWidth: 12),
-            .init("outcome"), .init("wait s", .right), .init("returned"), .init("by", maxWidth: 20), .init("after", .right),
-            .init("tries", .right),
+            .init("start (\(time.label))", priority: 0, minWidth: 19), .init("caller", maxWidth: 18, priority: 1, minWidth: 8),
+            .init("dialed", maxWidth: 18, priority: 8), .init("queue", maxWidth: 12, priority: 7),
+            .init("outcome", priority: 4), .init("wait s", .right, priority: 3), .init("returned", priority: 2),
+            .init("by", maxWidth: 20, priority: 6), .init("after", .right, priority: 5), .init("tries", .right, priority: 9),
         ])
         for call in lost {
-            let start = call.start.iso8601
             table.append([
-                String(start.prefix(10)) + " " + String(start.dropFirst(11).prefix(8)), call.caller ?? "withheld", call.dialed ?? "-",
+                time.tableText(call.start, milliseconds: false), call.caller ?? "withheld", call.dialed ?? "-",
                 call.queue ?? "-", call.outcome, call.waitSeconds.map { KPIRendering.format($0, 1) } ?? "-",
                 call.returned.rawValue, call.by ?? "-", call.delaySeconds.map(duration) ?? "-", String(call.callbackAttempts),
             ])
         }
         let open = lost.filter { $0.returned == .none && !$0.withheld }.count
         let warning = coverage?.warning.map { "\nWarning: \($0)\n" } ?? ""
-        return table.render() + "\n\(lost.count) lost calls, \(open) not returned yet\n" + warning
+        let period = time.period(starts: starts.isEmpty ? lost.map(\.start) : starts, requested: requested)
+        return table.render(width: width) + "\n\(lost.count) lost calls, \(open) not returned yet, calls \(period)\n" + warning
     }
 
     /// `1h 05m`, `12m 30s`, `45s`.

@@ -59,9 +59,11 @@ public enum TalkRendering {
     }
 
     /// One row per call with its figures and strip.
-    public static func table(_ calls: [Call], width: Int, colour: Bool) -> String {
+    /// Start times on the site's clock of `time`, and a last line with the period and zone.
+    public static func table(_ calls: [Call], width: Int, colour: Bool, time: SiteTime = .utc) -> String {
+        var time = time
         var table = TextTable(columns: [
-            .init("call_id", maxWidth: 24), .init("start"), .init("caller", maxWidth: 16), .init("dialed", maxWidth: 16),
+            .init("call_id", maxWidth: 24), .init("start (\(time.label))"), .init("caller", maxWidth: 16), .init("dialed", maxWidth: 16),
             .init("dur_s", .right), .init("caller_s", .right), .init("agent_s", .right), .init("both_s", .right),
             .init("silence_s", .right), .init("agent%", .right), .init("lost c/a", .right), .init("mos c/a", .right),
             .init("timeline", maxWidth: 10_000, styled: true),
@@ -70,14 +72,14 @@ public enum TalkRendering {
             guard let talk = call.talk else { continue }
             let quality = quality(call, talk)
             table.append([
-                call.callID, call.start.iso8601, call.caller ?? "", call.dialed ?? "",
+                call.callID, time.tableText(call.start), call.caller ?? "", call.dialed ?? "",
                 seconds(talk.duration), seconds(talk.callerTalk), seconds(talk.agentTalk), seconds(talk.overtalk),
                 seconds(talk.silence), talk.agentShare.map { KPIRendering.format($0 * 100, 0) } ?? "-",
                 quality.lost, quality.mos,
                 strip(talk, width: width, colour: colour),
             ])
         }
-        return table.render() + legend(colour: colour)
+        return table.render() + legend(colour: colour) + "\(calls.count) \(calls.count == 1 ? "call" : "calls") \(time.period(starts: calls.map(\.start)))\n"
     }
 
     /// `caller/agent` lost packets and lowest MOS of the streams each side sent (`-` for none).

@@ -3,17 +3,42 @@
 /// Cells are text from input (caller IDs, CDR fields): every cell is shown through
 /// ``TerminalText/escaped(_:)``, so no cell can send a control sequence to the terminal. Only a
 /// column declared `styled` (our own coloured strips) keeps its ANSI colour sequences.
+///
+/// Fitting (``render(width:)``): given a terminal width, the columns of least importance
+/// (highest `priority`) are dropped until the most important ones fit at their minimum width,
+/// then text columns are narrowed, least important first. Columns keep their declared order.
+/// Cells are cut with `…` on a whole character: never inside an escape such as `\x1b`, a
+/// multi-byte character or a grapheme cluster; wide (East Asian) characters count two columns.
 public struct TextTable: Sendable {
     public enum Alignment: Sendable { case left, right }
     public struct Column: Sendable {
         public var title: String
         public var alignment: Alignment
+        /// Widest the cells are shown when the table is not drawn `unbounded`.
         public var maxWidth: Int
         /// The cells are our own text with ANSI colour (`ESC [ ... m`): shown as they are, never cut.
         public var styled: Bool
-        public init(_ title: String, _ alignment: Alignment = .left, maxWidth: Int = 40, styled: Bool = false) {
+        /// Lower is kept first when the terminal is too narrow for every column.
+        public var priority: Int
+        /// Narrowest a text column is cut to before the column is dropped instead; numbers
+        /// (right-aligned) and styled columns are never cut.
+        public var minWidth: Int
+        public init(_ title: String, _ alignment: Alignment = .left, maxWidth: Int = 40, styled: Bool = false, priority: Int = 50, minWidth: Int = 6) {
             self.title = title; self.alignment = alignment; self.maxWidth = maxWidth; self.styled = styled
+            self.priority = priority; self.minWidth = minWidth
         }
+
+        var cuttable: Bool { alignment == .left && !styled }
+    }
+
+    /// How wide the table may be drawn.
+    public enum Width: Sendable, Hashable {
+        /// Each column cut at its `maxWidth` (output piped to a file or another program).
+        case columnLimits
+        /// Nothing cut (`--wide`).
+        case unbounded
+        /// Fitted to a terminal this many columns wide.
+        case terminal(Int)
     }
 
     public var columns: [Column]
@@ -23,9 +48,10 @@ public struct TextTable: Sendable {
 
     public mutating func append(_ row: [String]) { rows.append(row) }
 
-    /// Characters a terminal shows for `text`: ANSI colour sequences (`ESC [ ... m`) take none.
-    static func visibleWidth(_ text: String) -> Int {
-        guard text.contains("\u{1B}") else { return text.count }
+    /// Terminal columns `text` takes: ANSI colour sequences (`ESC [ ... m`) take none, wide
+    /// characters two, a grapheme cluster (a letter and its combining marks) one.
+    public static func displayWidth(_ text: String) -> Int {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
         var width = 0
         var inEscape = false
         for character in text {
@@ -34,41 +60,102 @@ public struct TextTable: Sendable {
             } else if character == "\u{1B}" {
                 inEscape = true
             } else {
-                width += 1
+                width += displayWidth(character)
             }
         }
         return width
     }
 
+    /// 2 for East Asian wide and fullwidth characters and emoji (Unicode UAX #11 W/F ranges), else 1.
+    static func displayWidth(_ character: Character) -> Int {
+        guard let scalar = character.unicodeScalars.first else { return 0 }
+        switch scalar.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+             0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
+    }
+
+    /// `raw` escaped for the terminal and cut to `limit` columns with `…`: whole characters
+    /// only, and an escape (`\x1b`, `\u202e`) is kept whole or left out whole.
+    static func cut(_ raw: String, to limit: Int) -> String {
+        let escaped = TerminalText.escaped(raw)
+        guard displayWidth(escaped) > limit else { return escaped }
+        guard limit > 0 else { return "" }
+        var out = ""
+        var width = 0
+        for character in raw {
+            let shown = TerminalText.escaped(String(character))
+            let w = displayWidth(shown)
+            if width + w > limit - 1 { break }
+            out += shown
+            width += w
+        }
+        return out + "…"
+    }
+
     /// The rendered table; cells longer than their column's maximum are cut with `…`.
     /// Control characters are shown escaped; cells of `styled` columns keep their colour, are
     /// measured by what shows, and are never cut.
-    public func render() -> String {
-        let cells = rows.map { row in
-            columns.indices.map { i -> String in
-                let raw = i < row.count ? row[i] : ""
-                if columns[i].styled { return raw }
-                let text = TerminalText.escaped(raw)
-                let limit = columns[i].maxWidth
-                return text.count > limit ? String(text.prefix(max(0, limit - 1))) + "…" : text
+    public func render() -> String { render(width: .columnLimits) }
+
+    /// The table drawn within `width` (see the type's fitting rules).
+    public func render(width: Width) -> String {
+        let limits: [Int] = columns.map { column in
+            switch width {
+            case .columnLimits: column.maxWidth
+            case .unbounded, .terminal: Int.max
             }
         }
-        let widths = columns.indices.map { i in
-            max(columns[i].title.count, cells.map { Self.visibleWidth($0[i]) }.max() ?? 0)
+        // Natural width of each column: its title and cells, within its limit.
+        var natural = columns.indices.map { i in
+            rows.reduce(Self.displayWidth(TerminalText.escaped(columns[i].title))) { widest, row in
+                let raw = i < row.count ? row[i] : ""
+                let shown = columns[i].styled ? Self.displayWidth(raw) : Self.displayWidth(TerminalText.escaped(raw))
+                return max(widest, min(shown, limits[i]))
+            }
+        }
+        var kept = Array(columns.indices)
+        if case .terminal(let total) = width {
+            // A column shown wider than the terminal is no help: cap each at the terminal first.
+            for i in natural.indices where columns[i].cuttable { natural[i] = min(natural[i], max(1, total)) }
+            func minimum(_ i: Int) -> Int { columns[i].cuttable ? min(natural[i], columns[i].minWidth) : natural[i] }
+            func span(_ indices: [Int], _ widthOf: (Int) -> Int) -> Int {
+                indices.reduce(0) { $0 + widthOf($1) } + 2 * max(0, indices.count - 1)
+            }
+            while kept.count > 1, span(kept, minimum) > total {
+                // Drop the least important column (the later one among equals).
+                if let drop = kept.max(by: { (columns[$0].priority, $0) < (columns[$1].priority, $1) }) {
+                    kept.removeAll { $0 == drop }
+                }
+            }
+            var excess = span(kept, { natural[$0] }) - total
+            for i in kept.sorted(by: { (columns[$0].priority, $0) > (columns[$1].priority, $1) }) where excess > 0 {
+                let give = min(excess, natural[i] - minimum(i))
+                if give > 0 { natural[i] -= give; excess -= give }
+            }
+        }
+        let widths = natural
+        func cell(_ raw: String, _ i: Int) -> String {
+            columns[i].styled ? raw : Self.cut(raw, to: min(widths[i], limits[i]))
         }
         func line(_ values: [String]) -> String {
             var parts: [String] = []
-            for (i, value) in values.enumerated() {
-                let padding = String(repeating: " ", count: max(0, widths[i] - Self.visibleWidth(value)))
+            for (position, i) in kept.enumerated() {
+                let value = values[position]
+                let padding = String(repeating: " ", count: max(0, widths[i] - Self.displayWidth(value)))
                 parts.append(columns[i].alignment == .right ? padding + value : value + padding)
             }
             var text = parts.joined(separator: "  ")
             while text.last == " " { text.removeLast() }
             return text
         }
-        var out = line(columns.map { TerminalText.escaped($0.title) }) + "\n"
-        out += line(widths.map { String(repeating: "-", count: $0) }) + "\n"
-        for row in cells { out += line(row) + "\n" }
+        var out = line(kept.map { Self.cut(columns[$0].title, to: widths[$0]) }) + "\n"
+        out += line(kept.map { String(repeating: "-", count: widths[$0]) }) + "\n"
+        for row in rows { out += line(kept.map { cell($0 < row.count ? row[$0] : "", $0) }) + "\n" }
         return out
     }
 }

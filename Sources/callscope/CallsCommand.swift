@@ -32,21 +32,27 @@ struct CallsCommand: ParsableCommand {
     @Flag(help: "Decode the calls' audio and fill caller_talk_s, agent_talk_s, overtalk_s, silence_s and agent_share (slower; RTP quality is always measured).")
     var talk = false
 
+    @OptionGroup(title: "Finding calls") var selection: CallSelectionOptions
     @OptionGroup var output: OutputFormatOptions<Formats>
+    @OptionGroup var display: DisplayOptions
 
     func validate() throws {
         try input.requireExistingDatabase()
+        _ = try selection.query(fields: CallRecord.selectableFields(time: SiteTime(zone: input.siteTimeZone)), timeZone: input.siteTimeZone)
     }
 
     func run() throws {
         let (collected, finish) = try input.collect(talk: talk ? talkOptions : nil)
-        let calls = collected.calls
+        var time = SiteTime(zone: input.siteTimeZone)
+        let calls = try selection.select(
+            collected.calls, fields: CallRecord.selectableFields(time: time), timeZone: input.siteTimeZone,
+            ids: { [$0.callID] + $0.legs.map(\.id) }, record: { CallRecord.record($0, detail: false, time: &time) }, failing: finish)
         if let streamFormat = output.format.recordStream {
-            var stream = RecordStream(format: streamFormat, header: CallRecord.scalarFields, write: Output.write)
-            for call in calls { stream.append(CallRecord.record(call, detail: streamFormat != .csv)) }
+            var stream = RecordStream(format: streamFormat, header: CallRecord.scalarFields(time: time), write: Output.write)
+            for call in calls { stream.append(CallRecord.record(call, detail: streamFormat != .csv, time: &time)) }
             stream.finish()
         } else {
-            Output.write(calls.isEmpty ? "no calls\n" : CallTable.render(calls))
+            Output.write(calls.isEmpty ? "no calls\n" : CallTable.render(calls, time: time, width: display.tableWidth, talk: talk))
         }
         try finish()
     }

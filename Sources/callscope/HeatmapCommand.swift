@@ -45,7 +45,7 @@ struct HeatmapCommand: ParsableCommand {
             for record in HeatmapRendering.records(heatmap) { stream.append(record) }
             stream.finish()
         } else {
-            Output.write(HeatmapRendering.table(heatmap))
+            Output.write(DisplayOptions.periodHeader(calls, options: options) + HeatmapRendering.table(heatmap))
         }
         try finish()
     }

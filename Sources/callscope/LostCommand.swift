@@ -23,11 +23,14 @@ struct LostCommand: ParsableCommand {
     @Flag(help: "Only the lost calls not returned yet.")
     var open = false
 
+    @OptionGroup(title: "Finding calls") var selection: CallSelectionOptions
     @OptionGroup var output: OutputFormatOptions<Formats>
+    @OptionGroup var display: DisplayOptions
 
     func validate() throws {
         try input.requireExistingDatabase()
         _ = try period.range(timeZone: input.siteTimeZone)
+        _ = try selection.query(fields: LostCallRendering.fields(time: SiteTime(zone: input.siteTimeZone)), timeZone: input.siteTimeZone)
     }
 
     func run() throws {
@@ -36,12 +39,16 @@ struct LostCommand: ParsableCommand {
         var lost = MetricsEngine.lostCalls(calls: collected.calls, options: options)
         let coverage = MetricsEngine.directionCoverage(calls: collected.calls, options: options)
         if open { lost = lost.filter { $0.returned == .none && !$0.withheld } }
+        var time = SiteTime(zone: input.siteTimeZone)
+        lost = try selection.select(lost, fields: LostCallRendering.fields(time: time), timeZone: input.siteTimeZone, ids: { [$0.callID] },
+                                    record: { LostCallRendering.record($0, time: &time) }, failing: finish)
         if let streamFormat = output.format.recordStream {
-            var stream = RecordStream(format: streamFormat, header: LostCallRendering.fields, write: Output.write)
-            for call in lost { stream.append(LostCallRendering.record(call)) }
+            var stream = RecordStream(format: streamFormat, header: LostCallRendering.fields(time: time), write: Output.write)
+            for call in lost { stream.append(LostCallRendering.record(call, time: &time)) }
             stream.finish()
         } else {
-            Output.write(LostCallRendering.table(lost, coverage: coverage))
+            let starts = DisplayOptions.startsInRange(collected.calls, options: options)
+            Output.write(LostCallRendering.table(lost, coverage: coverage, time: time, starts: starts, requested: (options.from, options.to), width: display.tableWidth))
         }
         if !input.quiet, let warning = coverage.warning { StandardError.line("callscope: warning: \(warning)") }
         try finish()

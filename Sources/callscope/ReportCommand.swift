@@ -75,7 +75,7 @@ struct ReportCommand: ParsableCommand {
                 for record in records { stream.append(record) }
                 stream.finish()
             } else {
-                Output.write(ViewRendering.table(records, empty: "no \(view.rawValue) figures: no calls in range"))
+                Output.write(DisplayOptions.periodHeader(collected.calls, options: options) + ViewRendering.table(records, empty: "no \(view.rawValue) figures: no calls in range"))
             }
             warn(MetricsEngine.directionCoverage(calls: collected.calls, options: options))
             return try finish()
@@ -83,7 +83,7 @@ struct ReportCommand: ParsableCommand {
         let report = MetricsEngine.report(calls: collected.calls, groupBy: by, options: options)
         switch format {
         case .table, .ndjson, .svg, .html:  // ndjson and svg: refused by OutputFormatOptions.validate(); html: runHTML
-            Output.write(KPIRendering.table(report))
+            Output.write(DisplayOptions.periodHeader(collected.calls, options: options) + KPIRendering.table(report))
         case .json:
             var bytes: [UInt8] = []
             JSONWriter.append(KPIRendering.json(report), to: &bytes)

@@ -30,8 +30,7 @@ struct TalkCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var talk: TalkOptions
 
-    @Option(help: ArgumentHelp("Only this call (its Call-ID or recording id).", valueName: "id"))
-    var call: String?
+    @OptionGroup(title: "Finding calls") var selection: CallSelectionOptions
 
     @Option(help: "One report per call, or one row per agent with their share of speech by phase of the call.")
     var by: Grouping = .call
@@ -51,18 +50,15 @@ struct TalkCommand: ParsableCommand {
         try input.requireExistingDatabase()
         guard (10...1000).contains(width) else { throw ValidationError("--width must be between 10 and 1000.") }
         if output.format == .csv, by == .call { throw ValidationError("--format csv is for --by agent; use json for per-call timelines.") }
+        _ = try selection.query(fields: CallRecord.selectableFields(time: SiteTime(zone: input.siteTimeZone)), timeZone: input.siteTimeZone)
     }
 
     func run() throws {
         let (collected, finish) = try input.collect(talk: talk)
-        var calls = collected.calls
-        if let call {
-            calls = calls.filter { $0.callID == call || $0.legs.contains { $0.id == call } }
-            if calls.isEmpty {
-                try finish()
-                throw ValidationError("No call with id '\(call)' in the inputs.")
-            }
-        }
+        var time = SiteTime(zone: input.siteTimeZone)
+        let calls = try selection.select(
+            collected.calls, fields: CallRecord.selectableFields(time: time), timeZone: input.siteTimeZone,
+            ids: { [$0.callID] + $0.legs.map(\.id) }, record: { CallRecord.record($0, detail: false, time: &time) }, failing: finish)
         let analysed = calls.filter { $0.talk != nil }
         let skipped = calls.count - analysed.count
         switch by {
@@ -86,7 +82,7 @@ struct TalkCommand: ParsableCommand {
     func renderCalls(_ calls: [Call]) throws {
         switch output.format {
         case .table, .ndjson, .html:  // ndjson and html: refused by OutputFormatOptions.validate()
-            Output.write(calls.isEmpty ? "no calls with a talk timeline\n" : TalkRendering.table(calls, width: width, colour: colour))
+            Output.write(calls.isEmpty ? "no calls with a talk timeline\n" : TalkRendering.table(calls, width: width, colour: colour, time: SiteTime(zone: input.siteTimeZone)))
         case .json:
             var stream = RecordStream(format: .json, header: [], write: Output.write)
             for call in calls { stream.append(TalkRendering.record(call)) }

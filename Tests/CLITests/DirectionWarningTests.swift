@@ -13,6 +13,8 @@ import TestSupport
     static let captures = ["captures/failures-udp.pcap", "captures/cancel-udp.pcap"]
     static let someNumbers = ["--own-numbers", "+4989123456", "+14155550123", "02079460099"]
     static let allNumbers = someNumbers + ["+61212345678", "999000", "+34911234567"]
+    /// The footer's period: the first and last call of the two captures (README "Tables").
+    static let period = "from 2026-11-25 08:19:57 to 2026-11-25 08:20:03 (UTC)"
     static func message(_ unknown: Int, of calls: Int) -> String {
         "direction unknown for \(unknown) of \(calls) calls: give the site's numbers, see --own-numbers or the site profile"
     }
@@ -25,13 +27,13 @@ import TestSupport
 
     @Test func lostWithoutOwnNumbersSaysWhy() throws {
         let result = try run(["lost"] + Self.captures)
-        #expect(result.stdout.hasSuffix("\n0 lost calls, 0 not returned yet\n\nWarning: \(Self.message(6, of: 6))\n"))
+        #expect(result.stdout.hasSuffix("\n0 lost calls, 0 not returned yet, calls \(Self.period)\n\nWarning: \(Self.message(6, of: 6))\n"))
         #expect(result.stderr.contains("callscope: warning: \(Self.message(6, of: 6))\n"))
     }
 
     @Test func lostWithSomeNumbersCountsTheRest() throws {
         let result = try run(["lost"] + Self.captures + Self.someNumbers)
-        #expect(result.stdout.hasSuffix("\n3 lost calls, 3 not returned yet\n\nWarning: \(Self.message(3, of: 6))\n"))
+        #expect(result.stdout.hasSuffix("\n3 lost calls, 3 not returned yet, calls \(Self.period)\n\nWarning: \(Self.message(3, of: 6))\n"))
         #expect(result.stderr.contains("callscope: warning: \(Self.message(3, of: 6))\n"))
     }
 

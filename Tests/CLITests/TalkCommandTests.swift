@@ -208,12 +208,13 @@ struct TalkCommandTests {
     @Test func stripsShowOwnership() throws {
         let result = try CLI.run(["talk", "captures/talk/talk-inbound.pcap", "--width", "30", "--color", "never", "-q"])
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.count == 4)
+        #expect(lines.count == 5)
         let strip = try #require(lines[2].split(separator: " ").last)
         #expect(strip.count == 30)
         #expect(strip.first == ".")  // the call opens with a moment of silence, then the caller
         #expect(strip.dropFirst().first == "C")
         #expect(lines[3].hasPrefix("legend:"))
+        #expect(lines[4] == "1 call from 2026-11-25 10:26:42 to 2026-11-25 10:26:42 (UTC)")
         let coloured = try CLI.run(["talk", "captures/talk/talk-inbound.pcap", "--color", "always", "-q"])
         #expect(coloured.stdout.contains("\u{1B}[34m█"))
     }
