@@ -1,6 +1,7 @@
 import CallModel
 import Foundation
 import Testing
+import TestSupport
 @testable import CDRImport
 
 /// Scans `text` and returns each record's fields as strings with its line number.
@@ -85,7 +86,7 @@ func scan(_ text: String) -> [(line: Int, fields: [String], unterminated: Bool)]
 
     /// Europe/London: GMT in winter, BST (+1) from 2024-03-31 01:00 UTC.
     @Test func daylightSavingTime() throws {
-        var converter = LocalTimeConverter(timeZone: try #require(TimeZone(identifier: "Europe/London")))
+        var converter = LocalTimeConverter(timeZone: try timeZone("Europe/London"))
         let winter = converter.timestamp(CivilDateTime(year: 2024, month: 3, day: 30, hour: 12, minute: 0, second: 0))
         let summer = converter.timestamp(CivilDateTime(year: 2024, month: 3, day: 31, hour: 12, minute: 0, second: 0))
         #expect(winter.iso8601 == "2024-03-30T12:00:00.000Z")
@@ -117,7 +118,7 @@ func scan(_ text: String) -> [(line: Int, fields: [String], unterminated: Bool)]
 
 @Suite struct DSTTransitionTests {
     func utc(_ zone: String, _ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int) throws -> String {
-        var converter = LocalTimeConverter(timeZone: try #require(TimeZone(identifier: zone)))
+        var converter = LocalTimeConverter(timeZone: try timeZone(zone))
         return converter.timestamp(CivilDateTime(year: y, month: mo, day: d, hour: h, minute: mi, second: 0)).iso8601
     }
 

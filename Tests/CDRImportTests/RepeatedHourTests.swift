@@ -1,6 +1,7 @@
 import CallModel
 import Foundation
 import Testing
+import TestSupport
 @testable import CDRImport
 
 /// CDR rows across the repeated hour when London clocks go back (2026-10-25 02:00 BST ->
@@ -26,7 +27,7 @@ import Testing
         let once = converter.instants(CivilDateTime(year: 2026, month: 10, day: 25, hour: 2, minute: 30, second: 0))
         #expect(!once.isAmbiguous && once.first == Self.at("02:30:00"))
         // Lord Howe Island goes back 30 minutes (02:00 +11 -> 01:30 +10:30): only 01:30-01:59 repeats.
-        var lordHowe = LocalTimeConverter(timeZone: try #require(TimeZone(identifier: "Australia/Lord_Howe")))
+        var lordHowe = LocalTimeConverter(timeZone: try timeZone("Australia/Lord_Howe"))
         #expect(!lordHowe.instants(CivilDateTime(year: 2026, month: 4, day: 5, hour: 1, minute: 15, second: 0)).isAmbiguous)
         let repeated = lordHowe.instants(CivilDateTime(year: 2026, month: 4, day: 5, hour: 1, minute: 45, second: 0))
         #expect(repeated.first.distance(to: repeated.second) == 1_800_000_000_000)

@@ -1,6 +1,7 @@
 import CallModel
 import Foundation
 import Testing
+import TestSupport
 @testable import CallMetrics
 
 @Suite struct TimeBucketTests {
@@ -81,7 +82,7 @@ import Testing
     /// both 2024 transitions in London, New York and Lord Howe (a 30-minute DST shift).
     @Test(arguments: ["Europe/London", "America/New_York", "Australia/Lord_Howe"])
     func localClockMatchesCalendar(zoneName: String) throws {
-        let zone = try #require(TimeZone(identifier: zoneName))
+        let zone = try timeZone(zoneName)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         var clock = LocalClock(zone: zone)

@@ -1,6 +1,7 @@
 import CallModel
 import Foundation
 import Testing
+import TestSupport
 @testable import Reports
 
 /// Tables fitted to a terminal width, and times on the site's clock.
@@ -50,22 +51,22 @@ struct TableFitTests {
 
     @Test("Local times carry the offset in force at each instant (Europe/London, 2026-03-29 01:00 UTC)")
     func londonAcrossTheSpringChange() throws {
-        var time = SiteTime(zone: try #require(TimeZone(identifier: "Europe/London")))
+        var time = SiteTime(zone: try timeZone("Europe/London"))
         let before = Timestamp(year: 2026, month: 3, day: 29, hour: 0, minute: 59, second: 59, nanosecond: 500_000_000)
         let after = Timestamp(year: 2026, month: 3, day: 29, hour: 1, minute: 30, second: 0)
         #expect(time.iso8601(before) == "2026-03-29T00:59:59.500+00:00")
         #expect(time.iso8601(after) == "2026-03-29T02:30:00.000+01:00")
         #expect(time.tableText(after) == "2026-03-29 02:30:00.000")
         #expect(time.label == "Europe/London")
-        var india = SiteTime(zone: try #require(TimeZone(identifier: "Asia/Kolkata")))
+        var india = SiteTime(zone: try timeZone("Asia/Kolkata"))
         #expect(india.iso8601(after) == "2026-03-29T07:00:00.000+05:30")
-        var newYork = SiteTime(zone: try #require(TimeZone(identifier: "America/New_York")))
+        var newYork = SiteTime(zone: try timeZone("America/New_York"))
         #expect(newYork.iso8601(after) == "2026-03-28T21:30:00.000-04:00")
     }
 
     @Test("The hour repeated when clocks go back shows twice, told apart by its offset (2026-10-25)")
     func londonAcrossTheAutumnChange() throws {
-        var time = SiteTime(zone: try #require(TimeZone(identifier: "Europe/London")))
+        var time = SiteTime(zone: try timeZone("Europe/London"))
         let first = Timestamp(year: 2026, month: 10, day: 25, hour: 0, minute: 30, second: 0)
         let second = Timestamp(year: 2026, month: 10, day: 25, hour: 1, minute: 30, second: 0)
         #expect(time.iso8601(first) == "2026-10-25T01:30:00.000+01:00")
@@ -77,10 +78,10 @@ struct TableFitTests {
 
     @Test func utcUnderAnyNameShowsUTC() throws {
         for name in ["UTC", "GMT", "Etc/UTC"] {
-            #expect(!SiteTime(zone: try #require(TimeZone(identifier: name))).isLocal)
+            #expect(!SiteTime(zone: try timeZone(name)).isLocal)
         }
-        #expect(!SiteTime(zone: try #require(TimeZone(secondsFromGMT: 0))).isLocal)
-        #expect(SiteTime(zone: try #require(TimeZone(secondsFromGMT: 3600))).isLocal)
-        #expect(SiteTime(zone: try #require(TimeZone(identifier: "Europe/London"))).isLocal)
+        #expect(!SiteTime(zone: try timeZone(secondsFromGMT: 0)).isLocal)
+        #expect(SiteTime(zone: try timeZone(secondsFromGMT: 3600)).isLocal)
+        #expect(SiteTime(zone: try timeZone("Europe/London")).isLocal)
     }
 }
