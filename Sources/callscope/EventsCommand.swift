@@ -31,10 +31,10 @@ struct EventsCommand: ParsableCommand {
     @OptionGroup var campaigns: CampaignOptions
     @OptionGroup(title: "Talk analysis (agent_share_above, overtalk_above)") var talk: TalkOptions
 
-    @Option(help: ArgumentHelp("The rules: YAML list of name, when (rule kind) and its parameters, severity, queues, agents (see README).", valueName: "file"))
-    var rules: String
+    @Option(help: ArgumentHelp("The rules: YAML list of name, when (rule kind) and its parameters, severity, queues, agents (see README). Default: the profile's events.rules.", valueName: "file"))
+    var rules: String?
 
-    @Option(help: ArgumentHelp("Agents' shifts, CSV lines agent,date or weekday,start,end in local time (for late_login, early_logoff, absent).", valueName: "file"))
+    @Option(help: ArgumentHelp("Agents' shifts, CSV lines agent,date or weekday,start,end in local time (for late_login, early_logoff, absent). Default: the profile's events.shifts.", valueName: "file"))
     var shifts: String?
 
     @OptionGroup var output: OutputFormatOptions<Formats>
@@ -45,30 +45,32 @@ struct EventsCommand: ParsableCommand {
     }
 
     func run() throws {
+        let site = try input.settings(talk: talk, windows: windows, campaigns: campaigns, agentStates: agentStates, rules: rules, shifts: shifts)
+        guard let rules = site.rules.value else { throw ValidationError("Give the control rules: --rules FILE, or events.rules in the site profile.") }
         let ruleList: [ControlRule], shiftList: [Shift]
         do throws(ConfigurationError) {
             ruleList = try ControlRulesFile.load(rules)
-            shiftList = try shifts.map(ShiftsFile.load) ?? []
+            shiftList = try site.shifts.value.map(ShiftsFile.load) ?? []
         } catch { throw CommandFailure.configuration(error) }
-        if shifts == nil, let rule = ruleList.first(where: { $0.kind.needsShifts }) {
+        if site.shifts.value == nil, let rule = ruleList.first(where: { $0.kind.needsShifts }) {
             throw ValidationError("Rule '\(rule.name)' (\(rule.kind.name)) needs --shifts FILE.")
         }
-        if campaigns.campaigns == nil, let rule = ruleList.first(where: { if case .kpi(let w) = $0.kind { w.by == .campaign } else { false } }) {
+        if site.campaigns.value == nil, let rule = ruleList.first(where: { if case .kpi(let w) = $0.kind { w.by == .campaign } else { false } }) {
             throw ValidationError("Rule '\(rule.name)' (kpi by campaign) needs --campaigns FILE.")
         }
-        let options = try MetricsOptions(timeZone: input.siteTimeZone, period: period, windows: windows, campaigns: campaigns.load())
+        let options = try MetricsOptions(site: site, period: period, campaigns: site.loadCampaigns())
         // Audio is decoded only when a rule reads the talk figures (slower).
-        let (collected, finish) = try input.collect(storedRange: options.storedRange,
+        let (collected, finish) = try input.collect(site: site, storedRange: options.storedRange,
                                                     talk: ruleList.contains { $0.kind.needsTalk } ? talk : nil)
         let timelines = AgentStateOptionsGroup.timelines(collected.agentEvents, input: input)
         let events = ControlEvents.evaluate(rules: ruleList, calls: collected.calls, timelines: timelines, shifts: shiftList,
-                                            options: options, agentOptions: agentStates.options)
+                                            options: options, agentOptions: site.agentStateOptions)
         if let streamFormat = output.format.recordStream {
             var stream = RecordStream(format: streamFormat, header: ControlEventRendering.fields, write: Output.write)
             for event in events { stream.append(ControlEventRendering.record(event)) }
             stream.finish()
         } else {
-            Output.write(ControlEventRendering.table(events, zone: input.siteTimeZone))
+            Output.write(ControlEventRendering.table(events, zone: site.timeZone))
         }
         try finish()
     }

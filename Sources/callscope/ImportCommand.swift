@@ -25,7 +25,8 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let path = input.db ?? CallDatabase.defaultPath()
+        let site = try input.settings()
+        let path = site.storeDatabase.value
         let database: CallDatabase
         do { database = try CallDatabase(path: path) } catch { throw CommandFailure.database(error) }
         var batch = ImportBatch(files: InputDiscovery.expand(input.inputs, recordings: false))
@@ -33,7 +34,7 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError("Two inputs are named '\(duplicate)': calls are tied to files by name, so import them in separate runs.")
         }
         batch.hashFiles()
-        let (collected, finish) = try input.collect(readDatabase: false)
+        let (collected, finish) = try input.collect(site: site, readDatabase: false)
         let stored = batch.store(calls: collected.calls, rows: collected.rowsByInput, skipping: collected.unreadable.union(collected.skipped), in: database) { file, result in
             switch result {
             case .success(let outcome): if !input.quiet { StandardError.line("callscope: \(outcome)") }
