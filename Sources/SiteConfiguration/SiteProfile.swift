@@ -121,11 +121,21 @@ public struct SiteProfile: Sendable, Hashable {
         return try parse(String(decoding: data, as: UTF8.self), file: path)
     }
 
-    /// `path` as written in the profile: absolute, or relative to the profile's directory.
+    /// `path` as written in the profile: absolute, or relative to the profile's directory
+    /// (`dir/../x` shortened to `x`, so `config check` shows the path a person would type).
     public func resolve(_ path: String) -> String {
         if path.hasPrefix("/") { return path }
         let directory = (file as NSString).deletingLastPathComponent
-        return directory.isEmpty ? path : (directory as NSString).appendingPathComponent(path)
+        guard !directory.isEmpty else { return path }
+        var parts: [Substring] = []
+        for part in (directory + "/" + path).split(separator: "/", omittingEmptySubsequences: false) {
+            if part == ".." && !parts.isEmpty && parts.last != ".." && parts.last != "" {
+                parts.removeLast()
+            } else if part != "." {
+                parts.append(part)
+            }
+        }
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
     /// The campaigns of `campaigns:`, loading the file it names; none when not given.

@@ -24,7 +24,8 @@ struct ConfigInitCommand: ParsableCommand {
         } catch {
             throw CommandFailure(.output, "Cannot write '\(file)': \(error.localizedDescription)")
         }
-        Output.write("wrote \(file): fill in own_numbers, then 'callscope config check --config \(file)'\n")
+        let check = file == SiteProfile.defaultName ? "callscope config check" : "callscope config check --config \(file)"
+        Output.write("wrote \(file): fill in own_numbers, then '\(check)'\n")
     }
 
     /// The starter profile, with the machine's time zone when it is a name the profile accepts.

@@ -140,7 +140,9 @@ import TestSupport
         defer { site.remove() }
         let first = try run(["config", "init"], in: site)
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout == "wrote callscope.yaml: fill in own_numbers, then 'callscope config check --config callscope.yaml'\n")
+        #expect(first.stdout == "wrote callscope.yaml: fill in own_numbers, then 'callscope config check'\n")
+        let named = try run(["config", "init", "site.yaml"], in: site)
+        #expect(named.stdout == "wrote site.yaml: fill in own_numbers, then 'callscope config check --config site.yaml'\n")
         let check = try run(["config", "check"], in: site)
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stdout.contains("site      My site\n"))

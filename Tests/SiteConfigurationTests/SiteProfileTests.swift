@@ -60,11 +60,15 @@ import Testing
         let text = "database: a.sqlite\ncampaigns: ../c.yaml\nevents:\n  rules: r.yaml\n"
         let nested = try SiteProfile.parse(text, file: "sites/london/callscope.yaml")
         #expect(nested.database?.value == "sites/london/a.sqlite")
-        #expect(nested.campaigns?.value == .file("sites/london/../c.yaml"))
+        #expect(nested.campaigns?.value == .file("sites/c.yaml"))
         #expect(nested.rules?.value == "sites/london/r.yaml")
         let here = try SiteProfile.parse(text, file: "callscope.yaml")
         #expect(here.database?.value == "a.sqlite")
         #expect(here.rules?.value == "r.yaml")
+        let up = try SiteProfile.parse("database: ../../data/a.sqlite\n", file: "/srv/sites/london/callscope.yaml")
+        #expect(up.database?.value == "/srv/data/a.sqlite")
+        let above = try SiteProfile.parse("database: ../../a.sqlite\n", file: "london/callscope.yaml")
+        #expect(above.database?.value == "../a.sqlite")
     }
 
     @Test func inlineCampaignsHaveTheCampaignsFileShape() throws {
