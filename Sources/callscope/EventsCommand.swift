@@ -27,6 +27,7 @@ struct EventsCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var period: PeriodOptions
     @OptionGroup var windows: HistoryWindowOptions
+    @OptionGroup(title: "KPI thresholds (kpi rules)") var thresholds: KPIThresholdOptions
     @OptionGroup var agentStates: AgentStateOptionsGroup
     @OptionGroup var campaigns: CampaignOptions
     @OptionGroup(title: "Talk analysis (agent_share_above, overtalk_above)") var talk: TalkOptions
@@ -45,7 +46,7 @@ struct EventsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let site = try input.settings(talk: talk, windows: windows, campaigns: campaigns, agentStates: agentStates, rules: rules, shifts: shifts)
+        let site = try input.settings(talk: talk, windows: windows, thresholds: thresholds, campaigns: campaigns, agentStates: agentStates, rules: rules, shifts: shifts)
         guard let rules = site.rules.value else { throw ValidationError("Give the control rules: --rules FILE, or events.rules in the site profile.") }
         let ruleList: [ControlRule], shiftList: [Shift]
         do throws(ConfigurationError) {

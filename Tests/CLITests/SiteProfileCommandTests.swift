@@ -170,6 +170,26 @@ import TestSupport
         #expect(full.stdout.contains("1 inline: Spring radio"), "\(full.stdout)")
     }
 
+    /// Each command's help lists the option groups it uses: every command reading or writing
+    /// calls takes --config; events computes KPIs for its kpi rules, so it takes the thresholds;
+    /// heatmap and lost compute none; config check takes only --config.
+    @Test func helpListsTheGroupsEachCommandUses() throws {
+        for command in [["calls"], ["talk"], ["report"], ["heatmap"], ["lost"], ["events"], ["import"], ["db", "stats"], ["db", "prune"], ["config", "check"]] {
+            let help = try CLI.run(command + ["--help"]).stdout
+            #expect(help.contains("--config <file>"), "\(command) --help lacks --config")
+        }
+        let events = try CLI.run(["events", "--help"]).stdout
+        for option in ["--sl-threshold", "--short-abandon", "--repeat-window", "--acw-reasons", "--campaigns", "--agent-pattern"] {
+            #expect(events.contains(option), "events --help lacks \(option)")
+        }
+        for command in ["heatmap", "lost"] {
+            let help = try CLI.run([command, "--help"]).stdout
+            #expect(!help.contains("--sl-threshold") && !help.contains("--campaigns") && !help.contains("--acw-reasons") && !help.contains("--rules"), "\(command)")
+        }
+        let check = try CLI.run(["config", "check", "--help"]).stdout
+        #expect(!check.contains("--own-numbers") && !check.contains("--db"))
+    }
+
     /// The example profiles of the README (examples/) stay valid.
     @Test(arguments: ["asterisk-call-centre.yaml", "capture-audit.yaml"])
     func theExampleProfilesCheck(_ name: String) throws {
