@@ -111,13 +111,15 @@ public struct SiteProfile: Sendable, Hashable {
         }
     }
 
-    /// Reads and parses the profile at `path`.
+    /// Reads and parses the profile at `path`: a file, or a device or pipe (`/dev/null` is an
+    /// empty profile, `--config <(...)` a generated one).
     public static func load(_ path: String) throws(ConfigurationError) -> SiteProfile {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = FileManager.default.contents(atPath: path) else {
+              let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
             throw ConfigurationError(.unreadable, file: path, "cannot read the site profile")
         }
+        try? handle.close()
         return try parse(String(decoding: data, as: UTF8.self), file: path)
     }
 

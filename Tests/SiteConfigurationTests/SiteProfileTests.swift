@@ -151,6 +151,10 @@ import Testing
         #expect(threshold.value == 30 && threshold.source.description == "p.yaml:3")
     }
 
+    @Test func devNullIsAnEmptyProfile() throws {
+        #expect(try SiteProfile.load("/dev/null") == SiteProfile(file: "/dev/null"))
+    }
+
     @Test func anUnreadableProfileSaysSo() {
         #expect(throws: ConfigurationError(.unreadable, file: "/nonexistent/callscope.yaml", "cannot read the site profile")) {
             try SiteProfile.load("/nonexistent/callscope.yaml")
