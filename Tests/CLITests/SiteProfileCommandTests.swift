@@ -124,6 +124,10 @@ import TestSupport
         let lost = try run(["lost"] + Self.captures, in: site)
         #expect(lost.status == 65)
         #expect(lost.stderr.hasPrefix("Error: callscope.yaml:3: unknown key 'own_number'"), "\(lost.stderr)")
+        // With no input (the profile would name the database), the profile's error, not a usage error.
+        let report = try run(["report"], in: site)
+        #expect(report.status == 65)
+        #expect(report.stderr.hasPrefix("Error: callscope.yaml:3: unknown key 'own_number'"), "\(report.stderr)")
     }
 
     @Test func aFileTheProfileNamesIsCheckedAtTheProfilesLine() throws {

@@ -74,7 +74,10 @@ struct InputOptions: ParsableArguments {
 
     func validate() throws {
         if let db, db.isEmpty { throw ValidationError("--db needs a file path.") }
-        if inputs.isEmpty, db == nil, (try? SiteSettings.loadProfile(option: config))??.1.database == nil { throw ValidationError("Give at least one capture or CDR file, a directory, - for a capture on stdin, or --db PATH.") }
+        // No input is fine when the profile names a database, or when the profile is bad: the
+        // run then reports the profile's error (exit status 65) rather than a usage error.
+        let profileDatabase = Result { try SiteSettings.loadProfile(option: config) }.map { $0?.1.database != nil }
+        if inputs.isEmpty, db == nil, (try? profileDatabase.get()) == false { throw ValidationError("Give at least one capture or CDR file, a directory, - for a capture on stdin, or --db PATH.") }
 
         if !(1...64).contains(jobs) { throw ValidationError("--jobs must be between 1 and 64.") }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("Standard input (-) can be read only once.") }
