@@ -39,7 +39,7 @@ struct CallsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (collected, finish) = try input.collect(site: input.settings(talk: talk ? talkOptions : nil), talk: talk ? talkOptions : nil)
+        let (collected, finish) = try input.collect(talk: talk ? talkOptions : nil)
         let calls = collected.calls
         if let streamFormat = output.format.recordStream {
             var stream = RecordStream(format: streamFormat, header: CallRecord.scalarFields, write: Output.write)

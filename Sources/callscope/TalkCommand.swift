@@ -54,7 +54,7 @@ struct TalkCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (collected, finish) = try input.collect(site: input.settings(talk: talk), talk: talk)
+        let (collected, finish) = try input.collect(talk: talk)
         var calls = collected.calls
         if let call {
             calls = calls.filter { $0.callID == call || $0.legs.contains { $0.id == call } }

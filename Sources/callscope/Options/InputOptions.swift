@@ -118,8 +118,10 @@ struct InputOptions: ParsableArguments {
     /// - Parameter storedRange: the start times to read from the database (an indexed range
     ///   query); nil reads every stored call.
     /// - Parameter talk: decode audio and find voice activity with these settings.
-    /// - Parameter site: the run's settings (``settings(talk:windows:thresholds:campaigns:agentStates:rules:shifts:)``).
-    func collect(site: SiteSettings, readDatabase: Bool = true, storedRange: (from: Timestamp?, to: Timestamp?)? = nil, talk: TalkOptions? = nil) throws -> (CollectedCalls, finish: () throws -> Void) {
+    /// - Parameter site: the run's settings (``settings(talk:windows:thresholds:campaigns:agentStates:rules:shifts:)``);
+    ///   nil resolves those of the input and talk options alone.
+    func collect(site: SiteSettings? = nil, readDatabase: Bool = true, storedRange: (from: Timestamp?, to: Timestamp?)? = nil, talk: TalkOptions? = nil) throws -> (CollectedCalls, finish: () throws -> Void) {
+        let site = try site ?? settings(talk: talk)
         let ingest = ingest(site: site, talk: talk)
         let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
         let progress = ProgressLine(enabled: !quiet)
