@@ -113,7 +113,7 @@ PY
         ;;
     FuzzConfig)
         # Byte 0 picks the reader: 0 campaigns YAML, 1 campaigns CSV, 2 a local date, 3 control
-        # rules, 4 shifts (see Fuzz/FuzzConfig).
+        # rules, 4 shifts, 5 the site profile (see Fuzz/FuzzConfig).
         for f in Tests/SiteConfigurationTests/Fixtures/*.yaml Tests/CLITests/Fixtures/*.yaml; do
             [[ -f $f ]] && { printf '\x00'; cat "$f"; } >"$dir/$(basename "$f")"
         done
@@ -125,6 +125,7 @@ PY
         printf '\x022026-03-29 01:30:00.5' >"$dir/date-skipped"
         for f in cdr-samples/team-day/rules.yaml; do [[ -f $f ]] && { printf '\x03'; cat "$f"; } >"$dir/rules-$(basename "$f")"; done
         for f in cdr-samples/team-day/shifts.csv; do [[ -f $f ]] && { printf '\x04'; cat "$f"; } >"$dir/shifts-$(basename "$f")"; done
+        for f in examples/*.yaml; do [[ -f $f ]] && { printf '\x05'; cat "$f"; } >"$dir/profile-$(basename "$f")"; done
         ;;
     esac
 }

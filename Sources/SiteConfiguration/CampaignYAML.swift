@@ -21,7 +21,12 @@ enum CampaignYAML {
         do { root = try Yams.compose(yaml: text) } catch {
             throw ConfigurationError(.invalid, file: file, line: Self.line(of: error), "not valid YAML: \(Self.reason(error))")
         }
-        let list = root?.mapping?["campaigns"] ?? root
+        return try campaigns(root?.mapping?["campaigns"] ?? root, file: file)
+    }
+
+    /// The campaigns of a YAML list node: the file's `campaigns:` list, or a site profile's
+    /// inline `campaigns:` (``SiteProfile``), in the same shape.
+    static func campaigns(_ list: Node?, file: String) throws(ConfigurationError) -> [Campaign] {
         guard let entries = list?.sequence else {
             throw ConfigurationError(.invalid, file: file, line: line(list), "expected a list of campaigns under 'campaigns:'.")
         }
@@ -89,6 +94,7 @@ enum CampaignYAML {
         guard let error = error as? YamlError else { return nil }
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        case .duplicatedKeysInMapping(_, let context): return context.mark.line
         default: return nil
         }
     }
@@ -99,6 +105,8 @@ enum CampaignYAML {
         switch error {
         case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _), .composer(let context, let problem, _, _):
             return [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return "the mapping starting on this line gives " + duplicates.map { "'\($0)'" }.joined(separator: ", ") + " twice"
         default: return "\(error)"
         }
     }

@@ -15,11 +15,12 @@ struct Callscope: ParsableCommand {
 
             Exit status: 0 done (bad rows and packets are diagnostics, not failures); 1 an input \
             or the database cannot be opened, read or written; 64 usage error (an option or \
-            argument the command cannot take); 65 a configuration file given by an option \
-            (--campaigns) is not valid; 74 an output file cannot be written; 3 reconcile found a disagreement.
+            argument the command cannot take); 65 a configuration file (the site profile, \
+            --campaigns, --rules...) is not valid; 74 an output file cannot be written; 3 reconcile \
+            found a disagreement.
             """,
         version: "0.1.0",
-        subcommands: [CallsCommand.self, TalkCommand.self, ReportCommand.self, HeatmapCommand.self, LostCommand.self, EventsCommand.self, ReconcileCommand.self, WatchCommand.self, ImportCommand.self, DatabaseCommand.self]
+        subcommands: [CallsCommand.self, TalkCommand.self, ReportCommand.self, HeatmapCommand.self, LostCommand.self, EventsCommand.self, ReconcileCommand.self, WatchCommand.self, ImportCommand.self, DatabaseCommand.self, ConfigCommand.self]
     )
 
     /// ArgumentParser's entry point, with ``CommandFailure``s given their own exit status

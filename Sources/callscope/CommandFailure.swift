@@ -8,7 +8,7 @@ struct CommandFailure: Error, CustomStringConvertible {
     enum Kind {
         /// An input or the database cannot be opened, read or written.
         case input
-        /// A configuration file given by an option (`--campaigns`) is not valid.
+        /// A configuration file (the site profile, `--campaigns`, `--rules`...) is not valid.
         case configuration
         /// An output file or directory cannot be written.
         case output

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallStore
 import Foundation
+import SiteConfiguration
 
 /// `callscope db`: looking after the database; `db stats` and `db prune` in files of their own.
 struct DatabaseCommand: ParsableCommand {
@@ -11,14 +12,22 @@ struct DatabaseCommand: ParsableCommand {
     )
 }
 
-/// `--db`: which database the `db` subcommands look after.
+/// `--db` and `--config`: which database the `db` subcommands look after.
 struct DatabaseLocation: ParsableArguments {
-    @Option(help: ArgumentHelp("The database. Default: $CALLSCOPE_DB, else ./callscope.sqlite.", valueName: "path"))
+    @Option(help: ArgumentHelp("The database. Default: the site profile's database, else $CALLSCOPE_DB, else ./callscope.sqlite.", valueName: "path"))
     var db: String?
+
+    @Option(help: ArgumentHelp("The site profile (YAML, README \"Site profile\"). Default: $CALLSCOPE_CONFIG, else ./callscope.yaml when it exists.", valueName: "file"))
+    var config: String?
+
+    /// The effective settings: `--db` (and `timezone`, when given) over the site profile.
+    func settings(timezone: String? = nil) throws -> SiteSettings {
+        SiteSettings(profile: try SiteSettings.loadProfile(option: config), timezone: timezone, db: db)
+    }
 
     /// Opens the database, which must exist (`import` creates it); read-only unless `writing`.
     func open(writing: Bool = false) throws -> CallDatabase {
-        let path = db ?? CallDatabase.defaultPath()
+        let path = try settings().storeDatabase.value
         guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("No database at '\(path)': create it with 'callscope import FILES'.") }
         do { return writing ? try CallDatabase(path: path) : try CallDatabase.opened(forReading: path) } catch { throw CommandFailure.database(error) }
     }

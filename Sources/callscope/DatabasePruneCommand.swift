@@ -15,7 +15,7 @@ struct DatabasePruneCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Delete calls starting before this date or time (YYYY-MM-DD or YYYY-MM-DDTHH:MM, in --timezone).", valueName: "date"))
     var before: String
 
-    @Option(help: ArgumentHelp("Time zone of --before (default the machine's).", valueName: "zone"))
+    @Option(help: ArgumentHelp("Time zone of --before (default: the site profile's timezone, else the machine's).", valueName: "zone"))
     var timezone: String?
 
     func validate() throws {
@@ -23,17 +23,13 @@ struct DatabasePruneCommand: ParsableCommand {
     }
 
     func cutoff() throws -> Timestamp {
-        var zone = TimeZone.current
-        if let timezone {
-            switch TimeZoneName.parse(timezone) {
-            case .success(let named): zone = named
-            case .failure(let error): throw ValidationError(error.description)
-            }
-        }
+        if let timezone, case .failure(let error) = TimeZoneName.parse(timezone) { throw ValidationError(error.description) }
+        let zone = (try? location.settings(timezone: timezone))?.timeZone ?? timezone.flatMap(LocalTimeConverter.zone(named:)) ?? .current
         return try PeriodOptions.instant(before, option: "--before", timeZone: zone)
     }
 
     func run() throws {
+        _ = try location.settings()  // a bad profile is a configuration error, not a silent default
         let cutoff = try cutoff()
         let database = try location.open(writing: true)
         let deleted: Int

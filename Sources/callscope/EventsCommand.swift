@@ -27,14 +27,15 @@ struct EventsCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var period: PeriodOptions
     @OptionGroup var windows: HistoryWindowOptions
+    @OptionGroup(title: "KPI thresholds (kpi rules)") var thresholds: KPIThresholdOptions
     @OptionGroup var agentStates: AgentStateOptionsGroup
     @OptionGroup var campaigns: CampaignOptions
     @OptionGroup(title: "Talk analysis (agent_share_above, overtalk_above)") var talk: TalkOptions
 
-    @Option(help: ArgumentHelp("The rules: YAML list of name, when (rule kind) and its parameters, severity, queues, agents (see README).", valueName: "file"))
-    var rules: String
+    @Option(help: ArgumentHelp("The rules: YAML list of name, when (rule kind) and its parameters, severity, queues, agents (see README). Default: the profile's events.rules.", valueName: "file"))
+    var rules: String?
 
-    @Option(help: ArgumentHelp("Agents' shifts, CSV lines agent,date or weekday,start,end in local time (for late_login, early_logoff, absent).", valueName: "file"))
+    @Option(help: ArgumentHelp("Agents' shifts, CSV lines agent,date or weekday,start,end in local time (for late_login, early_logoff, absent). Default: the profile's events.shifts.", valueName: "file"))
     var shifts: String?
 
     @OptionGroup var output: OutputFormatOptions<Formats>
@@ -45,20 +46,22 @@ struct EventsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (ruleList, shiftList) = try ControlRuleFiles.load(rules: rules, shifts: shifts, hasCampaigns: campaigns.campaigns != nil)
-        let options = try MetricsOptions(timeZone: input.siteTimeZone, period: period, windows: windows, campaigns: campaigns.load())
+        let site = try input.settings(talk: talk, windows: windows, thresholds: thresholds, campaigns: campaigns, agentStates: agentStates, rules: rules, shifts: shifts)
+        guard let rules = site.rules.value else { throw ValidationError("Give the control rules: --rules FILE, or events.rules in the site profile.") }
+        let (ruleList, shiftList) = try ControlRuleFiles.load(rules: rules, shifts: site.shifts.value, hasCampaigns: site.campaigns.value != nil)
+        let options = try MetricsOptions(site: site, period: period, campaigns: site.loadCampaigns())
         // Audio is decoded only when a rule reads the talk figures (slower).
-        let (collected, finish) = try input.collect(storedRange: options.storedRange,
+        let (collected, finish) = try input.collect(site: site, storedRange: options.storedRange,
                                                     talk: ruleList.contains { $0.kind.needsTalk } ? talk : nil)
         let timelines = AgentStateOptionsGroup.timelines(collected.agentEvents, input: input)
         let events = ControlEvents.evaluate(rules: ruleList, calls: collected.calls, timelines: timelines, shifts: shiftList,
-                                            options: options, agentOptions: agentStates.options)
+                                            options: options, agentOptions: site.agentStateOptions)
         if let streamFormat = output.format.recordStream {
             var stream = RecordStream(format: streamFormat, header: ControlEventRendering.fields, write: Output.write)
             for event in events { stream.append(ControlEventRendering.record(event)) }
             stream.finish()
         } else {
-            Output.write(ControlEventRendering.table(events, zone: input.siteTimeZone))
+            Output.write(ControlEventRendering.table(events, zone: site.timeZone))
         }
         try finish()
     }

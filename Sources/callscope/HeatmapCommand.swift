@@ -36,8 +36,9 @@ struct HeatmapCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = try MetricsOptions(timeZone: input.siteTimeZone, period: period)
-        let (collected, finish) = try input.collect(storedRange: options.storedRange)
+        let site = try input.settings()
+        let options = try MetricsOptions(site: site, period: period)
+        let (collected, finish) = try input.collect(site: site, storedRange: options.storedRange)
         let calls = agent.map { name in collected.calls.filter { $0.agent == name } } ?? collected.calls
         let heatmap = MetricsEngine.heatmap(calls: calls, metric: metric, direction: direction, options: options)
         if let streamFormat = output.format.recordStream {

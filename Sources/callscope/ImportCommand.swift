@@ -26,7 +26,8 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let path = input.db ?? CallDatabase.defaultPath()
+        let site = try input.settings()
+        let path = site.storeDatabase.value
         // An existing database is checked before the inputs are read; a new one is created
         // only once some input could be read (a mistyped file name leaves no empty database).
         let existing = FileManager.default.fileExists(atPath: path)
@@ -39,7 +40,7 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError("Two inputs are named '\(duplicate)': calls are tied to files by name, so import them in separate runs.")
         }
         batch.hashFiles()
-        let (collected, finish) = try input.collect(readDatabase: false)
+        let (collected, finish) = try input.collect(site: site, readDatabase: false)
         let skipping = collected.unreadable.union(collected.skipped)
         guard let database = try database ?? openNew(path, creating: batch.files.contains { !skipping.contains($0) }) else {
             try finish()

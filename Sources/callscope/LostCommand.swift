@@ -34,8 +34,9 @@ struct LostCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = try MetricsOptions(timeZone: input.siteTimeZone, period: period, windows: windows)
-        let (collected, finish) = try input.collect(storedRange: options.storedRange)
+        let site = try input.settings(windows: windows)
+        let options = try MetricsOptions(site: site, period: period)
+        let (collected, finish) = try input.collect(site: site, storedRange: options.storedRange)
         var lost = MetricsEngine.lostCalls(calls: collected.calls, options: options)
         let coverage = MetricsEngine.directionCoverage(calls: collected.calls, options: options)
         if open { lost = lost.filter { $0.returned == .none && !$0.withheld } }

@@ -47,17 +47,18 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         try input.requireExistingDatabase()
         _ = try period.range(timeZone: input.siteTimeZone)
-        if view == .campaigns, campaigns.campaigns == nil { throw ValidationError("--view campaigns needs --campaigns FILE.") }
-        if by == .campaign, campaigns.campaigns == nil { throw ValidationError("--by campaign needs --campaigns FILE.") }
+        let noCampaigns = campaigns.campaigns == nil && (try? input.settings())?.campaigns.value == nil
+        if view == .campaigns, noCampaigns { throw ValidationError("--view campaigns needs --campaigns FILE (or campaigns in the site profile).") }
+        if by == .campaign, noCampaigns { throw ValidationError("--by campaign needs --campaigns FILE (or campaigns in the site profile).") }
         if view != .kpis, by != nil { throw ValidationError("--by groups the kpis view only.") }
         try validateHTML()
     }
 
     func run() throws {
-        let options = try MetricsOptions(timeZone: input.siteTimeZone, period: period, windows: windows,
-                                         thresholds: thresholds, campaigns: campaigns.load())
-        if output.format == .html { return try runHTML(options: options) }
-        let (collected, finish) = try input.collect(storedRange: options.storedRange)
+        let site = try input.settings(windows: windows, thresholds: thresholds, campaigns: campaigns, agentStates: agentStates)
+        let options = try MetricsOptions(site: site, period: period, campaigns: site.loadCampaigns())
+        if output.format == .html { return try runHTML(options: options, site: site) }
+        let (collected, finish) = try input.collect(site: site, storedRange: options.storedRange)
         let format = output.format
         if view != .kpis {
             let records: [Record]
@@ -66,7 +67,7 @@ struct ReportCommand: ParsableCommand {
                 let timelines = AgentStateOptionsGroup.timelines(collected.agentEvents, input: input)
                 records = AgentStateRendering.records(
                     MetricsEngine.agentDaily(calls: collected.calls, options: options, totals: true),
-                    states: MetricsEngine.agentStates(timelines, options: options, agentOptions: agentStates.options))
+                    states: MetricsEngine.agentStates(timelines, options: options, agentOptions: site.agentStateOptions))
             case .outbound: records = ViewRendering.outboundRecords(MetricsEngine.outboundAnswerRates(calls: collected.calls, options: options))
             case .campaigns, .kpis: records = ViewRendering.campaignRecords(MetricsEngine.campaignReport(calls: collected.calls, options: options))
             }

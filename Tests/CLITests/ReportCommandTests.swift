@@ -127,7 +127,7 @@ import TestSupport
     @Test func campaignsViewNeedsACampaignsFile() throws {
         let result = try CLI.run(["report", "cdr-samples/generic-export.csv", "--view", "campaigns"])
         #expect(result.status == 64)
-        #expect(result.stderr.contains("--view campaigns needs --campaigns FILE."))
+        #expect(result.stderr.contains("--view campaigns needs --campaigns FILE (or campaigns in the site profile)."))
     }
 
     @Test func lostListsEveryUnansweredInboundCall() throws {

@@ -15,8 +15,12 @@ public enum CLI {
     }
 
     /// Runs `callscope arguments...` (or `program`, e.g. `callscope-dev`) with `stdin` as standard input.
+    /// The site profile is an empty one (`$CALLSCOPE_CONFIG=/dev/null`), so a `callscope.yaml`
+    /// left in the package root (README "The first ten minutes") changes no test; `--config`
+    /// still overrides it.
     public static func run(_ arguments: [String], stdin: URL? = nil, in directory: URL = TestPaths.root, program: String = "callscope") throws -> ProcessOutput {
-        try ProcessRunner.run(ProcessRunner.builtExecutable(program), arguments, stdin: stdin, in: directory)
+        try ProcessRunner.run(ProcessRunner.builtExecutable(program), arguments, stdin: stdin, in: directory,
+                              environment: ["CALLSCOPE_CONFIG": "/dev/null"])
     }
 
     /// The text of `Tests/CLITests/Golden/<name>`.

@@ -14,15 +14,17 @@ public enum ProcessRunner {
         public var description: String
     }
 
-    /// Runs `executable arguments...` to its end with `stdin` as standard input (or /dev/null).
+    /// Runs `executable arguments...` to its end with `stdin` as standard input (or /dev/null),
+    /// with `environment` added to this process's environment.
     /// Standard output goes through a pipe and standard error into a file, so a child that
     /// writes much to both never waits on a reader.
     public static func run(
-        _ executable: URL, _ arguments: [String], stdin: URL? = nil, in directory: URL? = nil
+        _ executable: URL, _ arguments: [String], stdin: URL? = nil, in directory: URL? = nil, environment: [String: String] = [:]
     ) throws -> ProcessOutput {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if let directory { process.currentDirectoryURL = directory }
         let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)

@@ -3,26 +3,22 @@ import CDRImport
 import CallMetrics
 import CallModel
 
-/// The after-call-work options of `report --view agents` (docs/metrics.md "Agent states").
+/// The after-call-work options of `report --view agents` and `events` (docs/metrics.md "Agent
+/// states"); nil when not given, so the site profile's `agent_states:` can apply (``SiteSettings``).
 struct AgentStateOptionsGroup: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "Pause reasons that are after-call work when the pause starts within 10 s of the end of a call, comma-separated, any case.",
+        "Pause reasons that are after-call work when the pause starts within 10 s of the end of a call, comma-separated, any case (default: \(AgentStateOptions.defaultACWReasons.joined(separator: ",")), or the profile's agent_states.acw_reasons).",
         valueName: "reasons"))
-    var acwReasons: String = AgentStateOptions.defaultACWReasons.joined(separator: ",")
+    var acwReasons: String?
 
     @Option(name: .customLong("wrapup-s"), help: ArgumentHelp(
-        "The queue's wrap-up time: the first S seconds after each call are after-call work.", valueName: "S"))
+        "The queue's wrap-up time: the first S seconds after each call are after-call work (default: none, or the profile's agent_states.wrapup_s).", valueName: "S"))
     var wrapUpSeconds: Double?
 
     func validate() throws {
         if let wrapUpSeconds, !(wrapUpSeconds >= 0 && wrapUpSeconds <= 86_400) {
             throw ValidationError("--wrapup-s must be from 0 to 86400 seconds.")
         }
-    }
-
-    var options: AgentStateOptions {
-        let reasons = acwReasons.split(separator: ",").map { String($0) }.filter { !$0.allSatisfy { $0 == " " } }
-        return AgentStateOptions(acwReasons: reasons, wrapUp: wrapUpSeconds.map { .milliseconds(Int64(($0 * 1000).rounded())) })
     }
 
     /// Agent timelines of the run's queue_log agent events, their diagnostics printed on

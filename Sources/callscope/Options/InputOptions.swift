@@ -20,12 +20,17 @@ struct InputOptions: ParsableArguments {
     var inputs: [String] = []
 
     @Option(help: ArgumentHelp(
-        "The callscope database (SQLite): reading commands read its calls besides any inputs; import and db write it. Default: $CALLSCOPE_DB, else ./callscope.sqlite (for import and db).",
+        "The site profile (YAML, README \"Site profile\"): time zone, own numbers, patterns, thresholds, windows, campaigns, database; options given here override it. Default: $CALLSCOPE_CONFIG, else ./callscope.yaml when it exists.",
+        valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp(
+        "The callscope database (SQLite): reading commands read its calls besides any inputs; import and db write it. Default: the profile's database; for import and db, else $CALLSCOPE_DB, else ./callscope.sqlite.",
         valueName: "path"))
     var db: String?
 
     @Option(help: ArgumentHelp(
-        "Time zone of CDR timestamps written without an offset: an IANA name (Europe/London), UTC, or +HH:MM; abbreviations such as BST are refused as ambiguous.",
+        "The site's time zone, also of CDR timestamps written without an offset: an IANA name (Europe/London), UTC, or +HH:MM; abbreviations such as BST are refused as ambiguous. Default: the profile's timezone, else the machine's.",
         valueName: "zone"))
     var timezone: String?
 
@@ -39,24 +44,24 @@ struct InputOptions: ParsableArguments {
     var strict = false
 
     @Option(parsing: .upToNextOption, help: ArgumentHelp(
-        "The site's own public numbers (tracking numbers, DIDs), space- or comma-separated; a trailing * matches a prefix. Used to tell inbound from outbound.",
+        "The site's own public numbers (tracking numbers, DIDs), space- or comma-separated; a trailing * matches a prefix. Used to tell inbound from outbound. Default: the profile's own_numbers.",
         valueName: "number"))
     var ownNumbers: [String] = []
 
     @Option(help: ArgumentHelp(
-        "Which numbers are internal extensions: an Asterisk-style pattern (X any digit, N 2-9, [1-5], . the rest). Default: 2 to 5 digits.",
+        "Which numbers are internal extensions: an Asterisk-style pattern (X any digit, N 2-9, [1-5], . the rest). Default: the profile's extension_pattern, else 2 to 5 digits.",
         valueName: "pattern"))
     var extensionPattern: String?
 
     @Option(name: .customLong("caller-from"), parsing: .upToNextOption, help: ArgumentHelp(
-        "Where the caller number comes from, in order of preference.",
+        "Where the caller number comes from, in order of preference (default: the profile's caller_from, else pai rpid from).",
         valueName: "pai|rpid|from"))
-    var callerFrom: [ReconstructionOptions.CallerSource] = [.pai, .rpid, .from]
+    var callerFrom: [ReconstructionOptions.CallerSource] = []
 
     @Option(name: .customLong("dialed-from"), parsing: .upToNextOption, help: ArgumentHelp(
-        "Where the dialled (tracking) number comes from, in order of preference.",
+        "Where the dialled (tracking) number comes from, in order of preference (default: the profile's dialed_from, else ruri to).",
         valueName: "ruri|to"))
-    var dialedFrom: [ReconstructionOptions.DialedSource] = [.ruri, .to]
+    var dialedFrom: [ReconstructionOptions.DialedSource] = []
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Threads reading and decoding capture files (two or more files); the analysis stays one time-ordered pass, so calls spanning files come out whole and the output is the same.", valueName: "n"))
     var jobs = 1
@@ -69,7 +74,10 @@ struct InputOptions: ParsableArguments {
 
     func validate() throws {
         if let db, db.isEmpty { throw ValidationError("--db needs a file path.") }
-        if inputs.isEmpty, db == nil { throw ValidationError("Give at least one capture or CDR file, a directory, - for a capture on stdin, or --db PATH.") }
+        // No input is fine when the profile names a database, or when the profile is bad: the
+        // run then reports the profile's error (exit status 65) rather than a usage error.
+        let profileDatabase = Result { try SiteSettings.loadProfile(option: config) }.map { $0?.1.database != nil }
+        if inputs.isEmpty, db == nil, (try? profileDatabase.get()) == false { throw ValidationError("Give at least one capture or CDR file, a directory, - for a capture on stdin, or --db PATH.") }
 
         if !(1...64).contains(jobs) { throw ValidationError("--jobs must be between 1 and 64.") }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("Standard input (-) can be read only once.") }
@@ -79,21 +87,27 @@ struct InputOptions: ParsableArguments {
         }
     }
 
+    /// The run's effective site settings: these options (and the command's other groups) over
+    /// the site profile over the defaults. Throws a ``CommandFailure`` for a bad profile.
+    func settings(talk: TalkOptions? = nil, windows: HistoryWindowOptions? = nil, thresholds: KPIThresholdOptions? = nil,
+                  campaigns: CampaignOptions? = nil, agentStates: AgentStateOptionsGroup? = nil,
+                  rules: String? = nil, shifts: String? = nil) throws -> SiteSettings {
+        SiteSettings(profile: try SiteSettings.loadProfile(option: config), input: self, talk: talk, windows: windows, thresholds: thresholds,
+                     campaigns: campaigns, agentStates: agentStates, rules: rules, shifts: shifts)
+    }
+
     /// How inputs become calls; with `talk`, audio is decoded and voice activity found.
-    func ingest(talk: TalkOptions?) -> IngestOptions {
+    func ingest(site: SiteSettings, talk: TalkOptions?) -> IngestOptions {
         IngestOptions(
             reconstruction: ReconstructionOptions(
-                callerOrder: callerFrom, dialedOrder: dialedFrom, media: MediaAnalysisOptions(voiceActivity: talk?.voiceActivity),
+                callerOrder: site.callerFrom.value, dialedOrder: site.dialedFrom.value, media: MediaAnalysisOptions(voiceActivity: talk?.voiceActivity),
                 jobs: jobs
             ),
             cdr: CDRImportOptions(
-                timeZone: timezone.flatMap(LocalTimeConverter.zone(named:)) ?? .current,
+                timeZone: site.timeZone,
                 strict: strict, mappingPath: mapping, format: mapping != nil && inputFormat == nil ? .mappedCSV : inputFormat
             ),
-            direction: DirectionRules(
-                ownNumbers: ownNumbers.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
-                extensionPattern: extensionPattern, agentPattern: talk?.agentPattern
-            ),
+            direction: site.directionRules,
             recordings: talk?.recordings ?? RecordingOptions()
         )
     }
@@ -104,8 +118,11 @@ struct InputOptions: ParsableArguments {
     /// - Parameter storedRange: the start times to read from the database (an indexed range
     ///   query); nil reads every stored call.
     /// - Parameter talk: decode audio and find voice activity with these settings.
-    func collect(readDatabase: Bool = true, storedRange: (from: Timestamp?, to: Timestamp?)? = nil, talk: TalkOptions? = nil) throws -> (CollectedCalls, finish: () throws -> Void) {
-        let ingest = ingest(talk: talk)
+    /// - Parameter site: the run's settings (``settings(talk:windows:thresholds:campaigns:agentStates:rules:shifts:)``);
+    ///   nil resolves those of the input and talk options alone.
+    func collect(site: SiteSettings? = nil, readDatabase: Bool = true, storedRange: (from: Timestamp?, to: Timestamp?)? = nil, talk: TalkOptions? = nil) throws -> (CollectedCalls, finish: () throws -> Void) {
+        let site = try site ?? settings(talk: talk)
+        let ingest = ingest(site: site, talk: talk)
         let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
         let progress = ProgressLine(enabled: !quiet)
         var collected = CallCollector(options: ingest).collect(InputDiscovery.expand(inputs, recordings: talk != nil), progress: progress.update) { diagnostic in
@@ -113,6 +130,12 @@ struct InputOptions: ParsableArguments {
             printer.print(diagnostic)
         }
         progress.clear()
+        var db = site.database.value
+        if let path = db, site.database.source != .option("--db"), !FileManager.default.fileExists(atPath: path) {
+            // The profile names a database that no import has created yet: the inputs alone.
+            if !quiet { StandardError.line("callscope: note: no database at '\(path)' (\(site.database.source)) yet: 'callscope import' creates it") }
+            db = nil
+        }
         if readDatabase, let db {
             // Stored calls join the inputs' calls; a call also given as an input is the same
             // call twice (same Call-ID and start), which the metrics count once.
@@ -143,8 +166,12 @@ struct InputOptions: ParsableArguments {
         }
     }
 
-    /// The time zone of `--timezone`, else the machine's.
-    var siteTimeZone: TimeZone { timezone.flatMap(LocalTimeConverter.zone(named:)) ?? .current }
+    /// The site's time zone for checks before the run (`--timezone`, else the profile's, else
+    /// the machine's); a bad profile is reported when the command runs (``settings(talk:windows:thresholds:campaigns:agentStates:rules:shifts:)``).
+    var siteTimeZone: TimeZone {
+        timezone.flatMap(LocalTimeConverter.zone(named:))
+            ?? (try? SiteSettings.loadProfile(option: config))??.1.timeZone.flatMap { LocalTimeConverter.zone(named: $0.value) } ?? .current
+    }
 }
 
 extension ReconstructionOptions.CallerSource: ExpressibleByArgument {}
