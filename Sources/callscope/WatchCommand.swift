@@ -30,6 +30,9 @@ struct WatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Listen for HEP on this UDP address (repeatable), e.g. 127.0.0.1:9060 or [::1]:9060.", valueName: "addr:port"))
     var hepListen: [String] = []
 
+    @Option(help: ArgumentHelp("The site profile (YAML, README \"Site profile\"): its own numbers and extension pattern give each call its direction. Default: $CALLSCOPE_CONFIG, else ./callscope.yaml when it exists.", valueName: "file"))
+    var config: String?
+
     @Option(help: "Diagnostics printed before the rest are only counted (0: print all).")
     var maxDiagnostics = 20
 
@@ -41,11 +44,12 @@ struct WatchCommand: ParsableCommand {
     }
 
     func run() throws {
+        let site = SiteSettings(profile: try SiteSettings.loadProfile(option: config))
         let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
         let analyzer: LiveAnalyzer
         do {
             analyzer = try LiveAnalyzer(interfaces: interfaces, filter: filter, hepListen: hepListen,
-                                        options: ReconstructionOptions()) { printer.print($0) }
+                                        options: ReconstructionOptions(), direction: site.directionRules) { printer.print($0) }
         } catch {
             throw CommandFailure(.input, error.description)
         }

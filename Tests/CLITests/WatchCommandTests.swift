@@ -74,7 +74,11 @@ import TestSupport
 
     @Test func hepSocketGivesEachCallAsItEnds() throws {
         let port = UInt16(20_000 + Int(getpid() % 20_000))
-        let run = try Self.watch(["--hep-listen", "127.0.0.1:\(port)"], expected: 2) {
+        // The site profile's numbers give the calls their direction, as for `calls`.
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("watch-\(getpid()).yaml")
+        try "own_numbers: [\"+1555123*\"]\n".write(to: profile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: profile) }
+        let run = try Self.watch(["--hep-listen", "127.0.0.1:\(port)", "--config", profile.path], expected: 2) {
             Self.send((try? Self.payloads("hep/hep3.pcap")) ?? [], toPort: port)
         }
         // The calls ended long ago by their HEP times: both out before the stop, as `calls`
@@ -87,6 +91,7 @@ import TestSupport
                 #expect("\(live[field] ?? "nil")" == "\(file[field] ?? "nil")", "\(field)")
             }
             #expect(live["source"] as? String == "hep:127.0.0.1:\(port)")
+            #expect(live["direction"] as? String == "inbound")
         }
         #expect(run.stderr.contains("23 SIP messages (23 from HEP), 2 calls, 0 errors"), "\(run.stderr)")
     }
@@ -94,7 +99,7 @@ import TestSupport
     /// A live capture of the loopback (root: CI runs the tests as root) sees HEPv2 datagrams
     /// sent to the collector port 9060 and reads their SIP.
     @Test(.enabled(if: getuid() == 0, "capturing on lo needs root")) func liveInterfaceReadsWhatCrossesIt() throws {
-        let run = try Self.watch(["-i", "lo", "--filter", "udp dst port 9060"], expected: 2) {
+        let run = try Self.watch(["-i", "lo", "--filter", "udp dst port 9060", "--config", "/dev/null"], expected: 2) {
             usleep(300_000)
             Self.send((try? Self.payloads("hep/hep2.pcap")) ?? [], toPort: 9060)
         }
