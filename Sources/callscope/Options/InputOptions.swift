@@ -131,7 +131,7 @@ struct InputOptions: ParsableArguments {
         }
         progress.clear()
         var db = site.database.value
-        if let path = db, site.database.source != .option("--db"), !FileManager.default.fileExists(atPath: path) {
+        if readDatabase, let path = db, site.database.source != .option("--db"), !FileManager.default.fileExists(atPath: path) {
             // The profile names a database that no import has created yet: the inputs alone.
             if !quiet { StandardError.line("callscope: note: no database at '\(path)' (\(site.database.source)) yet: 'callscope import' creates it") }
             db = nil
