@@ -51,3 +51,46 @@ uas_wait() {
     done
     UAS_PIDS=()
 }
+
+# work_start NAME: a scratch folder WORK (with LOGS) for a generator; at exit every process the
+# helpers started (TD_PID, UAS_PIDS, KAM_PID) is stopped, the namespace NS (when netns_start made
+# one) deleted and WORK removed.
+work_start() {
+    WORK=$(mktemp -d "/tmp/$1.XXXXXX")
+    LOGS=$WORK/logs
+    mkdir -p "$LOGS"
+    TD_PID=""
+    UAS_PIDS=()
+    KAM_PID=""
+    trap work_cleanup EXIT
+}
+
+work_cleanup() {
+    local p
+    for p in $TD_PID "${UAS_PIDS[@]}" $KAM_PID; do
+        kill "$p" 2>/dev/null || true
+    done
+    if [[ -n ${NS:-} ]]; then ip netns del "$NS" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+
+# netns_start NAME: a fresh network namespace NAME with its loopback up, so nothing else on the
+# host's loopback can collide with the ports; IN_NS runs a command in it, NS_CAP puts tcpdump there
+netns_start() {
+    NS=$1
+    ip netns del "$NS" 2>/dev/null || true
+    ip netns add "$NS"
+    ip netns exec "$NS" ip link set lo up
+    IN_NS=(ip netns exec "$NS")
+    NS_CAP=("${IN_NS[@]}")
+}
+
+# ns_wait_port udp|tcp PORT: until a socket is bound (UDP) or listening (TCP) on PORT in the namespace
+ns_wait_port() {
+    local i
+    for i in $(seq 50); do
+        "${IN_NS[@]}" ss -Hln"${1:0:1}" "( sport = :$2 )" 2>/dev/null | grep -q . && return 0
+        sleep 0.1
+    done
+    die "nothing listening on $1 port $2"
+}

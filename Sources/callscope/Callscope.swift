@@ -9,7 +9,7 @@ struct Callscope: ParsableCommand {
         abstract: "Analyse telephony calls from SIP captures and PBX call-detail records.",
         discussion: """
             Reads pcap/pcapng captures (several at once, merged by time; - for stdin) and PBX \
-            call-detail records (Asterisk, queue_log, FreeSWITCH, Cisco CUCM, any CSV through a \
+            call-detail records (Asterisk, queue_log, FreeSWITCH, Cisco CUCM, Kamailio and OpenSIPS acc logs, any CSV through a \
             mapping) into one call model; reports the call-centre KPIs, heatmaps and lost calls; \
             keeps imported calls in an SQLite database (import, --db). See the README.
 

@@ -25,40 +25,13 @@ for t in kamailio sipp tcpdump tshark ip ss; do
     command -v "$t" >/dev/null 2>&1 || die "missing $t; apt-get install -y kamailio sip-tester tcpdump tshark iproute2"
 done
 
-WORK=$(mktemp -d /tmp/callscope-hep.XXXXXX)
-LOGS=$WORK/logs
-mkdir -p "$LOGS"
-TD_PID=""
-UAS_PIDS=()
-KAM_PID=""
-cleanup() {
-    local p
-    for p in $TD_PID "${UAS_PIDS[@]}" $KAM_PID; do
-        kill "$p" 2>/dev/null || true
-    done
-    ip netns del "$NS" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+work_start callscope-hep
+netns_start "$NS"
 
-ip netns del "$NS" 2>/dev/null || true
-ip netns add "$NS"
-ip netns exec "$NS" ip link set lo up
-IN_NS=(ip netns exec "$NS")
-NS_CAP=("${IN_NS[@]}")
-
-wait_port() {
-    local i
-    for i in $(seq 50); do
-        "${IN_NS[@]}" ss -Hln"${1:0:1}" "( sport = :$2 )" 2>/dev/null | grep -q . && return 0
-        sleep 0.1
-    done
-    die "nothing listening on $1 port $2"
-}
 uas() {
     ("${IN_NS[@]}" timeout 30 sipp -i 127.0.0.1 -p 5070 -nostdin -trace_err "$@" </dev/null >>"$LOGS/sipp-uas.out" 2>&1) &
     UAS_PIDS+=($!)
-    wait_port udp 5070
+    ns_wait_port udp 5070
 }
 uac() {
     (cd "$LOGS" && "${IN_NS[@]}" timeout 30 sipp 127.0.0.1:5060 -i 127.0.0.1 -p 5061 -nostdin -trace_err "$@" \
@@ -70,7 +43,7 @@ for version in 3 2; do
     "${IN_NS[@]}" timeout 60 kamailio -f "$HERE/kamailio.cfg" -A "HEP_VERSION=$version" -DD -E -Y "$WORK" \
         -P "$WORK/kamailio.pid" </dev/null >"$LOGS/kamailio-$version.out" 2>&1 &
     KAM_PID=$!
-    wait_port udp 5060
+    ns_wait_port udp 5060
     cap_start "run$version" lo "udp port 9060 or udp port 5060 or udp port 5061 or udp port 5070"
     csv answered "+442079460300;+15551230300;"
     uas -sf "$SCEN/uas-proxied.xml" -m 1

@@ -35,35 +35,8 @@ for t in kamailio:kamailio sipp:sip-tester tcpdump:tcpdump tshark:tshark python3
 done
 [[ -z $missing ]] || die "missing tools; install them with: apt-get install -y$missing"
 
-WORK=$(mktemp -d /tmp/callscope-reconcile.XXXXXX)
-LOGS=$WORK/logs
-mkdir -p "$LOGS"
-TD_PID=""
-UAS_PIDS=()
-KAM_PID=""
-cleanup() {
-    local p
-    for p in $TD_PID "${UAS_PIDS[@]}" $KAM_PID; do kill "$p" 2>/dev/null || true; done
-    ip netns del "$NS" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-ip netns del "$NS" 2>/dev/null || true
-ip netns add "$NS"
-ip netns exec "$NS" ip link set lo up
-IN_NS=(ip netns exec "$NS")
-NS_CAP=("${IN_NS[@]}")
-
-# wait_port PORT: until a UDP socket is bound on PORT in the namespace
-wait_port() {
-    local i
-    for i in $(seq 50); do
-        "${IN_NS[@]}" ss -Hlnu "( sport = :$1 )" 2>/dev/null | grep -q . && return 0
-        sleep 0.1
-    done
-    die "nothing listening on udp port $1"
-}
+work_start callscope-reconcile
+netns_start "$NS"
 
 # callee DIGIT SCENARIO CALLS [SIPP-ARGS...]: a SIPp UAS on 537DIGIT (dialled numbers ending in DIGIT)
 callee() {
@@ -71,7 +44,7 @@ callee() {
     (cd "$LOGS" && exec "${IN_NS[@]}" timeout 60 sipp -i 127.0.0.1 -mi 127.0.0.1 -p "$port" -nostdin -trace_err \
         -sf "$scen" -m "$calls" "$@" </dev/null >>"$LOGS/sipp-uas.out" 2>&1) &
     UAS_PIDS+=($!)
-    wait_port "$port"
+    ns_wait_port udp "$port"
 }
 
 # caller NAME SCENARIO SIPP-ARGS...: a SIPp UAC on 5381 through Kamailio, to completion
@@ -86,7 +59,7 @@ echo "== Kamailio on 127.0.0.1:5360 (acc + dialog CDRs to its log)"
 "${IN_NS[@]}" timeout 120 kamailio -f "$HERE/kamailio.cfg" -DD -E -Y "$WORK" -P "$WORK/kamailio.pid" \
     </dev/null 2>"$WORK/kamailio.log" >"$LOGS/kamailio.out" &
 KAM_PID=$!
-wait_port 5360
+ns_wait_port udp 5360
 
 # SIP only (the proxy and every SIPp signalling port); the RTP SIPp plays is left out
 cap_start kamailio lo "udp and (port 5360 or portrange 5371-5381)"

@@ -32,50 +32,21 @@ done
 [[ -r /usr/lib/x86_64-linux-gnu/kamailio/modules/websocket.so ]] || missing+=" kamailio-websocket-modules"
 [[ -z $missing ]] || die "missing tools; install them with: apt-get install -y$missing"
 
-WORK=$(mktemp -d /tmp/callscope-ws.XXXXXX)
-LOGS=$WORK/logs
-mkdir -p "$LOGS"
-TD_PID=""
-UAS_PIDS=()
-KAM_PID=""
-cleanup() {
-    local p
-    for p in $TD_PID "${UAS_PIDS[@]}" $KAM_PID; do
-        kill "$p" 2>/dev/null || true
-    done
-    ip netns del "$NS" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-ip netns del "$NS" 2>/dev/null || true
-ip netns add "$NS"
-ip netns exec "$NS" ip link set lo up
-IN_NS=(ip netns exec "$NS")
-NS_CAP=("${IN_NS[@]}")
-
-# wait_port udp|tcp PORT: until a socket is bound/listening on PORT in the namespace
-wait_port() {
-    local i
-    for i in $(seq 50); do
-        "${IN_NS[@]}" ss -Hln"${1:0:1}" "( sport = :$2 )" 2>/dev/null | grep -q . && return 0
-        sleep 0.1
-    done
-    die "nothing listening on $1 port $2"
-}
+work_start callscope-ws
+netns_start "$NS"
 
 echo "== $NAME: WebSocket client -> Kamailio (ws 8080) -> UDP -> SIPp UAS (5070), caller BYE"
 "${IN_NS[@]}" timeout 60 kamailio -f "$HERE/kamailio.cfg" -DD -E -Y "$WORK" -P "$WORK/kamailio.pid" \
     </dev/null >"$LOGS/kamailio.out" 2>&1 &
 KAM_PID=$!
-wait_port tcp 8080
-wait_port udp 5060
+ns_wait_port tcp 8080
+ns_wait_port udp 5060
 
 cap_start "$NAME" lo "tcp port 8080 or udp port 5060 or udp port 5070"
 ("${IN_NS[@]}" timeout 40 sipp -sf "$CAPTURES/scenarios/uas-proxied.xml" -i 127.0.0.1 -p 5070 -m 1 \
     -nostdin -trace_err </dev/null >>"$LOGS/sipp-uas.out" 2>&1) &
 UAS_PIDS+=($!)
-wait_port udp 5070
+ns_wait_port udp 5070
 "${IN_NS[@]}" timeout 30 python3 "$HERE/ws_client.py" --talk 1.5 "+15551230107" "+15550107000" \
     >"$LOGS/ws-client.out" 2>&1 || die "ws_client.py failed: $(cat "$LOGS/ws-client.out")"
 cat "$LOGS/ws-client.out"

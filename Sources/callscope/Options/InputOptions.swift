@@ -13,7 +13,7 @@ struct InputOptions: ParsableArguments {
         discussion: """
             Captures are merged in timestamp order, so a call spanning rotated files comes out whole. \
             CDR formats are detected from content: Asterisk Master.csv, cdr_custom and cdr table \
-            exports, queue_log, FreeSWITCH CSV and JSON, Cisco CUCM; any other CSV through \
+            exports, queue_log, FreeSWITCH CSV and JSON, Cisco CUCM, Kamailio acc logs; any other CSV through \
             --mapping (or a FILE.mapping.yaml beside FILE.csv).
             """,
         valueName: "input"))
