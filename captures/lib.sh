@@ -85,11 +85,12 @@ netns_start() {
     NS_CAP=("${IN_NS[@]}")
 }
 
-# ns_wait_port udp|tcp PORT: until a socket is bound (UDP) or listening (TCP) on PORT in the namespace
+# ns_wait_port udp|tcp PORT: until a socket is bound (UDP) or listening (TCP) on PORT, in the
+# namespace when netns_start made one, else on the host
 ns_wait_port() {
     local i
     for i in $(seq 50); do
-        "${IN_NS[@]}" ss -Hln"${1:0:1}" "( sport = :$2 )" 2>/dev/null | grep -q . && return 0
+        ${IN_NS[@]+"${IN_NS[@]}"} ss -Hln"${1:0:1}" "( sport = :$2 )" 2>/dev/null | grep -q . && return 0
         sleep 0.1
     done
     die "nothing listening on $1 port $2"

@@ -26,17 +26,7 @@ for t in sipp tcpdump tshark editcap mergecap; do
     command -v "$t" >/dev/null 2>&1 || die "missing $t: apt-get install -y sip-tester tcpdump tshark wireshark-common"
 done
 
-WORK=$(mktemp -d /tmp/callscope-clock.XXXXXX)
-LOGS=$WORK/logs
-mkdir -p "$LOGS"
-TD_PID=""
-UAS_PIDS=()
-cleanup() {
-    local p
-    for p in $TD_PID "${UAS_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+work_start callscope-clock
 
 echo "== one answered call, caller hangs up after ~2 s (UDP 5060/5061)"
 csv clock "+442079460777;+15551230777;"

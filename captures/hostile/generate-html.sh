@@ -26,26 +26,7 @@ SIPP_TIMEOUT=40
 [[ $(id -u) -eq 0 ]] || die "must run as root (tcpdump): sudo $0"
 for t in sipp tcpdump ss timeout python3; do command -v "$t" >/dev/null || die "missing $t (apt-get install sip-tester tcpdump iproute2 python3)"; done
 
-WORK=$(mktemp -d /tmp/callscope-hostile-html.XXXXXX)
-LOGS=$WORK/logs
-mkdir -p "$LOGS"
-TD_PID=""
-UAS_PIDS=()
-cleanup() {
-    local p
-    for p in $TD_PID "${UAS_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-wait_port() {
-    local i
-    for i in $(seq 50); do
-        ss -Hlnu "( sport = :$1 )" 2>/dev/null | grep -q . && return 0
-        sleep 0.1
-    done
-    die "nothing listening on udp port $1"
-}
+work_start callscope-hostile-html
 
 # field0 = From user, field1 = dialled, field2 = From display name as on the wire (a quoted
 # string: '"' inside it is written \" as RFC 3261 §25.1 says).
@@ -61,7 +42,7 @@ cap_start html-names-udp lo "udp and (port 5060 or port 5061)"
 (cd "$LOGS" && exec timeout "$SIPP_TIMEOUT" sipp -i 127.0.0.1 -mi 127.0.0.1 -p 5060 -nostdin -trace_err \
     -sf "$SCEN/uas-480.xml" -m 5 </dev/null >>"$LOGS/sipp-uas.out" 2>&1) &
 UAS_PIDS+=($!)
-wait_port 5060
+ns_wait_port udp 5060
 (cd "$LOGS" && exec timeout "$SIPP_TIMEOUT" sipp 127.0.0.1:5060 -i 127.0.0.1 -mi 127.0.0.1 -p 5061 -nostdin -trace_err \
     -sf "$HERE/uac-reject-display.xml" -inf "$WORK/html.csv" -mp 16000 -m 5 -l 1 -cid_str "html-%u-%p@%s" \
     </dev/null >>"$LOGS/sipp-uac.out" 2>&1) || die "SIPp UAC failed"

@@ -25,26 +25,7 @@ SIPP_TIMEOUT=40
 [[ $(id -u) -eq 0 ]] || die "must run as root (tcpdump): sudo $0"
 for t in sipp tcpdump ss timeout; do command -v "$t" >/dev/null || die "missing $t (apt-get install sip-tester tcpdump iproute2)"; done
 
-WORK=$(mktemp -d /tmp/callscope-hostile.XXXXXX)
-LOGS=$WORK/logs
-mkdir -p "$LOGS"
-TD_PID=""
-UAS_PIDS=()
-cleanup() {
-    local p
-    for p in $TD_PID "${UAS_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-wait_port() {
-    local i
-    for i in $(seq 50); do
-        ss -Hlnu "( sport = :$1 )" 2>/dev/null | grep -q . && return 0
-        sleep 0.1
-    done
-    die "nothing listening on udp port $1"
-}
+work_start callscope-hostile
 
 # One call per line of the injection file (field0 = From user, field1 = dialled, field2 = an
 # extra header). SIPp's fields are ';'-separated, so a ';' inside a value is written %3B; the
@@ -65,7 +46,7 @@ cap_start hostile-udp lo "udp and (port 5060 or port 5061 or portrange 16000-163
 (cd "$LOGS" && exec timeout "$SIPP_TIMEOUT" sipp -i 127.0.0.1 -mi 127.0.0.1 -p 5060 -nostdin -trace_err \
     -sf "$SCEN/uas-answer.xml" -mp 16100 -m 5 </dev/null >>"$LOGS/sipp-uas.out" 2>&1) &
 UAS_PIDS+=($!)
-wait_port 5060
+ns_wait_port udp 5060
 (cd "$LOGS" && exec timeout "$SIPP_TIMEOUT" sipp 127.0.0.1:5060 -i 127.0.0.1 -mi 127.0.0.1 -p 5061 -nostdin -trace_err \
     -sf "$SCEN/uac-call.xml" -inf "$WORK/hostile.csv" -mp 16000 -m 5 -l 1 -d 500 -cid_str "hostile-%u-%p@%s" \
     </dev/null >>"$LOGS/sipp-uac.out" 2>&1) || die "SIPp UAC failed"
@@ -78,7 +59,7 @@ cap_start rtp-jumps-udp lo "udp and (port 5060 or port 5061 or portrange 16000-1
 (cd "$LOGS" && exec timeout "$SIPP_TIMEOUT" sipp -i 127.0.0.1 -mi 127.0.0.1 -p 5060 -nostdin -trace_err \
     -sf "$SCEN/uas-answer.xml" -mp 16100 -m 1 </dev/null >>"$LOGS/sipp-uas.out" 2>&1) &
 UAS_PIDS+=($!)
-wait_port 5060
+ns_wait_port udp 5060
 (cd "$LOGS" && exec timeout "$SIPP_TIMEOUT" sipp 127.0.0.1:5060 -i 127.0.0.1 -mi 127.0.0.1 -p 5061 -nostdin -trace_err \
     -sf "$HERE/uac-call-jumps.xml" -inf "$WORK/jumps.csv" -mp 16000 -m 1 -d 5500 -cid_str "rtp-jumps-%u-%p@%s" \
     </dev/null >>"$LOGS/sipp-uac.out" 2>&1) || die "SIPp UAC (RTP jumps) failed"
