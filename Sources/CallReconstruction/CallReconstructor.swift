@@ -131,6 +131,8 @@ struct Run {
     /// Calls made final during the run, their media attached.
     var finished: [Call] = []
     var framers: [FlowKey: SIPStreamFramer] = [:]
+    /// TCP streams that carry HEPv3 messages (a proxy's mirror sent to a collector over TCP).
+    var hepStreams: [FlowKey: HEPStreamFramer] = [:]
     var webSockets = WebSocketStreams()
     /// TLS connections seen (SIP over TLS, wss), and where the first began: reported once at the end.
     var tls = (connections: 0, first: nil as (input: Int, packet: Int, flow: FlowKey)?)
@@ -308,6 +310,7 @@ struct Run {
     mutating func handle(_ event: TCPReassembler.Event) {
         switch event {
         case .data(let flow, let bytes):
+            if framers[flow] == nil, takeHEPStream(flow, bytes) { return }
             if framers[flow] == nil, takeWebSocket(flow, bytes) { return }
             if framers[flow] == nil {
                 guard let start = SIPStreamFramer.firstStartLine(in: bytes) else { return }
@@ -320,12 +323,19 @@ struct Run {
                 feed(flow, bytes)
             }
         case .gap(let flow, let missing):
+            if let held = hepStreams[flow] {
+                // Resynchronise at the next HEP3 header after the hole.
+                hepStreams[flow] = HEPStreamFramer()
+                emit(.warning, packet: currentPacket, "HEP over TCP \(flow.source) -> \(flow.destination): \(missing) bytes never captured; \(held.bufferedByteCount) buffered bytes of an unfinished HEP message dropped")
+                return
+            }
             if let warning = webSockets.gap(flow, missingBytes: missing) { emit(.warning, packet: currentPacket, warning) }
             guard var framer = framers[flow] else { return }
             let dropped = framer.reset()
             framers[flow] = framer
             emit(.warning, packet: currentPacket, "TCP \(flow.source) -> \(flow.destination): \(missing) bytes never captured; \(dropped) buffered bytes of an incomplete SIP message dropped")
         case .closed(let flow):
+            if hepStreams.removeValue(forKey: flow) != nil { return }
             if let warning = webSockets.close(flow) { emit(.warning, packet: currentPacket, warning) }
             guard let framer = framers.removeValue(forKey: flow) else { return }
             if framer.bufferedByteCount > 0 {
@@ -360,6 +370,20 @@ struct Run {
 
     /// Bytes of a TCP direction that belong to a WebSocket (SIP over WebSocket, RFC 7118), its
     /// handshake, or TLS; false when they do not.
+    /// Reads `bytes` as HEPv3 messages when the direction is one (it began with `HEP3`):
+    /// each whole message is handled as a HEP datagram. Returns false for any other stream.
+    mutating func takeHEPStream(_ flow: FlowKey, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard var framer = hepStreams.removeValue(forKey: flow) ?? (HEPPacket.looksLikeHEP(bytes, onHEPPort: false) ? HEPStreamFramer() : nil) else {
+            return false
+        }
+        if !framer.append(bytes) {
+            emit(.warning, packet: currentPacket, "HEP over TCP \(flow.source) -> \(flow.destination): more than 1 MiB without a whole HEP3 message, dropped")
+        }
+        framer.drain { message in handleHEP(message) }
+        hepStreams[flow] = framer
+        return true
+    }
+
     mutating func takeWebSocket(_ flow: FlowKey, _ bytes: UnsafeRawBufferPointer) -> Bool {
         var streams = WebSocketStreams()
         swap(&streams, &webSockets)  // `self` is used by the callback while the streams are mutated

@@ -96,6 +96,36 @@ import TestSupport
         #expect(run.stderr.contains("23 SIP messages (23 from HEP), 2 calls, 0 errors"), "\(run.stderr)")
     }
 
+    /// The same messages over one TCP connection (HEPv3, as siptrace sends with
+    /// `;transport=tcp`), written in pieces of 100 bytes: the same two calls.
+    @Test func hepOverTCPGivesTheSameCalls() throws {
+        let port = UInt16(40_000 + Int(getpid() % 20_000))
+        let stream = try Self.payloads("hep/hep3.pcap").flatMap { $0 }
+        let run = try Self.watch(["--hep-listen", "127.0.0.1:\(port)", "--config", "/dev/null"], expected: 2) {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = port.bigEndian
+            address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { return }
+            var offset = 0
+            while offset < stream.count {
+                let end = min(offset + 100, stream.count)
+                _ = Array(stream[offset..<end]).withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
+                offset = end
+                usleep(1_000)
+            }
+        }
+        let reference = try CLI.ndjson(try CLI.run(["calls", "captures/hep/hep3.pcap", "-f", "ndjson"]).stdout)
+        #expect(run.all.map { $0["call_id"] as? String } == reference.map { $0["call_id"] as? String })
+        #expect(run.all.map { $0["outcome"] as? String } == ["answered", "busy"])
+        #expect(run.stderr.contains("23 SIP messages (23 from HEP), 2 calls, 0 errors"), "\(run.stderr)")
+    }
+
     /// A live capture of the loopback (root: CI runs the tests as root) sees HEPv2 datagrams
     /// sent to the collector port 9060 and reads their SIP.
     @Test(.enabled(if: getuid() == 0, "capturing on lo needs root")) func liveInterfaceReadsWhatCrossesIt() throws {

@@ -114,4 +114,49 @@ import TestSupport
         let v2Bad: [UInt8] = [2, 17, 2, 17, 0x13, 0xC4, 0x13, 0xC4] + [UInt8](repeating: 0, count: 40)
         #expect(throws: HEPError.malformed("HEP header length", 17)) { try v2Bad.withUnsafeBytes { try HEPPacket.parse($0) } }
     }
+
+    /// The third run: Kamailio sends its HEPv3 over TCP (`;transport=tcp`); the capture of that
+    /// stream gives the two calls, every mirrored message read once.
+    @Test func hepVersion3OverTCPInACapture() throws {
+        let hep = Fixtures.analyze([TestPaths.capture("hep/hep3-tcp.pcap")])
+        #expect(hep.diagnostics.isEmpty, "\(hep.diagnostics)")
+        #expect(hep.summary.hepMessages == 23 && hep.summary.sipMessages == 23)
+        try #require(hep.calls.count == 2)
+        #expect(hep.calls.map(\.callID) == ["hep3tcp-answered-1@127.0.0.1", "hep3tcp-busy-1@127.0.0.1"])
+        #expect(hep.calls.map(\.outcome) == [.answered, .busy])
+        #expect(hep.calls.map(\.endedBy) == [.caller, .callee])
+        #expect(hep.calls.map(\.packets) == [13, 10])
+        #expect(hep.calls.allSatisfy { $0.transport == "udp" })  // the calls' own transport, not HEP's
+    }
+
+    /// A TCP stream of Kamailio's 23 HEPv3 messages, after 7 bytes of garbage, cut into pieces of
+    /// every size from 1 to 97 bytes: the framer gives back exactly the 23 messages.
+    @Test func streamFramerCutsHEP3MessagesAtAnyBoundary() throws {
+        var messages: [[UInt8]] = []
+        for frame in 1...23 { messages.append(try Self.datagram("hep/hep3.pcap", frame: frame).payload) }
+        let stream = Array("garbage".utf8) + messages.flatMap { $0 }
+        for piece in [1, 2, 5, 6, 7, 64, 97] {
+            var framer = HEPStreamFramer()
+            var out: [[UInt8]] = []
+            var offset = 0
+            while offset < stream.count {
+                let end = min(offset + piece, stream.count)
+                let kept = Array(stream[offset..<end]).withUnsafeBytes { framer.append($0) }
+                #expect(kept)
+                framer.drain { out.append(Array($0)) }
+                offset = end
+            }
+            #expect(out == messages, "pieces of \(piece)")
+            #expect(framer.skippedBytes == 7)
+            #expect(framer.bufferedByteCount == 0)
+        }
+        // A message cut short stays held; more than the limit is refused and dropped.
+        var framer = HEPStreamFramer(limit: 1000)
+        _ = Array(messages[0].prefix(100)).withUnsafeBytes { framer.append($0) }
+        var none = 0
+        framer.drain { _ in none += 1 }
+        #expect(none == 0 && framer.bufferedByteCount == 100)
+        #expect(!Array(repeating: UInt8(0x41), count: 901).withUnsafeBytes { framer.append($0) })
+        #expect(framer.bufferedByteCount == 0)
+    }
 }

@@ -6,6 +6,8 @@
 #
 #   sudo bash captures/hep/generate.sh
 #
+# A third run sends HEPv3 over TCP to 127.0.0.1:9061 (a Python sink accepts the connection):
+# hep3-tcp.pcap holds that TCP stream.
 # hep3.pcap and hep2.pcap hold only the HEP datagrams (UDP 9060); direct.pcap holds the same
 # SIP of the version-3 run as it crossed the loopback (UDP 5060, 5061, 5070). The tests check
 # that `calls` finds the same calls in the HEP copies as on the wire. Needs root (network
@@ -38,13 +40,24 @@ uac() {
         </dev/null >>"$LOGS/sipp-uac.out" 2>&1) || die "SIPp UAC $* failed"
 }
 
-for version in 3 2; do
-    echo "== HEP version $version: an answered call (caller BYE) and a busy one through Kamailio"
-    "${IN_NS[@]}" timeout 60 kamailio -f "$HERE/kamailio.cfg" -A "HEP_VERSION=$version" -DD -E -Y "$WORK" \
+for version in 3 2 3tcp; do
+    echo "== HEP $version: an answered call (caller BYE) and a busy one through Kamailio"
+    defines=(-A "HEP_VERSION=${version:0:1}")
+    if [[ $version == 3tcp ]]; then
+        defines+=(-A HEP_TCP)
+        # A HEP collector's TCP port that accepts and discards (tcpdump records the stream).
+        ("${IN_NS[@]}" timeout 60 python3 -c 'import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", 9061)); s.listen(4)
+c, _ = s.accept()
+while c.recv(65536): pass' </dev/null >"$LOGS/sink.out" 2>&1) &
+        SINK_PID=$!
+        ns_wait_port tcp 9061
+    fi
+    "${IN_NS[@]}" timeout 60 kamailio -f "$HERE/kamailio.cfg" "${defines[@]}" -DD -E -Y "$WORK" \
         -P "$WORK/kamailio.pid" </dev/null >"$LOGS/kamailio-$version.out" 2>&1 &
     KAM_PID=$!
     ns_wait_port udp 5060
-    cap_start "run$version" lo "udp port 9060 or udp port 5060 or udp port 5061 or udp port 5070"
+    cap_start "run$version" lo "udp port 9060 or tcp port 9061 or udp port 5060 or udp port 5061 or udp port 5070"
     csv answered "+442079460300;+15551230300;"
     uas -sf "$SCEN/uas-proxied.xml" -m 1
     uac -sf "$SCEN/uac-call.xml" -inf "$WORK/answered.csv" -m 1 -d 1000 -mp 16000 -cid_str "hep$version-answered-%u@%s"
@@ -53,18 +66,25 @@ for version in 3 2; do
     uas -sf "$SCEN/uas-486.xml" -m 1
     uac -sf "$SCEN/uac-reject.xml" -inf "$WORK/busy.csv" -m 1 -cid_str "hep$version-busy-%u@%s"
     uas_wait
-    cap_stop
-    kill "$KAM_PID" 2>/dev/null || true
+    kill "$KAM_PID" 2>/dev/null || true   # Kamailio closes its HEP connection: the sink ends
     wait "$KAM_PID" 2>/dev/null || true
     KAM_PID=""
-    tshark -n -r "$WORK/run$version.pcap" -Y "udp.port == 9060" -w "$WORK/hep$version.pcap" -F pcap 2>/dev/null
-    tshark -n -r "$WORK/run$version.pcap" -Y "!(udp.port == 9060)" -w "$WORK/direct$version.pcap" -F pcap 2>/dev/null
+    if [[ $version == 3tcp ]]; then wait "$SINK_PID" || true; fi
+    cap_stop
+    tshark -n -r "$WORK/run$version.pcap" -Y "udp.port == 9060 || tcp.port == 9061" -w "$WORK/hep$version.pcap" -F pcap 2>/dev/null
+    tshark -n -r "$WORK/run$version.pcap" -Y "!(udp.port == 9060 || tcp.port == 9061)" -w "$WORK/direct$version.pcap" -F pcap 2>/dev/null
     # tshark 4.0 has no HEP dissector: the check is that Kamailio mirrored each SIP message it
-    # received or sent (every one on the wire here has the proxy at one end) in one datagram.
-    hep=$(tshark -n -r "$WORK/hep$version.pcap" -Y 'frame contains "SIP/2.0"' -T fields -e frame.number 2>/dev/null | wc -l)
+    # received or sent (every one on the wire here has the proxy at one end) in one HEP message:
+    # one datagram each over UDP, HEP3 headers counted in the stream over TCP.
+    if [[ $version == 3tcp ]]; then
+        hep=$(tshark -n -r "$WORK/hep$version.pcap" -Y "tcp.dstport == 9061 && tcp.len > 0" -T fields -e tcp.payload 2>/dev/null \
+            | tr -d '\n:' | grep -o 48455033 | wc -l)
+    else
+        hep=$(tshark -n -r "$WORK/hep$version.pcap" -Y 'frame contains "SIP/2.0"' -T fields -e frame.number 2>/dev/null | wc -l)
+    fi
     wire=$(tshark -n -r "$WORK/direct$version.pcap" -d udp.port==5060-5099,sip -Y sip -T fields -e frame.number 2>/dev/null | wc -l)
     [[ $hep -gt 10 && $hep -eq $wire ]] || die "HEP $version: $hep HEP datagrams with SIP, $wire SIP messages on the wire"
-    cp "$WORK/hep$version.pcap" "$HERE/hep$version.pcap"
+    cp "$WORK/hep$version.pcap" "$HERE/hep${version/3tcp/3-tcp}.pcap"
     [[ $version == 3 ]] && cp "$WORK/direct3.pcap" "$HERE/direct.pcap"
     echo "HEP $version: $hep datagrams"
 done

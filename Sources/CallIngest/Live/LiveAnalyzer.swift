@@ -54,7 +54,7 @@ public final class LiveAnalyzer {
     /// Reads until SIGINT or SIGTERM; returns the run's counts (frames of every source included).
     public func run(onCall: (Call) -> Void) -> AnalysisSummary {
         var descriptors = interfaces.map { pollfd(fd: $0.selectableDescriptor, events: Int16(POLLIN), revents: 0) }
-            + receivers.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
+            + receivers.flatMap { $0.descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) } }
         var frames = [Int](repeating: 0, count: inputs.count)
         var stopping = false
         while !stopping {
@@ -77,6 +77,7 @@ public final class LiveAnalyzer {
                     frames[index] += 1
                     reconstructor.handlePacket(packet, at: FramePosition(input: index, frameNumber: frames[index], timestamp: Self.now()))
                 }
+                for problem in receiver.takeProblems() { reconstructor.report(.warning, input: index, packet: nil, problem) }
             }
             if stopRequested { stopping = true }
             reconstructor.advance(to: Timestamp(nanoseconds: Self.now()))
