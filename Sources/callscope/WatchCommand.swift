@@ -3,6 +3,7 @@ import CallIngest
 import CallModel
 import CallReconstruction
 import Foundation
+import PacketCapture
 import Reports
 
 /// `callscope watch`: calls from live sources, each printed the moment it is over.
@@ -30,6 +31,12 @@ struct WatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Listen for HEP on this UDP address (repeatable), e.g. 127.0.0.1:9060 or [::1]:9060.", valueName: "addr:port"))
     var hepListen: [String] = []
 
+    @Option(help: ArgumentHelp("Also save the live interfaces' frames as pcap files in this directory (created if missing), rotated by --rotate: the evidence of what was analysed.", valueName: "dir"))
+    var write: String?
+
+    @Option(help: ArgumentHelp("When --write moves to a new file: a size (500KB, 100MB, 2GB) or a span of capture time (30s, 15m, 1h, 1d).", valueName: "size|time"))
+    var rotate = "100MB"
+
     @Option(help: ArgumentHelp("The site profile (YAML, README \"Site profile\"): its own numbers and extension pattern give each call its direction. Default: $CALLSCOPE_CONFIG, else ./callscope.yaml when it exists.", valueName: "file"))
     var config: String?
 
@@ -41,15 +48,24 @@ struct WatchCommand: ParsableCommand {
 
     func validate() throws {
         if interfaces.isEmpty && hepListen.isEmpty { throw ValidationError("Give a source: -i IFACE or --hep-listen ADDR:PORT.") }
+        if CaptureRotation(rotate) == nil { throw ValidationError("--rotate '\(rotate)' is not a size (500KB, 100MB, 2GB; at least 1KB) or a time (30s, 15m, 1h, 1d).") }
+        if write != nil, interfaces.isEmpty { throw ValidationError("--write saves the frames of live interfaces: give -i IFACE (HEP messages are not frames).") }
     }
 
     func run() throws {
         let site = SiteSettings(profile: try SiteSettings.loadProfile(option: config))
+        var saving: (directory: String, rotation: CaptureRotation)?
+        if let write, let rotation = CaptureRotation(rotate) {
+            do { try FileManager.default.createDirectory(atPath: write, withIntermediateDirectories: true) } catch {
+                throw CommandFailure(.output, "Cannot create '\(write)': \(error.localizedDescription)")
+            }
+            saving = (write, rotation)
+        }
         let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
         let analyzer: LiveAnalyzer
         do {
             analyzer = try LiveAnalyzer(interfaces: interfaces, filter: filter, hepListen: hepListen,
-                                        options: ReconstructionOptions(), direction: site.directionRules) { printer.print($0) }
+                                        options: ReconstructionOptions(), direction: site.directionRules, write: saving) { printer.print($0) }
         } catch {
             throw CommandFailure(.input, error.description)
         }
@@ -64,6 +80,9 @@ struct WatchCommand: ParsableCommand {
             Output.write(line)
         }
         printer.finish()
+        if !quiet, let write {
+            StandardError.line("callscope: frames saved in \(analyzer.writtenFiles.count) file\(analyzer.writtenFiles.count == 1 ? "" : "s") in \(write)")
+        }
         if !quiet {
             StandardError.line("callscope: \(summary.inputs) sources, \(summary.packets) packets, \(summary.sipMessages) SIP messages"
                 + (summary.hepMessages > 0 ? " (\(summary.hepMessages) from HEP)" : "") + ", \(emitted) calls, \(summary.errors) errors")

@@ -139,10 +139,43 @@ import TestSupport
         #expect(run.stderr.contains("23 SIP messages (23 from HEP)"), "\(run.stderr)")
     }
 
+    /// `--write` keeps the evidence: the live frames in pcap files rotated at 4 KB, each file a
+    /// whole capture, which `calls` reads back into the same two calls.
+    @Test(.enabled(if: getuid() == 0, "capturing on lo needs root")) func writeSavesRotatedCapturesOfTheFrames() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("watch-write-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try Self.watch(["-i", "lo", "--filter", "udp dst port 9060", "--config", "/dev/null",
+                                  "--write", directory.path, "--rotate", "4KB"], expected: 2) {
+            usleep(300_000)
+            Self.send((try? Self.payloads("hep/hep2.pcap")) ?? [], toPort: 9060)
+        }
+        #expect(run.all.count == 2)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        // 23 frames of 400-760 bytes: more than four files of at most 4,000 bytes (one frame each at least).
+        #expect(files.count >= 4, "\(files)")
+        #expect(files.allSatisfy { $0.hasPrefix("lo-") && $0.hasSuffix(".pcap") })
+        for file in files {
+            let size = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(file).path)[.size] as? Int ?? 0
+            #expect(size > 24 && size <= 4_000, "\(file): \(size) bytes")
+        }
+        #expect(run.stderr.contains("frames saved in \(files.count) files in \(directory.path)"), "\(run.stderr)")
+        let reread = try CLI.run(["calls", directory.path, "-f", "ndjson", "--config", "/dev/null"])
+        let calls = try CLI.ndjson(reread.stdout)
+        #expect(calls.map { $0["call_id"] as? String } == run.all.map { $0["call_id"] as? String })
+        #expect(calls.map { $0["outcome"] as? String } == ["answered", "busy"])
+        #expect(reread.stderr.contains("\(files.count) inputs, 23 packets, 23 SIP messages (23 from HEP)"), "\(reread.stderr)")
+    }
+
     @Test func refusesWithoutASourceAndNamesABadAddress() throws {
         let none = try CLI.run(["watch"])
         #expect(none.status == 64)
         #expect(none.stderr.contains("Give a source: -i IFACE or --hep-listen ADDR:PORT."))
+        let rotate = try CLI.run(["watch", "-i", "lo", "--rotate", "10 MB"])
+        #expect(rotate.status == 64)
+        #expect(rotate.stderr.contains("--rotate '10 MB' is not a size"))
+        let hepOnly = try CLI.run(["watch", "--hep-listen", "127.0.0.1:9", "--write", "/tmp/x"])
+        #expect(hepOnly.status == 64)
+        #expect(hepOnly.stderr.contains("--write saves the frames of live interfaces"))
         let bad = try CLI.run(["watch", "--hep-listen", "example.org:9060"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("cannot listen for HEP on example.org:9060: 'example.org' is not an IP address"), "\(bad.stderr)")

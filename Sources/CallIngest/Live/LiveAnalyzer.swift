@@ -21,6 +21,8 @@ public final class LiveAnalyzer {
     /// SIGINT and SIGTERM, blocked: `run` looks for them pending (`sigpending`) between polls.
     private var stopSignals = sigset_t()
     private let direction: DirectionRules
+    /// The interfaces' frames saved as rotated pcap files (`--write`), one series per interface.
+    private var writers: [RotatingCaptureWriter?] = []
     /// The names diagnostics give: the interfaces, then `hep:ADDRESS` for each collector socket.
     public let inputs: [String]
 
@@ -28,7 +30,8 @@ public final class LiveAnalyzer {
     /// cannot be opened. SIGINT and SIGTERM are blocked for the process from here on, and read
     /// by ``run(onCall:)``.
     public init(interfaces names: [String], filter: String?, hepListen: [String], options: ReconstructionOptions,
-                direction: DirectionRules = DirectionRules(), diagnostics: @escaping (Diagnostic) -> Void) throws(LiveSourceError) {
+                direction: DirectionRules = DirectionRules(), write: (directory: String, rotation: CaptureRotation)? = nil,
+                diagnostics: @escaping (Diagnostic) -> Void) throws(LiveSourceError) {
         self.direction = direction
         for name in names {
             do { interfaces.append(try LiveInterface(name: name, filter: filter)) } catch { throw .interface(error) }
@@ -37,6 +40,9 @@ public final class LiveAnalyzer {
             do { receivers.append(try HEPReceiver(address: address)) } catch { throw .hep(error) }
         }
         inputs = names + hepListen.map { "hep:\($0)" }
+        writers = interfaces.map { interface in
+            write.map { RotatingCaptureWriter(directory: $0.directory, prefix: interface.name, linkType: interface.linkType, rotation: $0.rotation) }
+        }
         reconstructor = CallReconstructor(options: options, inputs: inputs, diagnostics: diagnostics)
         sigemptyset(&stopSignals)
         sigaddset(&stopSignals, SIGINT)
@@ -64,6 +70,7 @@ public final class LiveAnalyzer {
                 do {
                     try interface.drain { bytes, time in
                         frames[index] += 1
+                        save(bytes, at: time, interface: index)
                         reconstructor.handleFrame(bytes, linkType: linkType, at: FramePosition(input: index, frameNumber: frames[index], timestamp: time))
                     }
                 } catch {
@@ -80,6 +87,7 @@ public final class LiveAnalyzer {
                 for problem in receiver.takeProblems() { reconstructor.report(.warning, input: index, packet: nil, problem) }
             }
             if stopRequested { stopping = true }
+            flushWriters()
             reconstructor.advance(to: Timestamp(nanoseconds: Self.now()))
             for call in reconstructor.takeFinishedCalls() { onCall(decided(call)) }
         }
@@ -94,6 +102,29 @@ public final class LiveAnalyzer {
         summary.inputs = inputs.count
         summary.packets = frames.reduce(0, +)
         return summary
+    }
+
+    /// The files `--write` wrote, per interface.
+    public var writtenFiles: [String] { writers.flatMap { $0?.files ?? [] } }
+
+    /// Saves a frame of interface `index` when `--write` asked; a write error is reported once
+    /// and ends the saving of that interface (the analysis goes on).
+    private func save(_ frame: UnsafeRawBufferPointer, at time: Int64, interface index: Int) {
+        guard let writer = writers[index] else { return }
+        do { try writer.write(timestamp: time, frame: frame) } catch {
+            reconstructor.report(.error, input: index, packet: nil, "\(error.description): frames of \(inputs[index]) are no longer saved")
+            writers[index] = nil
+        }
+    }
+
+    private func flushWriters() {
+        for index in writers.indices {
+            guard let writer = writers[index] else { continue }
+            do { try writer.flush() } catch {
+                reconstructor.report(.error, input: index, packet: nil, "\(error.description): frames of \(inputs[index]) are no longer saved")
+                writers[index] = nil
+            }
+        }
     }
 
     private func decided(_ call: Call) -> Call {
