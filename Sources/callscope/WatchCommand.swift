@@ -2,6 +2,7 @@ import ArgumentParser
 import CallIngest
 import CallModel
 import CallReconstruction
+import CallStore
 import Foundation
 import PacketCapture
 import Reports
@@ -37,6 +38,9 @@ struct WatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("When --write moves to a new file: a size (500KB, 100MB, 2GB) or a span of capture time (30s, 15m, 1h, 1d).", valueName: "size|time"))
     var rotate = "100MB"
 
+    @Option(help: ArgumentHelp("Also store each call in this database the moment it is final (same natural keys as import, so nothing is stored twice). Default: the site profile's database, if it names one.", valueName: "path"))
+    var db: String?
+
     @Option(help: ArgumentHelp("The site profile (YAML, README \"Site profile\"): its own numbers and extension pattern give each call its direction. Default: $CALLSCOPE_CONFIG, else ./callscope.yaml when it exists.", valueName: "file"))
     var config: String?
 
@@ -53,7 +57,11 @@ struct WatchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let site = SiteSettings(profile: try SiteSettings.loadProfile(option: config))
+        let site = SiteSettings(profile: try SiteSettings.loadProfile(option: config), db: db)
+        var database: CallDatabase?
+        if let path = site.database.value {
+            do { database = try CallDatabase(path: path) } catch { throw CommandFailure.database(error) }
+        }
         var saving: (directory: String, rotation: CaptureRotation)?
         if let write, let rotation = CaptureRotation(rotate) {
             do { try FileManager.default.createDirectory(atPath: write, withIntermediateDirectories: true) } catch {
@@ -72,14 +80,32 @@ struct WatchCommand: ParsableCommand {
         if !quiet { StandardError.line("callscope: watching \(analyzer.inputs.joined(separator: ", ")); SIGINT or SIGTERM stops") }
         var line: [UInt8] = []
         var emitted = 0
+        var stored = ImportCounts()
+        let live = LiveImport(sources: analyzer.inputs, startedAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)))
         let summary = analyzer.run { call in
             emitted += 1
+            if let store = database {
+                do throws(StoreError) {
+                    switch try live.store([call], in: store) {
+                    case .imported(_, let counts), .completed(_, _, let counts):
+                        stored.inserted += counts.inserted; stored.updated += counts.updated; stored.unchanged += counts.unchanged
+                    case .alreadyImported: stored.unchanged += 1
+                    }
+                } catch {
+                    // The call is still written to stdout; the database is left alone from here on.
+                    printer.print(Diagnostic(.error, input: site.database.value ?? "database", packet: nil, message: "\(error.description): calls are no longer stored"))
+                    database = nil
+                }
+            }
             line.removeAll(keepingCapacity: true)
             JSONWriter.append(CallRecord.record(call, detail: true), to: &line)
             line.append(0x0A)
             Output.write(line)
         }
         printer.finish()
+        if !quiet, let path = site.database.value {
+            StandardError.line("callscope: stored in \(path): \(stored.inserted) new, \(stored.updated) updated, \(stored.unchanged) unchanged")
+        }
         if !quiet, let write {
             StandardError.line("callscope: frames saved in \(analyzer.writtenFiles.count) file\(analyzer.writtenFiles.count == 1 ? "" : "s") in \(write)")
         }

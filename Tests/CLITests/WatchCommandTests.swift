@@ -96,6 +96,30 @@ import TestSupport
         #expect(run.stderr.contains("23 SIP messages (23 from HEP), 2 calls, 0 errors"), "\(run.stderr)")
     }
 
+    /// `--db`: each call stored the moment it is final, under one ledger entry per run; a second
+    /// run over the same traffic stores nothing twice, and reading commands find the calls.
+    @Test func dbStoresEachCallOnceAcrossRuns() throws {
+        let port = UInt16(30_000 + Int(getpid() % 10_000))
+        let database = FileManager.default.temporaryDirectory.appendingPathComponent("watch-\(getpid()).sqlite")
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database.path + suffix) } }
+        let datagrams = try Self.payloads("hep/hep3.pcap")
+        let first = try Self.watch(["--hep-listen", "127.0.0.1:\(port)", "--config", "/dev/null", "--db", database.path], expected: 2) {
+            Self.send(datagrams, toPort: port)
+        }
+        #expect(first.all.count == 2)
+        #expect(first.stderr.contains("stored in \(database.path): 2 new, 0 updated, 0 unchanged"), "\(first.stderr)")
+        let second = try Self.watch(["--hep-listen", "127.0.0.1:\(port)", "--config", "/dev/null", "--db", database.path], expected: 2) {
+            Self.send(datagrams, toPort: port)
+        }
+        #expect(second.stderr.contains("stored in \(database.path): 0 new, 0 updated, 2 unchanged"), "\(second.stderr)")
+        let stored = try CLI.ndjson(try CLI.run(["calls", "--db", database.path, "-f", "ndjson"]).stdout)
+        #expect(stored.map { $0["call_id"] as? String } == first.all.map { $0["call_id"] as? String })
+        #expect(stored.map { $0["talk_s"] as? Double } == first.all.map { $0["talk_s"] as? Double })
+        let stats = try CLI.run(["db", "stats", "--db", database.path])
+        #expect(stats.stdout.contains("2 calls"), "\(stats.stdout)")
+        #expect(stats.stdout.contains("watch:hep:127.0.0.1:\(port)"), "\(stats.stdout)")
+    }
+
     /// The same messages over one TCP connection (HEPv3, as siptrace sends with
     /// `;transport=tcp`), written in pieces of 100 bytes: the same two calls.
     @Test func hepOverTCPGivesTheSameCalls() throws {
