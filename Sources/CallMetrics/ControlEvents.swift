@@ -52,6 +52,15 @@ public enum ControlEvents {
         }
     }
 
+    /// The events of one call under the rules that judge a call alone (`judgesOneCall`), in
+    /// rule order: what `callscope watch` raises the moment a call ends. Other rules are skipped.
+    public static func events(of call: Call, rules: [ControlRule]) -> [ControlEvent] {
+        rules.compactMap { rule in
+            guard rule.kind.judgesOneCall, rule.applies(queue: call.queue), rule.applies(agent: call.agent) else { return nil }
+            return callEvent(rule, call)
+        }
+    }
+
     /// The event of a rule about one call, or nil when the call does not break it.
     static func callEvent(_ rule: ControlRule, _ call: Call) -> ControlEvent? {
         func event(_ time: Timestamp, _ value: Double, _ threshold: Double, _ detail: String) -> ControlEvent {

@@ -64,6 +64,14 @@ public struct ControlRule: Sendable, Hashable {
             }
         }
 
+        /// Rules decided by one call alone, so a live run can judge each call as it ends.
+        public var judgesOneCall: Bool {
+            switch self {
+            case .agentEndedWithin, .waitLongerThan, .poorAudio, .agentShareAbove, .overtalkAbove: true
+            default: false
+            }
+        }
+
         /// Rules that need the calls' audio decoded (talk analysis).
         public var needsTalk: Bool {
             switch self {

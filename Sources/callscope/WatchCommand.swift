@@ -1,11 +1,13 @@
 import ArgumentParser
 import CallIngest
+import CallMetrics
 import CallModel
 import CallReconstruction
 import CallStore
 import Foundation
 import PacketCapture
 import Reports
+import SiteConfiguration
 
 /// `callscope watch`: calls from live sources, each printed the moment it is over.
 struct WatchCommand: ParsableCommand {
@@ -41,6 +43,9 @@ struct WatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also store each call in this database the moment it is final (same natural keys as import, so nothing is stored twice). Default: the site profile's database, if it names one.", valueName: "path"))
     var db: String?
 
+    @Option(help: ArgumentHelp("Control rules (YAML, as for events; default: the profile's events.rules): the rules that judge one call (agent_ended_within, wait_longer_than, poor_audio) raise their events the moment the call ends, as ndjson lines with \"kind\": \"event\" on stdout.", valueName: "file"))
+    var rules: String?
+
     @Option(help: ArgumentHelp("The site profile (YAML, README \"Site profile\"): its own numbers and extension pattern give each call its direction. Default: $CALLSCOPE_CONFIG, else ./callscope.yaml when it exists.", valueName: "file"))
     var config: String?
 
@@ -58,6 +63,7 @@ struct WatchCommand: ParsableCommand {
 
     func run() throws {
         let site = SiteSettings(profile: try SiteSettings.loadProfile(option: config), db: db)
+        let liveRules = try loadLiveRules(site: site)
         var database: CallDatabase?
         if let path = site.database.value {
             do { database = try CallDatabase(path: path) } catch { throw CommandFailure.database(error) }
@@ -80,6 +86,7 @@ struct WatchCommand: ParsableCommand {
         if !quiet { StandardError.line("callscope: watching \(analyzer.inputs.joined(separator: ", ")); SIGINT or SIGTERM stops") }
         var line: [UInt8] = []
         var emitted = 0
+        var raised = 0
         var stored = ImportCounts()
         let live = LiveImport(sources: analyzer.inputs, startedAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)))
         let summary = analyzer.run { call in
@@ -100,9 +107,17 @@ struct WatchCommand: ParsableCommand {
             line.removeAll(keepingCapacity: true)
             JSONWriter.append(CallRecord.record(call, detail: true), to: &line)
             line.append(0x0A)
+            for event in ControlEvents.events(of: call, rules: liveRules) {
+                raised += 1
+                JSONWriter.append([("kind", .string("event"))] + ControlEventRendering.record(event), to: &line)
+                line.append(0x0A)
+            }
             Output.write(line)
         }
         printer.finish()
+        if !quiet, !liveRules.isEmpty {
+            StandardError.line("callscope: \(raised) control event\(raised == 1 ? "" : "s") raised")
+        }
         if !quiet, let path = site.database.value {
             StandardError.line("callscope: stored in \(path): \(stored.inserted) new, \(stored.updated) updated, \(stored.unchanged) unchanged")
         }
@@ -113,5 +128,19 @@ struct WatchCommand: ParsableCommand {
             StandardError.line("callscope: \(summary.inputs) sources, \(summary.packets) packets, \(summary.sipMessages) SIP messages"
                 + (summary.hepMessages > 0 ? " (\(summary.hepMessages) from HEP)" : "") + ", \(emitted) calls, \(summary.errors) errors")
         }
+    }
+
+    /// The rules of `--rules` (or the profile's `events.rules`) that judge one call; the others
+    /// (agent states, shifts, lost-call returns, KPI windows) are named on stderr as not live yet.
+    private func loadLiveRules(site: SiteSettings) throws -> [ControlRule] {
+        guard let path = rules ?? site.rules.value else { return [] }
+        let all: [ControlRule]
+        do throws(ConfigurationError) { all = try ControlRulesFile.load(path) } catch { throw CommandFailure.configuration(error) }
+        let live = all.filter(\.kind.judgesOneCall)
+        let later = all.filter { !$0.kind.judgesOneCall }.map { TerminalText.escaped($0.name) }
+        if !quiet, !later.isEmpty {
+            StandardError.line("callscope: rules not judged live (they need agent states, shifts, later calls or a window): \(later.joined(separator: ", "))")
+        }
+        return live
     }
 }

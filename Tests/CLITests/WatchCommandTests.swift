@@ -96,6 +96,32 @@ import TestSupport
         #expect(run.stderr.contains("23 SIP messages (23 from HEP), 2 calls, 0 errors"), "\(run.stderr)")
     }
 
+    /// `--rules`: a rule judged on one call raises its event as the call ends, as an ndjson line
+    /// with "kind": "event" after the call's; a window rule is named as not live.
+    @Test func rulesRaiseEventsAsCallsEnd() throws {
+        let port = UInt16(50_000 + Int(getpid() % 10_000))
+        let rules = FileManager.default.temporaryDirectory.appendingPathComponent("watch-rules-\(getpid()).yaml")
+        try """
+            rules:
+              - {name: Long ring, when: wait_longer_than, seconds: 1}
+              - {name: Spike, when: kpi, metric: abandonment_rate, above: 0.5, window: 30m}
+            """.write(to: rules, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: rules) }
+        let run = try Self.watch(["--hep-listen", "127.0.0.1:\(port)", "--config", "/dev/null", "--rules", rules.path], expected: 3) {
+            Self.send((try? Self.payloads("hep/hep3.pcap")) ?? [], toPort: port)
+        }
+        let calls = run.all.filter { $0["kind"] == nil }
+        let events = run.all.filter { $0["kind"] as? String == "event" }
+        #expect(calls.map { $0["outcome"] as? String } == ["answered", "busy"])
+        // The answered call rang 0.611 s, the busy one 1.133 s: one event, right after its call.
+        #expect(events.map { $0["call_id"] as? String } == ["hep3-busy-1@127.0.0.1"])
+        #expect(events.first?["rule"] as? String == "Long ring")
+        #expect(events.first?["value"] as? Double == 1.13)
+        #expect(run.all.last?["kind"] as? String == "event")
+        #expect(run.stderr.contains("rules not judged live (they need agent states, shifts, later calls or a window): Spike"), "\(run.stderr)")
+        #expect(run.stderr.contains("1 control event raised"), "\(run.stderr)")
+    }
+
     /// `--db`: each call stored the moment it is final, under one ledger entry per run; a second
     /// run over the same traffic stores nothing twice, and reading commands find the calls.
     @Test func dbStoresEachCallOnceAcrossRuns() throws {

@@ -48,6 +48,24 @@ import Testing
         #expect(Self.evaluate(.waitLongerThan(seconds: 60), calls: calls, agents: ["201"]).map(\.callID) == ["a"])
     }
 
+    /// A live run judges each call alone: the same events as `evaluate` for the one-call kinds,
+    /// queue filters kept, every other kind skipped.
+    @Test func oneCallRulesJudgeACallAlone() {
+        let call = Fixture.call("b", Self.t0, .abandoned, wait: 90, queue: "q")
+        let rules = [ControlRule(name: "wait", kind: .waitLongerThan(seconds: 60)),
+                     ControlRule(name: "other queue", kind: .waitLongerThan(seconds: 60), queues: ["sales"]),
+                     ControlRule(name: "lost", kind: .lostNotReturned(minutes: 1)),
+                     ControlRule(name: "rona", kind: .ronaPerDay(count: 0))]
+        let live = ControlEvents.events(of: call, rules: rules)
+        #expect(live.map(\.rule) == ["wait"])
+        #expect(live == Self.evaluate(.waitLongerThan(seconds: 60), calls: [call]).map { event in
+            var renamed = event
+            renamed.rule = "wait"
+            return renamed
+        })
+        #expect(rules.map(\.kind.judgesOneCall) == [true, true, false, false])
+    }
+
     static func timeline(_ agent: String, pauses: [(Double, Double, String)] = [], ronas: [Double] = [],
                          sessions: [(Double, Double, Bool)] = []) -> AgentTimeline {
         var timeline = AgentTimeline(agent: agent)
