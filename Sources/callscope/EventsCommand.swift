@@ -61,7 +61,7 @@ struct EventsCommand: ParsableCommand {
             for event in events { stream.append(ControlEventRendering.record(event)) }
             stream.finish()
         } else {
-            Output.write(ControlEventRendering.table(events, zone: site.timeZone))
+            Output.write(DisplayOptions.periodHeader(collected.calls, options: options) + ControlEventRendering.table(events, zone: site.timeZone))
         }
         try finish()
     }

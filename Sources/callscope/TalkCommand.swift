@@ -63,7 +63,7 @@ struct TalkCommand: ParsableCommand {
         let skipped = calls.count - analysed.count
         switch by {
         case .call: try renderCalls(analysed)
-        case .agent: try renderAgents(TalkOwnership.byAgent(analysed))
+        case .agent: try renderAgents(TalkOwnership.byAgent(analysed), period: time.period(starts: analysed.map(\.start)))
         }
         if skipped > 0, !input.quiet {
             StandardError.line("callscope: \(skipped) of \(calls.count) calls have no talk timeline (not answered, no RTP captured, or a codec other than G.711/L16)")
@@ -116,10 +116,11 @@ struct TalkCommand: ParsableCommand {
         }
     }
 
-    func renderAgents(_ rows: [AgentOwnership]) throws {
+    /// - Parameter period: the span of the calls' starts and the zone, for the table's first line.
+    func renderAgents(_ rows: [AgentOwnership], period: String) throws {
         switch output.format {
         case .table, .ndjson, .html:  // ndjson and html: refused by OutputFormatOptions.validate()
-            Output.write(rows.isEmpty ? "no answered calls with a talk timeline\n" : TalkRendering.agentTable(rows))
+            Output.write(rows.isEmpty ? "no answered calls with a talk timeline\n" : "Period: \(period)\n\n" + TalkRendering.agentTable(rows))
         case .json, .csv:
             var stream = RecordStream(format: output.format == .json ? .json : .csv, header: ["agent", "calls", "agent_talk_s", "caller_talk_s", "overtalk_s", "silence_s", "agent_share", "share_by_tenth", "loses_ownership_at"], write: Output.write)
             for record in TalkRendering.agentRecords(rows) { stream.append(record) }

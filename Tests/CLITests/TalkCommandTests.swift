@@ -184,7 +184,9 @@ struct TalkCommandTests {
         #expect(number(tenths[0]) == 0)
         let table = try CLI.run(["talk"] + paths + ["--by", "agent", "-q"])
         #expect(table.stdout.contains("loses_at"))
-        #expect(table.stdout.split(separator: "\n").count == 6)
+        // The period line, the header and its rule, the agents.
+        #expect(table.stdout.split(separator: "\n").count == 7)
+        #expect(table.stdout.hasPrefix("Period: from "))
     }
 
     @Test func svgPictures() throws {
