@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CallMetricsTests", dependencies: ["CallMetrics", "CallModel", "TestSupport"]),
         .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallModel", "CallStoreKillChild", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "CallModel", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "CallMetrics", "CallModel", "TestSupport"]),
         .testTarget(name: "SiteConfigurationTests", dependencies: ["SiteConfiguration", "CallMetrics", "CallModel"], exclude: ["Fixtures"]),
         .testTarget(name: "CallIngestTests", dependencies: ["CallIngest", "TestSupport"]),
         .testTarget(name: "ReconciliationTests", dependencies: ["Reconciliation", "CallIngest", "CDRImport", "CallModel", "TestSupport"]),

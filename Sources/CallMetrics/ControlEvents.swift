@@ -120,7 +120,7 @@ public enum ControlEvents {
         switch rule.kind {
         case .pauseLongerThan(let minutes, let reason):
             return timeline.pauses.compactMap { pause in
-                guard reason.map({ Glob.matches($0, pause.reason) }) ?? true else { return nil }
+                guard reason.map({ Glob.matches(pause.reason, pattern: $0) }) ?? true else { return nil }
                 let length = Double(pause.start.distance(to: pause.end)) / 60e9
                 guard length > minutes else { return nil }
                 let why = pause.reason.isEmpty ? "no reason" : pause.reason
@@ -129,7 +129,7 @@ public enum ControlEvents {
             }
         case .pausesPerDay(let count, let reason):
             let counted = timeline.pauses.filter { pause in
-                if let reason { return Glob.matches(reason, pause.reason) }
+                if let reason { return Glob.matches(pause.reason, pattern: reason) }
                 return !agentOptions.isACWReason(pause.reason)
             }
             return perDay(counted.map(\.start), count: count, what: "pauses")
@@ -148,21 +148,5 @@ extension ControlEvents {
         if s >= 3600 { return "\(s / 3600)h \(two(s % 3600 / 60))m" }
         if s >= 60 { return "\(s / 60)m \(two(s % 60))s" }
         return "\(s)s"
-    }
-}
-
-/// Shell-style glob over a pause reason: `*` any run, `?` one character, compared without case.
-enum Glob {
-    static func matches(_ pattern: String, _ text: String) -> Bool {
-        let p = Array(pattern.lowercased()), t = Array(text.lowercased())
-        var pi = 0, ti = 0, star = -1, mark = 0
-        while ti < t.count {
-            if pi < p.count, p[pi] == "?" || p[pi] == t[ti] { pi += 1; ti += 1 }
-            else if pi < p.count, p[pi] == "*" { star = pi; mark = ti; pi += 1 }
-            else if star >= 0 { pi = star + 1; mark += 1; ti = mark }
-            else { return false }
-        }
-        while pi < p.count, p[pi] == "*" { pi += 1 }
-        return pi == p.count
     }
 }

@@ -2,6 +2,8 @@ import CCompression
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 extension DecompressingReader {

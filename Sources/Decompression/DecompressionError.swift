@@ -7,7 +7,6 @@ public struct DecompressionError: Error, Sendable, Hashable, CustomStringConvert
         case readFailed(String)
         case corrupt(CompressionFormat, String)
         case truncated(CompressionFormat)
-        case unsupported(String)
     }
 
     private let kind: Kind
@@ -23,7 +22,6 @@ public struct DecompressionError: Error, Sendable, Hashable, CustomStringConvert
     static func readFailed(_ path: String, _ message: String) -> Self { Self(.readFailed(message), path: path) }
     static func corrupt(_ path: String, _ format: CompressionFormat, _ message: String) -> Self { Self(.corrupt(format, message), path: path) }
     static func truncated(_ path: String, _ format: CompressionFormat) -> Self { Self(.truncated(format), path: path) }
-    static func unsupported(_ path: String, _ message: String) -> Self { Self(.unsupported(message), path: path) }
 
     /// The message without the path.
     public var reason: String {
@@ -32,7 +30,6 @@ public struct DecompressionError: Error, Sendable, Hashable, CustomStringConvert
         case .readFailed(let message): return "cannot read: \(message)"
         case .corrupt(let format, let message): return "corrupt \(format.rawValue) data (\(message))"
         case .truncated(let format): return "the \(format.rawValue) data ends before its end of stream (file cut short?)"
-        case .unsupported(let message): return message
         }
     }
 

@@ -30,6 +30,14 @@ public struct SiteProfile: Sendable, Hashable {
         case inline([Campaign])
         /// The path, resolved against the profile's directory.
         case file(String)
+
+        /// The campaigns, read from the file when it names one.
+        public func load() throws(ConfigurationError) -> [Campaign] {
+            switch self {
+            case .inline(let list): list
+            case .file(let path): try CampaignFile.load(path)
+            }
+        }
     }
 
     /// The profile file as found (`--config`, `$CALLSCOPE_CONFIG` or `./callscope.yaml`).
@@ -142,10 +150,6 @@ public struct SiteProfile: Sendable, Hashable {
 
     /// The campaigns of `campaigns:`, loading the file it names; none when not given.
     public func loadCampaigns() throws(ConfigurationError) -> [Campaign] {
-        switch campaigns?.value {
-        case .inline(let list): list
-        case .file(let path): try CampaignFile.load(path)
-        case nil: []
-        }
+        try campaigns?.value.load() ?? []
     }
 }

@@ -9,19 +9,9 @@ import TestSupport
 /// (captures/hep/, real bytes) are sent again over the loopback, to its HEP socket and past a
 /// live capture of `lo`; each call comes out on stdout once over, the rest at SIGTERM.
 @Suite(.serialized) struct WatchCommandTests {
-    /// The UDP payloads of a classic Ethernet pcap, in order.
+    /// The UDP payloads of a capture tcpdump wrote on the loopback, in order.
     static func payloads(_ file: String) throws -> [[UInt8]] {
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestPaths.capture(file))))
-        func le32(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24 }
-        var result: [[UInt8]] = []
-        var offset = 24
-        while offset + 16 <= bytes.count {
-            let captured = le32(offset + 8)
-            try #require(offset + 16 + captured <= bytes.count && captured > 42)
-            result.append(Array(bytes[(offset + 16 + 42)..<(offset + 16 + captured)]))
-            offset += 16 + captured
-        }
-        return result
+        try ClassicPcapReader.records(TestPaths.capture(file)).map(\.udpPayload)
     }
 
     static func send(_ datagrams: [[UInt8]], toPort port: UInt16) {

@@ -164,12 +164,12 @@ import Testing
     }
 
     @Test func globMatchesLikeAShell() {
-        #expect(Glob.matches("break*", "Break"))
-        #expect(Glob.matches("*break*", "coffee break time"))
-        #expect(Glob.matches("b?eak", "bReak"))
-        #expect(!Glob.matches("break", "breaks"))
-        #expect(!Glob.matches("*x", "break"))
-        #expect(Glob.matches("*", ""))
+        #expect(Glob.matches("Break", pattern: "break*"))
+        #expect(Glob.matches("coffee break time", pattern: "*break*"))
+        #expect(Glob.matches("bReak", pattern: "b?eak"))
+        #expect(!Glob.matches("breaks", pattern: "break"))
+        #expect(!Glob.matches("break", pattern: "*x"))
+        #expect(Glob.matches("", pattern: "*"))
     }
 
     @Test func talkRulesReadTheTalkSummary() {

@@ -9,24 +9,12 @@ import TestSupport
 /// busy) as HEP to UDP 9060, version 3 then version 2; `direct.pcap` is the version-3 run's
 /// SIP as it crossed the loopback (captures/hep/generate.sh).
 @Suite struct HEPCaptureTests {
-    /// The UDP payload and the capture time of frame `number` (1-based) of a classic pcap of
-    /// Ethernet frames carrying IPv4 + UDP, as tcpdump wrote them on the loopback.
+    /// The UDP payload and the capture time of frame `number` (1-based) of a capture tcpdump
+    /// wrote on the loopback (Ethernet, IPv4, UDP).
     static func datagram(_ file: String, frame number: Int) throws -> (payload: [UInt8], microseconds: Int64) {
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestPaths.capture(file))))
-        func le32(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24 }
-        try #require(bytes.count > 24 && le32(0) == 0xA1B2_C3D4 && le32(20) == 1)  // microsecond pcap, Ethernet
-        var offset = 24
-        for index in 1...number {
-            try #require(bytes.count >= offset + 16)
-            let seconds = le32(offset), micros = le32(offset + 4), captured = le32(offset + 8)
-            try #require(bytes.count >= offset + 16 + captured)
-            if index == number {
-                let frame = Array(bytes[(offset + 16)..<(offset + 16 + captured)])
-                return (Array(frame[42...]), Int64(seconds) * 1_000_000 + Int64(micros))
-            }
-            offset += 16 + captured
-        }
-        throw CancellationError()
+        let records = try ClassicPcapReader.records(TestPaths.capture(file))
+        try #require(records.count >= number)
+        return (records[number - 1].udpPayload, records[number - 1].microseconds)
     }
 
     @Test func hepVersion3GivesTheCallsOfTheWire() throws {

@@ -1,6 +1,7 @@
 import CallModel
 import Foundation
 import Testing
+import CallMetrics
 @testable import Reports
 
 /// `--where`, `--sort`, `--limit` and `--call` prefixes on records (README "Finding calls").

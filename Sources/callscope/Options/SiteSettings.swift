@@ -91,13 +91,7 @@ struct SiteSettings {
     /// The campaigns, read from their file when the setting names one; a file that cannot be
     /// read or used is a ``CommandFailure`` naming file and line.
     func loadCampaigns() throws -> [Campaign] {
-        do {
-            switch campaigns.value {
-            case .inline(let list): return list
-            case .file(let path): return try CampaignFile.load(path)
-            case nil: return []
-            }
-        } catch { throw CommandFailure.configuration(error) }
+        do throws(ConfigurationError) { return try campaigns.value?.load() ?? [] } catch { throw CommandFailure.configuration(error) }
     }
 
     /// The after-call-work settings of agent states.
