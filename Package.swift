@@ -73,7 +73,7 @@ let package = Package(
         // The embedded store: imported calls in SQLite through GRDB (the only module touching the database).
         .target(name: "CallStore", dependencies: ["CallModel", "CallscopeBase", .product(name: "GRDB", package: "GRDB.swift")]),
         // The ledger beside the wire: CDR calls paired with captured calls and compared (reconcile).
-        .target(name: "Reconciliation", dependencies: ["CallModel"]),
+        .target(name: "Reconciliation", dependencies: ["CallModel", "CallscopeBase"]),
         // Table, JSON, ndjson and CSV renderers.
         .target(name: "Reports", dependencies: ["CallModel", "CallMetrics", "Reconciliation"]),
         // What a site configures in files: campaigns (YAML or CSV), local dates; errors with file and line.
@@ -122,7 +122,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CallMetrics", "CallModel", "TestSupport"]),
         .testTarget(name: "SiteConfigurationTests", dependencies: ["SiteConfiguration", "CallMetrics", "CallModel"], exclude: ["Fixtures"]),
         .testTarget(name: "CallIngestTests", dependencies: ["CallIngest", "TestSupport"]),
-        .testTarget(name: "ReconciliationTests", dependencies: ["Reconciliation", "CallIngest", "CDRImport", "CallModel", "TestSupport"]),
+        .testTarget(name: "ReconciliationTests", dependencies: ["Reconciliation", "CallscopeBase", "CallIngest", "CDRImport", "CallModel", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["callscope", "callscope-dev", "TestSupport"], exclude: ["Fixtures", "Golden"]),
     ]
 )

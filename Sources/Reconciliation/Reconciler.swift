@@ -1,4 +1,5 @@
 import CallModel
+import CallscopeBase
 
 /// Puts the ledger beside the wire: pairs each CDR call with the captured call that is the same
 /// call, one to one, and compares them (README "Reconcile").
@@ -18,8 +19,8 @@ import CallModel
 /// A CDR call left over is CDR-only when its start (offset removed) is inside the capture's
 /// window (first captured call's start - maxSkew ... last captured call's end + maxSkew), else
 /// only counted as outside; every captured call left over is wire-only.
-/// - Complexity: O((n + m) log m) for n CDR calls and m captured calls, plus the candidates
-///   within `maxSkew` of each.
+/// - Complexity: O((n + m) log m) for n CDR calls and m captured calls, plus O(log n) for each
+///   candidate a CDR call walks past (taken, or numbers that differ); memory O(n + m).
 public enum Reconciler {
     public static func reconcile(cdr: [Call], wire: [Call], options: ReconcileOptions = .init()) -> ReconcileReport {
         var wireTaken = [Bool](repeating: false, count: wire.count)
@@ -43,28 +44,37 @@ public enum Reconciler {
         let offset = median(startDifferences).map { ClockOffset(nanoseconds: $0, samples: startDifferences.count) }
         let offsetNanoseconds = offset?.nanoseconds ?? 0
 
-        // 3. Time, greedy by |skew|.
-        let freeWire = wire.indices.filter { !wireTaken[$0] }.sorted { wire[$0].start < wire[$1].start }
+        // 3. Time, greedy by |skew|: each unpaired CDR call offers its nearest free, matching
+        // captured call; the smallest offer is taken, and a CDR call whose offer went to
+        // another walks on to its next one. The same pairs as sorting every candidate, with
+        // memory for one offer per CDR call however dense the traffic.
+        let freeWire = wire.indices.filter { !wireTaken[$0] }.sorted { (wire[$0].start, $0) < (wire[$1].start, $1) }
         let freeStarts = freeWire.map { wire[$0].start.nanoseconds }
-        var candidates: [(skew: Int64, cdr: Int, wire: Int)] = []
+        let wireCaller = wire.map { NumberMatch.Key($0.caller) }
+        let wireDialed = wire.map { NumberMatch.Key($0.dialed) }
+        var cursors: [CandidateCursor?] = Array(repeating: nil, count: cdr.count)
+        var offers = BinaryHeap<Offer>()
+        func nextOffer(_ index: Int) {
+            guard var cursor = cursors[index] else { return }
+            let caller = NumberMatch.Key(cdr[index].caller), dialed = NumberMatch.Key(cdr[index].dialed)
+            while let (position, magnitude) = cursor.next(freeStarts, captureOrder: freeWire) {
+                let w = freeWire[position]
+                guard !wireTaken[w], NumberMatch.same(caller, wireCaller[w]) != false, NumberMatch.same(dialed, wireDialed[w]) != false else { continue }
+                offers.push(Offer(magnitude: magnitude, cdr: index, wire: w))
+                break
+            }
+            cursors[index] = cursor
+        }
         for (index, call) in cdr.enumerated() where cdrMatch[index] == nil {
             let corrected = CallComparison.shifted(call.start, offsetNanoseconds).nanoseconds
-            let (low, o1) = corrected.subtractingReportingOverflow(options.maxSkewNanoseconds)
-            let (high, o2) = corrected.addingReportingOverflow(options.maxSkewNanoseconds)
-            guard !o1, !o2 else { continue }
-            var k = lowerBound(freeStarts, low)
-            while k < freeStarts.count, freeStarts[k] <= high {
-                let w = freeWire[k]
-                if NumberMatch.same(call.caller, wire[w].caller) != false, NumberMatch.same(call.dialed, wire[w].dialed) != false {
-                    candidates.append((corrected - freeStarts[k], index, w))
-                }
-                k += 1
-            }
+            cursors[index] = CandidateCursor(center: corrected, maxSkew: options.maxSkewNanoseconds, starts: freeStarts)
+            nextOffer(index)
         }
-        candidates.sort { (abs($0.skew), $0.cdr, $0.wire) < (abs($1.skew), $1.cdr, $1.wire) }
-        for candidate in candidates where cdrMatch[candidate.cdr] == nil && !wireTaken[candidate.wire] {
-            cdrMatch[candidate.cdr] = (candidate.wire, .time)
-            wireTaken[candidate.wire] = true
+        while let offer = offers.popMin() {
+            if wireTaken[offer.wire] { nextOffer(offer.cdr); continue }
+            cdrMatch[offer.cdr] = (offer.wire, .time)
+            wireTaken[offer.wire] = true
+            cursors[offer.cdr] = nil
         }
 
         // 4. The capture's window, CDR-only and wire-only.
@@ -120,5 +130,70 @@ public enum Reconciler {
         let (low, o1) = window.lowerBound.nanoseconds.subtractingReportingOverflow(margin)
         let (high, o2) = window.upperBound.nanoseconds.addingReportingOverflow(margin)
         return (o1 || time.nanoseconds >= low) && (o2 || time.nanoseconds <= high)
+    }
+}
+
+/// One CDR call's best remaining candidate, ordered as the greedy pairing takes them: smallest
+/// |skew|, then CDR order, then capture order.
+struct Offer: Comparable {
+    var magnitude: UInt64
+    var cdr: Int
+    var wire: Int
+    static func < (a: Offer, b: Offer) -> Bool { (a.magnitude, a.cdr, a.wire) < (b.magnitude, b.cdr, b.wire) }
+}
+
+/// Walks the captured calls' sorted starts outward from one CDR call's corrected start, nearest
+/// first, up to `maxSkew` away; at equal distance, the earlier in capture order first (starts are
+/// sorted by time, then capture order, so each side's run of equal starts is already in that order
+/// and the two sides merge by it).
+struct CandidateCursor {
+    let center: Int64
+    let maxSkew: Int64
+    /// Next position at or after the center (moving up).
+    var right: Int
+    /// The run of equal starts being walked below the center: `leftNext...leftRunEnd`; the
+    /// next run ends at `leftRunStart - 1`. Empty when `leftNext > leftRunEnd`.
+    var leftRunStart: Int
+    var leftNext: Int
+    var leftRunEnd: Int
+
+    init(center: Int64, maxSkew: Int64, starts: [Int64]) {
+        self.center = center
+        self.maxSkew = maxSkew
+        right = Reconciler.lowerBound(starts, center)
+        leftRunStart = right
+        leftNext = right
+        leftRunEnd = right - 1
+    }
+
+    /// The next candidate's position and distance, or nil when none is within `maxSkew`.
+    mutating func next(_ starts: [Int64], captureOrder: [Int]) -> (position: Int, magnitude: UInt64)? {
+        if leftNext > leftRunEnd, leftRunStart > 0 {
+            leftRunEnd = leftRunStart - 1
+            leftRunStart = Reconciler.lowerBound(starts, starts[leftRunEnd])
+            leftNext = leftRunStart
+        }
+        let leftDistance = leftNext <= leftRunEnd ? distance(starts[leftNext]) : nil
+        let rightDistance = right < starts.count ? distance(starts[right]) : nil
+        switch (leftDistance, rightDistance) {
+        case let (l?, r?) where l < r || (l == r && captureOrder[leftNext] < captureOrder[right]):
+            leftNext += 1
+            return (leftNext - 1, l)
+        case let (_, r?):
+            right += 1
+            return (right - 1, r)
+        case let (l?, nil):
+            leftNext += 1
+            return (leftNext - 1, l)
+        case (nil, nil):
+            return nil
+        }
+    }
+
+    /// |center - start| when within `maxSkew`, else nil.
+    private func distance(_ start: Int64) -> UInt64? {
+        let (difference, overflow) = center.subtractingReportingOverflow(start)
+        guard !overflow, difference.magnitude <= maxSkew.magnitude else { return nil }
+        return difference.magnitude
     }
 }

@@ -1,4 +1,5 @@
 import CallModel
+import CallscopeBase
 import Testing
 @testable import Reconciliation
 
@@ -74,6 +75,46 @@ import Testing
         #expect(CallComparison.differences(cdr: busy, wire: wire, offsetNanoseconds: 0, toleranceNanoseconds: 0).map(\.kind).first == .outcome)
         let rewritten = Self.call("z", at: 0, dialed: "+15550100099", format: "asterisk-csv")
         #expect(CallComparison.differences(cdr: rewritten, wire: wire, offsetNanoseconds: 0, toleranceNanoseconds: 100_000_000_000).map(\.kind) == [.numbers])
+    }
+
+    /// The pairing by offers equals the plain greedy over every candidate sorted by (|skew|,
+    /// CDR order, capture order), on dense traffic with equal starts on both sides of a CDR
+    /// call, missing numbers (which match anything) and numbers that differ.
+    @Test func offersEqualSortingEveryCandidate() {
+        var random = Xoshiro256(seed: 7)
+        let numbers: [String?] = [nil, "+442079460001", "02079460001", "+442079460002", "anonymous"]
+        func calls(_ count: Int, _ prefix: String, _ format: String) -> [Call] {
+            (0..<count).map { i in
+                // Starts on a 0.25 s grid over 20 s: many equal starts and equal distances.
+                Self.call("\(prefix)\(i)", at: Double(random.next() % 80) / 4,
+                          caller: numbers[Int(random.next() % 5)], dialed: numbers[Int(random.next() % 2)], format: format)
+            }
+        }
+        for _ in 0..<20 {
+            let wire = calls(60, "w", "pcap"), cdr = calls(60, "c", "asterisk-csv")
+            let options = ReconcileOptions(maxSkewNanoseconds: 1_000_000_000)
+            let report = Reconciler.reconcile(cdr: cdr, wire: wire, options: options)
+            // The reference: every candidate, sorted, taken greedily.
+            var candidates: [(skew: Int64, cdr: Int, wire: Int)] = []
+            for (c, call) in cdr.enumerated() {
+                for (w, captured) in wire.enumerated() where abs(call.start.nanoseconds - captured.start.nanoseconds) <= options.maxSkewNanoseconds {
+                    if NumberMatch.same(call.caller, captured.caller) != false, NumberMatch.same(call.dialed, captured.dialed) != false {
+                        candidates.append((abs(call.start.nanoseconds - captured.start.nanoseconds), c, w))
+                    }
+                }
+            }
+            candidates.sort { ($0.skew, $0.cdr, $0.wire) < ($1.skew, $1.cdr, $1.wire) }
+            var cdrTaken = Set<Int>(), wireTaken = Set<Int>()
+            var expected: [String] = []
+            for candidate in candidates where !cdrTaken.contains(candidate.cdr) && !wireTaken.contains(candidate.wire) {
+                cdrTaken.insert(candidate.cdr)
+                wireTaken.insert(candidate.wire)
+                expected.append("\(cdr[candidate.cdr].callID)=\(wire[candidate.wire].callID)")
+            }
+            let got = report.pairs.map { "\($0.cdr.callID)=\($0.wire.callID)" }
+            #expect(got.sorted() == expected.sorted())
+            #expect(expected.count > 20)
+        }
     }
 
     @Test func numbers() {
