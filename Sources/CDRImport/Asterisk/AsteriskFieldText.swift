@@ -45,9 +45,12 @@ extension UnsafeRawBufferPointer {
     private static func asciiLower(_ b: UInt8) -> UInt8 { b &- 0x41 < 26 ? b | 0x20 : b }
 
     /// A short, printable copy of a field for messages (at most 40 characters).
-    func quotedForMessage(_ field: CSVField) -> String {
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: self[field.range.prefix(40)]), as: UTF8.self)
-        return "\"" + text + (field.range.count > 40 ? "..." : "") + "\""
+    func quotedForMessage(_ field: CSVField) -> String { quotedForMessage(field.range) }
+
+    /// A short, printable copy of the bytes in `range` for messages (at most 40 characters).
+    func quotedForMessage(_ range: Range<Int>) -> String {
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: self[range.prefix(40)]), as: UTF8.self)
+        return "\"" + text + (range.count > 40 ? "..." : "") + "\""
     }
 }
 

@@ -99,6 +99,9 @@ enum KamailioBytes {
     }
 
     /// The text of `range`, nil when empty.
+    /// A field quoted for a message, at most 40 characters (`""` when absent).
+    static func quoted(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?) -> String { b.quotedForMessage(range ?? 0..<0) }
+
     static func text(_ b: UnsafeRawBufferPointer, _ range: Range<Int>?) -> String? {
         guard let range, !range.isEmpty else { return nil }
         return String(decoding: UnsafeRawBufferPointer(rebasing: b[range]), as: UTF8.self)
@@ -161,13 +164,13 @@ struct KamailioLineReader {
     private func transaction(_ b: UnsafeRawBufferPointer, missed: Bool, number: Int) -> Outcome {
         guard let callID = KamailioBytes.text(b, fields.value(b, "call_id")) else { return .bad("acc record without call_id") }
         guard let time = recordTime(b) else {
-            let written = KamailioBytes.text(b, fields.value(b, "timestamp")) ?? ""
-            return .bad(written.isEmpty ? "acc record without timestamp" : "timestamp '\(written)' is not epoch seconds within 1970-2100")
+            let written = fields.value(b, "timestamp") ?? 0..<0
+            return .bad(written.isEmpty ? "acc record without timestamp" : "timestamp \(b.quotedForMessage(written)) is not epoch seconds within 1970-2100")
         }
         var code: Int?
         if let range = fields.value(b, "code") {
             guard let status = KamailioBytes.status(b, range) else {
-                return .bad("code '\(KamailioBytes.text(b, range) ?? "")' is not a SIP status (100-699)")
+                return .bad("code \(KamailioBytes.quoted(b, range)) is not a SIP status (100-699)")
             }
             code = status
         }
@@ -198,10 +201,10 @@ struct KamailioLineReader {
 
     private func cdr(_ b: UnsafeRawBufferPointer, number: Int) -> Outcome {
         guard let startRange = fields.value(b, "start_time"), let start = KamailioBytes.epoch(b, startRange) else {
-            return .bad("CDR start_time '\(KamailioBytes.text(b, fields.value(b, "start_time")) ?? "")' is not epoch seconds within 1970-2100")
+            return .bad("CDR start_time \(KamailioBytes.quoted(b, fields.value(b, "start_time"))) is not epoch seconds within 1970-2100")
         }
         guard let endRange = fields.value(b, "end_time"), let end = KamailioBytes.epoch(b, endRange) else {
-            return .bad("CDR end_time '\(KamailioBytes.text(b, fields.value(b, "end_time")) ?? "")' is not epoch seconds within 1970-2100")
+            return .bad("CDR end_time \(KamailioBytes.quoted(b, fields.value(b, "end_time"))) is not epoch seconds within 1970-2100")
         }
         guard end >= start else { return .bad("CDR end_time is before its start_time") }
         guard let callID = KamailioBytes.text(b, fields.value(b, "call_id")) else { return .cdrWithoutCallID }

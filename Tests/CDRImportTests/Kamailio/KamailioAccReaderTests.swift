@@ -91,19 +91,22 @@ import TestSupport
          1(2) NOTICE: acc [acc.c:268]: acc_log_request(): ACC: transaction answered: timestamp=1796487602;method=INVITE;from_tag=a;to_tag=b;code=200;reason=OK
          1(2) NOTICE: acc [acc.c:268]: acc_log_request(): ACC: transaction answered: timestamp=17964x;method=INVITE;call_id=c1;code=200
          1(2) NOTICE: acc [acc.c:268]: acc_log_request(): ACC: call missed: timestamp=1796487602;method=INVITE;call_id=c1;code=9999
+         1(2) NOTICE: acc [acc_cdr.c:395]: log_write_cdr(): start_time=17964876030000000000000000000000000000000000000000000000000000000000000000; end_time=1796487601.000; duration=0; call_id=c1
          1(2) NOTICE: acc [acc_cdr.c:395]: log_write_cdr(): start_time=1796487603.000; end_time=1796487601.000; duration=0; call_id=c1
          1(2) NOTICE: acc [acc.c:268]: acc_log_request(): ACC: transaction answered: timestamp=1796487602;method=BYE;from_tag=a;to_tag=b;call_id=c2;code=200
         Dec  5 16:20:02 pbx kamailio[2]: NOTICE: acc [acc.c:268]: acc_log_request(): ACC: call missed: timestamp=1796487602;time_attr=1796487602.500;method=INVITE;from_tag=a;to_tag=b;call_id=c3;code=486;reason=Busy Here;src_user=+4930123401;dst_user=+15550500003
         """
         let outcome = OthersHarness.read(KamailioAccReader.self, text, name: "acc.log")
-        #expect(outcome.rows == 6 && outcome.badRows == 4)
+        #expect(outcome.rows == 7 && outcome.badRows == 5)
+        // A field is quoted and cut at 40 characters: a hostile log line does not fill the terminal.
         #expect(outcome.errors == [
             "acc record without call_id",
-            "timestamp '17964x' is not epoch seconds within 1970-2100",
-            "code '9999' is not a SIP status (100-699)",
+            "timestamp \"17964x\" is not epoch seconds within 1970-2100",
+            "code \"9999\" is not a SIP status (100-699)",
+            "CDR start_time \"1796487603000000000000000000000000000000...\" is not epoch seconds within 1970-2100",
             "CDR end_time is before its start_time",
         ])
-        #expect(outcome.diagnostics.filter { $0.severity == .error }.map(\.line) == [2, 3, 4, 5])
+        #expect(outcome.diagnostics.filter { $0.severity == .error }.map(\.line) == [2, 3, 4, 5, 6])
         #expect(outcome.warnings == ["call_id c2: no INVITE record (the log starts after it?); its 1 record(s) make no call"])
         let busy = outcome.calls.first
         #expect(outcome.calls.count == 1 && busy?.outcome == .busy && busy?.finalStatus == 486)
