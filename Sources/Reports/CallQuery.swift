@@ -18,9 +18,24 @@ public struct CallQuery: Sendable {
     }
 
     public struct Condition: Sendable, Hashable {
-        public var field: String
-        public var op: Operator
-        public var value: String
+        public let field: String
+        public let op: Operator
+        public let value: String
+        /// The value read once, not once per record: empty or `null` ("not known"), as a
+        /// number, as a flag, and as an instant (set by the query, which knows the site's zone).
+        let wantsNull: Bool
+        let number: Double?
+        let flag: Bool?
+        fileprivate(set) var instant: Timestamp?
+
+        init(field: String, op: Operator, value: String) {
+            self.field = field
+            self.op = op
+            self.value = value
+            wantsNull = value.isEmpty || value.lowercased() == "null"
+            number = Double(value).flatMap { $0.isFinite ? $0 : nil }
+            flag = Bool(value.lowercased())
+        }
     }
 
     public struct Order: Sendable, Hashable {
@@ -47,23 +62,23 @@ public struct CallQuery: Sendable {
         }
     }
 
-    public var conditions: [Condition]
-    public var order: Order?
-    public var limit: Int?
-    /// Reads a condition's value as an instant for time fields (a local date or time of the site).
-    public var time: @Sendable (String) -> Timestamp?
+    public private(set) var conditions: [Condition]
+    public private(set) var order: Order?
+    public private(set) var limit: Int?
 
     /// Whether the query keeps every record in its order.
     public var isEmpty: Bool { conditions.isEmpty && order == nil && limit == nil }
 
-    /// The query of `--where` texts, `--sort` (`-FIELD` descending) and `--limit`, on `fields`.
+    /// The query of `--where` texts, `--sort` (`-FIELD` descending) and `--limit`, on `fields`;
+    /// `time` reads a condition's value as an instant for time fields (a local date or time of the site).
     public init(where texts: [String] = [], sort: String? = nil, limit: Int? = nil, fields: [String],
                 time: @escaping @Sendable (String) -> Timestamp? = { _ in nil }) throws(QueryError) {
         let known = Set(fields)
         conditions = []
         for text in texts {
-            let condition = try Self.condition(text)
+            var condition = try Self.condition(text)
             guard known.contains(condition.field) else { throw .unknownField(condition.field, option: "--where", fields: fields) }
+            condition.instant = time(condition.value)
             conditions.append(condition)
         }
         if let sort {
@@ -75,7 +90,6 @@ public struct CallQuery: Sendable {
         }
         if let limit, limit < 1 { throw .limit(limit) }
         self.limit = limit
-        self.time = time
     }
 
     /// `text` read as one condition; the field is not checked against a list.
@@ -134,7 +148,7 @@ public struct CallQuery: Sendable {
     }
 
     func meets(_ condition: Condition, _ value: FieldValue) -> Bool {
-        let wantsNull = condition.value.isEmpty || condition.value.lowercased() == "null"
+        let wantsNull = condition.wantsNull
         switch condition.op {
         case .matches, .notMatches:
             let text = Self.text(value)
@@ -146,14 +160,14 @@ public struct CallQuery: Sendable {
                 equal = wantsNull
             } else if wantsNull {
                 equal = false
-            } else if let order = compare(value, condition.value) {
+            } else if let order = compare(value, condition) {
                 equal = order == 0
             } else {
                 equal = Self.text(value) == condition.value
             }
             return (condition.op == .equal) == equal
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
-            guard let order = compare(value, condition.value) else { return false }
+            guard let order = compare(value, condition) else { return false }
             switch condition.op {
             case .less: return order < 0
             case .lessOrEqual: return order <= 0
@@ -163,23 +177,23 @@ public struct CallQuery: Sendable {
         }
     }
 
-    /// -1, 0, 1 comparing `value` with the text `other`, as numbers, times or text; nil when
-    /// they cannot be compared (no value, a number field against text that is not a number).
-    func compare(_ value: FieldValue, _ other: String) -> Int? {
+    /// -1, 0, 1 comparing `value` with the condition's value, as numbers, times or text; nil
+    /// when they cannot be compared (no value, a number field against text that is not a number).
+    func compare(_ value: FieldValue, _ condition: Condition) -> Int? {
         func sign<T: Comparable>(_ a: T, _ b: T) -> Int { a < b ? -1 : (a > b ? 1 : 0) }
         switch SortKey(value) {
         case .null: return nil
         case .number(let number):
-            guard let wanted = Double(other), wanted.isFinite else { return nil }
+            guard let wanted = condition.number else { return nil }
             return sign(number, wanted)
         case .time(let nanoseconds):
-            if let instant = time(other) { return sign(nanoseconds, instant.nanoseconds) }
-            return sign(Timestamp(nanoseconds: nanoseconds).iso8601, other)
+            if let instant = condition.instant { return sign(nanoseconds, instant.nanoseconds) }
+            return sign(Timestamp(nanoseconds: nanoseconds).iso8601, condition.value)
         case .flag(let flag):
-            guard let wanted = Bool(other.lowercased()) else { return nil }
+            guard let wanted = condition.flag else { return nil }
             return sign(flag ? 1 : 0, wanted ? 1 : 0)
         case .text(let text):
-            return sign(text, other)
+            return sign(text, condition.value)
         }
     }
 
