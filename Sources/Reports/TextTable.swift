@@ -81,20 +81,35 @@ public struct TextTable: Sendable {
 
     /// `raw` escaped for the terminal and cut to `limit` columns with `…`: whole characters
     /// only, and an escape (`\x1b`, `\u202e`) is kept whole or left out whole.
-    static func cut(_ raw: String, to limit: Int) -> String {
-        let escaped = TerminalText.escaped(raw)
-        guard displayWidth(escaped) > limit else { return escaped }
-        guard limit > 0 else { return "" }
+    static func cut(_ raw: String, to limit: Int) -> String { cut(Shown(raw), to: limit).text }
+
+    /// A cell as it shows: escaped once, measured once.
+    struct Shown {
+        var raw: String
+        var text: String
+        var width: Int
+        init(_ raw: String, styled: Bool = false) {
+            self.raw = raw
+            text = styled ? raw : TerminalText.escaped(raw)
+            width = TextTable.displayWidth(text)
+        }
+        init(raw: String, text: String, width: Int) { self.raw = raw; self.text = text; self.width = width }
+    }
+
+    /// `cell` cut to `limit` columns (see ``cut(_:to:)``); the raw text is walked only when it must be cut.
+    static func cut(_ cell: Shown, to limit: Int) -> Shown {
+        guard cell.width > limit else { return cell }
+        guard limit > 0 else { return Shown(raw: cell.raw, text: "", width: 0) }
         var out = ""
         var width = 0
-        for character in raw {
+        for character in cell.raw {
             let shown = TerminalText.escaped(String(character))
             let w = displayWidth(shown)
             if width + w > limit - 1 { break }
             out += shown
             width += w
         }
-        return out + "…"
+        return Shown(raw: cell.raw, text: out + "…", width: width + 1)
     }
 
     /// The rendered table; cells longer than their column's maximum are cut with `…`.
@@ -110,13 +125,12 @@ public struct TextTable: Sendable {
             case .unbounded, .terminal: Int.max
             }
         }
+        // Every cell escaped and measured once; styled cells measured by what shows.
+        let titles = columns.map { Shown($0.title) }
+        let cells = rows.map { row in columns.indices.map { i in Shown(i < row.count ? row[i] : "", styled: columns[i].styled) } }
         // Natural width of each column: its title and cells, within its limit.
         var natural = columns.indices.map { i in
-            rows.reduce(Self.displayWidth(TerminalText.escaped(columns[i].title))) { widest, row in
-                let raw = i < row.count ? row[i] : ""
-                let shown = columns[i].styled ? Self.displayWidth(raw) : Self.displayWidth(TerminalText.escaped(raw))
-                return max(widest, min(shown, limits[i]))
-            }
+            cells.reduce(titles[i].width) { widest, row in max(widest, min(row[i].width, limits[i])) }
         }
         var kept = Array(columns.indices)
         if case .terminal(let total) = width {
@@ -139,23 +153,23 @@ public struct TextTable: Sendable {
             }
         }
         let widths = natural
-        func cell(_ raw: String, _ i: Int) -> String {
-            columns[i].styled ? raw : Self.cut(raw, to: min(widths[i], limits[i]))
+        func cell(_ shown: Shown, _ i: Int) -> Shown {
+            columns[i].styled ? shown : Self.cut(shown, to: min(widths[i], limits[i]))
         }
-        func line(_ values: [String]) -> String {
+        func line(_ values: [Shown]) -> String {
             var parts: [String] = []
             for (position, i) in kept.enumerated() {
                 let value = values[position]
-                let padding = String(repeating: " ", count: max(0, widths[i] - Self.displayWidth(value)))
-                parts.append(columns[i].alignment == .right ? padding + value : value + padding)
+                let padding = String(repeating: " ", count: max(0, widths[i] - value.width))
+                parts.append(columns[i].alignment == .right ? padding + value.text : value.text + padding)
             }
             var text = parts.joined(separator: "  ")
             while text.last == " " { text.removeLast() }
             return text
         }
-        var out = line(kept.map { Self.cut(columns[$0].title, to: widths[$0]) }) + "\n"
-        out += line(kept.map { String(repeating: "-", count: widths[$0]) }) + "\n"
-        for row in rows { out += line(kept.map { cell($0 < row.count ? row[$0] : "", $0) }) + "\n" }
+        var out = line(kept.map { Self.cut(titles[$0], to: widths[$0]) }) + "\n"
+        out += line(kept.map { Shown(raw: "", text: String(repeating: "-", count: widths[$0]), width: widths[$0]) }) + "\n"
+        for row in cells { out += line(kept.map { cell(row[$0], $0) }) + "\n" }
         return out
     }
 }
