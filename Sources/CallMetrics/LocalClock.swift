@@ -52,6 +52,22 @@ struct LocalClock {
     }
 }
 
+extension LocalClock {
+    /// The UTC second at which the wall clock of `zone` reads `wall` (seconds since 1970-01-01
+    /// 00:00 local). One rule for every reader of local times: a time a DST change skips is
+    /// read with the offset before the change (01:30 on a spring-forward night in London is
+    /// 02:30 BST), a time it repeats is its first occurrence, as java.time's
+    /// `ZonedDateTime.ofLocal` and Python's `fold=0` read them.
+    static func utcSeconds(wall: Int64, zone: TimeZone) -> Int64 {
+        func offset(_ s: Int64) -> Int64 { Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(s)))) }
+        let before = offset(wall &- 86_400)
+        let utc = wall &- before
+        let after = offset(utc)
+        if after != before, offset(wall &- after) == after { return wall &- after }
+        return utc
+    }
+}
+
 /// Proleptic Gregorian dates from day numbers, and ISO-8601 weeks (ISO 8601-1:2019 §5.2.4.2:
 /// weeks start on Monday; week 1 holds the year's first Thursday).
 enum CivilDate {

@@ -24,17 +24,16 @@ extension MetricsOptions {
 
     /// Seconds since 1970-01-01 00:00 of the local wall clock at `t`.
     func wallSeconds(_ t: Timestamp) -> Int64 {
-        let seconds = floorDivide(t.nanoseconds, 1_000_000_000)
-        return seconds + Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
+        var clock = LocalClock(zone: timeZone)
+        let reading = clock.local(t)
+        return reading.days &* 86_400 &+ Int64(reading.secondOfDay)
     }
 
-    /// The instant whose local wall clock reads `wall` (the later offset's reading in a DST gap
-    /// or fold); nil out of `Timestamp`'s range.
+    /// The instant whose local wall clock reads `wall` (``LocalClock/utcSeconds(wall:zone:)``'s
+    /// rule for DST gaps and folds); nil out of `Timestamp`'s range.
     func instant(wall: Int64, nanoseconds: Int64 = 0) -> Timestamp? {
-        func offset(_ s: Int64) -> Int64 { Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(s)))) }
-        var guess = wall - offset(wall)
-        guess = wall - offset(guess)
-        let (scaled, overflow) = guess.multipliedReportingOverflow(by: 1_000_000_000)
+        let utc = LocalClock.utcSeconds(wall: wall, zone: timeZone)
+        let (scaled, overflow) = utc.multipliedReportingOverflow(by: 1_000_000_000)
         guard !overflow else { return nil }
         let (sum, overflow2) = scaled.addingReportingOverflow(nanoseconds)
         return overflow2 ? nil : Timestamp(nanoseconds: sum)

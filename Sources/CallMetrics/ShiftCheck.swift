@@ -73,16 +73,9 @@ struct ShiftCheck {
         }
     }
 
-    /// The instant of a local wall-clock time (a time a DST change skips is read with the
-    /// offset before the change).
+    /// The instant of a local wall-clock time (``LocalClock/utcSeconds(wall:zone:)``'s rule).
     func instant(day: Int64, second: Int) -> Timestamp {
-        let wall = day * 86_400 + Int64(second)
-        let before = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall - 86_400))))
-        var utc = wall - before
-        let after = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utc))))
-        if after != before, Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall - after)))) == after {
-            utc = wall - after
-        }
+        let utc = LocalClock.utcSeconds(wall: day &* 86_400 &+ Int64(second), zone: zone)
         let limit = Int64.max / 1_000_000_000
         return Timestamp(seconds: min(max(utc, -limit), limit))
     }

@@ -27,6 +27,25 @@ import Testing
         #expect(previous.serviceLevelThreshold == options.serviceLevelThreshold && previous.timeZone == options.timeZone)
     }
 
+    /// One rule for wall times a DST change skips or repeats, for shifts and periods alike: a
+    /// skipped time reads with the offset before the change, a repeated one is the first.
+    @Test func skippedAndRepeatedWallTimes() {
+        func wall(_ month: Int, _ day: Int, _ hour: Int, _ minute: Int) -> Int64 {
+            Timestamp(year: 2026, month: month, day: day, hour: hour, minute: minute, second: 0, utcOffsetSeconds: 0).nanoseconds / 1_000_000_000
+        }
+        // 2026-03-29 01:30 does not exist in London: 01:30 GMT, i.e. 02:30 BST.
+        #expect(LocalClock.utcSeconds(wall: wall(3, 29, 1, 30), zone: Fixture.london) == wall(3, 29, 1, 30))
+        // 2026-10-25 01:30 happens twice: the first, BST, is 00:30 UTC.
+        #expect(LocalClock.utcSeconds(wall: wall(10, 25, 1, 30), zone: Fixture.london) == wall(10, 25, 0, 30))
+        // Ordinary times either side of the changes.
+        #expect(LocalClock.utcSeconds(wall: wall(3, 29, 3, 0), zone: Fixture.london) == wall(3, 29, 2, 0))
+        #expect(LocalClock.utcSeconds(wall: wall(10, 25, 3, 0), zone: Fixture.london) == wall(10, 25, 3, 0))
+        // The periods and the shift checks read wall times the same way.
+        let options = MetricsOptions(timeZone: Fixture.london)
+        #expect(options.instant(wall: wall(3, 29, 1, 30)) == Timestamp(nanoseconds: wall(3, 29, 1, 30) * 1_000_000_000))
+        #expect(options.instant(wall: wall(10, 25, 1, 30)) == Timestamp(nanoseconds: wall(10, 25, 0, 30) * 1_000_000_000))
+    }
+
     @Test func openRangesHaveNone() {
         #expect(MetricsOptions(from: Self.london(3, 29)).previousPeriod == nil)
         #expect(MetricsOptions(to: Self.london(3, 29)).previousPeriod == nil)
