@@ -11,7 +11,7 @@ import CallModel
 /// - `ended_by`: both answered, both say who hung up, and not the same side.
 /// - `numbers`: caller or dialled number given on both sides and not the same number
 ///   (`NumberMatch`).
-enum CallComparison {
+public enum CallComparison {
     static func differences(cdr: Call, wire: Call, offsetNanoseconds: Int64, toleranceNanoseconds: Int64) -> [Difference] {
         var out: [Difference] = []
         let cdrAnswered = cdr.outcome == .answered, wireAnswered = wire.outcome == .answered
@@ -50,7 +50,7 @@ enum CallComparison {
     }
 
     /// `caller -> dialled`, `-` for a missing number.
-    static func numbers(_ call: Call) -> String { "\(call.caller ?? "-") -> \(call.dialed ?? "-")" }
+    public static func numbers(_ call: Call) -> String { "\(call.caller ?? "-") -> \(call.dialed ?? "-")" }
 
     /// `time` moved back by the offset (saturating).
     static func shifted(_ time: Timestamp, _ offset: Int64) -> Timestamp {

@@ -99,11 +99,11 @@ public enum ReconcileRendering {
         ])
         for pair in report.pairs {
             for difference in pair.differences {
-                table.append([difference.kind.rawValue, clock(pair.wire.start), pair.cdr.callID, parties(pair.cdr), difference.cdr, difference.wire])
+                table.append([difference.kind.rawValue, clock(pair.wire.start), pair.cdr.callID, CallComparison.numbers(pair.cdr), difference.cdr, difference.wire])
             }
         }
-        for call in report.cdrOnly { table.append(["cdr_only", clock(call.start), call.callID, parties(call), status(call), "-"]) }
-        for call in report.wireOnly { table.append(["wire_only", clock(call.start), call.callID, parties(call), "-", status(call)]) }
+        for call in report.cdrOnly { table.append(["cdr_only", clock(call.start), call.callID, CallComparison.numbers(call), status(call), "-"]) }
+        for call in report.wireOnly { table.append(["wire_only", clock(call.start), call.callID, CallComparison.numbers(call), "-", status(call)]) }
         if !table.rows.isEmpty { text += "\n" + table.render() }
         text += report.allAgree ? "\nThe ledger and the wire agree.\n" : "\nThe ledger and the wire disagree.\n"
         return text
@@ -115,8 +115,6 @@ public enum ReconcileRendering {
         if let talk = call.talkTime, call.outcome == .answered { text += ", talk \(talk.seconds3) s" }
         return text
     }
-
-    static func parties(_ call: Call) -> String { "\(call.caller ?? "-") -> \(call.dialed ?? "-")" }
 
     /// `2026-12-05 16:20:01`.
     static func clock(_ time: Timestamp) -> String {
