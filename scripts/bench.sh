@@ -1,5 +1,13 @@
 #!/usr/bin/env bash
 # Every performance figure of the README in one run (README "Performance"):
+#   0. the issue's table (docs/performance.md "Per-message paths"), each row CPU seconds (user + sys,
+#      GNU time; the machine is shared, so wall time is not the measure) best of RUNS (default 3),
+#      the peer timed on the same file in the same run, the ratio and peak memory:
+#      - signalling only: 30,000 calls (`generate-capture --mix realistic --duration 0.5`), port 5060
+#        kept (about 195,000 SIP messages): `callscope calls` against `tshark -q -z sip,stat`;
+#      - the same 30,000 short calls with their RTP (1.2M packets): `callscope calls`, peak memory;
+#      - the 1M-row Master.csv of scripts/bench-cdr.sh: `callscope calls --format ndjson` against
+#        Python's csv.reader alone;
 #   1. the capture benchmark on one generated file (1,000 answered calls of 20 s, G.711 both
 #      ways: about 2,000,000 packets, 460 MB; made once by `callscope-dev generate-capture`):
 #      (a) a bare libpcap read loop, the floor  (b) callscope calls  (c) callscope talk,
@@ -10,6 +18,7 @@
 #
 #   scripts/bench.sh                 # everything (about 5 minutes on 2 cores)
 #   scripts/bench.sh capture         # only the capture benchmark
+#   scripts/bench.sh table           # only the issue's table (part 0)
 #   scripts/bench.sh --smoke         # a tiny run of the capture part (20 calls), to check the script
 #   BENCH_DIR=/var/tmp/cs scripts/bench.sh     # where generated files are kept (default /tmp/callscope-bench)
 #   CALLSCOPE=/path/to/callscope scripts/bench.sh   # time that binary, no build (callscope-dev beside it,
@@ -71,13 +80,64 @@ capture_benchmark() {
   echo "(wall time of the whole process, best of 3; peak MB is the maximum resident set)"
 }
 
+cpu() {  # best CPU seconds and its peak RSS (KiB) of RUNS runs of a command: prints "seconds kib"
+  local best="" best_rss=0
+  for _ in $(seq 1 "${RUNS:-3}"); do
+    /usr/bin/time -f '%U %S %M' -o "$dir/time" "$@" > /dev/null 2> "$dir/stderr" || { echo "bench: $* failed:" >&2; tail -n 5 "$dir/stderr" >&2; exit 1; }
+    local u s r; read -r u s r < <(tail -n 1 "$dir/time")
+    local t; t=$(awk -v u="$u" -v s="$s" 'BEGIN { t = u + s; if (t <= 0) t = 0.01; print t }')
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; best_rss=$r; fi
+  done
+  echo "$best $best_rss"
+}
+
+table_benchmark() {
+  local full="$dir/short-30000.pcap" sip="$dir/sip-30000.pcap"
+  if [ ! -s "$sip" ]; then
+    "$dev" generate-capture -o "$full.partial" --calls 30000 --duration 0.5 --mix realistic --seed 1 > /dev/null
+    mv "$full.partial" "$full"
+    tcpdump -r "$full" -w "$sip.partial" 'port 5060' 2> /dev/null
+    mv "$sip.partial" "$sip"
+  fi
+  local messages packets
+  messages=$("$dev" bench read "$sip" | awk '{print $3}')
+  packets=$("$dev" bench read "$full" | awk '{print $3}')
+  local master="$dir/master-1000000.csv"
+  [ -s "$master" ] || ROWS=1000000 RUNS=1 CALLSCOPE="$bin" scripts/bench-cdr.sh > /dev/null
+  local rows; rows=$(wc -l < "$master")
+  printf '%-44s %9s %14s %8s | %-26s %9s %7s\n' "input" "CPU s" "per s" "peak MB" "peer" "CPU s" "ratio"
+  row() {  # label, unit count, peer label, peer command (a string), callscope command...
+    local label=$1 n=$2 peer=$3 peercmd=$4; shift 4
+    local ours theirs
+    ours=$(cpu "$@")
+    if [ -n "$peercmd" ]; then theirs=$(cpu bash -c "$peercmd"); else theirs="- 0"; fi
+    awk -v l="$label" -v n="$n" -v o="$ours" -v p="$peer" -v t="$theirs" 'BEGIN {
+      split(o, a, " "); split(t, b, " ")
+      ratio = (b[1] == "-") ? "" : sprintf("%.1fx", b[1] / a[1])
+      printf "%-44s %9.2f %14d %8.0f | %-26s %9s %7s\n", l, a[1], n / a[1], a[2] / 1024, p, b[1], ratio }'
+  }
+  row "signalling only, $messages SIP messages" "$messages" "tshark -q -z sip,stat" "tshark -r '$sip' -q -z sip,stat" \
+    "$bin" calls "$sip" -q --format ndjson
+  row "30,000 short calls with RTP, $packets packets" "$packets" "" "" "$bin" calls "$full" -q --format ndjson
+  row "Master.csv, $rows rows, calls --format ndjson" "$rows" "python3 csv.reader" \
+    "python3 -c 'import csv, sys
+n = 0
+for row in csv.reader(open(sys.argv[1], newline=\"\")): n += 1
+print(n)' '$master'" \
+    "$bin" calls "$master" --format ndjson --timezone UTC
+  echo "(CPU seconds = user + sys, best of ${RUNS:-3}; per s = messages, packets or rows per CPU second; ratio = peer CPU / callscope CPU)"
+}
+
 case "$part" in
   capture) capture_benchmark ;;
+  table) table_benchmark ;;
   all)
+    table_benchmark
+    echo
     capture_benchmark
     echo; echo "== CDR import"; CALLSCOPE="$bin" scripts/bench-cdr.sh
     echo; echo "== metrics core"; "$dev" bench metrics --calls 1000000
     echo; echo "== store"; "$dev" bench store --calls 1000000
     ;;
-  *) echo "bench: give nothing, capture or --smoke" >&2; exit 2 ;;
+  *) echo "bench: give nothing, table, capture or --smoke" >&2; exit 2 ;;
 esac

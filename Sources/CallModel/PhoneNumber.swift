@@ -4,6 +4,13 @@ public enum PhoneNumber {
     /// is a telephone number once they are gone (`+` then digits, `*` or `#`). A leading `+` is kept.
     /// Anything else (`alice`, `anonymous`) is returned unchanged.
     public static func normalize(_ user: String) -> String {
+        // Most user parts are numbers with nothing to remove: returned as they are, read on bytes.
+        var plain = true
+        for (offset, c) in user.utf8.enumerated() {
+            let digitLike = (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "*") || c == UInt8(ascii: "#")
+            if !(digitLike || (c == UInt8(ascii: "+") && offset == 0)) { plain = false; break }
+        }
+        if plain { return user }
         var out = ""
         out.reserveCapacity(user.utf8.count)
         for (offset, c) in user.enumerated() {

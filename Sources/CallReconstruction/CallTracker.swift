@@ -35,6 +35,8 @@ public struct CallTracker: Sendable {
     private var active: [String: CallState] = [:]
     private var completed: [Call] = []
     private var lastSweep: Int64 = .min
+    /// When each ended call may be released (its `releasableAt`); calls still open are not here.
+    private var releaseTimes: [String: Timestamp] = [:]
 
     /// SIP messages handled.
     public private(set) var messageCount = 0
@@ -70,21 +72,30 @@ public struct CallTracker: Sendable {
         messageCount += 1
         guard let callID = message.callID, let cseq = message.cseq else { return }
         if let index = active.index(forKey: callID) {
-            active.values[index].handle(message, cseq: cseq, at: time)  // in place: no copy of the state
-            if !active.values[index].newOffers.isEmpty {
-                for offer in active.values[index].newOffers { mediaOffers.append((callID, offer)) }
-                active.values[index].newOffers.removeAll()
-            }
+            // In place: no copy of the state (a copy retains every set and dictionary it holds).
+            // (Only mutating calls here: reading `active.values[index].x` would copy the state.)
+            let (releasable, offers) = active.values[index].handle(message, cseq: cseq, at: time)
+            noteRelease(callID, at: releasable)
+            for offer in offers { mediaOffers.append((callID, offer)) }
         } else if message.method == .invite, message.to?.tag == nil {
             var state = CallState(callID: callID, source: source, transport: transport, start: time, options: options)
-            state.handle(message, cseq: cseq, at: time)
-            for offer in state.newOffers { mediaOffers.append((callID, offer)) }
-            state.newOffers.removeAll()
+            let (releasable, offers) = state.handle(message, cseq: cseq, at: time)
+            for offer in offers { mediaOffers.append((callID, offer)) }
             active[callID] = state
+            noteRelease(callID, at: releasable)
         } else {
             messagesWithoutCall += 1
         }
         sweep(now: time)
+    }
+
+    /// Keeps `releaseTimes` in step with the call's state after a message.
+    private mutating func noteRelease(_ callID: String, at releasable: Timestamp?) {
+        if let releasable {
+            releaseTimes[callID] = releasable
+        } else if !releaseTimes.isEmpty {
+            releaseTimes.removeValue(forKey: callID)
+        }
     }
 
     /// The clock moved to `now` with no message (a quiet live source): calls whose linger has
@@ -94,14 +105,15 @@ public struct CallTracker: Sendable {
     }
 
     /// Moves calls whose linger time has passed out of the active set (at most once a second).
+    /// Only the calls that ended are looked at (`releaseTimes`), never the states themselves.
     private mutating func sweep(now: Timestamp) {
         guard now.nanoseconds.subtractingReportingOverflow(lastSweep).partialValue > 1_000_000_000 || lastSweep == .min else { return }
         lastSweep = now.nanoseconds
+        guard !releaseTimes.isEmpty else { return }
         var done: [String] = []
-        for index in active.indices where active.values[index].releasableAt.map({ $0 < now }) == true {
-            done.append(active.keys[index])  // by index: the states are read in place, not copied
-        }
+        for (id, time) in releaseTimes where time < now { done.append(id) }
         for id in done {
+            releaseTimes.removeValue(forKey: id)
             if let state = active.removeValue(forKey: id) { completed.append(state.finished(truncatedAtEnd: false)) }
         }
     }
@@ -118,6 +130,7 @@ public struct CallTracker: Sendable {
         var calls = takeCompleted()
         for state in active.values { calls.append(state.finished(truncatedAtEnd: true)) }
         active.removeAll()
+        releaseTimes.removeAll()
         calls.sort { ($0.start, $0.callID) < ($1.start, $1.callID) }
         return calls
     }
@@ -127,8 +140,8 @@ public struct CallTracker: Sendable {
 struct CallState: Sendable {
     /// SDP bodies seen by the last `handle`, every hop's included, until the tracker takes them.
     var newOffers: [MediaOffer] = []
-    private struct RequestKey: Hashable, Sendable { var branch: String?; var cseq: UInt32; var method: String }
-    private struct ResponseKey: Hashable, Sendable { var status: Int; var cseq: UInt32; var method: String; var toTag: String?; var branch: String?; var rseq: UInt32? }
+    private struct RequestKey: Hashable, Sendable { var branch: String?; var cseq: UInt32; var method: SIPMethod }
+    private struct ResponseKey: Hashable, Sendable { var status: Int; var cseq: UInt32; var method: SIPMethod; var toTag: String?; var branch: String?; var rseq: UInt32? }
     /// An in-dialog offer waiting for its answer: (sender, CSeq, method).
     private struct OfferKey: Hashable, Sendable { var sender: CallParty; var cseq: UInt32; var method: String }
     private struct PendingOffer: Sendable { var time: Timestamp; var offer: MediaOffer? }
@@ -141,6 +154,15 @@ struct CallState: Sendable {
         var cancelled = false
         /// Still able to answer the call: no final response on its branch, not cancelled.
         var isPending: Bool { final == nil && !cancelled }
+    }
+    /// Which message an SDP body came in, so the same body relayed on another hop is recorded once.
+    private enum MediaKey: Hashable, Sendable {
+        case initialInvite(cseq: UInt32)
+        case hopInvite(cseq: UInt32, fromTag: String)
+        case offer(method: SIPMethod, cseq: UInt32, sender: CallParty)
+        case answer(status: Int, method: SIPMethod, cseq: UInt32, responder: CallParty)
+        case provisional(status: Int, cseq: UInt32, toTag: String)
+        case success(cseq: UInt32, toTag: String)
     }
     /// Another hop's copy of the initial INVITE: (From tag, CSeq) of a B2BUA or SBC leg.
     private struct HopInvite: Hashable, Sendable { var tag: String?; var cseq: UInt32 }
@@ -164,7 +186,7 @@ struct CallState: Sendable {
     private var hopInvites: Set<HopInvite> = []
     private var seenRequests: Set<RequestKey> = []
     private var seenResponses: Set<ResponseKey> = []
-    private var seenMedia: Set<String> = []
+    private var seenMedia: Set<MediaKey> = []
     private var legs: [String: CallLeg] = [:]
     private var legStatus: [String: Int] = [:]
     /// The answered dialog of each hop: caller-side From tag (empty without one) -> To tag of its
@@ -211,12 +233,21 @@ struct CallState: Sendable {
         return Timestamp(nanoseconds: end.nanoseconds.addingReportingOverflow(linger).overflow ? .max : end.nanoseconds + linger)
     }
 
-    mutating func handle(_ message: SIPMessage, cseq: CSeq, at time: Timestamp) {
+    /// Handles one message of the call. Returns `releasableAt` after it and the SDP bodies it
+    /// carried (taken here, where the state is borrowed, so the tracker never copies a state to ask).
+    mutating func handle(_ message: SIPMessage, cseq: CSeq, at time: Timestamp) -> (releasableAt: Timestamp?, offers: [MediaOffer]) {
+        handleMessage(message, cseq: cseq, at: time)
+        guard !newOffers.isEmpty else { return (releasableAt, []) }
+        defer { newOffers = [] }
+        return (releasableAt, newOffers)
+    }
+
+    private mutating func handleMessage(_ message: SIPMessage, cseq: CSeq, at time: Timestamp) {
         call.packets += 1
         lastSeen = max(lastSeen, time)
         switch message.startLine {
         case .request(let method, _):
-            let key = RequestKey(branch: message.topViaBranch ?? message.topVia, cseq: cseq.number, method: method.name)
+            let key = RequestKey(branch: message.topViaBranch ?? message.topVia, cseq: cseq.number, method: method)
             guard seenRequests.insert(key).inserted else {
                 call.retransmissions += 1
                 return
@@ -224,7 +255,7 @@ struct CallState: Sendable {
             handleRequest(message, method: method, cseq: cseq, at: time)
         case .response(let status, _):
             let key = ResponseKey(
-                status: status, cseq: cseq.number, method: cseq.method.name, toTag: message.to?.tag,
+                status: status, cseq: cseq.number, method: cseq.method, toTag: message.to?.tag,
                 branch: message.topViaBranch ?? message.topVia, rseq: status < 200 ? message.rseq : nil
             )
             guard seenResponses.insert(key).inserted else {
@@ -252,7 +283,7 @@ struct CallState: Sendable {
             } else if fromTag != callerTag {
                 // Another hop's copy: a B2BUA or SBC leg that keeps the Call-ID (its own tags and CSeq space).
                 guard hopInvites.insert(HopInvite(tag: fromTag, cseq: cseq.number)).inserted else { return }
-                recordMedia(message, from: .caller, at: time, key: "INVITE \(cseq.number) \(fromTag ?? "")")
+                recordMedia(message, from: .caller, at: time, key: .hopInvite(cseq: cseq.number, fromTag: fromTag ?? ""))
                 return
             } else if cseq.number <= lastAttemptCSeq || attempts.count >= Self.maxAttempts {
                 return  // a proxy's copy (the caller's tags and CSeq, another branch), or an older transaction
@@ -272,11 +303,11 @@ struct CallState: Sendable {
                 attempts.append(attempt)
             }
             lastAttemptCSeq = cseq.number
-            recordMedia(message, from: .caller, at: time, key: "INVITE \(cseq.number)")
+            recordMedia(message, from: .caller, at: time, key: .initialInvite(cseq: cseq.number))
         case .invite, .update:
             // re-INVITE or UPDATE: an offer that may put the call on hold or resume it once answered.
             let sender = partyOfRequest(message)
-            let offer = recordMedia(message, from: sender, at: time, key: "\(method.name) \(cseq.number) \(sender)")
+            let offer = recordMedia(message, from: sender, at: time, key: .offer(method: method, cseq: cseq.number, sender: sender))
             let key = OfferKey(sender: sender, cseq: cseq.number, method: method.name)
             if isCallDialog(message), pendingOffers[key] == nil {  // the first hop's copy sets the time
                 pendingOffers[key] = PendingOffer(time: time, offer: offer)
@@ -319,7 +350,7 @@ struct CallState: Sendable {
         // An answer to an in-dialog offer.
         let key = OfferKey(sender: responder == .callee ? .caller : .callee, cseq: cseq.number, method: cseq.method.name)
         if (200...299).contains(status) {
-            let answer = recordMedia(message, from: responder, at: time, key: "\(status) \(cseq.method.name) \(cseq.number) \(responder)")
+            let answer = recordMedia(message, from: responder, at: time, key: .answer(status: status, method: cseq.method, cseq: cseq.number, responder: responder))
             if let pending = pendingOffers.removeValue(forKey: key) {
                 if let offer = pending.offer { updateHold(offer: offer, at: pending.time) }
                 else if let answer { updateHold(offer: answer, at: time) }  // offerless re-INVITE: the 2xx carries the offer
@@ -350,9 +381,9 @@ struct CallState: Sendable {
             if call.pddMilliseconds == nil {
                 call.pddMilliseconds = Duration3(nanoseconds: call.start.distance(to: time)).milliseconds
             }
-            recordMedia(message, from: .callee, at: time, key: "\(status) \(cseq.number) \(tag ?? "")")
+            recordMedia(message, from: .callee, at: time, key: .provisional(status: status, cseq: cseq.number, toTag: tag ?? ""))
         case 200...299:
-            recordMedia(message, from: .callee, at: time, key: "2xx \(cseq.number) \(tag ?? "")")
+            recordMedia(message, from: .callee, at: time, key: .success(cseq: cseq.number, toTag: tag ?? ""))
             let answer = FinalResponse(status: status, time: tag.flatMap { firstAnswer[$0] } ?? time, reasons: message.reasons)
             if let tag, firstAnswer[tag] == nil { firstAnswer[tag] = time }
             let hop = message.from?.tag ?? ""
@@ -435,7 +466,7 @@ struct CallState: Sendable {
 
     /// Records an SDP body once per `key` (the same body relayed on another hop is not repeated).
     @discardableResult
-    private mutating func recordMedia(_ message: SIPMessage, from party: CallParty, at time: Timestamp, key: String) -> MediaOffer? {
+    private mutating func recordMedia(_ message: SIPMessage, from party: CallParty, at time: Timestamp, key: MediaKey) -> MediaOffer? {
         guard let sdp = message.sessionDescription, !sdp.media.isEmpty else { return nil }
         let streams = sdp.media.indices.map { index in
             let media = sdp.media[index]

@@ -6,8 +6,8 @@ extension IPAddress {
     public init?(_ text: some StringProtocol) {
         var body = Substring(text)
         if body.hasPrefix("["), body.hasSuffix("]") { body = body.dropFirst().dropLast() }
-        if let zone = body.firstIndex(of: "%") { body = body[..<zone] }
-        if !body.contains(":") {
+        if let zone = body.utf8.firstIndex(of: UInt8(ascii: "%")) { body = body[..<zone] }
+        if !body.utf8.contains(UInt8(ascii: ":")) {
             guard let value = Self.parseIPv4(body) else { return nil }
             self = .v4(value)
             return
@@ -16,15 +16,28 @@ extension IPAddress {
         self = .v6(high, low)
     }
 
+    /// Four dot-separated decimal octets of one to three digits, each at most 255; read on
+    /// UTF-8 code units (SDP addresses are parsed per offer on the SIP path).
     private static func parseIPv4(_ text: Substring) -> UInt32? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var value: UInt32 = 0
-        for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCIIDigit), let octet = UInt32(part), octet <= 255 else { return nil }
-            value = value << 8 | octet
+        var value: UInt32 = 0, octet: UInt32 = 0, digits = 0, dots = 0
+        for c in text.utf8 {
+            if c == UInt8(ascii: ".") {
+                guard digits > 0, dots < 3 else { return nil }
+                value = value << 8 | octet
+                octet = 0
+                digits = 0
+                dots += 1
+            } else if c >= 0x30 && c <= 0x39 {
+                guard digits < 3 else { return nil }
+                octet = octet * 10 + UInt32(c - 0x30)
+                digits += 1
+                guard octet <= 255 else { return nil }
+            } else {
+                return nil
+            }
         }
-        return value
+        guard dots == 3, digits > 0 else { return nil }
+        return value << 8 | octet
     }
 
     private static func parseIPv6(_ text: Substring) -> (UInt64, UInt64)? {

@@ -11,20 +11,93 @@ import CallModel
 /// Per direction (`caller_*` = what the caller sent, `callee_*` = what the callee sent), as
 /// `Call.rtpQuality(sentBy:)` sums several streams one way.
 public enum CallRecord {
-    /// Field names of the scalar columns, in order (CSV header, table source).
-    public static let scalarFields = [
-        "call_id", "source", "start", "caller", "dialed", "diverted_from", "outcome", "final_status",
-        "reason_cause", "pdd_ms", "answered_at", "ended_at", "ring_s", "talk_s", "hold_s", "ended_by",
-        "packets", "retransmissions", "truncated", "transport", "agent", "queue", "wait_s", "system_answered_at",
-        "ivr_s", "transfers", "direction", "format", "legs", "rtp_streams", "caller_rtp_lost", "caller_rtp_jitter_ms", "caller_mos",
-        "callee_rtp_lost", "callee_rtp_jitter_ms", "callee_mos", "caller_talk_s", "agent_talk_s", "overtalk_s",
-        "silence_s", "agent_share",
+    /// One field of the schema: its name, the `"name":` bytes JSON writes before its value, and
+    /// how its value is read from a call.
+    public struct Field: Sendable {
+        public let name: String
+        let jsonKey: [UInt8]
+        let value: @Sendable (Call) -> FieldValue
+
+        init(_ name: String, _ value: @escaping @Sendable (Call) -> FieldValue) {
+            self.name = name
+            var key: [UInt8] = []
+            JSONWriter.appendString(name, to: &key)
+            key.append(UInt8(ascii: ":"))
+            self.jsonKey = key
+            self.value = value
+        }
+    }
+
+    /// The scalar fields in schema order, every format's columns: **a new field is one line here**
+    /// (name and how to read it from the call); CSV, JSON, ndjson, `--where` and `--sort` follow.
+    public static let scalarTable: [Field] = [
+        Field("call_id") { .string($0.callID) },
+        Field("source") { .string($0.source) },
+        Field("start") { .time($0.start) },
+        Field("caller") { .string($0.caller) },
+        Field("dialed") { .string($0.dialed) },
+        Field("diverted_from") { .string($0.divertedFrom) },
+        Field("outcome") { .string($0.outcome.rawValue) },
+        Field("final_status") { .integer($0.finalStatus) },
+        Field("reason_cause") { .integer($0.reasonCause) },
+        Field("pdd_ms") { .integer($0.pddMilliseconds) },
+        Field("answered_at") { $0.answeredAt.map(FieldValue.time) ?? .null },
+        Field("ended_at") { $0.endedAt.map(FieldValue.time) ?? .null },
+        Field("ring_s") { $0.ringTime.map(FieldValue.seconds) ?? .null },
+        Field("talk_s") { $0.talkTime.map(FieldValue.seconds) ?? .null },
+        Field("hold_s") { .seconds($0.holdTime) },
+        Field("ended_by") { .string($0.endedBy?.rawValue) },
+        Field("packets") { .integer($0.packets) },
+        Field("retransmissions") { .integer($0.retransmissions) },
+        Field("truncated") { .bool($0.truncated) },
+        Field("transport") { .string($0.transport) },
+        Field("agent") { .string($0.agent) },
+        Field("queue") { .string($0.queue) },
+        Field("wait_s") { $0.waitTime.map(FieldValue.seconds) ?? .null },
+        Field("system_answered_at") { $0.systemAnsweredAt.map(FieldValue.time) ?? .null },
+        Field("ivr_s") { $0.ivrTime.map(FieldValue.seconds) ?? .null },
+        Field("transfers") { .integer($0.transfers) },
+        Field("direction") { .string($0.direction?.rawValue) },
+        Field("format") { .string($0.format) },
+        Field("legs") { .array($0.legs.map(legRecord)) },
+        Field("rtp_streams") { .integer($0.streams.count) },
+        Field("caller_rtp_lost") { lost($0, .caller) },
+        Field("caller_rtp_jitter_ms") { jitter($0, .caller) },
+        Field("caller_mos") { mos($0, .caller) },
+        Field("callee_rtp_lost") { lost($0, .callee) },
+        Field("callee_rtp_jitter_ms") { jitter($0, .callee) },
+        Field("callee_mos") { mos($0, .callee) },
+        Field("caller_talk_s") { seconds($0.talk?.callerTalk) },
+        Field("agent_talk_s") { seconds($0.talk?.agentTalk) },
+        Field("overtalk_s") { seconds($0.talk?.overtalk) },
+        Field("silence_s") { seconds($0.talk?.silence) },
+        Field("agent_share") { $0.talk?.agentShare.map { .decimal(KPIRendering.format($0, 3)) } ?? .null },
     ]
+
+    /// The nested detail of JSON and ndjson, after the scalar (and local) fields.
+    public static let detailTable: [Field] = [
+        Field("streams") { .array($0.streams.map(streamRecord)) },
+        Field("media") { .array($0.media.map(mediaRecord)) },
+    ]
+
+    /// Field names of the scalar columns, in order (CSV header, table source).
+    public static let scalarFields = scalarTable.map(\.name)
 
     /// The local-time twins of the time fields, written when a site zone other than UTC is known:
     /// the same instants on the site's clock with their offset (`2026-03-29T02:30:00.000+01:00`).
     /// After every other scalar field, so the columns of a CSV read without a zone stay where they were.
     public static let localFields = ["start_local", "answered_at_local", "ended_at_local", "system_answered_at_local"]
+    private static let localKeys: [[UInt8]] = localFields.map { name in
+        var key: [UInt8] = []
+        JSONWriter.appendString(name, to: &key)
+        key.append(UInt8(ascii: ":"))
+        return key
+    }
+
+    /// The instants of ``localFields``, in their order.
+    private static func localTimes(_ call: Call) -> [Timestamp?] {
+        [call.start, call.answeredAt, call.endedAt, call.systemAnsweredAt]
+    }
 
     /// The scalar field names of a record written with `time` (``localFields`` when it is local).
     public static func scalarFields(time: SiteTime) -> [String] {
@@ -40,112 +113,88 @@ public enum CallRecord {
     public static func record(_ call: Call, detail: Bool, time: inout SiteTime) -> Record {
         guard time.isLocal else { return record(call, detail: detail) }
         var record = record(call, detail: false)
-        func local(_ t: Timestamp?) -> FieldValue { t.map { .string(time.iso8601($0)) } ?? .null }
-        record += [
-            ("start_local", local(call.start)), ("answered_at_local", local(call.answeredAt)),
-            ("ended_at_local", local(call.endedAt)), ("system_answered_at_local", local(call.systemAnsweredAt)),
-        ]
-        if detail { record += detailFields(call) }
+        for (name, instant) in zip(localFields, localTimes(call)) {
+            record.append((name, instant.map { .string(time.iso8601($0)) } ?? .null))
+        }
+        if detail { record += detailTable.map { ($0.name, $0.value(call)) } }
         return record
     }
 
     /// The record of `call`; nested detail only when `detail` is true.
     public static func record(_ call: Call, detail: Bool) -> Record {
-        var record: Record = [
-            ("call_id", .string(call.callID)),
-            ("source", .string(call.source)),
-            ("start", .time(call.start)),
-            ("caller", .string(call.caller)),
-            ("dialed", .string(call.dialed)),
-            ("diverted_from", .string(call.divertedFrom)),
-            ("outcome", .string(call.outcome.rawValue)),
-            ("final_status", .integer(call.finalStatus)),
-            ("reason_cause", .integer(call.reasonCause)),
-            ("pdd_ms", .integer(call.pddMilliseconds)),
-            ("answered_at", call.answeredAt.map(FieldValue.time) ?? .null),
-            ("ended_at", call.endedAt.map(FieldValue.time) ?? .null),
-            ("ring_s", call.ringTime.map(FieldValue.seconds) ?? .null),
-            ("talk_s", call.talkTime.map(FieldValue.seconds) ?? .null),
-            ("hold_s", .seconds(call.holdTime)),
-            ("ended_by", .string(call.endedBy?.rawValue)),
-            ("packets", .integer(call.packets)),
-            ("retransmissions", .integer(call.retransmissions)),
-            ("truncated", .bool(call.truncated)),
-            ("transport", .string(call.transport)),
-            ("agent", .string(call.agent)),
-            ("queue", .string(call.queue)),
-            ("wait_s", call.waitTime.map(FieldValue.seconds) ?? .null),
-            ("system_answered_at", call.systemAnsweredAt.map(FieldValue.time) ?? .null),
-            ("ivr_s", call.ivrTime.map(FieldValue.seconds) ?? .null),
-            ("transfers", .integer(call.transfers)),
-            ("direction", .string(call.direction?.rawValue)),
-            ("format", .string(call.format)),
-            ("legs", .array(call.legs.map { leg in
-                .object([
-                    ("id", .string(leg.id)),
-                    ("status", .string(leg.status)),
-                    ("start", .time(leg.start)),
-                    ("answered", .bool(leg.answered)),
-                    ("destination", .string(leg.destination)),
-                    ("answered_at", leg.answeredAt.map(FieldValue.time) ?? .null),
-                    ("ended_at", leg.endedAt.map(FieldValue.time) ?? .null),
-                    ("agent", .string(leg.agent)),
-                    ("talk_s", leg.talkNanoseconds.map { .seconds(Duration3(nanoseconds: $0)) } ?? .null),
-                ])
-            })),
-        ]
-        record.append(contentsOf: mediaFields(call))
-        if detail { record += detailFields(call) }
+        var record: Record = []
+        record.reserveCapacity(scalarTable.count + (detail ? detailTable.count : 0))
+        for field in scalarTable { record.append((field.name, field.value(call))) }
+        if detail { for field in detailTable { record.append((field.name, field.value(call))) } }
         return record
     }
 
-    /// `streams` and `media`: the nested detail of JSON and ndjson.
-    static func detailFields(_ call: Call) -> Record {
-        [
-            ("streams", .array(call.streams.map(streamRecord))),
-            ("media", .array(call.media.map { offer in
-                .object([
-                    ("time", .string(offer.time.iso8601)),
-                    ("from", .string(offer.from.rawValue)),
-                    ("message", .string(offer.carriedBy)),
-                    ("streams", .array(offer.streams.map { stream in
-                        .object([
-                            ("media", .string(stream.media)),
-                            ("address", .string(stream.address)),
-                            ("port", .integer(stream.port)),
-                            ("proto", .string(stream.proto)),
-                            ("payload_types", .array(stream.payloadTypes.map { .integer($0) })),
-                            ("encodings", .array(stream.payloadTypes.compactMap { stream.encodings[$0] }.map { .string($0) })),
-                            ("direction", .string(stream.direction.rawValue)),
-                        ])
-                    })),
-                ])
-            })),
-        ]
+    /// `call` as one JSON object, written straight from the call with the keys pre-encoded (no
+    /// intermediate record): the same bytes as `JSONWriter.append(record(call, detail:time:))`.
+    public static func appendJSON(_ call: Call, detail: Bool, time: inout SiteTime, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        func write(_ key: [UInt8], _ value: FieldValue) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(contentsOf: key)
+            JSONWriter.append(value, to: &out)
+        }
+        for field in scalarTable { write(field.jsonKey, field.value(call)) }
+        if time.isLocal {
+            for (key, instant) in zip(localKeys, localTimes(call)) { write(key, instant.map { .string(time.iso8601($0)) } ?? .null) }
+        }
+        if detail { for field in detailTable { write(field.jsonKey, field.value(call)) } }
+        out.append(UInt8(ascii: "}"))
     }
 
-    /// The scalar RTP and talk fields.
-    static func mediaFields(_ call: Call) -> Record {
-        func direction(_ party: CallParty) -> [(String, FieldValue)] {
-            let prefix = party.rawValue
-            let quality = call.rtpQuality(sentBy: party)
-            return [
-                ("\(prefix)_rtp_lost", quality.map { .integer($0.lost) } ?? .null),
-                ("\(prefix)_rtp_jitter_ms", quality.map { .decimal(KPIRendering.format($0.meanJitterMilliseconds, 3)) } ?? .null),
-                ("\(prefix)_mos", quality?.mos.map { .decimal(KPIRendering.format($0, 2)) } ?? .null),
-            ]
-        }
-        var fields: Record = [("rtp_streams", .integer(call.streams.count))]
-        fields.append(contentsOf: direction(.caller))
-        fields.append(contentsOf: direction(.callee))
-        let talk = call.talk
-        func seconds(_ nanoseconds: Int64?) -> FieldValue { nanoseconds.map { .seconds(Duration3(nanoseconds: $0)) } ?? .null }
-        fields.append(("caller_talk_s", seconds(talk?.callerTalk)))
-        fields.append(("agent_talk_s", seconds(talk?.agentTalk)))
-        fields.append(("overtalk_s", seconds(talk?.overtalk)))
-        fields.append(("silence_s", seconds(talk?.silence)))
-        fields.append(("agent_share", talk?.agentShare.map { .decimal(KPIRendering.format($0, 3)) } ?? .null))
-        return fields
+    static func legRecord(_ leg: CallLeg) -> FieldValue {
+        .object([
+            ("id", .string(leg.id)),
+            ("status", .string(leg.status)),
+            ("start", .time(leg.start)),
+            ("answered", .bool(leg.answered)),
+            ("destination", .string(leg.destination)),
+            ("answered_at", leg.answeredAt.map(FieldValue.time) ?? .null),
+            ("ended_at", leg.endedAt.map(FieldValue.time) ?? .null),
+            ("agent", .string(leg.agent)),
+            ("talk_s", leg.talkNanoseconds.map { .seconds(Duration3(nanoseconds: $0)) } ?? .null),
+        ])
+    }
+
+    static func mediaRecord(_ offer: MediaOffer) -> FieldValue {
+        .object([
+            ("time", .time(offer.time)),
+            ("from", .string(offer.from.rawValue)),
+            ("message", .string(offer.carriedBy)),
+            ("streams", .array(offer.streams.map { stream in
+                .object([
+                    ("media", .string(stream.media)),
+                    ("address", .string(stream.address)),
+                    ("port", .integer(stream.port)),
+                    ("proto", .string(stream.proto)),
+                    ("payload_types", .array(stream.payloadTypes.map { .integer($0) })),
+                    ("encodings", .array(stream.payloadTypes.compactMap { stream.encodings[$0] }.map { .string($0) })),
+                    ("direction", .string(stream.direction.rawValue)),
+                ])
+            })),
+        ])
+    }
+
+    private static func lost(_ call: Call, _ party: CallParty) -> FieldValue {
+        call.rtpQuality(sentBy: party).map { .integer($0.lost) } ?? .null
+    }
+
+    private static func jitter(_ call: Call, _ party: CallParty) -> FieldValue {
+        call.rtpQuality(sentBy: party).map { .decimal(KPIRendering.format($0.meanJitterMilliseconds, 3)) } ?? .null
+    }
+
+    private static func mos(_ call: Call, _ party: CallParty) -> FieldValue {
+        call.rtpQuality(sentBy: party)?.mos.map { .decimal(KPIRendering.format($0, 2)) } ?? .null
+    }
+
+    private static func seconds(_ nanoseconds: Int64?) -> FieldValue {
+        nanoseconds.map { .seconds(Duration3(nanoseconds: $0)) } ?? .null
     }
 
     /// One stream's figures, as `calls --format json` nests them under `streams`.

@@ -4,7 +4,7 @@ import CallModel
 ///
 /// Durations are kept as pre-formatted decimals (`12.034`) so JSON and CSV never show
 /// binary floating-point noise.
-public indirect enum FieldValue: Sendable, Hashable {
+public enum FieldValue: Sendable, Hashable {
     case string(String)
     case integer(Int64)
     /// A decimal number already formatted, written without quotes.

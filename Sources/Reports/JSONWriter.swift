@@ -1,3 +1,5 @@
+import CallModel
+
 /// Writes records as JSON text (RFC 8259), keys in record order, as UTF-8 bytes appended to a
 /// buffer the caller reuses and flushes (see `RecordStream`).
 ///
@@ -254,6 +256,26 @@ public struct RecordStream {
             JSONWriter.append(record, to: &buffer)
         case .csv:
             CSVWriter.append(record, header: header, to: &buffer)
+        }
+        count += 1
+        if buffer.count >= 1 << 20 {
+            write(buffer)
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// One call: JSON and ndjson are written straight from the call (``CallRecord/appendJSON(_:detail:time:to:)``),
+    /// CSV through its record; `detail` adds `streams` and `media` (JSON formats only).
+    public mutating func append(call: Call, detail: Bool, time: inout SiteTime) {
+        switch format {
+        case .ndjson:
+            CallRecord.appendJSON(call, detail: detail, time: &time, to: &buffer)
+            buffer.append(0x0A)
+        case .json:
+            buffer.append(contentsOf: count == 0 ? "\n  ".utf8 : ",\n  ".utf8)
+            CallRecord.appendJSON(call, detail: detail, time: &time, to: &buffer)
+        case .csv:
+            CSVWriter.append(CallRecord.record(call, detail: false, time: &time), header: header, to: &buffer)
         }
         count += 1
         if buffer.count >= 1 << 20 {

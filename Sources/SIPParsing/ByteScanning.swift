@@ -65,30 +65,119 @@ struct QuotedStringTracker {
     }
 }
 
-extension StringProtocol {
-    /// Splits a header value at top-level commas, ignoring commas inside quotes and `<...>`
-    /// (RFC 3261 §7.3.1: multiple values of one header may share a line).
-    func splitHeaderValues() -> [Substring] {
-        // On UTF-8 code units: the delimiters are ASCII, so every split falls on a character
-        // boundary, and no grapheme breaking is paid per character (callgrind: 5x cheaper).
-        var values: [Substring] = []
+extension UnsafeRawBufferPointer {
+    /// `range` without leading and trailing spaces, tabs and line ends.
+    @inline(__always) func trimmed(_ range: Range<Int>) -> Range<Int> {
+        var lo = range.lowerBound, hi = range.upperBound
+        while lo < hi, isWhitespace(self[lo]) || isLineEnd(self[lo]) { lo += 1 }
+        while hi > lo, isWhitespace(self[hi - 1]) || isLineEnd(self[hi - 1]) { hi -= 1 }
+        return lo..<hi
+    }
+
+    /// `range` decoded as UTF-8 (invalid sequences replaced), as it is.
+    @inline(__always) func string(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: self[range]), as: UTF8.self)
+    }
+
+    /// `range` with ASCII letters lower-cased, as a `String`.
+    func lowercasedString(_ range: Range<Int>) -> String {
+        String(unsafeUninitializedCapacity: range.count) { out in
+            var k = 0
+            for i in range { out[k] = lowercased(self[i]); k += 1 }
+            return k
+        }
+    }
+
+    /// Index of the first `byte` in `range`, or nil.
+    @inline(__always) func firstIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if self[i] == byte { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Whether the bytes of `range` equal `literal` exactly.
+    @inline(__always) func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
+        guard range.count == literal.utf8CodeUnitCount else { return false }
+        let p = literal.utf8Start
+        for k in 0..<range.count where self[range.lowerBound + k] != p[k] { return false }
+        return true
+    }
+
+    /// Whether the bytes of `range` equal `literal`, ignoring ASCII case (`literal` lower-case).
+    @inline(__always) func equalsLowercase(_ range: Range<Int>, _ literal: StaticString) -> Bool {
+        range.count == literal.utf8CodeUnitCount && matchesLowercase(literal, at: range.lowerBound)
+    }
+
+    /// The decimal number `range` holds, as Swift's `Int(String)` reads it (a sign allowed);
+    /// nil when it is not one. Plain digits are read here, anything else through `Int(_:)`.
+    func integer(_ range: Range<Int>) -> Int? {
+        guard !range.isEmpty else { return nil }
+        if range.count <= 18 {
+            var value = 0
+            var allDigits = true
+            for i in range {
+                let c = self[i]
+                guard isDigit(c) else { allDigits = false; break }
+                value = value &* 10 &+ Int(c &- 0x30)
+            }
+            if allDigits { return value }
+        }
+        return Int(string(range))
+    }
+
+    /// Calls `body` with each value of a header that may hold several, split at top-level
+    /// commas (not inside quotes or `<...>`), trimmed, empty ones skipped (RFC 3261 §7.3.1).
+    func forEachHeaderValue(in range: Range<Int>, _ body: (Range<Int>) -> Void) {
         var quotes = QuotedStringTracker(), inAngle = false
-        let bytes = utf8
-        var start = bytes.startIndex
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            let c = bytes[i]
+        var start = range.lowerBound
+        var i = range.lowerBound
+        func take(_ part: Range<Int>) {
+            let value = trimmed(part)
+            if !value.isEmpty { body(value) }
+        }
+        while i < range.upperBound {
+            let c = self[i]
             if !quotes.isUnquoted(c) {}
             else if c == UInt8(ascii: "<") { inAngle = true }
             else if c == UInt8(ascii: ">") { inAngle = false }
             else if !inAngle && c == UInt8(ascii: ",") {
-                values.append(Substring(self[start..<i]))
-                start = bytes.index(after: i)
+                take(start..<i)
+                start = i + 1
             }
-            i = bytes.index(after: i)
+            i += 1
         }
-        values.append(Substring(self[start..<endIndex]))
-        return values.map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        take(start..<range.upperBound)
+    }
+
+    /// Calls `body` with each `;name=value` or `;flag` parameter of `range` (RFC 3261 §25.1
+    /// `generic-param`): the name and the value trimmed, the value without its quotes.
+    func forEachParameter(in range: Range<Int>, _ body: (_ name: Range<Int>, _ value: Range<Int>?) -> Void) {
+        var start = range.lowerBound
+        func take(_ raw: Range<Int>) {
+            let part = trimmed(raw)
+            guard !part.isEmpty else { return }
+            if let eq = firstIndex(of: UInt8(ascii: "="), in: part) {
+                var value = trimmed((eq + 1)..<part.upperBound)
+                if value.count >= 2, self[value.lowerBound] == UInt8(ascii: "\""), self[value.upperBound - 1] == UInt8(ascii: "\"") {
+                    value = (value.lowerBound + 1)..<(value.upperBound - 1)
+                }
+                body(trimmed(part.lowerBound..<eq), value)
+            } else {
+                body(part, nil)
+            }
+        }
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if self[i] == UInt8(ascii: ";") {
+                take(start..<i)
+                start = i + 1
+            }
+            i += 1
+        }
+        take(start..<range.upperBound)
     }
 }
 
@@ -103,38 +192,4 @@ extension Substring {
         while end > start, isSpace(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
         return self[start..<end]
     }
-}
-
-extension String {
-    var trimmingSpaces: Substring { self[...].trimmingSpaces }
-}
-
-/// Parses `;name=value;flag` parameters (RFC 3261 §25.1 `generic-param`), names lower-cased,
-/// quotes removed from quoted values.
-func parseParameters(_ text: Substring) -> [(name: String, value: String?)] {
-    var result: [(String, String?)] = []
-    let bytes = text.utf8
-    var start = bytes.startIndex
-    var index = bytes.startIndex
-    func take(_ raw: Substring) {
-        let part = raw.trimmingSpaces
-        guard !part.isEmpty else { return }
-        if let eq = part.utf8.firstIndex(of: UInt8(ascii: "=")) {
-            let name = part[..<eq].trimmingSpaces.lowercased()
-            var value = part[part.utf8.index(after: eq)...].trimmingSpaces
-            if value.utf8.count >= 2, value.utf8.first == UInt8(ascii: "\""), value.utf8.last == UInt8(ascii: "\"") { value = value.dropFirst().dropLast() }
-            result.append((name, String(value)))
-        } else {
-            result.append((part.lowercased(), nil))
-        }
-    }
-    while index < bytes.endIndex {  // split at ';' on UTF-8 code units
-        if bytes[index] == UInt8(ascii: ";") {
-            take(text[start..<index])
-            start = bytes.index(after: index)
-        }
-        index = bytes.index(after: index)
-    }
-    take(text[start..<bytes.endIndex])
-    return result
 }

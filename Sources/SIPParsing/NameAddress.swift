@@ -3,51 +3,99 @@
 ///
 /// `"Alice" <sip:+15551234567@example.com;user=phone>;tag=1928301774`
 public struct NameAddress: Sendable, Hashable {
+    /// One header parameter other than `tag`: lower-cased name, value without quotes (empty for a flag).
+    public struct Parameter: Sendable, Hashable {
+        public var name: String
+        public var value: String
+        public init(name: String, value: String) { self.name = name; self.value = value }
+    }
+
     /// The display name without quotes, nil when absent.
     public var displayName: String?
     /// The URI as written, without angle brackets.
     public var uri: String
-    /// Header parameters after the URI (lower-cased names), e.g. `tag`, `reason`, `index`.
-    public var parameters: [String: String]
+    /// The `tag` parameter (RFC 3261 §19.3), kept apart: dialogs are matched on it per message.
+    public var tag: String?
+    /// The other header parameters in order, the first of each name (`reason`, `index`, `party`...).
+    public var otherParameters: [Parameter]
 
     public init(displayName: String?, uri: String, parameters: [String: String]) {
-        self.displayName = displayName; self.uri = uri; self.parameters = parameters
+        self.displayName = displayName
+        self.uri = uri
+        self.tag = parameters["tag"]
+        self.otherParameters = parameters.filter { $0.key != "tag" }.sorted { $0.key < $1.key }.map { Parameter(name: $0.key, value: $0.value) }
     }
 
-    /// The `tag` parameter (RFC 3261 §19.3).
-    public var tag: String? { parameters["tag"] }
+    /// Header parameters after the URI (lower-cased names), e.g. `tag`, `reason`, `index`.
+    public var parameters: [String: String] {
+        var result: [String: String] = [:]
+        if let tag { result["tag"] = tag }
+        for parameter in otherParameters { result[parameter.name] = parameter.value }
+        return result
+    }
 
     /// The user part of the URI (see `SIPURI.user(of:)`).
     public var user: String? { SIPURI.user(of: uri) }
 
     /// Parses one header value; nil when no URI can be found.
     public static func parse(_ text: Substring) -> NameAddress? {
-        let value = text.trimmingSpaces
+        var text = text
+        return text.withUTF8 { parse(UnsafeRawBufferPointer($0), 0..<$0.count) }
+    }
+
+    /// Parses the header value at `range` of `b` on bytes: strings are built only for the
+    /// display name, the URI and the parameters.
+    static func parse(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> NameAddress? {
+        let value = b.trimmed(range)
         guard !value.isEmpty else { return nil }
-        // Delimiters are looked for on UTF-8 code units (ASCII): no grapheme breaking.
         // An unterminated quote (malformed) falls back to the first `<`, as before.
-        if let open = firstUnquotedAngle(in: value) ?? value.utf8.firstIndex(of: UInt8(ascii: "<")), let close = value.utf8[open...].firstIndex(of: UInt8(ascii: ">")) {
+        if let open = firstUnquotedAngle(b, value) ?? b.firstIndex(of: UInt8(ascii: "<"), in: value),
+           let close = b.firstIndex(of: UInt8(ascii: ">"), in: open..<value.upperBound) {
             // name-addr: [display-name] <URI> *(; param)
-            var display = value[..<open].trimmingSpaces
-            if display.utf8.count >= 2, display.utf8.first == UInt8(ascii: "\""), display.utf8.last == UInt8(ascii: "\"") { display = display.dropFirst().dropLast() }
-            let uri = String(value[value.index(after: open)..<close].trimmingSpaces)
-            let params = Dictionary(parseParameters(value[value.index(after: close)...]).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first })
-            return NameAddress(displayName: display.isEmpty ? nil : String(display), uri: uri, parameters: params)
+            var display = b.trimmed(value.lowerBound..<open)
+            if display.count >= 2, b[display.lowerBound] == UInt8(ascii: "\""), b[display.upperBound - 1] == UInt8(ascii: "\"") {
+                display = (display.lowerBound + 1)..<(display.upperBound - 1)
+            }
+            var result = NameAddress(displayName: display.isEmpty ? nil : b.string(display), uri: b.string(b.trimmed((open + 1)..<close)))
+            result.readParameters(b, (close + 1)..<value.upperBound)
+            return result
         }
         // addr-spec: every ;param belongs to the header, not the URI (RFC 3261 §20.10).
-        let semicolon = value.utf8.firstIndex(of: UInt8(ascii: ";")) ?? value.endIndex
-        let uri = String(value[..<semicolon])
-        guard uri.utf8.contains(UInt8(ascii: ":")) else { return nil }
-        let params = Dictionary(parseParameters(value[semicolon...]).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first })
-        return NameAddress(displayName: nil, uri: uri, parameters: params)
+        let semicolon = b.firstIndex(of: UInt8(ascii: ";"), in: value) ?? value.upperBound
+        guard b.firstIndex(of: UInt8(ascii: ":"), in: value.lowerBound..<semicolon) != nil else { return nil }
+        var result = NameAddress(displayName: nil, uri: b.string(value.lowerBound..<semicolon))
+        result.readParameters(b, semicolon..<value.upperBound)
+        return result
+    }
+
+    private init(displayName: String?, uri: String) {
+        self.displayName = displayName; self.uri = uri; self.tag = nil; self.otherParameters = []
+    }
+
+    /// Reads `;name=value` parameters; the first of each name is kept.
+    private mutating func readParameters(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) {
+        b.forEachParameter(in: range) { name, value in
+            if b.equalsLowercase(name, "tag") {
+                if tag == nil { tag = value.map { b.string($0) } ?? "" }
+                return
+            }
+            let key = b.lowercasedString(name)
+            guard !otherParameters.contains(where: { $0.name == key }) else { return }
+            otherParameters.append(Parameter(name: key, value: value.map { b.string($0) } ?? ""))
+        }
     }
 
     /// The `<` that opens the URI: the first one outside a quoted display name. A quoted string
     /// is one token with `\"` quoted-pairs (RFC 3261 §25.1), so `"<b>x</b>" <sip:...>` opens at
     /// the second `<`. Nil when a quote is left open or there is no `<` outside quotes.
-    static func firstUnquotedAngle(in value: Substring) -> String.Index? {
+    static func firstUnquotedAngle(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
         var quotes = QuotedStringTracker()
-        return value.utf8.firstIndex { quotes.isUnquoted($0) && $0 == UInt8(ascii: "<") }
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if quotes.isUnquoted(b[i]) && b[i] == UInt8(ascii: "<") { return i }
+            i += 1
+        }
+        return nil
     }
 }
 
@@ -58,46 +106,65 @@ public enum SIPURI {
     ///
     /// `sip:+1-555-0100;npdi@host` -> `+1-555-0100`; `tel:+15550100;phone-context=x` -> `+15550100`.
     public static func user(of uri: String) -> String? {
-        let lower = uri.prefix(5).lowercased()
-        var rest: Substring
-        if lower.hasPrefix("sips:") { rest = uri.dropFirst(5) }
-        else if lower.hasPrefix("sip:") { rest = uri.dropFirst(4) }
-        else if lower.hasPrefix("tel:") {
-            rest = uri.dropFirst(4)
-            let number = rest.prefix(while: { $0 != ";" && $0 != "?" })
-            return number.isEmpty ? nil : percentDecoded(number)
-        } else { return nil }
-        guard let at = rest.lastIndex(of: "@") else { return nil }
-        rest = rest[..<at]
-        let user = rest.prefix(while: { $0 != ";" && $0 != ":" })
-        return user.isEmpty ? nil : percentDecoded(user)
+        var uri = uri
+        return uri.withUTF8 { user(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `user(of:)` on the URI's bytes: one `String` built, for the user part.
+    static func user(_ b: UnsafeRawBufferPointer) -> String? {
+        let whole = 0..<b.count
+        if b.matchesLowercase("tel:", at: 0) {
+            var end = 4
+            while end < b.count, b[end] != UInt8(ascii: ";"), b[end] != UInt8(ascii: "?") { end += 1 }
+            return end == 4 ? nil : percentDecoded(b, 4..<end)
+        }
+        guard let schemeEnd = sipSchemeEnd(b) else { return nil }
+        // The user part ends at the last `@` (an unescaped `@` in a password is malformed but seen).
+        var at = whole.upperBound - 1
+        while at >= schemeEnd, b[at] != UInt8(ascii: "@") { at -= 1 }
+        guard at >= schemeEnd else { return nil }
+        var end = schemeEnd
+        while end < at, b[end] != UInt8(ascii: ";"), b[end] != UInt8(ascii: ":") { end += 1 }
+        return end == schemeEnd ? nil : percentDecoded(b, schemeEnd..<end)
+    }
+
+    /// The index after `sip:` or `sips:` (any case), nil for other schemes.
+    static func sipSchemeEnd(_ b: UnsafeRawBufferPointer) -> Int? {
+        if b.matchesLowercase("sips:", at: 0) { return 5 }
+        if b.matchesLowercase("sip:", at: 0) { return 4 }
+        return nil
     }
 
     /// The host part of a SIP URI (IPv6 references keep their brackets), nil for tel: URIs.
     public static func host(of uri: String) -> String? {
-        let lower = uri.prefix(5).lowercased()
-        var rest: Substring
-        if lower.hasPrefix("sips:") { rest = uri.dropFirst(5) }
-        else if lower.hasPrefix("sip:") { rest = uri.dropFirst(4) }
-        else { return nil }
-        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
-        if rest.first == "[" , let close = rest.firstIndex(of: "]") { return String(rest[...close]) }
-        let host = rest.prefix(while: { $0 != ":" && $0 != ";" && $0 != "?" })
-        return host.isEmpty ? nil : String(host)
+        var uri = uri
+        return uri.withUTF8 { buffer -> String? in
+            let b = UnsafeRawBufferPointer(buffer)
+            guard var start = sipSchemeEnd(b) else { return nil }
+            var at = b.count - 1
+            while at >= start, b[at] != UInt8(ascii: "@") { at -= 1 }
+            if at >= start { start = at + 1 }
+            if start < b.count, b[start] == UInt8(ascii: "["), let close = b.firstIndex(of: UInt8(ascii: "]"), in: start..<b.count) {
+                return b.string(start..<(close + 1))
+            }
+            var end = start
+            while end < b.count, b[end] != UInt8(ascii: ":"), b[end] != UInt8(ascii: ";"), b[end] != UInt8(ascii: "?") { end += 1 }
+            return end == start ? nil : b.string(start..<end)
+        }
     }
 
-    static func percentDecoded(_ text: Substring) -> String {
-        guard text.contains("%") else { return String(text) }
+    static func percentDecoded(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
+        guard b.firstIndex(of: UInt8(ascii: "%"), in: range) != nil else { return b.string(range) }
         var bytes: [UInt8] = []
-        var utf8 = Array(text.utf8)[...]
-        while let b = utf8.first {
-            utf8 = utf8.dropFirst()
-            if b == UInt8(ascii: "%"), utf8.count >= 2,
-               let hi = hexValue(utf8[utf8.startIndex]), let lo = hexValue(utf8[utf8.startIndex + 1]) {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let c = b[i]
+            if c == UInt8(ascii: "%"), i + 2 < range.upperBound, let hi = hexValue(b[i + 1]), let lo = hexValue(b[i + 2]) {
                 bytes.append(hi << 4 | lo)
-                utf8 = utf8.dropFirst(2)
+                i += 3
             } else {
-                bytes.append(b)
+                bytes.append(c)
+                i += 1
             }
         }
         return String(decoding: bytes, as: UTF8.self)

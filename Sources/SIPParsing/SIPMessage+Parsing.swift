@@ -120,10 +120,12 @@ extension SIPMessage {
             let reasonStart = Swift.min(d + 4, line.upperBound)
             return .response(status: status, reason: b.trimmedString(reasonStart..<line.upperBound))
         case .request(let methodEnd):
-            let method = SIPMethod(token: b.trimmedString(line.lowerBound..<methodEnd))
-            let uri = b.trimmedString((methodEnd + 1)..<(line.upperBound - 8))
-            guard !uri.isEmpty, !uri.contains(" ") else { throw .badStartLine(b.trimmedString(line)) }
-            return .request(method: method, uri: uri)
+            let method = SIPMethod(b, b.trimmed(line.lowerBound..<methodEnd))
+            var uri = (methodEnd + 1)..<(line.upperBound - 8)
+            while uri.lowerBound < uri.upperBound, isWhitespace(b[uri.lowerBound]) { uri = (uri.lowerBound + 1)..<uri.upperBound }
+            while uri.upperBound > uri.lowerBound, isWhitespace(b[uri.upperBound - 1]) || isLineEnd(b[uri.upperBound - 1]) { uri = uri.lowerBound..<(uri.upperBound - 1) }
+            guard !uri.isEmpty, b.firstIndex(of: 0x20, in: uri) == nil else { throw .badStartLine(b.trimmedString(line)) }
+            return .request(method: method, uri: b.string(uri))
         }
     }
 
@@ -182,63 +184,110 @@ extension SIPMessage {
         }
     }
 
+    /// Reads one header on bytes: a `String` is built only for the values the message keeps.
     mutating func apply(_ b: UnsafeRawBufferPointer, name: Range<Int>, value: Range<Int>, folded: Bool, sawVia: inout Bool) throws(SIPParseError) {
         guard let header = Self.knownHeader(b, name) else { return }
-        var text = b.trimmedString(value)
-        if folded { text = Self.unfold(text) }
-        switch header {
-        case .callID:
-            if callID == nil { callID = text }
-        case .from:
-            if from == nil { from = NameAddress.parse(text[...]) }
-        case .to:
-            if to == nil { to = NameAddress.parse(text[...]) }
-        case .cseq:
-            guard cseq == nil else { return }
-            let parts = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard parts.count == 2, let number = UInt32(parts[0]) else { throw .badHeader("CSeq", value: text) }
-            cseq = CSeq(number: number, method: SIPMethod(token: String(parts[1])))
-        case .via:
-            guard !sawVia else { return }
-            sawVia = true
-            guard let top = text.splitHeaderValues().first else { return }
-            topVia = String(top)
-            if let semicolon = top.firstIndex(of: ";") {
-                topViaBranch = parseParameters(top[semicolon...]).first(where: { $0.name == "branch" })?.value
+        if folded {
+            // Rare (RFC 3261 §7.3.1 folding): the value is unfolded into its own buffer and read from there.
+            let unfolded = Self.unfold(b, value)
+            let result: Result<Void, SIPParseError> = unfolded.withUnsafeBytes { u in
+                do throws(SIPParseError) {
+                    try apply(u, header: header, value: 0..<u.count, sawVia: &sawVia)
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
             }
-        case .contact:
-            if contact == nil, let first = text.splitHeaderValues().first { contact = NameAddress.parse(first) }
-        case .assertedIdentity:
-            assertedIdentities += text.splitHeaderValues().compactMap(NameAddress.parse)
-        case .remotePartyID:
-            remotePartyIDs += text.splitHeaderValues().compactMap(NameAddress.parse)
-        case .diversion:
-            diversions += text.splitHeaderValues().compactMap(NameAddress.parse)
-        case .historyInfo:
-            historyInfo += text.splitHeaderValues().compactMap(NameAddress.parse)
-        case .reason:
-            reasons += text.splitHeaderValues().map(SIPReason.parse)
-        case .contentLength:
-            // The first valid value wins, as in stream framing (SIPStreamFramer).
-            if let length = Int(text), length >= 0 {
-                if contentLength == nil { contentLength = length } else { problems.append("second Content-Length \(length) ignored") }
-            } else {
-                problems.append("invalid Content-Length \"\(text.prefix(40))\" ignored")
-            }
-        case .rseq:
-            rseq = UInt32(text)
-        case .contentType:
-            contentType = text.split(separator: ";").first.map { $0.trimmingSpaces.lowercased() }
+            try result.get()
+        } else {
+            try apply(b, header: header, value: b.trimmed(value), sawVia: &sawVia)
         }
     }
 
-    /// Replaces each line break and the white space around it with one space (RFC 3261 §7.3.1).
-    static func unfold(_ text: String) -> String {
-        var out = ""
+    /// `value` is trimmed.
+    private mutating func apply(_ b: UnsafeRawBufferPointer, header: KnownHeader, value: Range<Int>, sawVia: inout Bool) throws(SIPParseError) {
+        switch header {
+        case .callID:
+            if callID == nil { callID = b.string(value) }
+        case .from:
+            if from == nil { from = NameAddress.parse(b, value) }
+        case .to:
+            if to == nil { to = NameAddress.parse(b, value) }
+        case .cseq:
+            guard cseq == nil else { return }
+            // CSeq = 1*DIGIT LWS Method: exactly two words.
+            var i = value.lowerBound
+            while i < value.upperBound, !isWhitespace(b[i]) { i += 1 }
+            let numberEnd = i
+            while i < value.upperBound, isWhitespace(b[i]) { i += 1 }
+            let method = i..<value.upperBound
+            guard numberEnd > value.lowerBound, !method.isEmpty, !method.contains(where: { isWhitespace(b[$0]) }),
+                  let number = b.integer(value.lowerBound..<numberEnd), let number32 = UInt32(exactly: number)
+            else { throw .badHeader("CSeq", value: b.string(value)) }
+            cseq = CSeq(number: number32, method: SIPMethod(b, method))
+        case .via:
+            guard !sawVia else { return }
+            sawVia = true
+            var top: Range<Int>?
+            b.forEachHeaderValue(in: value) { if top == nil { top = $0 } }
+            guard let top else { return }
+            if let semicolon = b.firstIndex(of: UInt8(ascii: ";"), in: top) {
+                var branch: Range<Int>??
+                b.forEachParameter(in: semicolon..<top.upperBound) { name, value in
+                    if branch == nil, b.equalsLowercase(name, "branch") { branch = .some(value) }
+                }
+                if let branch { topViaBranch = branch.map { b.string($0) } }
+            }
+            if topViaBranch == nil { topVia = b.string(top) }
+        case .contact:
+            guard contact == nil else { return }
+            var first: Range<Int>?
+            b.forEachHeaderValue(in: value) { if first == nil { first = $0 } }
+            if let first { contact = NameAddress.parse(b, first) }
+        case .assertedIdentity:
+            b.forEachHeaderValue(in: value) { if let address = NameAddress.parse(b, $0) { assertedIdentities.append(address) } }
+        case .remotePartyID:
+            b.forEachHeaderValue(in: value) { if let address = NameAddress.parse(b, $0) { remotePartyIDs.append(address) } }
+        case .diversion:
+            b.forEachHeaderValue(in: value) { if let address = NameAddress.parse(b, $0) { diversions.append(address) } }
+        case .historyInfo:
+            b.forEachHeaderValue(in: value) { if let address = NameAddress.parse(b, $0) { historyInfo.append(address) } }
+        case .reason:
+            b.forEachHeaderValue(in: value) { reasons.append(SIPReason.parse(b, $0)) }
+        case .contentLength:
+            // The first valid value wins, as in stream framing (SIPStreamFramer).
+            if let length = b.integer(value), length >= 0 {
+                if contentLength == nil { contentLength = length } else { problems.append("second Content-Length \(length) ignored") }
+            } else {
+                problems.append("invalid Content-Length \"\(b.string(value).prefix(40))\" ignored")
+            }
+        case .rseq:
+            rseq = b.integer(value).flatMap { UInt32(exactly: $0) }
+        case .contentType:
+            // The media type without parameters, lower-cased (the first non-empty `;` part).
+            var start = value.lowerBound
+            while start < value.upperBound {
+                let end = b.firstIndex(of: UInt8(ascii: ";"), in: start..<value.upperBound) ?? value.upperBound
+                if end > start {
+                    contentType = b.lowercasedString(b.trimmed(start..<end))
+                    return
+                }
+                start = end + 1
+            }
+            contentType = nil
+        }
+    }
+
+    /// Replaces each line break and the white space around it with one space, leading and
+    /// trailing ones dropped (RFC 3261 §7.3.1).
+    static func unfold(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(range.count)
         var pendingSpace = false
-        for c in text {
-            if c.isNewline || c == " " || c == "\t" { pendingSpace = true; continue }
-            if pendingSpace, !out.isEmpty { out.append(" ") }
+        for i in range {
+            let c = b[i]
+            if isLineEnd(c) || isWhitespace(c) { pendingSpace = true; continue }
+            if pendingSpace, !out.isEmpty { out.append(0x20) }
             pendingSpace = false
             out.append(c)
         }
@@ -248,11 +297,43 @@ extension SIPMessage {
 
 extension SIPReason {
     /// Parses one `Reason` value: `protocol *(; param)` (RFC 3326 §2).
-    static func parse(_ value: Substring) -> SIPReason {
-        let semicolon = value.firstIndex(of: ";") ?? value.endIndex
-        let params = parseParameters(value[semicolon...])
-        let cause = params.first(where: { $0.name == "cause" })?.value.flatMap { Int($0) }
-        let text = params.first(where: { $0.name == "text" })?.value
-        return SIPReason(protocolName: String(value[..<semicolon].trimmingSpaces), cause: cause, text: text)
+    static func parse(_ b: UnsafeRawBufferPointer, _ value: Range<Int>) -> SIPReason {
+        let semicolon = b.firstIndex(of: UInt8(ascii: ";"), in: value) ?? value.upperBound
+        var cause: Int??, text: String??
+        b.forEachParameter(in: semicolon..<value.upperBound) { name, parameter in
+            if cause == nil, b.equalsLowercase(name, "cause") { cause = .some(parameter.flatMap { b.integer($0) }) }
+            if text == nil, b.equalsLowercase(name, "text") { text = .some(parameter.map { b.string($0) }) }
+        }
+        return SIPReason(protocolName: b.string(b.trimmed(value.lowerBound..<semicolon)), cause: cause ?? nil, text: text ?? nil)
+    }
+}
+
+extension SIPMethod {
+    /// The method token at `range` of `b`, without building a `String` for the known methods
+    /// (case-sensitive, RFC 3261 §7.1).
+    init(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) {
+        func equals(_ literal: StaticString) -> Bool {
+            guard range.count == literal.utf8CodeUnitCount else { return false }
+            let p = literal.utf8Start
+            for k in 0..<range.count where b[range.lowerBound + k] != p[k] { return false }
+            return true
+        }
+        switch range.count {
+        case 3 where equals("ACK"): self = .ack
+        case 3 where equals("BYE"): self = .bye
+        case 4 where equals("INFO"): self = .info
+        case 5 where equals("PRACK"): self = .prack
+        case 5 where equals("REFER"): self = .refer
+        case 6 where equals("INVITE"): self = .invite
+        case 6 where equals("CANCEL"): self = .cancel
+        case 6 where equals("UPDATE"): self = .update
+        case 6 where equals("NOTIFY"): self = .notify
+        case 7 where equals("OPTIONS"): self = .options
+        case 7 where equals("PUBLISH"): self = .publish
+        case 7 where equals("MESSAGE"): self = .message
+        case 8 where equals("REGISTER"): self = .register
+        case 9 where equals("SUBSCRIBE"): self = .subscribe
+        default: self = .other(b.string(range))
+        }
     }
 }

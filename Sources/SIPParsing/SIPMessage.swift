@@ -21,7 +21,8 @@ public struct SIPMessage: Sendable {
     public var cseq: CSeq?
     /// The `branch` parameter of the topmost `Via` / `v` (§20.42, §8.1.1.7).
     public var topViaBranch: String?
-    /// The topmost `Via` value as written (identifies RFC 2543 requests that carry no branch).
+    /// The topmost `Via` value as written, kept only when it has no `branch` parameter (an RFC 2543
+    /// peer): it then stands in for the branch in transaction matching (RFC 3261 §17.2.3).
     public var topVia: String?
     /// `RSeq` of a reliable provisional response (RFC 3262 §7.1).
     public var rseq: UInt32?

@@ -25,47 +25,70 @@ public struct SessionDescription: Sendable, Hashable {
     public var direction: String?
     public var media: [Media]
 
-    /// Parses SDP text; nil when the body is not SDP (does not start with `v=`).
+    /// Parses SDP text; nil when the body is not SDP (does not start with `v=`). Read on bytes:
+    /// strings are built only for the fields kept.
     public static func parse(_ body: [UInt8]) -> SessionDescription? {
         guard body.count >= 2, body[0] == UInt8(ascii: "v"), body[1] == UInt8(ascii: "=") else { return nil }
+        return body.withUnsafeBytes { parse($0) }
+    }
+
+    static func parse(_ b: UnsafeRawBufferPointer) -> SessionDescription {
         var sdp = SessionDescription(address: nil, direction: nil, media: [])
-        let text = String(decoding: body, as: UTF8.self)
-        for rawLine in text.split(whereSeparator: \.isNewline) {
-            guard rawLine.count >= 2, rawLine[rawLine.index(after: rawLine.startIndex)] == "=" else { continue }
-            let type = rawLine.first
-            let value = rawLine.dropFirst(2)
-            switch type {
-            case "c":
+        var start = 0
+        while start < b.count {
+            let end = b.lineEnd(from: start)
+            defer { start = end + 1 }
+            guard end - start >= 2, b[start + 1] == UInt8(ascii: "=") else { continue }
+            let value = (start + 2)..<end
+            switch b[start] {
+            case UInt8(ascii: "c"):
                 // c=<nettype> <addrtype> <connection-address>[/ttl]
-                let parts = value.split(separator: " ")
-                guard parts.count >= 3 else { continue }
-                let address = String(parts[2].split(separator: "/").first ?? parts[2])
+                var words = Words(b, value)
+                guard words.next() != nil, words.next() != nil, let connection = words.next() else { continue }
+                let address = b.string(connection.lowerBound..<(b.firstIndex(of: UInt8(ascii: "/"), in: connection) ?? connection.upperBound))
                 if sdp.media.isEmpty { sdp.address = address } else { sdp.media[sdp.media.count - 1].address = address }
-            case "m":
+            case UInt8(ascii: "m"):
                 // m=<media> <port>[/<count>] <proto> <fmt> ...
-                let parts = value.split(separator: " ")
-                guard parts.count >= 3 else { continue }
-                let port = Int(parts[1].split(separator: "/").first ?? "") ?? 0
-                let formats = parts.dropFirst(3).compactMap { Int($0) }
-                sdp.media.append(Media(type: String(parts[0]), port: port, proto: String(parts[2]), formats: formats, rtpmap: [:], address: nil, direction: nil))
-            case "a":
-                let attribute = value.prefix(while: { $0 != ":" })
-                switch attribute {
-                case "sendrecv", "sendonly", "recvonly", "inactive":
-                    if sdp.media.isEmpty { sdp.direction = String(attribute) } else { sdp.media[sdp.media.count - 1].direction = String(attribute) }
-                case "rtpmap":
+                var words = Words(b, value)
+                guard let type = words.next(), let portWord = words.next(), let proto = words.next() else { continue }
+                let port = b.integer(portWord.lowerBound..<(b.firstIndex(of: UInt8(ascii: "/"), in: portWord) ?? portWord.upperBound)) ?? 0
+                var formats: [Int] = []
+                while let format = words.next() { if let number = b.integer(format) { formats.append(number) } }
+                sdp.media.append(Media(type: b.string(type), port: port, proto: b.string(proto), formats: formats, rtpmap: [:], address: nil, direction: nil))
+            case UInt8(ascii: "a"):
+                let attribute = value.lowerBound..<(b.firstIndex(of: UInt8(ascii: ":"), in: value) ?? value.upperBound)
+                if b.equals(attribute, "sendrecv") || b.equals(attribute, "sendonly") || b.equals(attribute, "recvonly") || b.equals(attribute, "inactive") {
+                    let direction = b.string(attribute)
+                    if sdp.media.isEmpty { sdp.direction = direction } else { sdp.media[sdp.media.count - 1].direction = direction }
+                } else if b.equals(attribute, "rtpmap"), attribute.upperBound < value.upperBound, !sdp.media.isEmpty {
                     // a=rtpmap:<payload type> <encoding name>/<clock rate>[/<parameters>]
-                    let rest = value.dropFirst("rtpmap:".count)
-                    let parts = rest.split(separator: " ", maxSplits: 1)
-                    if parts.count == 2, let pt = Int(parts[0]), !sdp.media.isEmpty {
-                        sdp.media[sdp.media.count - 1].rtpmap[pt] = String(parts[1])
+                    var rest = (attribute.upperBound + 1)..<value.upperBound
+                    while rest.lowerBound < rest.upperBound, b[rest.lowerBound] == 0x20 { rest = (rest.lowerBound + 1)..<rest.upperBound }
+                    let space = b.firstIndex(of: 0x20, in: rest) ?? rest.upperBound
+                    let encoding = Swift.min(space + 1, rest.upperBound)..<rest.upperBound
+                    if !encoding.isEmpty, let pt = b.integer(rest.lowerBound..<space) {
+                        sdp.media[sdp.media.count - 1].rtpmap[pt] = b.string(encoding)
                     }
-                default: break
                 }
             default: break
             }
         }
         return sdp
+    }
+
+    /// The space-separated words of an SDP line (runs of spaces are one separator).
+    struct Words {
+        let b: UnsafeRawBufferPointer
+        var i: Int
+        let end: Int
+        init(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) { self.b = b; i = range.lowerBound; end = range.upperBound }
+        mutating func next() -> Range<Int>? {
+            while i < end, b[i] == 0x20 { i += 1 }
+            guard i < end else { return nil }
+            let start = i
+            while i < end, b[i] != 0x20 { i += 1 }
+            return start..<i
+        }
     }
 
     /// The address and direction in force for media line `index`.

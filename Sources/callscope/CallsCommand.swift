@@ -49,7 +49,7 @@ struct CallsCommand: ParsableCommand {
             ids: { [$0.callID] + $0.legs.map(\.id) }, record: { CallRecord.record($0, detail: false, time: &time) }, failing: finish)
         if let streamFormat = output.format.recordStream {
             var stream = RecordStream(format: streamFormat, header: CallRecord.scalarFields(time: time), write: Output.write)
-            for call in calls { stream.append(CallRecord.record(call, detail: streamFormat != .csv, time: &time)) }
+            for call in calls { stream.append(call: call, detail: streamFormat != .csv, time: &time) }
             stream.finish()
         } else {
             Output.write(calls.isEmpty ? "no calls\n" : CallTable.render(calls, time: time, width: display.tableWidth, talk: talk))
