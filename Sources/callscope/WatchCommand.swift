@@ -17,11 +17,11 @@ struct WatchCommand: ParsableCommand {
         abstract: "Reconstruct calls live from network interfaces, HEP feeds and growing CDR files; print each call as it ends.",
         discussion: """
             Sources, any mix: -i IFACE (live capture through libpcap; 'any' is every interface; \
-            needs root or CAP_NET_RAW) and --hep-listen ADDR:PORT (a HEP collector: the SIP that \
-            Kamailio's siptrace, OpenSIPS, FreeSWITCH or heplify mirror, HEPv1-v3 over UDP) and \
-            --follow FILE (Master.csv, cdr_custom, FreeSWITCH CSV or queue_log that keep growing). Each \
-            call is written to stdout as one ndjson line (the schema of 'calls -f ndjson') when \
-            it is final: its end plus a few seconds for late retransmissions. SIGINT or SIGTERM \
+            needs root or CAP_NET_RAW), --hep-listen ADDR:PORT (a HEP collector: the SIP that \
+            Kamailio's siptrace, OpenSIPS, FreeSWITCH or heplify mirror, HEPv1-v3 over UDP and \
+            HEPv3 over TCP) and --follow FILE (Master.csv, cdr_custom, FreeSWITCH CSV or queue_log \
+            that keep growing). Each call is written to stdout as one ndjson line (the schema of \
+            'calls -f ndjson') when it is final: --linger after its end. SIGINT or SIGTERM \
             stops: calls still open are written marked truncated, then the summary line goes to \
             stderr. Kernel drops (pcap_stats) are reported as warnings at the stop.
             """

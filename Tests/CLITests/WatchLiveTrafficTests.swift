@@ -20,19 +20,29 @@ import TestSupport
         return format.date(from: text)
     }
 
+    /// Equal, or numbers within 0.002 of each other.
+    static func close(_ a: Any?, _ b: Any?) -> Bool {
+        if let x = a as? Double, let y = b as? Double { return abs(x - y) <= 0.002 }
+        return canonical(a) == canonical(b)
+    }
+
     /// Every field `calls` writes except the source (the interface here, the file there). The
-    /// RTP streams' jitter figures may differ in the last digit: the live capture keeps
+    /// RTP jitter figures may differ in the last digit (0.001 ms): the live capture keeps
     /// nanosecond times, tcpdump writes microseconds.
     static func sameCall(_ live: [String: Any], _ file: [String: Any]) {
         for key in Set(live.keys).union(file.keys) where key != "source" && key != "streams" {
-            #expect(canonical(live[key]) == canonical(file[key]), "\(live["call_id"] ?? ""): \(key)")
+            if key.hasSuffix("jitter_ms") {
+                #expect(Self.close(live[key], file[key]), "\(live["call_id"] ?? ""): \(key)")
+            } else {
+                #expect(canonical(live[key]) == canonical(file[key]), "\(live["call_id"] ?? ""): \(key)")
+            }
         }
         let liveStreams = live["streams"] as? [[String: Any]] ?? [], fileStreams = file["streams"] as? [[String: Any]] ?? []
         #expect(liveStreams.count == fileStreams.count)
         for (a, b) in zip(liveStreams, fileStreams) {
             for field in Set(a.keys).union(b.keys) {
                 if field.hasSuffix("jitter_ms") || field == "max_delta_ms" {
-                    #expect(abs((a[field] as? Double ?? -1) - (b[field] as? Double ?? 1)) <= 0.002, "\(live["call_id"] ?? ""): \(field)")
+                    #expect(Self.close(a[field], b[field]), "\(live["call_id"] ?? ""): \(field)")
                 } else {
                     #expect(canonical(a[field]) == canonical(b[field]), "\(live["call_id"] ?? ""): \(field)")
                 }

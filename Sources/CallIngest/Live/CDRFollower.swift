@@ -32,12 +32,17 @@ final class CDRFollower {
     }
     private var queueCalls: [String: QueueCall] = [:]
     private var queueOrder: [String] = []
+    /// Too many callids open: the oldest ones are handed on at the next look.
+    private var forceOldest = false
     /// Rows (lines) read from the file.
     private(set) var rows = 0
 
     static let quiet: Int64 = 1_000_000_000
     static let maxHold: Int64 = 10_000_000_000
     static let staleAfter: Int64 = 4 * 3_600_000_000_000
+    /// Callids held at once at most: past that the oldest is handed on as it is (hostile or
+    /// broken logs that never end their calls keep memory bounded).
+    static let maxOpenCalls = 50_000
 
     /// Follows `path` from its end (its lines so far are not read); throws when it holds text
     /// whose format cannot be followed.
@@ -104,6 +109,7 @@ final class CDRFollower {
                 if format == .queueLog {
                     guard let call = CDRImporter.queueLogCall(text) else { continue }
                     if queueCalls[call.callID] == nil {
+                        if queueCalls.count >= Self.maxOpenCalls { forceOldest = true }
                         queueCalls[call.callID] = QueueCall(firstSeen: now)
                         queueOrder.append(call.callID)
                     }
@@ -127,9 +133,12 @@ final class CDRFollower {
         var calls: [Call] = []
         if format == .queueLog {
             var kept: [String] = []
+            var excess = forceOldest ? max(0, queueCalls.count - Self.maxOpenCalls * 9 / 10) : 0
+            forceOldest = false
             for id in queueOrder {
                 guard let call = queueCalls[id] else { continue }
-                let done = all || call.endedAt.map { now - $0 >= Self.quiet } == true || now - call.firstSeen >= Self.staleAfter
+                var done = all || call.endedAt.map { now - $0 >= Self.quiet } == true || now - call.firstSeen >= Self.staleAfter
+                if !done, excess > 0 { done = true; excess -= 1 }
                 guard done else { kept.append(id); continue }
                 queueCalls[id] = nil
                 calls += read(call.bytes, lines: call.lines, format: format, report: report)
