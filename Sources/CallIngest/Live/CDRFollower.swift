@@ -84,7 +84,8 @@ final class CDRFollower {
     }
 
     private func take(_ piece: FollowedFile.Lines, now: Int64, report: (Diagnostic) -> Void) {
-        if format == nil {
+        // Blank lines tell nothing of the format: the first line with text decides it.
+        if format == nil, piece.bytes.contains(where: { $0 != 0x0A && $0 != 0x0D && $0 != 0x20 && $0 != 0x09 }) {
             do throws(CDRError) {
                 let found = try importer.format(ofHead: Array(piece.bytes.prefix(65_536)), path: path)
                 try Self.check(found, path: path)
@@ -95,6 +96,7 @@ final class CDRFollower {
                 return
             }
         }
+        guard format != nil else { return }
         piece.bytes.withUnsafeBytes { raw in
             var start = 0
             var line = piece.firstLine

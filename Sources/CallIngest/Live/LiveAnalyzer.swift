@@ -73,6 +73,7 @@ public final class LiveAnalyzer {
             + receivers.flatMap { $0.descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) } }
         var frames = [Int](repeating: 0, count: inputs.count)
         var stopping = false
+        var lastFollow: Int64 = 0
         while !stopping {
             _ = poll(&descriptors, nfds_t(descriptors.count), 200)
             for (index, interface) in interfaces.enumerated() {
@@ -96,8 +97,13 @@ public final class LiveAnalyzer {
                 }
                 for problem in receiver.takeProblems() { reconstructor.report(.warning, input: index, packet: nil, problem) }
             }
-            for follower in followers {
-                for call in follower.poll(now: Self.now(), report: diagnostics) { onCall(decided(call)) }
+            // The files are looked at every 100 ms at most, however busy the other sources are.
+            let now = Self.now()
+            if !followers.isEmpty, now - lastFollow >= 100_000_000 {
+                lastFollow = now
+                for follower in followers {
+                    for call in follower.poll(now: now, report: diagnostics) { onCall(decided(call)) }
+                }
             }
             if stopRequested { stopping = true }
             flushWriters()
