@@ -10,8 +10,10 @@
 #   tcpdump xz-utils zstd   the compressed-input tests rotate a capture (-C) and compress it
 #   chromium     the browser the HTML report tests open the page in (headless screenshot and DOM)
 #   python3      reads the screenshot's pixels in those tests (zlib, standard library only)
+#   sip-tester kamailio iproute2   the live tests of watch: SIPp calls on the loopback, Kamailio's
+#                siptrace sending HEP, ss to see their sockets bound
 set -euo pipefail
-packages=(libpcap-dev pkg-config libsqlite3-dev tshark sox espeak-ng zlib1g-dev liblzma-dev libzstd-dev tcpdump xz-utils zstd chromium python3)
+packages=(libpcap-dev pkg-config libsqlite3-dev tshark sox espeak-ng zlib1g-dev liblzma-dev libzstd-dev tcpdump xz-utils zstd chromium python3 sip-tester kamailio iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -104,10 +104,12 @@ public struct CallTracker: Sendable {
         sweep(now: now)
     }
 
-    /// Moves calls whose linger time has passed out of the active set (at most once a second).
-    /// Only the calls that ended are looked at (`releaseTimes`), never the states themselves.
+    /// Moves calls whose linger time has passed out of the active set (at most once a second,
+    /// or every half linger when it is shorter: a live run's short linger stays short). Only
+    /// the calls that ended are looked at (`releaseTimes`), never the states themselves.
     private mutating func sweep(now: Timestamp) {
-        guard now.nanoseconds.subtractingReportingOverflow(lastSweep).partialValue > 1_000_000_000 || lastSweep == .min else { return }
+        let interval = min(1_000_000_000, max(50_000_000, options.lingerNanoseconds / 2))
+        guard now.nanoseconds.subtractingReportingOverflow(lastSweep).partialValue > interval || lastSweep == .min else { return }
         lastSweep = now.nanoseconds
         guard !releaseTimes.isEmpty else { return }
         var done: [String] = []

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CDRImport
 import CallIngest
 import CallMetrics
 import CallModel
@@ -13,13 +14,14 @@ import SiteConfiguration
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Reconstruct calls live from network interfaces and HEP feeds; print each call as it ends.",
+        abstract: "Reconstruct calls live from network interfaces, HEP feeds and growing CDR files; print each call as it ends.",
         discussion: """
             Sources, any mix: -i IFACE (live capture through libpcap; 'any' is every interface; \
-            needs root or CAP_NET_RAW) and --hep-listen ADDR:PORT (a HEP collector: the SIP that \
-            Kamailio's siptrace, OpenSIPS, FreeSWITCH or heplify mirror, HEPv1-v3 over UDP). Each \
-            call is written to stdout as one ndjson line (the schema of 'calls -f ndjson') when \
-            it is final: its end plus a few seconds for late retransmissions. SIGINT or SIGTERM \
+            needs root or CAP_NET_RAW), --hep-listen ADDR:PORT (a HEP collector: the SIP that \
+            Kamailio's siptrace, OpenSIPS, FreeSWITCH or heplify mirror, HEPv1-v3 over UDP and \
+            HEPv3 over TCP) and --follow FILE (Master.csv, cdr_custom, FreeSWITCH CSV or queue_log \
+            that keep growing). Each call is written to stdout as one ndjson line (the schema of \
+            'calls -f ndjson') when it is final: --linger after its end. SIGINT or SIGTERM \
             stops: calls still open are written marked truncated, then the summary line goes to \
             stderr. Kernel drops (pcap_stats) are reported as warnings at the stop.
             """
@@ -34,6 +36,15 @@ struct WatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Listen for HEP on this UDP address (repeatable), e.g. 127.0.0.1:9060 or [::1]:9060.", valueName: "addr:port"))
     var hepListen: [String] = []
 
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Follow these growing CDR files (Master.csv, cdr_custom, FreeSWITCH CSV, queue_log) from their end: each new call is read once its rows are written, across rotation (a new file or a truncated one); a half-written last line waits for its newline.", valueName: "file"))
+    var follow: [String] = []
+
+    @Option(help: ArgumentHelp("Read the followed files as this format instead of detecting it (asterisk-csv, asterisk-csv-custom, freeswitch-csv, queue-log).", valueName: "format"))
+    var inputFormat: CDRFormat?
+
+    @Option(help: ArgumentHelp("The time zone of CDR timestamps written without an offset (IANA name, UTC or +HH:MM). Default: the profile's timezone, else the machine's.", valueName: "zone"))
+    var timezone: String?
+
     @Option(help: ArgumentHelp("Also save the live interfaces' frames as pcap files in this directory (created if missing), rotated by --rotate: the evidence of what was analysed.", valueName: "dir"))
     var write: String?
 
@@ -43,11 +54,14 @@ struct WatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also store each call in this database the moment it is final (same natural keys as import, so nothing is stored twice). Default: the site profile's database, if it names one.", valueName: "path"))
     var db: String?
 
-    @Option(help: ArgumentHelp("Control rules (YAML, as for events; default: the profile's events.rules): the rules that judge one call (agent_ended_within, wait_longer_than, poor_audio) raise their events the moment the call ends, as ndjson lines with \"kind\": \"event\" on stdout.", valueName: "file"))
+    @Option(help: ArgumentHelp("Control rules (YAML, as for events; default: the profile's events.rules): the rules that judge one call (agent_ended_within, wait_longer_than, poor_audio) raise their events the moment the call ends, kpi window rules as calls end and as the window slides, as ndjson lines with \"kind\": \"event\" on stdout.", valueName: "file"))
     var rules: String?
 
     @Option(help: ArgumentHelp("The site profile (YAML, README \"Site profile\"): its own numbers and extension pattern give each call its direction. Default: $CALLSCOPE_CONFIG, else ./callscope.yaml when it exists.", valueName: "file"))
     var config: String?
+
+    @Option(help: ArgumentHelp("Seconds a call is kept after its end (BYE, final response or CANCEL) before it is written, for its last messages (the 200 to the BYE, the ACK). Later retransmissions count as messages of no call, never as a second call. 'calls' on files waits 32 s (RFC 3261 Timer B).", valueName: "seconds"))
+    var linger = 0.5
 
     @Option(help: "Diagnostics printed before the rest are only counted (0: print all).")
     var maxDiagnostics = 20
@@ -56,14 +70,16 @@ struct WatchCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if interfaces.isEmpty && hepListen.isEmpty { throw ValidationError("Give a source: -i IFACE or --hep-listen ADDR:PORT.") }
+        if interfaces.isEmpty && hepListen.isEmpty && follow.isEmpty { throw ValidationError("Give a source: -i IFACE, --hep-listen ADDR:PORT or --follow FILE.") }
+        if let timezone, case .failure(let error) = TimeZoneName.parse(timezone) { throw ValidationError(error.description) }
         if CaptureRotation(rotate) == nil { throw ValidationError("--rotate '\(rotate)' is not a size (500KB, 100MB, 2GB; at least 1KB) or a time (30s, 15m, 1h, 1d).") }
+        if !(0...32).contains(linger) { throw ValidationError("--linger \(linger) is not between 0 and 32 seconds.") }
         if write != nil, interfaces.isEmpty { throw ValidationError("--write saves the frames of live interfaces: give -i IFACE (HEP messages are not frames).") }
     }
 
     func run() throws {
-        let site = SiteSettings(profile: try SiteSettings.loadProfile(option: config), db: db)
-        let liveRules = try loadLiveRules(site: site)
+        let site = SiteSettings(profile: try SiteSettings.loadProfile(option: config), timezone: timezone, db: db)
+        var liveRules = try loadLiveRules(site: site)
         var database: CallDatabase?
         if let path = site.database.value {
             do { database = try CallDatabase(path: path) } catch { throw CommandFailure.database(error) }
@@ -78,8 +94,9 @@ struct WatchCommand: ParsableCommand {
         let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
         let analyzer: LiveAnalyzer
         do {
-            analyzer = try LiveAnalyzer(interfaces: interfaces, filter: filter, hepListen: hepListen,
-                                        options: ReconstructionOptions(), direction: site.directionRules, write: saving) { printer.print($0) }
+            analyzer = try LiveAnalyzer(interfaces: interfaces, filter: filter, hepListen: hepListen, follow: follow,
+                                        cdrOptions: CDRImportOptions(timeZone: site.timeZone, format: inputFormat),
+                                        options: ReconstructionOptions(lingerNanoseconds: Int64(linger * 1e9)), direction: site.directionRules, write: saving) { printer.print($0) }
         } catch {
             throw CommandFailure(.input, error.description)
         }
@@ -89,7 +106,17 @@ struct WatchCommand: ParsableCommand {
         var raised = 0
         var stored = ImportCounts()
         let live = LiveImport(sources: analyzer.inputs, startedAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)))
-        let summary = analyzer.run { call in
+        let writeEvents = { (events: [ControlEvent]) in
+            guard !events.isEmpty else { return }
+            line.removeAll(keepingCapacity: true)
+            for event in events {
+                raised += 1
+                JSONWriter.append([("kind", .string("event"))] + ControlEventRendering.record(event), to: &line)
+                line.append(0x0A)
+            }
+            Output.write(line)
+        }
+        let summary = analyzer.run(onCall: { call in
             emitted += 1
             if let store = database {
                 do throws(StoreError) {
@@ -107,15 +134,13 @@ struct WatchCommand: ParsableCommand {
             line.removeAll(keepingCapacity: true)
             JSONWriter.append(CallRecord.record(call, detail: true), to: &line)
             line.append(0x0A)
-            for event in ControlEvents.events(of: call, rules: liveRules) {
-                raised += 1
-                JSONWriter.append([("kind", .string("event"))] + ControlEventRendering.record(event), to: &line)
-                line.append(0x0A)
-            }
             Output.write(line)
-        }
+            writeEvents(liveRules?.finished(call, wall: Self.wallClock()) ?? [])
+        }, onTick: {
+            writeEvents(liveRules?.tick(wall: Self.wallClock()) ?? [])
+        })
         printer.finish()
-        if !quiet, !liveRules.isEmpty {
+        if !quiet, liveRules?.rules.isEmpty == false {
             StandardError.line("callscope: \(raised) control event\(raised == 1 ? "" : "s") raised")
         }
         if !quiet, let path = site.database.value {
@@ -126,21 +151,27 @@ struct WatchCommand: ParsableCommand {
         }
         if !quiet {
             StandardError.line("callscope: \(summary.inputs) sources, \(summary.packets) packets, \(summary.sipMessages) SIP messages"
-                + (summary.hepMessages > 0 ? " (\(summary.hepMessages) from HEP)" : "") + ", \(emitted) calls, \(summary.errors) errors")
+                + (summary.hepMessages > 0 ? " (\(summary.hepMessages) from HEP)" : "")
+                + (follow.isEmpty ? "" : ", \(analyzer.cdrRows) CDR rows") + ", \(emitted) calls, \(summary.errors) errors")
         }
     }
 
-    /// The rules of `--rules` (or the profile's `events.rules`) that judge one call; the others
-    /// (agent states, shifts, lost-call returns, KPI windows) are named on stderr as not live yet.
-    private func loadLiveRules(site: SiteSettings) throws -> [ControlRule] {
-        guard let path = rules ?? site.rules.value else { return [] }
+    /// The rules of `--rules` (or the profile's `events.rules`) judged live: those about one call
+    /// and the `kpi` windows; the others (agent states, shifts, lost-call returns) are named on
+    /// stderr as not live. Nil without rules.
+    private func loadLiveRules(site: SiteSettings) throws -> LiveControlRules? {
+        guard let path = rules ?? site.rules.value else { return nil }
+        let campaigns = try site.loadCampaigns()
         let all: [ControlRule]
         do throws(ConfigurationError) { all = try ControlRulesFile.load(path) } catch { throw CommandFailure.configuration(error) }
-        let live = all.filter(\.kind.judgesOneCall)
-        let later = all.filter { !$0.kind.judgesOneCall }.map { TerminalText.escaped($0.name) }
-        if !quiet, !later.isEmpty {
-            StandardError.line("callscope: rules not judged live (they need agent states, shifts, later calls or a window): \(later.joined(separator: ", "))")
+        let options = try MetricsOptions(site: site, period: PeriodOptions.parse([]), campaigns: campaigns)
+        let live = LiveControlRules(rules: all, options: options)
+        if !quiet, !live.notLive.isEmpty {
+            StandardError.line("callscope: rules not judged live (they need agent states, shifts or later calls): \(live.notLive.map { TerminalText.escaped($0.name) }.joined(separator: ", "))")
         }
         return live
     }
+
+    /// The wall clock, nanoseconds since the epoch.
+    private static func wallClock() -> Int64 { Int64((Date().timeIntervalSince1970 * 1e9).rounded()) }
 }

@@ -87,14 +87,14 @@ import TestSupport
     }
 
     /// `--rules`: a rule judged on one call raises its event as the call ends, as an ndjson line
-    /// with "kind": "event" after the call's; a window rule is named as not live.
+    /// with "kind": "event" after the call's; a rule that needs agent states is named as not live.
     @Test func rulesRaiseEventsAsCallsEnd() throws {
         let port = UInt16(50_000 + Int(getpid() % 10_000))
         let rules = FileManager.default.temporaryDirectory.appendingPathComponent("watch-rules-\(getpid()).yaml")
         try """
             rules:
               - {name: Long ring, when: wait_longer_than, seconds: 1}
-              - {name: Spike, when: kpi, metric: abandonment_rate, above: 0.5, window: 30m}
+              - {name: Long pause, when: pause_longer_than, minutes: 15}
             """.write(to: rules, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: rules) }
         let run = try Self.watch(["--hep-listen", "127.0.0.1:\(port)", "--config", "/dev/null", "--rules", rules.path], expected: 3) {
@@ -108,8 +108,37 @@ import TestSupport
         #expect(events.first?["rule"] as? String == "Long ring")
         #expect(events.first?["value"] as? Double == 1.13)
         #expect(run.all.last?["kind"] as? String == "event")
-        #expect(run.stderr.contains("rules not judged live (they need agent states, shifts, later calls or a window): Spike"), "\(run.stderr)")
+        #expect(run.stderr.contains("rules not judged live (they need agent states, shifts or later calls): Long pause"), "\(run.stderr)")
         #expect(run.stderr.contains("1 control event raised"), "\(run.stderr)")
+    }
+
+    /// A `kpi` window rule slides in real time: Kamailio's two calls (answered, started
+    /// 17:00:23.467; busy, started 17:00:25.287 and ended 17:00:26.420) put 2 calls in a 4 s
+    /// window as the busy one ends (offered 2, above 1: crossed); 1.047 s later by the clock the
+    /// answered call's start leaves the window, with no new call: recovered, while still running.
+    @Test func kpiWindowRuleCrossesAndRecoversLive() throws {
+        let port = UInt16(45_000 + Int(getpid() % 10_000))
+        let rules = FileManager.default.temporaryDirectory.appendingPathComponent("watch-kpi-\(getpid()).yaml")
+        try """
+            rules:
+              - {name: Busy hour, when: kpi, metric: offered, above: 1, window: 4s, severity: critical}
+            """.write(to: rules, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: rules) }
+        let run = try Self.watch(["--hep-listen", "127.0.0.1:\(port)", "--config", "/dev/null", "--rules", rules.path], expected: 4) {
+            Self.send((try? Self.payloads("hep/hep3.pcap")) ?? [], toPort: port)
+        }
+        let events = run.beforeStop.filter { $0["kind"] as? String == "event" }
+        #expect(run.beforeStop.filter { $0["kind"] == nil }.count == 2)
+        #expect(events.map { $0["rule"] as? String } == ["Busy hour", "Busy hour"], "\(run.stderr)")
+        #expect(events.map { $0["severity"] as? String } == ["critical", "info"])
+        #expect(events.map { $0["value"] as? Double } == [2, 1])
+        #expect(events.first?["call_id"] as? String == "hep3-busy-1@127.0.0.1")
+        #expect(events.first?["time"] as? String == "2026-12-05T17:00:26.420Z")
+        #expect((events.last?["detail"] as? String)?.hasPrefix("recovered: offered 1 over 4s of 1 call") == true, "\(events)")
+        // Recovered when the answered call's start (23.467) left the 4 s window: at 27.467 or at the next poll (200 ms; a loaded machine is slower).
+        let recovered = (events.last?["time"] as? String) ?? ""
+        #expect(recovered >= "2026-12-05T17:00:27.467Z" && recovered < "2026-12-05T17:00:28.5Z", "\(recovered)")
+        #expect(run.stderr.contains("2 control events raised"), "\(run.stderr)")
     }
 
     /// `--db`: each call stored the moment it is final, under one ledger entry per run; a second
@@ -209,7 +238,7 @@ import TestSupport
     @Test func refusesWithoutASourceAndNamesABadAddress() throws {
         let none = try CLI.run(["watch"])
         #expect(none.status == 64)
-        #expect(none.stderr.contains("Give a source: -i IFACE or --hep-listen ADDR:PORT."))
+        #expect(none.stderr.contains("Give a source: -i IFACE, --hep-listen ADDR:PORT or --follow FILE."))
         let rotate = try CLI.run(["watch", "-i", "lo", "--rotate", "10 MB"])
         #expect(rotate.status == 64)
         #expect(rotate.stderr.contains("--rotate '10 MB' is not a size"))

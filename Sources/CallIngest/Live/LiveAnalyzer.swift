@@ -1,14 +1,16 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CDRImport
 import CallModel
 import CallReconstruction
 import PacketCapture
 import PacketDecoding
 
 /// Reconstructs calls from live sources until SIGINT or SIGTERM (`callscope watch`): network
-/// interfaces through libpcap and HEP collectors' UDP sockets, any mix, in one thread that
-/// waits on all of them with `poll` (200 ms at most, so SIGINT or SIGTERM is seen within that).
+/// interfaces through libpcap, HEP collectors' sockets and growing CDR files (``CDRFollower``),
+/// any mix, in one thread that waits on all of them with `poll` (200 ms at most, so SIGINT or
+/// SIGTERM is seen within that, and the files are read again that often).
 ///
 /// Each call is handed to `onCall` as soon as it is final: its end plus the linger for late
 /// retransmissions (`ReconstructionOptions`), judged on the wall clock when the sources are
@@ -17,6 +19,8 @@ import PacketDecoding
 public final class LiveAnalyzer {
     private var interfaces: [LiveInterface] = []
     private var receivers: [HEPReceiver] = []
+    private var followers: [CDRFollower] = []
+    private let diagnostics: (Diagnostic) -> Void
     private var reconstructor: CallReconstructor
     /// SIGINT and SIGTERM, blocked: `run` looks for them pending (`sigpending`) between polls.
     private var stopSignals = sigset_t()
@@ -29,21 +33,26 @@ public final class LiveAnalyzer {
     /// Opens every source (the interfaces with the BPF `filter`); throws naming the first that
     /// cannot be opened. SIGINT and SIGTERM are blocked for the process from here on, and read
     /// by ``run(onCall:)``.
-    public init(interfaces names: [String], filter: String?, hepListen: [String], options: ReconstructionOptions,
-                direction: DirectionRules = DirectionRules(), write: (directory: String, rotation: CaptureRotation)? = nil,
+    public init(interfaces names: [String], filter: String?, hepListen: [String], follow: [String] = [], cdrOptions: CDRImportOptions = .init(),
+                options: ReconstructionOptions, direction: DirectionRules = DirectionRules(),
+                write: (directory: String, rotation: CaptureRotation)? = nil,
                 diagnostics: @escaping (Diagnostic) -> Void) throws(LiveSourceError) {
         self.direction = direction
+        self.diagnostics = diagnostics
         for name in names {
             do { interfaces.append(try LiveInterface(name: name, filter: filter)) } catch { throw .interface(error) }
         }
         for address in hepListen {
             do { receivers.append(try HEPReceiver(address: address)) } catch { throw .hep(error) }
         }
-        inputs = names + hepListen.map { "hep:\($0)" }
+        for path in follow {
+            do { followers.append(try CDRFollower(path: path, options: cdrOptions)) } catch { throw .follow(error) }
+        }
+        inputs = names + hepListen.map { "hep:\($0)" } + follow
         writers = interfaces.map { interface in
             write.map { RotatingCaptureWriter(directory: $0.directory, prefix: interface.name, linkType: interface.linkType, rotation: $0.rotation) }
         }
-        reconstructor = CallReconstructor(options: options, inputs: inputs, diagnostics: diagnostics)
+        reconstructor = CallReconstructor(options: options, inputs: Array(inputs.prefix(names.count + hepListen.count)), diagnostics: diagnostics)
         sigemptyset(&stopSignals)
         sigaddset(&stopSignals, SIGINT)
         sigaddset(&stopSignals, SIGTERM)
@@ -58,11 +67,13 @@ public final class LiveAnalyzer {
     }
 
     /// Reads until SIGINT or SIGTERM; returns the run's counts (frames of every source included).
-    public func run(onCall: (Call) -> Void) -> AnalysisSummary {
+    /// `onTick` runs after each wait (200 ms at most apart), for what moves with time alone.
+    public func run(onCall: (Call) -> Void, onTick: () -> Void = {}) -> AnalysisSummary {
         var descriptors = interfaces.map { pollfd(fd: $0.selectableDescriptor, events: Int16(POLLIN), revents: 0) }
             + receivers.flatMap { $0.descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) } }
         var frames = [Int](repeating: 0, count: inputs.count)
         var stopping = false
+        var lastFollow: Int64 = 0
         while !stopping {
             _ = poll(&descriptors, nfds_t(descriptors.count), 200)
             for (index, interface) in interfaces.enumerated() {
@@ -86,10 +97,19 @@ public final class LiveAnalyzer {
                 }
                 for problem in receiver.takeProblems() { reconstructor.report(.warning, input: index, packet: nil, problem) }
             }
+            // The files are looked at every 100 ms at most, however busy the other sources are.
+            let now = Self.now()
+            if !followers.isEmpty, now - lastFollow >= 100_000_000 {
+                lastFollow = now
+                for follower in followers {
+                    for call in follower.poll(now: now, report: diagnostics) { onCall(decided(call)) }
+                }
+            }
             if stopRequested { stopping = true }
             flushWriters()
             reconstructor.advance(to: Timestamp(nanoseconds: Self.now()))
             for call in reconstructor.takeFinishedCalls() { onCall(decided(call)) }
+            onTick()
         }
         for (index, interface) in interfaces.enumerated() {
             if let stats = interface.statistics, stats.dropped + stats.droppedByInterface > 0 {
@@ -99,10 +119,16 @@ public final class LiveAnalyzer {
         }
         var (calls, summary) = reconstructor.finish()
         for call in calls { onCall(decided(call)) }
+        for follower in followers {
+            for call in follower.finish(now: Self.now(), report: diagnostics) { onCall(decided(call)) }
+        }
         summary.inputs = inputs.count
         summary.packets = frames.reduce(0, +)
         return summary
     }
+
+    /// The records (lines) read from the followed CDR files.
+    public var cdrRows: Int { followers.reduce(0) { $0 + $1.rows } }
 
     /// The files `--write` wrote, per interface.
     public var writtenFiles: [String] { writers.flatMap { $0?.files ?? [] } }
@@ -145,11 +171,13 @@ public final class LiveAnalyzer {
 public enum LiveSourceError: Error, Sendable, CustomStringConvertible {
     case interface(LiveCaptureError)
     case hep(HEPReceiverError)
+    case follow(CDRError)
 
     public var description: String {
         switch self {
         case .interface(let error): "cannot capture on \(error)"
         case .hep(let error): "cannot listen for HEP on \(error)"
+        case .follow(let error): "cannot follow \(error)"
         }
     }
 }
