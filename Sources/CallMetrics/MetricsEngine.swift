@@ -300,6 +300,16 @@ public enum MetricsEngine {
         case .queue: return text(call.queue)
         case .source: return text(call.source)
         case .direction: return text(call.direction?.rawValue)
+        case .utmSource, .utmMedium, .utmCampaign, .keyword, .landingPage, .attribution:
+            guard let visit = call.attribution, visit.kind != .none else { return .unattributed }
+            switch groupBy {
+            case .utmSource: return text(visit.source)
+            case .utmMedium: return text(visit.medium)
+            case .utmCampaign: return text(visit.campaign)
+            case .keyword: return text(visit.keyword)
+            case .landingPage: return text(visit.landingPage)
+            default: return text(visit.kind.rawValue)
+            }
         }
     }
 

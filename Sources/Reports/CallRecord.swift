@@ -26,31 +26,62 @@ public enum CallRecord {
     /// After every other scalar field, so the columns of a CSV read without a zone stay where they were.
     public static let localFields = ["start_local", "answered_at_local", "ended_at_local", "system_answered_at_local"]
 
+    /// What brought the call (README "Visit attribution"), written when the run attributes calls
+    /// (`--visits`, `--pool`): last of the scalar fields, so the columns before stay where they were.
+    public static let attributionFields = [
+        "attribution", "visitor_id", "utm_source", "utm_medium", "utm_campaign", "keyword", "landing_page", "click_id", "ambiguous",
+    ]
+
     /// The scalar field names of a record written with `time` (``localFields`` when it is local).
     public static func scalarFields(time: SiteTime) -> [String] {
         time.isLocal ? scalarFields + localFields : scalarFields
     }
 
-    /// The fields `--where` and `--sort` can name: the scalar fields but `legs`.
+    /// The scalar field names of records of `calls`: ``attributionFields`` last when any call has an attribution.
+    public static func scalarFields(time: SiteTime, calls: [Call]) -> [String] {
+        scalarFields(time: time) + (calls.contains { $0.attribution != nil } ? attributionFields : [])
+    }
+
+    /// The fields `--where` and `--sort` can name: the scalar fields but `legs`, and the attribution
+    /// fields (null on a call without attribution).
     public static func selectableFields(time: SiteTime) -> [String] {
-        scalarFields(time: time).filter { $0 != "legs" }
+        scalarFields(time: time).filter { $0 != "legs" } + attributionFields
+    }
+
+    /// The ``attributionFields`` of a call that has an attribution; none otherwise.
+    public static func attributionRecord(_ call: Call) -> Record {
+        guard let a = call.attribution else { return [] }
+        return [
+            ("attribution", .string(a.kind.rawValue)), ("visitor_id", .string(a.visitorID)), ("utm_source", .string(a.source)),
+            ("utm_medium", .string(a.medium)), ("utm_campaign", .string(a.campaign)), ("keyword", .string(a.keyword)),
+            ("landing_page", .string(a.landingPage)), ("click_id", .string(a.clickID)), ("ambiguous", .bool(a.ambiguous)),
+        ]
     }
 
     /// The record of `call` with the local times of `time` when it is local (see ``localFields``).
     public static func record(_ call: Call, detail: Bool, time: inout SiteTime) -> Record {
         guard time.isLocal else { return record(call, detail: detail) }
-        var record = record(call, detail: false)
+        var record = coreRecord(call)
         func local(_ t: Timestamp?) -> FieldValue { t.map { .string(time.iso8601($0)) } ?? .null }
         record += [
             ("start_local", local(call.start)), ("answered_at_local", local(call.answeredAt)),
             ("ended_at_local", local(call.endedAt)), ("system_answered_at_local", local(call.systemAnsweredAt)),
         ]
+        record += attributionRecord(call)
         if detail { record += detailFields(call) }
         return record
     }
 
     /// The record of `call`; nested detail only when `detail` is true.
     public static func record(_ call: Call, detail: Bool) -> Record {
+        var record = coreRecord(call)
+        record += attributionRecord(call)
+        if detail { record += detailFields(call) }
+        return record
+    }
+
+    /// The scalar fields up to `agent_share`.
+    static func coreRecord(_ call: Call) -> Record {
         var record: Record = [
             ("call_id", .string(call.callID)),
             ("source", .string(call.source)),
@@ -95,7 +126,6 @@ public enum CallRecord {
             })),
         ]
         record.append(contentsOf: mediaFields(call))
-        if detail { record += detailFields(call) }
         return record
     }
 
