@@ -301,6 +301,8 @@ public enum MetricsEngine {
         case .source: return text(call.source)
         case .direction: return text(call.direction?.rawValue)
         case .utmSource, .utmMedium, .utmCampaign, .keyword, .landingPage, .attribution:
+            // As campaigns: outbound and internal calls are named by their direction.
+            if let direction = call.direction, direction == .outbound || direction == .internal { return .notInbound(direction.rawValue) }
             guard let visit = call.attribution, visit.kind != .none else { return .unattributed }
             switch groupBy {
             case .utmSource: return text(visit.source)

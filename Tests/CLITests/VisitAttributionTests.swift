@@ -86,4 +86,80 @@ import TestSupport
         #expect(intervals == wantIntervals)
         #expect(!intervals.isEmpty)
     }
+
+    /// The qualified calls with a click id, in time order, as Google Ads imports them.
+    @Test func exportConversionsMatchesTheGroundTruth() throws {
+        let run = try CLI.run(["export", "conversions", "--value", "50", "--currency", "gbp"] + Self.arguments)
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "Google Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency")
+        let wanted = try Self.expected().filter { e in
+            let a = e["touch_first"] as? [String: Any]
+            return Self.text(e["qualified"]) == "1" && Self.text(e["outbound"]) == "0" && Self.text(a?["click_id"]) != "null"
+        }
+        #expect(lines.count - 1 == wanted.count && wanted.count > 5)
+        for (line, want) in zip(lines.dropFirst(), wanted) {
+            let a = want["touch_first"] as? [String: Any]
+            let utc = try #require(ISO8601DateFormatter().date(from: Self.text(want["start"]).replacingOccurrences(of: ".000", with: "")))
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "Europe/London")
+            formatter.dateFormat = "yyyy-MM-dd HH:mm:ssxxx"
+            #expect(line == "\(Self.text(a?["click_id"])),Phone call,\(formatter.string(from: utc)),50.00,GBP")
+        }
+        let firstTime = try CLI.run(["export", "conversions", "-f", "csv", "--first-time-only"] + Self.arguments)
+        let firstTimeWanted = wanted.filter { Self.text($0["first_time"]) == "1" }
+        #expect(firstTime.stdout.split(separator: "\n").count - 1 == firstTimeWanted.count && firstTimeWanted.count < wanted.count)
+    }
+
+    /// A click id a spreadsheet would run as a formula is exported as text.
+    @Test func exportedCellsCannotBeFormulas() throws {
+        let dir = TemporaryDirectory()
+        let visits = dir.file("visits.csv")
+        try "number,visitor_id,assigned_at,click_id\n+442079460500,v1,2026-06-10 08:00:00,=HYPERLINK(\"http://x\")\n".write(toFile: visits, atomically: true, encoding: .utf8)
+        let cdr = dir.file("Master.csv")
+        try "\"\",\"+447700900100\",\"+442079460500\",\"from-trunk\",\"\",\"SIP/trunk-1\",\"SIP/201-2\",\"Dial\",\"SIP/201,,t\",\"2026-06-10 08:10:00\",\"2026-06-10 08:10:05\",\"2026-06-10 08:15:00\",300,295,\"ANSWERED\",\"DOCUMENTATION\",\"1.1\",\"\",\"\",\"1.1\",1\n"
+            .write(toFile: cdr, atomically: true, encoding: .utf8)
+        let run = try CLI.run(["export", "conversions", cdr, "--timezone", "Europe/London", "--own-numbers", "+4420794605*",
+                               "--pool", "+442079460500", "--visits", visits, "-q"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.split(separator: "\n").last?.hasPrefix("\"'=HYPERLINK(\"\"http://x\"\")\",Phone call,2026-06-10 08:10:00+01:00,") == true, "\(run.stdout)")
+    }
+
+    /// import stores the attribution (schema v6) and a later run without visits reads it back.
+    @Test func importStoresTheAttributionAndReadsItBack() throws {
+        let dir = TemporaryDirectory()
+        let db = dir.file("a.sqlite")
+        let imported = try CLI.run(["import", "--db", db] + Self.arguments)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let fresh = try CLI.run(["calls", "--format", "ndjson"] + Self.arguments)
+        let stored = try CLI.run(["calls", "--db", db, "--format", "ndjson", "--timezone", "Europe/London", "-q"])
+        #expect(stored.status == 0, "\(stored.stderr)")
+        func attributions(_ text: String) throws -> [String] {
+            try Self.lines(text).map { call in Self.fields.map { Self.text(call[$0]) }.joined(separator: "|") }.sorted()
+        }
+        #expect(try attributions(stored.stdout) == attributions(fresh.stdout))
+        #expect(try attributions(stored.stdout).contains { $0.hasPrefix("pool|") })
+    }
+
+    /// `report --by utm_source`: the KPIs per visit source, unattributed calls in their own row.
+    @Test func kpisByVisitField() throws {
+        let run = try CLI.run(["report", "--by", "utm_source", "--format", "csv"] + Self.arguments)
+        #expect(run.status == 0, "\(run.stderr)")
+        let keys = run.stdout.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").first.map(String.init) }
+        #expect(keys == ["all", "direct", "facebook", "google", "newsletter", "radio", "yandex", "(unattributed)", "(outbound)"], "\(keys)")
+    }
+
+    /// Bad visit rows are diagnostics naming file and line; the others still attribute.
+    @Test func badVisitRowsAreNamedAndSkipped() throws {
+        let dir = TemporaryDirectory()
+        let visits = dir.file("visits.csv")
+        try "number,visitor_id,assigned_at\n+442079460500,v1,soon\n".write(toFile: visits, atomically: true, encoding: .utf8)
+        let run = try CLI.run(["calls", Self.day + "master.csv", "--timezone", "Europe/London", "--visits", visits, "--pool", "+442079460500"])
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("visits.csv:2: assigned_at 'soon' is not an ISO-8601 time"), "\(run.stderr)")
+        let poolAndStatic = try CLI.run(["calls", Self.day + "master.csv", "--pool", "+442079460900", "--campaigns", Self.day + "campaigns.yaml", "-q"])
+        #expect(poolAndStatic.status == 65)
+        #expect(poolAndStatic.stderr.contains("number +442079460900 is in pool 'website' and in the static campaign 'Radio June'"), "\(poolAndStatic.stderr)")
+    }
 }
