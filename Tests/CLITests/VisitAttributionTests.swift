@@ -162,4 +162,22 @@ import TestSupport
         #expect(poolAndStatic.status == 65)
         #expect(poolAndStatic.stderr.contains("number +442079460900 is in pool 'website' and in the static campaign 'Radio June'"), "\(poolAndStatic.stderr)")
     }
+
+    /// The HTML report gains the attribution section when visits are given; a hostile source is
+    /// text on the page, never markup.
+    @Test func htmlReportShowsTheAttributionEscaped() throws {
+        let dir = TemporaryDirectory()
+        let visits = dir.file("visits.csv")
+        try "number,visitor_id,assigned_at,source\n+442079460500,v1,2026-06-10 08:00:00,<script>alert(1)</script>\n".write(toFile: visits, atomically: true, encoding: .utf8)
+        let cdr = dir.file("Master.csv")
+        try "\"\",\"+447700900100\",\"+442079460500\",\"from-trunk\",\"\",\"SIP/trunk-1\",\"SIP/201-2\",\"Dial\",\"SIP/201,,t\",\"2026-06-10 08:10:00\",\"2026-06-10 08:10:05\",\"2026-06-10 08:15:00\",300,295,\"ANSWERED\",\"DOCUMENTATION\",\"1.1\",\"\",\"\",\"1.1\",1\n"
+            .write(toFile: cdr, atomically: true, encoding: .utf8)
+        let page = try CLI.run(["report", "--format", "html", cdr, "--timezone", "Europe/London", "--own-numbers", "+4420794605*",
+                                "--pool", "+442079460500", "+442079460501", "--visits", visits, "-q"])
+        #expect(page.status == 0, "\(page.stderr)")
+        #expect(page.stdout.contains("<section id=\"attribution\">"))
+        #expect(page.stdout.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !page.stdout.contains("<script>alert"))
+        let plain = try CLI.run(["report", "--format", "html", cdr, "--timezone", "Europe/London", "-q"])
+        #expect(!plain.stdout.contains("id=\"attribution\""))
+    }
 }
