@@ -105,12 +105,14 @@ public enum MetricsEngine {
         return timeline.lost.map { lost in
             let call = calls[timeline.order[lost.position]]
             let wait = call.waitNanoseconds ?? call.endedAt.map { call.start.distance(to: $0) }
-            return LostCall(
+            var result = LostCall(
                 callID: call.callID, caller: call.caller, dialed: call.dialed, queue: call.queue, start: call.start,
                 outcome: call.outcome.rawValue, waitSeconds: seconds(wait),
                 withheld: timeline.callerClass[lost.position] == .withheld, returned: lost.returned, by: lost.by,
                 agent: lost.agent, delaySeconds: seconds(lost.delay), returnCallID: lost.returnCallID,
                 callbackAttempts: lost.attempts)
+            result.attribution = call.attribution
+            return result
         }
     }
 

@@ -4,7 +4,7 @@
 /// Why on the call: every output format and the store carry it, so a call keeps its source
 /// (`utm_source`, `click_id`...) wherever it goes. Set by `AttributionEngine` (CallMetrics);
 /// nil on a call of a run that attributes nothing.
-public struct VisitAttribution: Sendable, Hashable {
+public struct VisitAttribution: Sendable, Hashable, Codable {
     /// How the call was attributed: `attribution` in the records.
     public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
         /// To a visit that held the dialled pool number at the call's start.

@@ -49,8 +49,11 @@ public enum CallRecord {
     }
 
     /// The ``attributionFields`` of a call that has an attribution; none otherwise.
-    public static func attributionRecord(_ call: Call) -> Record {
-        guard let a = call.attribution else { return [] }
+    public static func attributionRecord(_ call: Call) -> Record { attributionRecord(call.attribution) }
+
+    /// The ``attributionFields`` of an attribution (a call's, a lost call's); none for nil.
+    public static func attributionRecord(_ attribution: VisitAttribution?) -> Record {
+        guard let a = attribution else { return [] }
         return [
             ("attribution", .string(a.kind.rawValue)), ("visitor_id", .string(a.visitorID)), ("utm_source", .string(a.source)),
             ("utm_medium", .string(a.medium)), ("utm_campaign", .string(a.campaign)), ("keyword", .string(a.keyword)),

@@ -180,4 +180,24 @@ import TestSupport
         let plain = try CLI.run(["report", "--format", "html", cdr, "--timezone", "Europe/London", "-q"])
         #expect(!plain.stdout.contains("id=\"attribution\""))
     }
+
+    /// The table shows where each call came from; lost calls carry the attribution fields too.
+    @Test func tableAndLostCallsShowTheAttribution() throws {
+        let truth = try Self.expected()
+        let table = try CLI.run(["calls", "--wide"] + Self.arguments)
+        #expect(table.status == 0, "\(table.stderr)")
+        let ambiguous = try #require(truth.first { ($0["touch_first"] as? [String: Any])?["ambiguous"] as? Bool == true })
+        let line = try #require(table.stdout.split(separator: "\n").first { $0.hasSuffix(Self.text(ambiguous["call_id"])) })
+        let a = try #require(ambiguous["touch_first"] as? [String: Any])
+        #expect(line.contains("  \(Self.text(a["utm_source"]))"), "\(line)")
+        #expect(line.contains(" * "), "\(line)")
+        let lost = try CLI.run(["lost", "-f", "ndjson"] + Self.arguments)
+        let records = try Self.lines(lost.stdout)
+        #expect(!records.isEmpty)
+        let byID = Dictionary(uniqueKeysWithValues: truth.map { (Self.text($0["call_id"]), $0) })
+        for record in records {
+            let want = try #require(byID[Self.text(record["call_id"])]?["touch_first"] as? [String: Any])
+            #expect(Self.text(record["visitor_id"]) == Self.text(want["visitor_id"]) && Self.text(record["attribution"]) == Self.text(want["attribution"]))
+        }
+    }
 }
