@@ -48,31 +48,33 @@ public enum VisitsFile {
     }
 
     /// One row's fields by README name (several click-id columns: the first non-empty).
-    static func visit(_ value: (String) -> String?, file: String, line: Int, zone: TimeZone) -> Swift.Result<VisitAssignment, ConfigurationError> {
+    /// The index of each README field name in ``aliases``.
+    static let fieldIndex = Dictionary(uniqueKeysWithValues: aliases.enumerated().map { ($0.element.field, $0.offset) })
+
+    /// One row: `value(i)` is the row's value of ``aliases``[i] (the first non-empty of its names), nil when empty.
+    static func visit(_ value: (Int) -> String?, file: String, line: Int, times: inout ISOInstant) -> Swift.Result<VisitAssignment, ConfigurationError> {
         func fail(_ reason: String) -> Swift.Result<VisitAssignment, ConfigurationError> { .failure(ConfigurationError(.invalid, file: file, line: line, reason)) }
         func field(_ name: String) -> String? {
-            for alias in aliases where alias.field == name {
-                for candidate in alias.names { if let v = value(candidate), !v.isEmpty { return v } }
-            }
-            return nil
+            guard let index = fieldIndex[name] else { return nil }
+            return value(index)
         }
         guard let number = field("number") else { return fail("no number.") }
         guard number.contains(where: \.isNumber) else { return fail("number '\(number)' is not a telephone number.") }
         guard let visitor = field("visitor_id") else { return fail("no visitor_id.") }
         guard let assignedText = field("assigned_at") else { return fail("no assigned_at.") }
-        guard let assigned = ISOInstant.parse(assignedText, zone: zone) else {
+        guard let assigned = times.parse(assignedText) else {
             return fail("assigned_at '\(assignedText)' is not an ISO-8601 time (2026-03-28T08:00:00+01:00, or local).")
         }
-        var times: [String: Timestamp] = [:]
+        var ends: [String: Timestamp] = [:]
         for name in ["released_at", "last_activity_at"] {
             guard let text = field(name) else { continue }
-            guard let t = ISOInstant.parse(text, zone: zone) else { return fail("\(name) '\(text)' is not an ISO-8601 time.") }
+            guard let t = times.parse(text) else { return fail("\(name) '\(text)' is not an ISO-8601 time.") }
             guard t >= assigned else { return fail("\(name) \(text) is before assigned_at \(assignedText).") }
-            times[name] = t
+            ends[name] = t
         }
         return .success(VisitAssignment(
-            number: number, visitorID: visitor, assignedAt: assigned, releasedAt: times["released_at"],
-            lastActivityAt: times["last_activity_at"], source: field("source"), medium: field("medium"),
+            number: number, visitorID: visitor, assignedAt: assigned, releasedAt: ends["released_at"],
+            lastActivityAt: ends["last_activity_at"], source: field("source"), medium: field("medium"),
             campaign: field("campaign"), keyword: field("keyword"), landingPage: field("landing_page"),
             clickID: field("click_id"), file: file, line: line))
     }
@@ -95,8 +97,9 @@ public enum VisitsFile {
                     return result
                 }
             }
-            var columns: [String: Int] = [:]
-            for (index, name) in header.enumerated() where columns[name] == nil { columns[name] = index }
+            var times = ISOInstant(zone: zone)
+            // The columns of each field, in the order of its accepted names.
+            let columns = aliases.map { alias in alias.names.compactMap { header.firstIndex(of: $0) } }
             while scanner.next(into: &record) {
                 if record.fields.count == 1, buffer.string(record.fields[0]).isEmpty { continue }
                 guard record.fields.count == header.count else {
@@ -109,7 +112,14 @@ public enum VisitsFile {
                     continue
                 }
                 let fields = record.fields
-                switch visit({ name in columns[name].map { buffer.string(fields[$0]) } }, file: file, line: record.line, zone: zone) {
+                let value: (Int) -> String? = { field in
+                    for column in columns[field] {
+                        let text = buffer.string(fields[column])
+                        if !text.isEmpty { return text }
+                    }
+                    return nil
+                }
+                switch visit(value, file: file, line: record.line, times: &times) {
                 case .success(let visit): result.visits.append(visit)
                 case .failure(let problem): result.problems.append(problem)
                 }
@@ -120,6 +130,7 @@ public enum VisitsFile {
 
     static func parseNDJSON(_ bytes: [UInt8], file: String, zone: TimeZone) -> Result {
         var result = Result()
+        var times = ISOInstant(zone: zone)
         var line = 0
         for slice in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
             line += 1
@@ -128,14 +139,19 @@ public enum VisitsFile {
                 result.problems.append(ConfigurationError(.invalid, file: file, line: line, "not a JSON object."))
                 continue
             }
-            let value: (String) -> String? = { name in
-                switch object[name] {
-                case let text as String: return text.trimmingCharacters(in: .whitespaces)
-                case let number as NSNumber: return number.stringValue
-                default: return nil
+            let value: (Int) -> String? = { field in
+                for name in aliases[field].names {
+                    switch object[name] {
+                    case let text as String:
+                        let trimmed = text.trimmingCharacters(in: .whitespaces)
+                        if !trimmed.isEmpty { return trimmed }
+                    case let number as NSNumber: return number.stringValue
+                    default: continue
+                    }
                 }
+                return nil
             }
-            switch visit(value, file: file, line: line, zone: zone) {
+            switch visit(value, file: file, line: line, times: &times) {
             case .success(let visit): result.visits.append(visit)
             case .failure(let problem): result.problems.append(problem)
             }
