@@ -200,4 +200,24 @@ import TestSupport
             #expect(Self.text(record["visitor_id"]) == Self.text(want["visitor_id"]) && Self.text(record["attribution"]) == Self.text(want["attribution"]))
         }
     }
+
+    /// The profile's pools: a call to a pool number no visit holds is an unattributed pool call
+    /// with no --pool given; config check names the pools.
+    @Test func poolsFromTheSiteProfile() throws {
+        let dir = TemporaryDirectory()
+        let profile = dir.file("callscope.yaml")
+        let numbers = (0..<8).map { "\"+4420794605\(String(format: "%02d", $0))\"" }.joined(separator: ", ")
+        try "timezone: Europe/London\npools:\n  - name: website\n    numbers: [\(numbers)]\n    ttl: 30m\n".write(toFile: profile, atomically: true, encoding: .utf8)
+        let run = try CLI.run(["report", "--view", "attribution", "-f", "json", "--config", profile, Self.day + "master.csv", "--own-numbers", "+4420794605*", "+442079460900",
+                               "--visits", Self.day + "visits.csv", "--visits", Self.day + "visits-app.ndjson", "-q"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let truth = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: TestPaths.root.path + "/" + Self.day + "expected-report.json"))) as? [String: Any])
+        // Without the campaigns file the radio calls are attributed to nothing; the pool figures are unchanged.
+        #expect(Self.text(report["static_calls"]) == "0")
+        #expect(Self.text(report["pool_calls"]) == Self.text(truth["pool_calls"]))
+        #expect(Self.text(report["unattributed_pool_calls"]) == Self.text(truth["unattributed_pool_calls"]))
+        let check = try CLI.run(["config", "check", "--config", profile])
+        #expect(check.stdout.contains("website (8 numbers, ttl 1800 s)"), "\(check.stdout)")
+    }
 }
