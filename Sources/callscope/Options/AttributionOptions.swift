@@ -9,7 +9,7 @@ import SiteConfiguration
 /// the profile's `pools:` and the campaigns file's `pools:` complete `--pool`.
 struct AttributionOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "Website visits that held pool numbers (CSV with a header, or ndjson): number, visitor_id, assigned_at, released_at, source, medium, campaign, keyword, landing_page, click_id. Repeat for several files. Calls to pool numbers are attributed to the visit holding the number.",
+        "Website visits that held pool numbers (CSV with a header, or one JSON object per line): number, visitor_id, assigned_at, released_at, source, medium, campaign, keyword, landing_page, click_id. Repeat for several files. Calls to pool numbers are attributed to the visit holding the number.",
         valueName: "file"))
     var visits: [String] = []
 
