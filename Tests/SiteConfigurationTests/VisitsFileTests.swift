@@ -69,4 +69,23 @@ import Testing
         #expect(throws: ConfigurationError.self) { try SiteProfile.parse("pools:\n  - name: w\n    numbers: [\"+4420*\"]\n", file: "p.yaml") }
         #expect(throws: ConfigurationError.self) { try SiteProfile.parse("pools:\n  - name: w\n    numbers: [\"1\"]\n    ttl: soon\n", file: "p.yaml") }
     }
+
+    /// Hostile bytes never trap: every prefix of a file, invalid UTF-8, an unterminated quote,
+    /// out-of-range times and offsets; every problem names the file and a line of 1 or more.
+    @Test func hostileInputIsReportedNeverTrapped() {
+        let file = Array("""
+            number,visitor_id,assigned_at,released_at,click_id
+            +442079460500,v1,2026-06-10T12:00:00+01:00,2026-06-10T12:30:00+01:00,"=cmd|' /C calc'!A0"
+            +442079460501,v2,9999-12-31T23:59:59-18:00,,x
+            +442079460502,"v3,2026-06-10T12:00:00Z,,
+            {"number": "+44", "visitor_id": [1], "assigned_at": 12}
+            """.utf8) + [0xFF, 0xFE, 0x0A, 0x2B, 0x31, 0x2C]
+        for end in 0...file.count {
+            for text in [Array(file[..<end]), Array("{\"number\":1}\n".utf8) + Array(file[..<end])] {
+                let result = VisitsFile.parse(text, file: "v", zone: Self.london)
+                for problem in result.problems { #expect(problem.file == "v" && (problem.line ?? 1) >= 1) }
+                #expect(result.visits.allSatisfy { ($0.releasedAt ?? $0.assignedAt) >= $0.assignedAt })
+            }
+        }
+    }
 }
