@@ -105,12 +105,14 @@ public enum MetricsEngine {
         return timeline.lost.map { lost in
             let call = calls[timeline.order[lost.position]]
             let wait = call.waitNanoseconds ?? call.endedAt.map { call.start.distance(to: $0) }
-            return LostCall(
+            var result = LostCall(
                 callID: call.callID, caller: call.caller, dialed: call.dialed, queue: call.queue, start: call.start,
                 outcome: call.outcome.rawValue, waitSeconds: seconds(wait),
                 withheld: timeline.callerClass[lost.position] == .withheld, returned: lost.returned, by: lost.by,
                 agent: lost.agent, delaySeconds: seconds(lost.delay), returnCallID: lost.returnCallID,
                 callbackAttempts: lost.attempts)
+            result.attribution = call.attribution
+            return result
         }
     }
 
@@ -300,6 +302,18 @@ public enum MetricsEngine {
         case .queue: return text(call.queue)
         case .source: return text(call.source)
         case .direction: return text(call.direction?.rawValue)
+        case .utmSource, .utmMedium, .utmCampaign, .keyword, .landingPage, .attribution:
+            // As campaigns: outbound and internal calls are named by their direction.
+            if let direction = call.direction, direction == .outbound || direction == .internal { return .notInbound(direction.rawValue) }
+            guard let visit = call.attribution, visit.kind != .none else { return .unattributed }
+            switch groupBy {
+            case .utmSource: return text(visit.source)
+            case .utmMedium: return text(visit.medium)
+            case .utmCampaign: return text(visit.campaign)
+            case .keyword: return text(visit.keyword)
+            case .landingPage: return text(visit.landingPage)
+            default: return text(visit.kind.rawValue)
+            }
         }
     }
 

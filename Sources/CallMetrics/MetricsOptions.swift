@@ -81,6 +81,11 @@ public enum GroupBy: String, Sendable, Hashable, CaseIterable, Codable {
     case source
     /// `inbound`, `outbound`, `internal`, or `(none)`.
     case direction
+    /// The visit's fields (README "Visit attribution"): `(unattributed)` for calls attributed to
+    /// nothing, `(none)` for attributed calls without the field.
+    case utmSource = "utm_source", utmMedium = "utm_medium", utmCampaign = "utm_campaign", keyword, landingPage = "landing_page"
+    /// `pool`, `static`, or `(unattributed)`.
+    case attribution
 }
 
 extension Duration {

@@ -117,6 +117,8 @@ public struct LostCall: Sendable, Hashable, Encodable {
     public var returnCallID: String?
     /// Unanswered outbound calls to the number within the window before it was returned.
     public var callbackAttempts: Int
+    /// What brought the call (README "Visit attribution"); nil when the run attributes nothing.
+    public var attribution: VisitAttribution?
 
     public init(callID: String, caller: String?, dialed: String?, queue: String?, start: Timestamp, outcome: String,
                 waitSeconds: Double?, withheld: Bool, returned: LostCallReturn, by: String?, agent: String?,

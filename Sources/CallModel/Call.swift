@@ -69,6 +69,8 @@ public struct Call: Sendable, Hashable {
     public var streams: [RTPStreamSummary] = []
     /// Who spoke when, from decoded audio (captures analysed for talk, or recordings).
     public var talk: TalkSummary?
+    /// What brought the call (README "Visit attribution"); nil when the run attributes nothing.
+    public var attribution: VisitAttribution?
 
     public init(
         callID: String, source: String, transport: String? = nil, start: Timestamp,

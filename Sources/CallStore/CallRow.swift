@@ -12,7 +12,10 @@ enum CallRow {
         "call_id", "source", "caller", "dialed", "diverted_from", "outcome", "final_status", "reason_cause",
         "pdd_ms", "ended_by", "packets", "retransmissions", "truncated", "transport", "agent", "queue",
         "direction", "format", "media", "start_ns", "answered_at_ns", "ended_at_ns", "hold_ns", "wait_ns",
-        "system_answered_at_ns", "ivr_ns", "transfers", "content_hash", "file",
+        "system_answered_at_ns", "ivr_ns", "transfers",
+        "attribution", "attribution_owner", "visitor_id", "utm_source", "utm_medium", "utm_campaign", "keyword", "landing_page",
+        "click_id", "ambiguous",
+        "content_hash", "file",
     ]
 
     static let insertSQL = "INSERT INTO calls (\(columns.joined(separator: ", "))) VALUES (\(placeholders(columns.count))) ON CONFLICT (natural_key) DO NOTHING"
@@ -44,6 +47,9 @@ enum CallRow {
         b.bind(call.format); b.bind(media); b.bind(call.start.nanoseconds); b.bind(call.answeredAt?.nanoseconds)
         b.bind(call.endedAt?.nanoseconds); b.bind(call.holdNanoseconds); b.bind(call.waitNanoseconds)
         b.bind(call.systemAnsweredAt?.nanoseconds); b.bind(call.ivrNanoseconds); b.bind(call.transfers)
+        let a = call.attribution
+        b.bind(a?.kind.rawValue); b.bind(a?.owner); b.bind(a?.visitorID); b.bind(a?.source); b.bind(a?.medium)
+        b.bind(a?.campaign); b.bind(a?.keyword); b.bind(a?.landingPage); b.bind(a?.clickID); b.bind(a?.ambiguous ?? false)
         b.bind(hash); b.bind(file)
     }
 
@@ -74,6 +80,12 @@ enum CallRow {
         call.systemAnsweredAt = c.int64OrNil(25).map(Timestamp.init(nanoseconds:))
         call.ivrNanoseconds = c.int64OrNil(26)
         call.transfers = c.int(27)
+        if let kind = c.stringOrNil(28).flatMap(VisitAttribution.Kind.init(rawValue:)) {
+            call.attribution = VisitAttribution(
+                kind: kind, owner: c.stringOrNil(29), visitorID: c.stringOrNil(30), source: c.stringOrNil(31), medium: c.stringOrNil(32),
+                campaign: c.stringOrNil(33), keyword: c.stringOrNil(34), landingPage: c.stringOrNil(35), clickID: c.stringOrNil(36),
+                ambiguous: c.bool(37))
+        }
         return call
     }
 
@@ -104,6 +116,10 @@ struct ContentHash {
         h.add(call.transport); h.add(call.agent); h.add(call.queue); h.add(call.waitNanoseconds)
         h.add(call.direction?.rawValue); h.add(call.format); h.add(media)
         h.add(call.systemAnsweredAt?.nanoseconds); h.add(call.ivrNanoseconds); h.add(Int64(call.transfers))
+        if let a = call.attribution {
+            h.add(a.kind.rawValue); h.add(a.owner); h.add(a.visitorID); h.add(a.source); h.add(a.medium); h.add(a.campaign)
+            h.add(a.keyword); h.add(a.landingPage); h.add(a.clickID); h.add(a.ambiguous ? 1 : 0)
+        }
         h.add(Int64(call.legs.count))
         for leg in call.legs {
             h.add(leg.id); h.add(leg.status); h.add(leg.start.nanoseconds); h.add(leg.answered ? 1 : 0)

@@ -11,7 +11,9 @@ enum CallSchema {
     static let applicationID: Int32 = 0x4353_4350
     /// The migrations this callscope knows, in order.
     static var versions: [String] { migrations.map(\.version) }
-    static var currentVersion: Int { versions.count }
+    /// The number of the last migration (`v6`: 6), which its SQL writes in `PRAGMA user_version`.
+    /// Read from the name rather than counted, so that versions numbered apart can land apart.
+    static var currentVersion: Int { migrations.last.flatMap { Int($0.version.dropFirst()) } ?? 0 }
 
     /// The migrations, in order: each one's SQL text exactly as the callscope that introduced it
     /// applied it. Frozen: a database migrated by an older callscope holds what this text made,
@@ -123,6 +125,23 @@ enum CallSchema {
         ALTER TABLE legs ADD COLUMN talk_ns INTEGER;
         ALTER TABLE legs ADD COLUMN talk_s REAL GENERATED ALWAYS AS ((CASE WHEN (talk_ns) >= 0 THEN ((talk_ns) + 500000) / 1000000 ELSE ((talk_ns) - 500000) / 1000000 END) / 1000.0) VIRTUAL;
         PRAGMA user_version = 4;
+        """),
+        // Visit attribution (README "Visit attribution"): what brought each call, as `calls`
+        // writes it with --visits or --pool. Calls stored before, or without attribution, keep
+        // NULL `attribution`. Numbered 6: version 5 lands separately, before it.
+        ("v6", """
+        ALTER TABLE calls ADD COLUMN attribution TEXT;
+        ALTER TABLE calls ADD COLUMN attribution_owner TEXT;
+        ALTER TABLE calls ADD COLUMN visitor_id TEXT;
+        ALTER TABLE calls ADD COLUMN utm_source TEXT;
+        ALTER TABLE calls ADD COLUMN utm_medium TEXT;
+        ALTER TABLE calls ADD COLUMN utm_campaign TEXT;
+        ALTER TABLE calls ADD COLUMN keyword TEXT;
+        ALTER TABLE calls ADD COLUMN landing_page TEXT;
+        ALTER TABLE calls ADD COLUMN click_id TEXT;
+        ALTER TABLE calls ADD COLUMN ambiguous INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX calls_on_utm_source ON calls(utm_source);
+        PRAGMA user_version = 6;
         """),
     ]
 

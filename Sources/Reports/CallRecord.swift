@@ -20,10 +20,7 @@ public enum CallRecord {
 
         init(_ name: String, _ value: @escaping @Sendable (Call) -> FieldValue) {
             self.name = name
-            var key: [UInt8] = []
-            JSONWriter.appendString(name, to: &key)
-            key.append(UInt8(ascii: ":"))
-            self.jsonKey = key
+            self.jsonKey = CallRecord.jsonKey(name)
             self.value = value
         }
     }
@@ -87,11 +84,39 @@ public enum CallRecord {
     /// the same instants on the site's clock with their offset (`2026-03-29T02:30:00.000+01:00`).
     /// After every other scalar field, so the columns of a CSV read without a zone stay where they were.
     public static let localFields = ["start_local", "answered_at_local", "ended_at_local", "system_answered_at_local"]
-    private static let localKeys: [[UInt8]] = localFields.map { name in
+    private static let localKeys: [[UInt8]] = localFields.map(jsonKey)
+
+    /// `"name":` as JSON writes it before a value.
+    static func jsonKey(_ name: String) -> [UInt8] {
         var key: [UInt8] = []
         JSONWriter.appendString(name, to: &key)
         key.append(UInt8(ascii: ":"))
         return key
+    }
+
+    /// What brought the call (README "Visit attribution"), written when the run attributes calls
+    /// (`--visits`, `--pool`): last of the scalar fields, so the columns before stay where they were.
+    public static let attributionFields = [
+        "attribution", "visitor_id", "utm_source", "utm_medium", "utm_campaign", "keyword", "landing_page", "click_id", "ambiguous",
+    ]
+    private static let attributionKeys: [[UInt8]] = attributionFields.map(jsonKey)
+
+    /// The scalar field names of records of `calls`: ``attributionFields`` last when any call has an attribution.
+    public static func scalarFields(time: SiteTime, calls: [Call]) -> [String] {
+        scalarFields(time: time) + (calls.contains { $0.attribution != nil } ? attributionFields : [])
+    }
+
+    /// The ``attributionFields`` of a call that has an attribution; none otherwise.
+    public static func attributionRecord(_ call: Call) -> Record { attributionRecord(call.attribution) }
+
+    /// The ``attributionFields`` of an attribution (a call's, a lost call's); none for nil.
+    public static func attributionRecord(_ attribution: VisitAttribution?) -> Record {
+        guard let a = attribution else { return [] }
+        return [
+            ("attribution", .string(a.kind.rawValue)), ("visitor_id", .string(a.visitorID)), ("utm_source", .string(a.source)),
+            ("utm_medium", .string(a.medium)), ("utm_campaign", .string(a.campaign)), ("keyword", .string(a.keyword)),
+            ("landing_page", .string(a.landingPage)), ("click_id", .string(a.clickID)), ("ambiguous", .bool(a.ambiguous)),
+        ]
     }
 
     /// The instants of ``localFields``, in their order.
@@ -104,9 +129,10 @@ public enum CallRecord {
         time.isLocal ? scalarFields + localFields : scalarFields
     }
 
-    /// The fields `--where` and `--sort` can name: the scalar fields but `legs`.
+    /// The fields `--where` and `--sort` can name: the scalar fields but `legs`, and the
+    /// attribution fields (null on a call without attribution).
     public static func selectableFields(time: SiteTime) -> [String] {
-        scalarFields(time: time).filter { $0 != "legs" }
+        scalarFields(time: time).filter { $0 != "legs" } + attributionFields
     }
 
     /// The record of `call` with the local times of `time` when it is local (see ``localFields``).
@@ -116,6 +142,7 @@ public enum CallRecord {
         for (name, instant) in zip(localFields, localTimes(call)) {
             record.append((name, instant.map { .string(time.iso8601($0)) } ?? .null))
         }
+        record += attributionRecord(call.attribution)
         if detail { record += detailTable.map { ($0.name, $0.value(call)) } }
         return record
     }
@@ -125,6 +152,7 @@ public enum CallRecord {
         var record: Record = []
         record.reserveCapacity(scalarTable.count + (detail ? detailTable.count : 0))
         for field in scalarTable { record.append((field.name, field.value(call))) }
+        record += attributionRecord(call.attribution)
         if detail { for field in detailTable { record.append((field.name, field.value(call))) } }
         return record
     }
@@ -144,6 +172,7 @@ public enum CallRecord {
         if time.isLocal {
             for (key, instant) in zip(localKeys, localTimes(call)) { write(key, instant.map { .string(time.iso8601($0)) } ?? .null) }
         }
+        for (key, field) in zip(attributionKeys, attributionRecord(call.attribution)) { write(key, field.1) }
         if detail { for field in detailTable { write(field.jsonKey, field.value(call)) } }
         out.append(UInt8(ascii: "}"))
     }

@@ -14,6 +14,7 @@ public enum CallTable {
     public static func render(_ calls: [Call], time: SiteTime = .utc, width: TextTable.Width = .columnLimits, talk: Bool = false) -> String {
         var time = time
         let cause = calls.contains { $0.reasonCause != nil }
+        let attributed = calls.contains { $0.attribution != nil }
         var columns: [TextTable.Column] = [
             .init("start (\(time.label))", priority: 0, minWidth: 23), .init("caller", maxWidth: 18, priority: 1, minWidth: 8),
             .init("dialed", maxWidth: 18, priority: 6), .init("agent", maxWidth: 12, priority: 7, minWidth: 5),
@@ -31,6 +32,7 @@ public enum CallTable {
                 .init("caller mos", .right, priority: 11), .init("callee mos", .right, priority: 12),
             ]
         }
+        if attributed { columns.append(.init("attribution", maxWidth: 28, priority: 20)) }
         columns += [
             .init("ended by", priority: 18), .init("pkts", .right, priority: 19),
             .init("call id", maxWidth: 28, priority: 3, minWidth: 8),
@@ -62,6 +64,7 @@ public enum CallTable {
                     mos(.caller), mos(.callee),
                 ]
             }
+            if attributed { row.append(attributionText(call.attribution)) }
             row += [
                 call.endedBy?.rawValue ?? "-",
                 call.retransmissions > 0 ? "\(call.packets) (\(call.retransmissions) rtx)" : String(call.packets),
@@ -70,5 +73,18 @@ public enum CallTable {
             table.append(row)
         }
         return table.render(width: width) + "\(calls.count) \(calls.count == 1 ? "call" : "calls") \(time.period(starts: calls.map(\.start)))\n"
+    }
+
+    /// The `attribution` column: `source/medium campaign` of a visit (`*` when ambiguous), the
+    /// static campaign's name, `none (pool)` for an unattributed pool call, else `-`.
+    static func attributionText(_ a: VisitAttribution?) -> String {
+        guard let a else { return "-" }
+        switch a.kind {
+        case .pool:
+            let where_ = [a.source, a.medium].compactMap { $0 }.joined(separator: "/")
+            return (where_.isEmpty ? "visit" : where_) + (a.campaign.map { " " + $0 } ?? "") + (a.ambiguous ? " *" : "")
+        case .static: return a.owner ?? "static"
+        case .none: return a.owner.map { "none (\($0))" } ?? "-"
+        }
     }
 }

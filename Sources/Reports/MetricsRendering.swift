@@ -194,7 +194,13 @@ public enum LostCallRendering {
 
     /// The record of `lost`, with `start_local` on the site's clock when `time` is local.
     public static func record(_ lost: LostCall, time: inout SiteTime) -> Record {
-        time.isLocal ? record(lost) + [("start_local", .string(time.iso8601(lost.start)))] : record(lost)
+        (time.isLocal ? record(lost) + [("start_local", .string(time.iso8601(lost.start)))] : record(lost))
+            + CallRecord.attributionRecord(lost.attribution)
+    }
+
+    /// The fields of the records of `lost`: ``CallRecord/attributionFields`` last when any has an attribution.
+    public static func fields(time: SiteTime, lost: [LostCall]) -> [String] {
+        fields(time: time) + (lost.contains { $0.attribution != nil } ? CallRecord.attributionFields : [])
     }
 
     public static func record(_ lost: LostCall) -> Record {

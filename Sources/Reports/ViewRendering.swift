@@ -40,7 +40,7 @@ public enum ViewRendering {
 
     /// The fields of the view records that are rates: fractions 0-1 in JSON, ndjson and CSV (as
     /// the KPI records), percentages in tables (as the KPI table).
-    public static let rateFields: Set<String> = ["conversion", "roi", "answer_rate"]
+    public static let rateFields: Set<String> = ["conversion", "roi", "answer_rate", "share"]
 
     /// Any records as a table: one column per field, numbers right-aligned, null as `-`;
     /// ``rateFields`` shown as percentages (`12.5%`).

@@ -28,6 +28,15 @@ public enum CampaignFile {
         return try parse([UInt8](data), syntax: Syntax(path: path), file: path)
     }
 
+    /// The number pools of the file at `path` (`pools:` of a YAML file; a CSV file has none).
+    public static func loadPools(_ path: String) throws(ConfigurationError) -> [NumberPool] {
+        guard Syntax(path: path) == .yaml else { return [] }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(.unreadable, file: path, "cannot read the campaigns file")
+        }
+        return try CampaignYAML.pools(String(decoding: data, as: UTF8.self), file: path)
+    }
+
     /// Parses the bytes of a campaigns file; `file` names it in errors.
     public static func parse(_ bytes: [UInt8], syntax: Syntax, file: String) throws(ConfigurationError) -> [Campaign] {
         switch syntax {

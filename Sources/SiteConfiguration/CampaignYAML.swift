@@ -21,7 +21,18 @@ enum CampaignYAML {
         do { root = try Yams.compose(yaml: text) } catch {
             throw ConfigurationError(.invalid, file: file, line: Self.line(of: error), "not valid YAML: \(Self.reason(error))")
         }
+        if let mapping = root?.mapping, mapping["campaigns"] == nil, mapping["pools"] != nil { return [] }
         return try campaigns(root?.mapping?["campaigns"] ?? root, file: file)
+    }
+
+    /// The file's `pools:` (README "Visit attribution"); none when it has no such key.
+    static func pools(_ text: String, file: String) throws(ConfigurationError) -> [NumberPool] {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            throw ConfigurationError(.invalid, file: file, line: Self.line(of: error), "not valid YAML: \(Self.reason(error))")
+        }
+        guard let node = root?.mapping?["pools"] else { return [] }
+        return try PoolYAML.pools(node, file: file)
     }
 
     /// The campaigns of a YAML list node: the file's `campaigns:` list, or a site profile's

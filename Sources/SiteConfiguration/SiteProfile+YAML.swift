@@ -8,7 +8,7 @@ extension SiteProfile {
     /// The top-level keys, and the keys of each section.
     static let topKeys: [String] = ["site", "timezone", "own_numbers", "extension_pattern", "agent_pattern",
                                     "caller_from", "dialed_from", "database", "thresholds", "windows",
-                                    "campaigns", "agent_states", "events"]
+                                    "campaigns", "pools", "agent_states", "events"]
     static let sectionKeys: [String: [String]] = [
         "thresholds": ["service_level_s", "short_abandon_s", "qualified_s", "blocked_target_percent"],
         "windows": ["repeat_days", "callback_hours"],
@@ -60,6 +60,9 @@ extension SiteProfile {
             } else if let path = try reader.text(node, "campaigns") {
                 profile.campaigns = Entry(.file(profile.resolve(path.value)), line: path.line)
             }
+        }
+        if let node = top["pools"] {
+            profile.pools = Entry(try PoolYAML.pools(node, file: file), line: CampaignYAML.line(node))
         }
         if let node = top["agent_states"] {
             let section = try reader.mapping(node, section: "agent_states", known: sectionKeys["agent_states"] ?? [])

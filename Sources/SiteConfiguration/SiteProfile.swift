@@ -38,6 +38,14 @@ public struct SiteProfile: Sendable, Hashable {
             case .file(let path): try CampaignFile.load(path)
             }
         }
+
+        /// The pools of the campaigns file it names (inline campaigns have none: the profile's `pools:` holds them).
+        public func loadPools() throws(ConfigurationError) -> [NumberPool] {
+            switch self {
+            case .inline: []
+            case .file(let path): try CampaignFile.loadPools(path)
+            }
+        }
     }
 
     /// The profile file as found (`--config`, `$CALLSCOPE_CONFIG` or `./callscope.yaml`).
@@ -72,6 +80,8 @@ public struct SiteProfile: Sendable, Hashable {
     public var callbackWindowHours: Entry<Double>?
     /// `campaigns:` inline or a file.
     public var campaigns: Entry<Campaigns>?
+    /// `pools:` the number pools of visit attribution, inline.
+    public var pools: Entry<[NumberPool]>?
     /// `agent_states: acw_reasons:` pause reasons that are after-call work.
     public var acwReasons: Entry<[String]>?
     /// `agent_states: wrapup_s:` the queue's wrap-up time.

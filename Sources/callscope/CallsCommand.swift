@@ -48,7 +48,7 @@ struct CallsCommand: ParsableCommand {
             collected.calls, fields: CallRecord.selectableFields(time: time), timeZone: input.siteTimeZone,
             ids: { [$0.callID] + $0.legs.map(\.id) }, record: { CallRecord.record($0, detail: false, time: &time) }, failing: finish)
         if let streamFormat = output.format.recordStream {
-            var stream = RecordStream(format: streamFormat, header: CallRecord.scalarFields(time: time), write: Output.write)
+            var stream = RecordStream(format: streamFormat, header: CallRecord.scalarFields(time: time, calls: calls), write: Output.write)
             for call in calls { stream.append(call: call, detail: streamFormat != .csv, time: &time) }
             stream.finish()
         } else {

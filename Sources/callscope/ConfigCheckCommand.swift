@@ -55,6 +55,11 @@ struct ConfigCheckCommand: ParsableCommand {
             ("agent_states.acw_reasons", site.acwReasons.value.joined(separator: ","), site.acwReasons.source, "report --view agents, events"),
             ("agent_states.wrapup_s", site.wrapUpSeconds.value.map(seconds) ?? "(none)", site.wrapUpSeconds.source, "report --view agents, events"),
         ]
+        if let pools = site.profile?.pools, let at = rows.firstIndex(where: { $0.0 == "campaigns" }) {
+            // Shown only when the profile has pools (README "Visit attribution").
+            let text = pools.value.map { "\($0.name) (\($0.numbers.count) numbers, ttl \(Int($0.ttl.components.seconds)) s)" }.joined(separator: ", ")
+            rows.insert(("pools", text, .profile(file: site.profile?.file ?? "", line: pools.line), Self.reading), at: at + 1)
+        }
         rows.append(("events.rules", site.rules.value.map { "\($0) (\(rules?.count ?? 0) rules)" } ?? "(none: give --rules)", site.rules.source, "events"))
         rows.append(("events.shifts", site.shifts.value.map { "\($0) (\(shifts?.count ?? 0) shifts)" } ?? "(none)", site.shifts.source, "events"))
 

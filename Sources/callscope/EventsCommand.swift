@@ -29,7 +29,6 @@ struct EventsCommand: ParsableCommand {
     @OptionGroup var windows: HistoryWindowOptions
     @OptionGroup(title: "KPI thresholds (kpi rules)") var thresholds: KPIThresholdOptions
     @OptionGroup var agentStates: AgentStateOptionsGroup
-    @OptionGroup var campaigns: CampaignOptions
     @OptionGroup(title: "Talk analysis (agent_share_above, overtalk_above)") var talk: TalkOptions
 
     @Option(help: ArgumentHelp("The rules: YAML list of name, when (rule kind) and its parameters, severity, queues, agents (see README). Default: the profile's events.rules.", valueName: "file"))
@@ -46,7 +45,7 @@ struct EventsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let site = try input.settings(talk: talk, windows: windows, thresholds: thresholds, campaigns: campaigns, agentStates: agentStates, rules: rules, shifts: shifts)
+        let site = try input.settings(talk: talk, windows: windows, thresholds: thresholds, agentStates: agentStates, rules: rules, shifts: shifts)
         guard let rules = site.rules.value else { throw ValidationError("Give the control rules: --rules FILE, or events.rules in the site profile.") }
         let (ruleList, shiftList) = try ControlRuleFiles.load(rules: rules, shifts: site.shifts.value, hasCampaigns: site.campaigns.value != nil)
         let options = try MetricsOptions(site: site, period: period, campaigns: site.loadCampaigns())

@@ -44,7 +44,7 @@ struct LostCommand: ParsableCommand {
         lost = try selection.select(lost, fields: LostCallRendering.fields(time: time), timeZone: input.siteTimeZone, ids: { [$0.callID] },
                                     record: { LostCallRendering.record($0, time: &time) }, failing: finish)
         if let streamFormat = output.format.recordStream {
-            var stream = RecordStream(format: streamFormat, header: LostCallRendering.fields(time: time), write: Output.write)
+            var stream = RecordStream(format: streamFormat, header: LostCallRendering.fields(time: time, lost: lost), write: Output.write)
             for call in lost { stream.append(LostCallRendering.record(call, time: &time)) }
             stream.finish()
         } else {

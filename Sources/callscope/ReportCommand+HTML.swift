@@ -28,7 +28,12 @@ extension ReportCommand {
         let states = MetricsEngine.agentStates(timelines, options: options, agentOptions: site.agentStateOptions)
         let events = rules.map { ControlEvents.evaluate(rules: $0.rules, calls: collected.calls, timelines: timelines, shifts: $0.shifts,
                                                         options: options, agentOptions: site.agentStateOptions) }
-        let figures = HTMLReportFigures(calls: collected.calls, options: options, agentStates: states, events: events)
+        var figures = HTMLReportFigures(calls: collected.calls, options: options, agentStates: states, events: events)
+        if let attribution = try site.loadAttribution(report: { _ in }) {
+            figures.attribution = MetricsEngine.attributionReport(
+                calls: collected.calls, by: .utmSource, options: options, costs: attribution.costs,
+                valuePerQualified: attribution.options.value, exhaustion: attribution.engine.exhaustion())
+        }
         let context = HTMLReportContext(
             site: html.site ?? site.profile?.site?.value, inputs: input.inputs + (site.database.value.map { ["--db " + $0] } ?? []),
             generatedAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)), options: options,

@@ -23,20 +23,19 @@ struct ReportCommand: ParsableCommand {
         static let accepted: [OutputFormat] = [.table, .json, .csv, .html]
         static let help = "Output format: table for people; json or csv for machines (rates as fractions 0-1); html: one self-contained page of every view, with charts (README \"HTML report\")."
     }
-    enum View: String, ExpressibleByArgument, CaseIterable { case kpis, agents, outbound, campaigns }
+    enum View: String, ExpressibleByArgument, CaseIterable { case kpis, agents, outbound, campaigns, attribution }
 
     @OptionGroup var input: InputOptions
     @OptionGroup var period: PeriodOptions
     @OptionGroup var windows: HistoryWindowOptions
     @OptionGroup var thresholds: KPIThresholdOptions
-    @OptionGroup var campaigns: CampaignOptions
     @OptionGroup var agentStates: AgentStateOptionsGroup
 
-    @Option(help: ArgumentHelp("Group by: hour (of day), day, weekday, week, campaign, dialed, agent, queue, source or direction.", valueName: "key"))
+    @Option(help: ArgumentHelp("Group by: hour (of day), day, weekday, week, campaign, dialed, agent, queue, source, direction, or a visit field: utm_source, utm_medium, utm_campaign, keyword, landing_page, attribution (with --visits or --pool).", valueName: "key"))
     var by: GroupBy?
 
     @Option(help: ArgumentHelp(
-        "What to report: kpis (default, per --by group), agents (per agent per day and overall, with queue_log agent states), outbound (cold vs follow-up answer rates), campaigns (calls, conversion, cost, ROI; needs --campaigns).",
+        "What to report: kpis (default, per --by group), agents (per agent per day and overall, with queue_log agent states), outbound (cold vs follow-up answer rates), campaigns (calls, conversion, cost, ROI; needs --campaigns), attribution (the same per --by visit field, default utm_source, with share attributed and pool exhaustion; needs --visits or --pool).",
         valueName: "view"))
     var view: View = .kpis
 
@@ -47,19 +46,23 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         try input.requireExistingDatabase()
         _ = try period.range(timeZone: input.siteTimeZone)
-        let noCampaigns = campaigns.campaigns == nil && (try? input.settings())?.campaigns.value == nil
+        let noCampaigns = input.campaigns.campaigns == nil && (try? input.settings())?.campaigns.value == nil
         if view == .campaigns, noCampaigns { throw ValidationError("--view campaigns needs --campaigns FILE (or campaigns in the site profile).") }
         if by == .campaign, noCampaigns { throw ValidationError("--by campaign needs --campaigns FILE (or campaigns in the site profile).") }
-        if view != .kpis, by != nil { throw ValidationError("--by groups the kpis view only.") }
+        if view == .attribution, let by, !Self.visitFields.contains(by) {
+            throw ValidationError("--view attribution groups by a visit field: \(Self.visitFields.map(\.rawValue).joined(separator: ", ")).")
+        }
+        if view != .kpis, view != .attribution, by != nil { throw ValidationError("--by groups the kpis and attribution views only.") }
         try validateHTML()
     }
 
     func run() throws {
-        let site = try input.settings(windows: windows, thresholds: thresholds, campaigns: campaigns, agentStates: agentStates)
+        let site = try input.settings(windows: windows, thresholds: thresholds, agentStates: agentStates)
         let options = try MetricsOptions(site: site, period: period, campaigns: site.loadCampaigns())
         if output.format == .html { return try runHTML(options: options, site: site) }
         let (collected, finish) = try input.collect(site: site, storedRange: options.storedRange)
         let format = output.format
+        if view == .attribution { return try runAttribution(collected: collected, finish: finish, site: site, options: options) }
         if view != .kpis {
             let records: [Record]
             switch view {
@@ -69,7 +72,7 @@ struct ReportCommand: ParsableCommand {
                     MetricsEngine.agentDaily(calls: collected.calls, options: options, totals: true),
                     states: MetricsEngine.agentStates(timelines, options: options, agentOptions: site.agentStateOptions))
             case .outbound: records = ViewRendering.outboundRecords(MetricsEngine.outboundAnswerRates(calls: collected.calls, options: options))
-            case .campaigns, .kpis: records = ViewRendering.campaignRecords(MetricsEngine.campaignReport(calls: collected.calls, options: options))
+            case .campaigns, .kpis, .attribution: records = ViewRendering.campaignRecords(MetricsEngine.campaignReport(calls: collected.calls, options: options))
             }
             if let streamFormat = format.recordStream {
                 var stream = RecordStream(format: streamFormat, header: records.first?.map(\.name) ?? [], write: Output.write)

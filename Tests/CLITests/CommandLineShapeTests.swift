@@ -26,12 +26,14 @@ import TestSupport
         #expect(heatmap.contains("-f, --format <table|json|csv>"))
         for option in ["--from", "--to", "--metric", "--direction", "--timezone", "--own-numbers"] { #expect(heatmap.contains(option), "\(option)") }
         for option in ["--short-abandon", "--sl-threshold", "--repeat-window", "--callback-window", "--qualified-s", "--blocked-target",
-                       "--campaigns", "--agent-pattern", "--vad-threshold", "svg", "ndjson"] {
+                       "--agent-pattern", "--vad-threshold", "svg", "ndjson"] {
             #expect(!heatmap.contains(option), "heatmap --help lists \(option)")
         }
         let lost = try CLI.run(["lost", "--help"]).stdout
         #expect(lost.contains("--repeat-window") && lost.contains("--callback-window") && lost.contains("-f, --format <table|json|ndjson|csv>"))
-        #expect(!lost.contains("--short-abandon") && !lost.contains("--campaigns"))
+        #expect(!lost.contains("--short-abandon"))
+        // Every reading command attributes calls: campaigns, visits and pools (README "Visit attribution").
+        for help in [heatmap, lost] { #expect(help.contains("--campaigns") && help.contains("--visits") && help.contains("--pool")) }
         let report = try CLI.run(["report", "--help"]).stdout
         for option in ["--short-abandon", "--sl-threshold", "--repeat-window", "--callback-window", "--qualified-s", "--blocked-target", "--campaigns"] {
             #expect(report.contains(option), "report --help lacks \(option)")

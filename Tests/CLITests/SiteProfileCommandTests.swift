@@ -188,7 +188,9 @@ import TestSupport
         }
         for command in ["heatmap", "lost"] {
             let help = try CLI.run([command, "--help"]).stdout
-            #expect(!help.contains("--sl-threshold") && !help.contains("--campaigns") && !help.contains("--acw-reasons") && !help.contains("--rules"), "\(command)")
+            #expect(!help.contains("--sl-threshold") && !help.contains("--acw-reasons") && !help.contains("--rules"), "\(command)")
+            // Every reading command attributes calls (README "Visit attribution").
+            #expect(help.contains("--campaigns") && help.contains("--visits") && help.contains("--pool"), "\(command)")
         }
         let check = try CLI.run(["config", "check", "--help"]).stdout
         #expect(!check.contains("--own-numbers") && !check.contains("--db"))

@@ -37,6 +37,10 @@ import TestSupport
         full.transfers = 5
         full.legs[1].agent = "bob"
         full.legs[1].talkNanoseconds = 60_999_999_998
+        // The v6 columns (visit attribution), each with a value no other column holds.
+        full.attribution = VisitAttribution(kind: .pool, owner: "website", visitorID: "v-1", source: "google", medium: "cpc",
+                                            campaign: "brand", keyword: "dentist, london", landingPage: "https://example.com/?a=1",
+                                            clickID: "gclid-9", ambiguous: true)
         let bare = Call(callID: "", source: "", start: Timestamp(nanoseconds: -1_500_000), format: "cucm-cdr")
         let outcome = try db.importFile(identity("x"), calls: [full, bare], rows: 2, badRows: 0)
         #expect(outcome.counts == ImportCounts(inserted: 2))
@@ -52,6 +56,7 @@ import TestSupport
             "v2 2018dfa06a7cff40cc53ad27579a834f86b3382617372cd0d3b61e31f92e1374",
             "v3 143ceab8ec11d7708b87a9256de1590adb16daf12c1e3673ff383d1a1d6fc67f",
             "v4 3ab74175b7f993a7e8803576154bd1729fa5557efb76fc0e3e4a4219bb6f8f1b",
+            "v6 906bf601347a96e2620809341053fc43066b3fb94c06b5051e4827bf69382cb1",
         ])
     }
 

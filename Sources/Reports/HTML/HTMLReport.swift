@@ -53,6 +53,7 @@ public enum HTMLReport {
             outboundSection(figures),
         ]
         if let campaigns = figures.campaigns { sections.append(campaignSection(campaigns)) }
+        if let attribution = figures.attribution { sections.append(attributionSection(attribution, zone: context.options.timeZone)) }
         if let events = figures.events { sections.append(eventSection(events, zone: context.options.timeZone)) }
         if !figures.talkCalls.isEmpty { sections.append(talkSection(figures, zone: context.options.timeZone)) }
         return sections

@@ -27,6 +27,8 @@ public struct HTMLReportFigures: Sendable {
     public var agentStates: [AgentStateFigures]
     /// When campaigns are given.
     public var campaigns: CampaignReport?
+    /// When visits or pools are given (`report --view attribution --by utm_source`); set by the caller.
+    public var attribution: AttributionReport?
     /// Talk ownership of the calls in range that have a talk timeline (empty when audio was not
     /// analysed): per agent, and the five calls with the most overtalk plus dead air.
     public var talkAgents: [AgentOwnership] = []

@@ -72,6 +72,9 @@ struct InputOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print no diagnostics and no summary line on stderr.")
     var quiet = false
 
+    @OptionGroup(title: "Campaigns and visit attribution") var campaigns: CampaignOptions
+    @OptionGroup(title: "Campaigns and visit attribution") var attribution: AttributionOptions
+
     func validate() throws {
         if let db, db.isEmpty { throw ValidationError("--db needs a file path.") }
         // No input is fine when the profile names a database, or when the profile is bad: the
@@ -93,7 +96,7 @@ struct InputOptions: ParsableArguments {
                   campaigns: CampaignOptions? = nil, agentStates: AgentStateOptionsGroup? = nil,
                   rules: String? = nil, shifts: String? = nil) throws -> SiteSettings {
         SiteSettings(profile: try SiteSettings.loadProfile(option: config), input: self, talk: talk, windows: windows, thresholds: thresholds,
-                     campaigns: campaigns, agentStates: agentStates, rules: rules, shifts: shifts)
+                     campaigns: campaigns ?? self.campaigns, agentStates: agentStates, rules: rules, shifts: shifts)
     }
 
     /// How inputs become calls; with `talk`, audio is decoded and voice activity found.
@@ -149,6 +152,9 @@ struct InputOptions: ParsableArguments {
                 }
             } catch { throw CommandFailure.database(error) }
             collected = CallCollector(options: ingest).merging(stored: stored, into: collected)
+        }
+        if let attribution = try site.loadAttribution(report: printer.print) {
+            collected.calls = attribution.attribute(collected.calls)
         }
         let summary = collected.summary
         let quiet = quiet

@@ -35,6 +35,8 @@ struct SiteSettings {
     var wrapUpSeconds: Setting<Double?>
     var rules: Setting<String?>
     var shifts: Setting<String?>
+    /// `--visits`, `--pool`, `--costs`... of the command (README "Visit attribution"); nil when it takes none.
+    var attributionOptions: AttributionOptions?
 
     /// Finds and reads the profile (`--config`, `$CALLSCOPE_CONFIG`, `./callscope.yaml`); a
     /// profile that cannot be read or is not valid is a ``CommandFailure`` naming file and line.
@@ -46,7 +48,7 @@ struct SiteSettings {
     /// The settings of a command from the option groups it takes (nil for those it does not).
     init(profile found: (SiteProfile.Location, SiteProfile)?, input: InputOptions? = nil, talk: TalkOptions? = nil,
          windows: HistoryWindowOptions? = nil, thresholds: KPIThresholdOptions? = nil, campaigns: CampaignOptions? = nil,
-         agentStates: AgentStateOptionsGroup? = nil, rules: String? = nil, shifts: String? = nil, timezone: String? = nil, db: String? = nil,
+         agentStates: AgentStateOptionsGroup? = nil, attribution: AttributionOptions? = nil, rules: String? = nil, shifts: String? = nil, timezone: String? = nil, db: String? = nil,
          environment: [String: String] = ProcessInfo.processInfo.environment) {
         location = found?.0
         let profile = found?.1
@@ -78,6 +80,7 @@ struct SiteSettings {
         wrapUpSeconds = .resolve(option: agentStates?.wrapUpSeconds, name: "--wrapup-s", profile: profile, \.wrapUpSeconds)
         self.rules = .resolve(option: rules, name: "--rules", profile: profile, \.rules)
         self.shifts = .resolve(option: shifts, name: "--shifts", profile: profile, \.shifts)
+        attributionOptions = attribution ?? input?.attribution
     }
 
     /// The site's time zone: the setting's, else the machine's.
