@@ -69,6 +69,8 @@ public struct Call: Sendable, Hashable {
     public var streams: [RTPStreamSummary] = []
     /// Who spoke when, from decoded audio (captures analysed for talk, or recordings).
     public var talk: TalkSummary?
+    /// The call's SIP messages in capture order, retransmissions included (captures only): the ladder.
+    public var messages: [SIPMessageSummary] = []
 
     public init(
         callID: String, source: String, transport: String? = nil, start: Timestamp,

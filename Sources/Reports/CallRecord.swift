@@ -5,8 +5,8 @@ import CallModel
 /// The first nineteen fields are the stable core every format carries; `transport`, `agent`,
 /// `queue`, `wait_s`, `system_answered_at`, `ivr_s`, `transfers`, `direction`, `format` and `legs` follow (CSV holds `legs` as JSON text),
 /// then the RTP quality per direction and the talk figures (`calls --talk`, `talk`), then, when
-/// a site zone other than UTC is known, the local times (``localFields``), then `streams` and
-/// `media` (JSON and ndjson only).
+/// a site zone other than UTC is known, the local times (``localFields``), then `streams`,
+/// `media` and `messages` (JSON and ndjson only).
 ///
 /// Per direction (`caller_*` = what the caller sent, `callee_*` = what the callee sent), as
 /// `Call.rtpQuality(sentBy:)` sums several streams one way.
@@ -121,7 +121,25 @@ public enum CallRecord {
                     })),
                 ])
             })),
+            ("messages", .array(call.messages.map(messageRecord))),
         ]
+    }
+
+    /// One SIP message of the ladder, as `calls --format json` nests them under `messages`:
+    /// `method` for a request, `status` for a response, the other null.
+    public static func messageRecord(_ message: SIPMessageSummary) -> FieldValue {
+        let status = message.isResponse ? Int(message.label) : nil
+        return .object([
+            ("time", .time(message.time)),
+            ("source", .string(message.source)),
+            ("destination", .string(message.destination)),
+            ("transport", .string(message.transport)),
+            ("method", .string(message.isResponse ? nil : message.label)),
+            ("status", .integer(status)),
+            ("cseq", .integer(Int64(message.cseqNumber))),
+            ("cseq_method", .string(message.cseqMethod)),
+            ("first_line", .string(message.firstLine)),
+        ])
     }
 
     /// The scalar RTP and talk fields.
