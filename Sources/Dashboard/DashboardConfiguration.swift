@@ -34,7 +34,7 @@ public struct DashboardConfiguration: Sendable {
             throw DashboardError(.badRequest, "--token must be at least 16 characters (got \(token.utf8.count)).")
         }
         if !listen.isLoopback, token == nil {
-            throw DashboardError(.badRequest, "--listen \(listen) is not a loopback address: give --token (or serve.token in the site profile) so that only people with it can read the calls.")
+            throw DashboardError(.badRequest, "--listen \(listen) is not a loopback address: give --token (or CALLSCOPE_TOKEN) so that only people with it can read the calls.")
         }
     }
 }
