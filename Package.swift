@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // The only C in the package: libpcap through pkg-config.
@@ -81,12 +82,17 @@ let package = Package(
             name: "SiteConfiguration",
             dependencies: ["CallMetrics", "CallModel", "CDRImport", .product(name: "Yams", package: "Yams")]
         ),
+        // The web dashboard over the store (serve): pages, JSON API and security headers on Hummingbird.
+        .target(
+            name: "Dashboard",
+            dependencies: ["CallStore", "CallMetrics", "CallModel", "Reports", "SiteConfiguration", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         // The command line: argument parsing and printing only, one file per subcommand.
         .executableTarget(
             name: "callscope",
             dependencies: [
                 "CallIngest", "CallReconstruction", "CDRImport", "CallMetrics", "CallModel", "CallStore", "Reports", "SiteConfiguration",
-                "Reconciliation",
+                "Reconciliation", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "callscope-dev",
             dependencies: [
-                "CaptureSynthesis", "CDRImport", "CallMetrics", "CallModel", "CallStore", "PacketCapture",
+                "CaptureSynthesis", "CDRImport", "CallMetrics", "CallModel", "CallStore", "PacketCapture", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -123,6 +129,7 @@ let package = Package(
         .testTarget(name: "SiteConfigurationTests", dependencies: ["SiteConfiguration", "CallMetrics", "CallModel"], exclude: ["Fixtures"]),
         .testTarget(name: "CallIngestTests", dependencies: ["CallIngest", "TestSupport"]),
         .testTarget(name: "ReconciliationTests", dependencies: ["Reconciliation", "CallscopeBase", "CallIngest", "CDRImport", "CallModel", "TestSupport"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CallStore", "CallModel", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["callscope", "callscope-dev", "TestSupport"], exclude: ["Fixtures", "Golden"]),
     ]
 )

@@ -71,6 +71,8 @@ public struct Call: Sendable, Hashable {
     public var talk: TalkSummary?
     /// What brought the call (README "Visit attribution"); nil when the run attributes nothing.
     public var attribution: VisitAttribution?
+    /// The call's SIP messages in capture order, retransmissions included (captures only): the ladder.
+    public var messages: [SIPMessageSummary] = []
 
     public init(
         callID: String, source: String, transport: String? = nil, start: Timestamp,

@@ -269,7 +269,7 @@ struct Run {
         switch packet.flow.transport {
         case .udp:
             if SIPMessage.looksLikeSIP(packet.payload) {
-                handleSIP(packet.payload, transport: .udp)
+                handleSIP(packet.payload, flow: packet.flow)
             } else if HEPPacket.looksLikeHEP(packet.payload, onHEPPort: packet.flow.destination.port == HEPPacket.wellKnownPort
                                                 || packet.flow.source.port == HEPPacket.wellKnownPort) {
                 handleHEP(packet.payload)
@@ -303,7 +303,7 @@ struct Run {
         guard hep.payloadType == HEPPacket.sip, SIPMessage.looksLikeSIP(hep.payload) else { return }
         let frameTime = currentTime
         if let time = hep.timestamp { currentTime = Timestamp(nanoseconds: time) }
-        handleSIP(hep.payload, transport: hep.flow.transport)
+        handleSIP(hep.payload, flow: hep.flow)
         currentTime = frameTime
     }
 
@@ -346,9 +346,9 @@ struct Run {
 
     mutating func handle(_ event: SCTPReassembler.Event) {
         switch event {
-        case .message(_, let bytes):
+        case .message(let flow, let bytes):
             guard SIPMessage.looksLikeSIP(bytes) else { return }
-            handleSIP(bytes, transport: .sctp)
+            handleSIP(bytes, flow: flow)
         case .dropped(let flow, let drop):
             emit(.warning, packet: currentPacket, "SCTP \(flow.source) -> \(flow.destination): \(drop)")
         }
@@ -360,7 +360,7 @@ struct Run {
         framer.append(bytes) { event in
             switch event {
             case .message(let message):
-                handleSIP(message, transport: .tcp)
+                handleSIP(message, flow: flow)
             case .skipped(let count, let reason):
                 emit(.warning, packet: currentPacket, "TCP \(flow.source) -> \(flow.destination): \(count) \(reason) skipped")
             }
@@ -391,7 +391,7 @@ struct Run {
         return streams.take(flow, bytes) { output in
             switch output {
             case .message(let message):
-                handleSIP(message, transportName: "ws")
+                handleSIP(message, transportName: "ws", flow: flow)
             case .warning(let text):
                 emit(.warning, packet: currentPacket, text)
             case .tls:
@@ -401,18 +401,23 @@ struct Run {
         }
     }
 
-    mutating func handleSIP(_ bytes: UnsafeRawBufferPointer, transport: TransportProtocol) {
-        handleSIP(bytes, transportName: transport.name)
+    mutating func handleSIP(_ bytes: UnsafeRawBufferPointer, flow: FlowKey) {
+        handleSIP(bytes, transportName: flow.transport.name, flow: flow)
     }
 
     /// `transportName` is the call's `transport` when the message is its initial INVITE.
-    mutating func handleSIP(_ bytes: UnsafeRawBufferPointer, transportName: String) {
+    mutating func handleSIP(_ bytes: UnsafeRawBufferPointer, transportName: String, flow: FlowKey) {
         do {
             guard let message = try SIPMessage.parse(bytes) else { return }
             for problem in message.problems {
                 emit(.warning, packet: currentPacket, "SIP \(message.label): \(problem)")
             }
             tracker.handle(message, at: currentTime, transport: transportName, source: sourceNames[currentInput])
+            if let callID = message.callID, let cseq = message.cseq {  // the ladder (Call.messages), built only for a call's message
+                tracker.attach(SIPMessageSummary(time: currentTime, source: flow.source.description, destination: flow.destination.description, transport: transportName,
+                                                 label: message.statusCode.map(String.init) ?? message.method?.name ?? "", cseqNumber: cseq.number, cseqMethod: cseq.method.name,
+                                                 firstLine: SIPMessageSummary.firstLine(of: bytes)), to: callID)
+            }
             if let callID = message.callID { noteClock(callID) }
             if let method = message.method, method == .bye || method == .cancel, let callID = message.callID {
                 media.markEnded(callID, at: currentTime.nanoseconds)  // its addresses are free for the next call at once

@@ -98,6 +98,13 @@ public struct CallTracker: Sendable {
         }
     }
 
+    /// Adds `summary` to the ladder of the call `callID` when one is in progress (after its
+    /// message went through ``handle(_:at:transport:source:)``); built only then.
+    public mutating func attach(_ summary: @autoclosure () -> SIPMessageSummary, to callID: String) {
+        guard let index = active.index(forKey: callID) else { return }
+        active.values[index].call.messages.append(summary())
+    }
+
     /// The clock moved to `now` with no message (a quiet live source): calls whose linger has
     /// passed become final.
     public mutating func advance(to now: Timestamp) {
@@ -174,7 +181,7 @@ struct CallState: Sendable {
     private static let retryableStatuses: Set<Int> = [401, 407, 422, 300, 301, 302, 305, 380]
     private static let retryLingerNanoseconds: Int64 = 300_000_000_000
 
-    private var call: Call
+    fileprivate var call: Call
     private let options: ReconstructionOptions
     private var callerTag: String?
     /// From tags the caller side uses: the first INVITE's, and those of copies relayed by a

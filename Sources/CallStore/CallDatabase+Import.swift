@@ -117,6 +117,7 @@ extension CallDatabase {
             }
             var insert = Binder(try db.makeStatement(sql: CallRow.insertSQL))
             var insertLeg = Binder(try db.makeStatement(sql: CallRow.legInsertSQL))
+            var insertMessage = Binder(try db.makeStatement(sql: CallRow.messageInsertSQL))
             var counts = ImportCounts()
             let prunedBefore = try db.tableExists("meta")
                 ? Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'pruned_before_ns'") ?? .min
@@ -132,8 +133,9 @@ extension CallDatabase {
                         CallRow.bind(leg, call: id, seq: seq, into: &insertLeg)
                         _ = try insertLeg.step(db)
                     }
+                    try insertMessages(db, call.messages, call: id, into: &insertMessage)
                     counts.inserted += 1
-                } else if try replaceIfNewer(db, call: call, media: media, hash: hash, file: fileID, insertLeg: &insertLeg, onlyIfRicher: previous != nil) {
+                } else if try replaceIfNewer(db, call: call, media: media, hash: hash, file: fileID, insertLeg: &insertLeg, insertMessage: &insertMessage, onlyIfRicher: previous != nil) {
                     counts.updated += 1
                 } else {
                     counts.unchanged += 1
@@ -157,7 +159,7 @@ extension CallDatabase {
     /// - Parameter onlyIfRicher: for a file already in the ledger: replace only when the new
     ///   copy completes a truncated call or adds queue data, never to lose what a run with more
     ///   inputs stored (a Master.csv re-run alone after a run with its queue_log).
-    private func replaceIfNewer(_ db: Database, call: Call, media: String?, hash: Int64, file: Int64, insertLeg: inout Binder, onlyIfRicher: Bool = false) throws -> Bool {
+    private func replaceIfNewer(_ db: Database, call: Call, media: String?, hash: Int64, file: Int64, insertLeg: inout Binder, insertMessage: inout Binder, onlyIfRicher: Bool = false) throws -> Bool {
         let select = try db.cachedStatement(sql: "SELECT id, truncated, content_hash, queue FROM calls WHERE natural_key = ?")
         guard let row = try Row.fetchOne(select, arguments: [CallRow.naturalKey(call)]) else { return false }
         let id: Int64 = row[0]
@@ -179,6 +181,16 @@ extension CallDatabase {
             CallRow.bind(leg, call: id, seq: seq, into: &insertLeg)
             _ = try insertLeg.step(db)
         }
+        try db.cachedStatement(sql: "DELETE FROM messages WHERE call = ?").execute(arguments: [id])
+        try insertMessages(db, call.messages, call: id, into: &insertMessage)
         return true
+    }
+
+    /// The SIP ladder of the stored call `id` (schema v5 `messages`).
+    private func insertMessages(_ db: Database, _ messages: [SIPMessageSummary], call id: Int64, into insert: inout Binder) throws {
+        for (seq, message) in messages.enumerated() {
+            CallRow.bind(message, call: id, seq: seq, into: &insert)
+            _ = try insert.step(db)
+        }
     }
 }

@@ -10,7 +10,8 @@ extension CallDatabase {
     /// - Complexity: O(log N + k) for k calls in the range.
     ///
     /// - Parameter legs: false skips the legs (reports that only need the calls read faster).
-    public func calls(from: Timestamp?, to: Timestamp?, legs: Bool = true) throws(StoreError) -> [Call] {
+    /// - Parameter messages: true reads each call's SIP messages too (`calls --format json`, the ladder).
+    public func calls(from: Timestamp?, to: Timestamp?, legs: Bool = true, messages: Bool = false) throws(StoreError) -> [Call] {
         let lower = from?.nanoseconds ?? .min
         let upper = to?.nanoseconds
         let (rangeSQL, arguments): (String, StatementArguments) = upper.map { ("c.start_ns >= ? AND c.start_ns < ?", [lower, $0]) }
@@ -25,6 +26,19 @@ extension CallDatabase {
                 if legs { ids.append(row.int64(0)) }
             }
             guard legs, !calls.isEmpty else { return calls }
+            if messages {
+                let messageStatement = try db.makeStatement(sql: """
+                    SELECT \(CallRow.selectMessageColumns) FROM calls c JOIN messages m ON m.call = c.id
+                    WHERE \(rangeSQL) ORDER BY c.start_ns, c.id, m.seq
+                    """)
+                try messageStatement.setArguments(arguments)
+                var position = 0
+                try forEachRow(db, messageStatement) { row in
+                    let call = row.int64(0)
+                    while position < ids.count && ids[position] != call { position += 1 }
+                    if position < ids.count { calls[position].messages.append(CallRow.message(from: row)) }
+                }
+            }
             // The legs of the same calls in the same order: walk both lists together.
             let legStatement = try db.makeStatement(sql: """
                 SELECT \(CallRow.selectLegColumns) FROM calls c JOIN legs l ON l.call = c.id
@@ -41,10 +55,10 @@ extension CallDatabase {
         }
     }
 
-    /// Every stored call, legs included, ordered by start.
+    /// Every stored call, legs included (and SIP messages when `messages`), ordered by start.
     /// - Complexity: O(N).
-    public func allCalls() throws(StoreError) -> [Call] {
-        try calls(from: nil, to: nil)
+    public func allCalls(messages: Bool = false) throws(StoreError) -> [Call] {
+        try calls(from: nil, to: nil, messages: messages)
     }
 
     /// Deletes the calls that started before `before`, with their legs; returns how many.
@@ -54,6 +68,7 @@ extension CallDatabase {
     public func prune(before: Timestamp) throws(StoreError) -> Int {
         try writeTransaction("cannot prune") { db in
             try db.execute(sql: "DELETE FROM legs WHERE call IN (SELECT id FROM calls WHERE start_ns < ?)", arguments: [before.nanoseconds])
+            try db.execute(sql: "DELETE FROM messages WHERE call IN (SELECT id FROM calls WHERE start_ns < ?)", arguments: [before.nanoseconds])
             try db.execute(sql: "DELETE FROM calls WHERE start_ns < ?", arguments: [before.nanoseconds])
             let deleted = db.changesCount
             // Remember the horizon so that later imports do not bring the pruned calls back.
@@ -134,3 +149,24 @@ public struct LedgerEntry: Sendable, Hashable {
     public var counts: ImportCounts
     public var importedAt: Timestamp
 }
+
+extension CallDatabase {
+    /// The stored call with this Call-ID (or CDR key) that started at `start`, with its legs and
+    /// SIP messages; nil when none is stored. Uses the `calls_on_start` index.
+    /// - Complexity: O(log N) plus the calls that started at the same nanosecond.
+    public func call(callID: String, start: Timestamp) throws(StoreError) -> Call? {
+        try read("cannot read the call") { db in
+            let statement = try db.makeStatement(sql: "SELECT \(CallRow.selectColumns) FROM calls c WHERE c.start_ns = ? AND c.call_id = ? ORDER BY c.id LIMIT 1")
+            try statement.setArguments([start.nanoseconds, callID])
+            var found: (id: Int64, call: Call)?
+            try forEachRow(db, statement) { row in found = (row.int64(0), CallRow.call(from: row)) }
+            guard var (id, call) = found else { return nil }
+            let legs = try db.makeStatement(sql: "SELECT \(CallRow.selectLegColumns) FROM legs l WHERE l.call = ? ORDER BY l.seq")
+            try legs.setArguments([id])
+            try forEachRow(db, legs) { row in call.legs.append(CallRow.leg(from: row)) }
+            let messages = try db.makeStatement(sql: "SELECT \(CallRow.selectMessageColumns) FROM messages m WHERE m.call = ? ORDER BY m.seq")
+            try messages.setArguments([id])
+            try forEachRow(db, messages) { row in call.messages.append(CallRow.message(from: row)) }
+            return call
+        }
+    }}

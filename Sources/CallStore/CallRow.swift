@@ -26,6 +26,10 @@ enum CallRow {
     static let legInsertSQL = "INSERT INTO legs (\(legColumns.joined(separator: ", "))) VALUES (\(placeholders(legColumns.count)))"
     static let selectLegColumns = legColumns.enumerated().filter { $0.offset != 1 }.map { "l.\($0.element)" }.joined(separator: ", ")
 
+    static let messageColumns = ["call", "seq", "time_ns", "source", "destination", "transport", "label", "cseq", "cseq_method", "first_line"]
+    static let messageInsertSQL = "INSERT INTO messages (\(messageColumns.joined(separator: ", "))) VALUES (\(placeholders(messageColumns.count)))"
+    static let selectMessageColumns = messageColumns.enumerated().filter { $0.offset != 1 }.map { "m.\($0.element)" }.joined(separator: ", ")
+
     private static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ", ") }
 
     /// The natural key: one stored call per key (docs/store.md "Natural keys"); the same text as
@@ -57,6 +61,19 @@ enum CallRow {
         b.bind(call); b.bind(seq); b.bind(leg.id); b.bind(leg.status); b.bind(leg.answered); b.bind(leg.destination)
         b.bind(leg.start.nanoseconds); b.bind(leg.answeredAt?.nanoseconds); b.bind(leg.endedAt?.nanoseconds)
         b.bind(leg.agent); b.bind(leg.talkNanoseconds)
+    }
+
+    static func bind(_ message: SIPMessageSummary, call: Int64, seq: Int, into b: inout Binder) {
+        b.bind(call); b.bind(seq); b.bind(message.time.nanoseconds); b.bind(message.source); b.bind(message.destination)
+        b.bind(message.transport); b.bind(message.label); b.bind(Int64(message.cseqNumber)); b.bind(message.cseqMethod)
+        b.bind(message.firstLine)
+    }
+
+    /// Reads a message from a row of `selectMessageColumns` (after the call's id).
+    static func message(from c: Columns) -> SIPMessageSummary {
+        SIPMessageSummary(
+            time: Timestamp(nanoseconds: c.int64(1)), source: c.string(2), destination: c.string(3), transport: c.string(4),
+            label: c.string(5), cseqNumber: UInt32(clamping: c.int64(6)), cseqMethod: c.string(7), firstLine: c.string(8))
     }
 
     /// Reads a call (without legs) from a row of `selectColumns`.
@@ -121,6 +138,8 @@ struct ContentHash {
             h.add(a.keyword); h.add(a.landingPage); h.add(a.clickID); h.add(a.ambiguous ? 1 : 0)
         }
         h.add(Int64(call.legs.count))
+        // Only when there are messages: CDR calls keep the hash they had before messages were stored.
+        if !call.messages.isEmpty { h.add(Int64(call.messages.count)) }
         for leg in call.legs {
             h.add(leg.id); h.add(leg.status); h.add(leg.start.nanoseconds); h.add(leg.answered ? 1 : 0)
             h.add(leg.destination); h.add(leg.answeredAt?.nanoseconds); h.add(leg.endedAt?.nanoseconds)

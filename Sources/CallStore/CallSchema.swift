@@ -126,9 +126,28 @@ enum CallSchema {
         ALTER TABLE legs ADD COLUMN talk_s REAL GENERATED ALWAYS AS ((CASE WHEN (talk_ns) >= 0 THEN ((talk_ns) + 500000) / 1000000 ELSE ((talk_ns) - 500000) / 1000000 END) / 1000.0) VIRTUAL;
         PRAGMA user_version = 4;
         """),
+        // The SIP ladder (README "Dashboard"): one row per SIP message of a captured call, in
+        // capture order. Calls stored before have none until their capture is imported again.
+        ("v5", """
+        CREATE TABLE messages (
+            call INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            time TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', ((time_ns) - (((time_ns) % 1000000000) + 1000000000) % 1000000000) / 1000000000, 'unixepoch') || printf('.%03dZ', ((((time_ns) % 1000000000) + 1000000000) % 1000000000) / 1000000)) VIRTUAL,
+            source TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            transport TEXT NOT NULL,
+            label TEXT NOT NULL,
+            cseq INTEGER NOT NULL,
+            cseq_method TEXT NOT NULL,
+            first_line TEXT NOT NULL,
+            time_ns INTEGER NOT NULL,
+            PRIMARY KEY (call, seq)
+        ) WITHOUT ROWID;
+        PRAGMA user_version = 5;
+        """),
         // Visit attribution (README "Visit attribution"): what brought each call, as `calls`
         // writes it with --visits or --pool. Calls stored before, or without attribution, keep
-        // NULL `attribution`. Numbered 6: version 5 lands separately, before it.
+        // NULL `attribution`.
         ("v6", """
         ALTER TABLE calls ADD COLUMN attribution TEXT;
         ALTER TABLE calls ADD COLUMN attribution_owner TEXT;

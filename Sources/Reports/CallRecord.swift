@@ -5,8 +5,8 @@ import CallModel
 /// The first nineteen fields are the stable core every format carries; `transport`, `agent`,
 /// `queue`, `wait_s`, `system_answered_at`, `ivr_s`, `transfers`, `direction`, `format` and `legs` follow (CSV holds `legs` as JSON text),
 /// then the RTP quality per direction and the talk figures (`calls --talk`, `talk`), then, when
-/// a site zone other than UTC is known, the local times (``localFields``), then `streams` and
-/// `media` (JSON and ndjson only).
+/// a site zone other than UTC is known, the local times (``localFields``), then `streams`,
+/// `media` and `messages` (JSON and ndjson only).
 ///
 /// Per direction (`caller_*` = what the caller sent, `callee_*` = what the callee sent), as
 /// `Call.rtpQuality(sentBy:)` sums several streams one way.
@@ -75,6 +75,7 @@ public enum CallRecord {
     public static let detailTable: [Field] = [
         Field("streams") { .array($0.streams.map(streamRecord)) },
         Field("media") { .array($0.media.map(mediaRecord)) },
+        Field("messages") { .array($0.messages.map(messageRecord)) },
     ]
 
     /// Field names of the scalar columns, in order (CSV header, table source).
@@ -224,6 +225,23 @@ public enum CallRecord {
 
     private static func seconds(_ nanoseconds: Int64?) -> FieldValue {
         nanoseconds.map { .seconds(Duration3(nanoseconds: $0)) } ?? .null
+    }
+
+    /// One SIP message of the ladder, as `calls --format json` nests them under `messages`:
+    /// `method` for a request, `status` for a response, the other null.
+    public static func messageRecord(_ message: SIPMessageSummary) -> FieldValue {
+        let status = message.isResponse ? Int(message.label) : nil
+        return .object([
+            ("time", .time(message.time)),
+            ("source", .string(message.source)),
+            ("destination", .string(message.destination)),
+            ("transport", .string(message.transport)),
+            ("method", .string(message.isResponse ? nil : message.label)),
+            ("status", .integer(status)),
+            ("cseq", .integer(Int64(message.cseqNumber))),
+            ("cseq_method", .string(message.cseqMethod)),
+            ("first_line", .string(message.firstLine)),
+        ])
     }
 
     /// One stream's figures, as `calls --format json` nests them under `streams`.

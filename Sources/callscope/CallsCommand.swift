@@ -42,7 +42,7 @@ struct CallsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (collected, finish) = try input.collect(talk: talk ? talkOptions : nil)
+        let (collected, finish) = try input.collect(talk: talk ? talkOptions : nil, messages: output.format == .json || output.format == .ndjson)
         var time = SiteTime(zone: input.siteTimeZone)
         let calls = try selection.select(
             collected.calls, fields: CallRecord.selectableFields(time: time), timeZone: input.siteTimeZone,

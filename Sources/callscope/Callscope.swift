@@ -20,7 +20,7 @@ struct Callscope: ParsableCommand {
             found a disagreement.
             """,
         version: "0.1.0",
-        subcommands: [CallsCommand.self, TalkCommand.self, ReportCommand.self, HeatmapCommand.self, LostCommand.self, EventsCommand.self, ReconcileCommand.self, WatchCommand.self, ImportCommand.self, DatabaseCommand.self, ConfigCommand.self, ExportCommand.self]
+        subcommands: [CallsCommand.self, TalkCommand.self, ReportCommand.self, HeatmapCommand.self, LostCommand.self, EventsCommand.self, ReconcileCommand.self, WatchCommand.self, ImportCommand.self, DatabaseCommand.self, ConfigCommand.self, ExportCommand.self, ServeCommand.self]
     )
 
     /// ArgumentParser's entry point, with ``CommandFailure``s given their own exit status

@@ -37,6 +37,13 @@ import TestSupport
         full.transfers = 5
         full.legs[1].agent = "bob"
         full.legs[1].talkNanoseconds = 60_999_999_998
+        // The v5 ladder: a request and a response, every field distinct, a non-ASCII first line.
+        full.messages = [
+            SIPMessageSummary(time: Timestamp(nanoseconds: 1_772_442_000_123_456_789), source: "192.0.2.1:5060", destination: "[2001:db8::2]:5080",
+                              transport: "tcp", label: "INVITE", cseqNumber: 4_294_967_295, cseqMethod: "INVITE", firstLine: "INVITE sip:+448001234567@example.com SIP/2.0"),
+            SIPMessageSummary(time: Timestamp(nanoseconds: 1_772_442_001_000_000_000), source: "[2001:db8::2]:5080", destination: "192.0.2.1:5060",
+                              transport: "tcp", label: "486", cseqNumber: 1, cseqMethod: "INVITE", firstLine: "SIP/2.0 486 Occupé \u{202E}"),
+        ]
         // The v6 columns (visit attribution), each with a value no other column holds.
         full.attribution = VisitAttribution(kind: .pool, owner: "website", visitorID: "v-1", source: "google", medium: "cpc",
                                             campaign: "brand", keyword: "dentist, london", landingPage: "https://example.com/?a=1",
@@ -44,7 +51,11 @@ import TestSupport
         let bare = Call(callID: "", source: "", start: Timestamp(nanoseconds: -1_500_000), format: "cucm-cdr")
         let outcome = try db.importFile(identity("x"), calls: [full, bare], rows: 2, badRows: 0)
         #expect(outcome.counts == ImportCounts(inserted: 2))
-        #expect(try db.allCalls() == [bare, full])
+        #expect(try db.allCalls(messages: true) == [bare, full])
+        var withoutMessages = full
+        withoutMessages.messages = []
+        #expect(try db.allCalls() == [bare, withoutMessages])
+        #expect(try db.calls(from: nil, to: nil, messages: true) == [bare, full])
     }
 
     /// The migrations are the text older callscope versions applied: editing one would give
@@ -56,6 +67,7 @@ import TestSupport
             "v2 2018dfa06a7cff40cc53ad27579a834f86b3382617372cd0d3b61e31f92e1374",
             "v3 143ceab8ec11d7708b87a9256de1590adb16daf12c1e3673ff383d1a1d6fc67f",
             "v4 3ab74175b7f993a7e8803576154bd1729fa5557efb76fc0e3e4a4219bb6f8f1b",
+            "v5 2f79a6ee21dff3c3aba7f553c2ea099b4cb467a12d882c6d77cbc50f97bb4548",
             "v6 906bf601347a96e2620809341053fc43066b3fb94c06b5051e4827bf69382cb1",
         ])
     }
@@ -72,9 +84,10 @@ import TestSupport
                 try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0", arguments: [table]).map { $0["name"] as String }
             }
         }
-        let calls = try stored("calls"), legs = try stored("legs")
+        let calls = try stored("calls"), legs = try stored("legs"), messages = try stored("messages")
         #expect(calls.count == CallRow.columns.count + 1 && Set(calls) == Set(["id"] + CallRow.columns))
         #expect(legs.count == CallRow.legColumns.count && Set(legs) == Set(CallRow.legColumns))
+        #expect(messages.count == CallRow.messageColumns.count && Set(messages) == Set(CallRow.messageColumns))
         #expect(CallRow.selectColumns == "c.id, " + CallRow.columns.dropLast(2).map { "c.\($0)" }.joined(separator: ", "))
     }
 

@@ -25,12 +25,22 @@ struct CallRecordEncodingTests {
             ])]
         )
         call.reasonCause = 16
+        call.messages = [SIPMessageSummary(time: start, source: "10.0.0.1:5060", destination: "[2001:db8::2]:5060", transport: "udp",
+                                           label: "INVITE", cseqNumber: 1, cseqMethod: "INVITE", firstLine: "INVITE sip:=1+1@x SIP/2.0")]
+        return call
+    }
+
+    /// `call()` with a visit's attribution (the fields after the local times).
+    static func attributedCall() -> Call {
+        var call = call()
+        call.attribution = VisitAttribution(kind: .pool, owner: "website", visitorID: "v\"1", source: "google", medium: "cpc",
+                                            campaign: "brand", keyword: nil, landingPage: "https://example.com/?a=1", clickID: "gclid-9", ambiguous: true)
         return call
     }
 
     @Test("appendJSON writes what JSONWriter writes for the record", arguments: [nil, "Europe/London"] as [String?])
     func directEncodingEqualsTheRecord(zone: String?) throws {
-        let calls = [Self.call(), Call(callID: "min", source: "-", start: Self.start)]
+        let calls = [Self.call(), Self.attributedCall(), Call(callID: "min", source: "-", start: Self.start)]
         for call in calls {
             for detail in [false, true] {
                 var time = SiteTime(zone: try zone.map(timeZone))
@@ -46,7 +56,7 @@ struct CallRecordEncodingTests {
     @Test func theTableGivesTheSchemaOrder() throws {
         var time = SiteTime(zone: nil)
         let record = CallRecord.record(Self.call(), detail: true, time: &time)
-        #expect(record.map(\.name) == CallRecord.scalarFields + ["streams", "media"])
+        #expect(record.map(\.name) == CallRecord.scalarFields + ["streams", "media", "messages"])
         #expect(CallRecord.scalarFields.prefix(3) == ["call_id", "source", "start"])
         var out: [UInt8] = []
         CallRecord.appendJSON(Self.call(), detail: false, time: &time, to: &out)

@@ -21,7 +21,11 @@ public enum HTMLPage {
     public static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
     /// The whole document: head, the header, a table of contents, then the sections.
-    public static func render(title: String, header: Markup, sections: [HTMLSection]) -> String {
+    /// - Parameter refreshSeconds: a `<meta http-equiv="refresh">` that reloads the page (a
+    ///   dashboard page following a store being written); nil for none.
+    /// - Parameter policy: the page's Content-Security-Policy (a served page allows forms to itself).
+    public static func render(title: String, header: Markup, sections: [HTMLSection], refreshSeconds: Int? = nil,
+                              policy: String = contentSecurityPolicy) -> String {
         let contents = Markup.element("nav", ["class": "toc"], sections.map { section in
             .element("a", ["href": "#" + section.id.description], text: section.title)
         })
@@ -31,9 +35,10 @@ public enum HTMLPage {
         return "<!DOCTYPE html>\n" + Markup.element("html", ["lang": "en"], [
             .element("head", [:], [
                 .leaf("meta", ["charset": "utf-8"]),
-                .leaf("meta", ["http-equiv": "Content-Security-Policy", "content": contentSecurityPolicy]),
+                .leaf("meta", ["http-equiv": "Content-Security-Policy", "content": policy]),
                 .leaf("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"]),
                 .leaf("meta", ["name": "generator", "content": "callscope"]),
+                refreshSeconds.map { Markup.leaf("meta", ["http-equiv": "refresh", "content": String($0)]) } ?? .empty,
                 .element("title", text: title),
                 .element("style", [:], [.raw(css)]),
             ]),
@@ -52,6 +57,12 @@ public enum HTMLPage {
         .warning { border-left: 4px solid var(--down); padding: 6px 10px; background: #fff4ec; }
         nav.toc { display: flex; flex-wrap: wrap; gap: 4px 14px; padding: 8px 0; border-bottom: 1px solid var(--line); margin-bottom: 8px; }
         nav.toc a { color: var(--up); text-decoration: none; }
+        nav.site { display: flex; flex-wrap: wrap; gap: 4px 18px; padding: 8px 0; border-bottom: 2px solid var(--ink); font-weight: 600; }
+        nav.site a { color: var(--up); text-decoration: none; } nav.site a.current { color: var(--ink); }
+        form.filters { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: flex-end; margin: 10px 0; }
+        form.filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); }
+        .ladder-wrap { overflow-x: auto; } svg.ladder { max-width: none; } svg.ladder .host { font-weight: 600; }
+        .pages { display: flex; gap: 14px; margin: 8px 0; }
         h2 { font-size: 18px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
         .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 10px; }
         .tile { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }

@@ -82,7 +82,7 @@ extension HTMLReport {
         return HTMLSection(id: "abandons", title: "Abandon times", body: Markup([.element("p", ["class": "note"], text: note), chart]))
     }
 
-    static func heatmapSection(_ figures: HTMLReportFigures) -> HTMLSection {
+    public static func heatmapSection(_ figures: HTMLReportFigures) -> HTMLSection {
         HTMLSection(id: "heatmap", title: "Weekday and hour", body: Markup([
             SVGChart.heatmap(title: "Calls offered by weekday and hour", unit: "calls", figures.volume, format: { KPIRendering.format($0, 0) }),
             SVGChart.heatmap(title: "Inbound answer rate by weekday and hour", unit: "% answered", percentGrid(figures.inboundAnswerRate), format: { KPIRendering.format($0, 0) }),

@@ -55,7 +55,7 @@ extension HTMLReport {
         }
     }
 
-    static func kpiSection(_ figures: HTMLReportFigures, context: HTMLReportContext) -> HTMLSection {
+    public static func kpiSection(_ figures: HTMLReportFigures, context: HTMLReportContext) -> HTMLSection {
         let current = figures.report.overall.kpis
         let previous = figures.previous?.overall.kpis
         let cards = tiles(context.targets).map { tile -> Markup in

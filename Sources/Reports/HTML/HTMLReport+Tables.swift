@@ -5,16 +5,24 @@ import Foundation
 /// The table sections: lost calls, agents, outbound, campaigns, control events.
 extension HTMLReport {
     /// A cell of text from input: escaped; past 80 characters cut, the whole value in its title.
-    static func cell(_ value: String?, placeholder: String = "–") -> Markup {
+    public static func cell(_ value: String?, placeholder: String = "–") -> Markup {
         guard let value, !value.isEmpty else { return .element("td", text: placeholder) }
         let visible = TerminalText.escaped(value)
         guard visible.count > 80 else { return .element("td", text: value) }
         return .element("td", ["title": String(visible.prefix(2000))], text: String(visible.prefix(80)) + "…")
     }
 
-    static func number(_ text: String) -> Markup { .element("td", ["class": "num"], text: text) }
+    /// A cell of text from input that links to `href` (our own URL, its parts escaped by the caller); plain when nil.
+    public static func cell(_ value: String?, href: String?) -> Markup {
+        guard let href, let value, !value.isEmpty else { return cell(value) }
+        let visible = TerminalText.escaped(value)
+        let shown = visible.count > 80 ? String(visible.prefix(80)) + "…" : value
+        return .element("td", [:], [.element("a", ["href": href], text: shown)])
+    }
 
-    static func table(_ headers: [(String, Bool)], _ rows: [[Markup]]) -> Markup {
+    public static func number(_ text: String) -> Markup { .element("td", ["class": "num"], text: text) }
+
+    public static func table(_ headers: [(String, Bool)], _ rows: [[Markup]]) -> Markup {
         .element("table", [:], [
             .element("thead", [:], [.element("tr", [:], headers.map { .element("th", ["class": $0.1 ? "num" : nil], text: $0.0) })]),
             .element("tbody", [:], rows.map { .element("tr", [:], $0) }),
@@ -23,15 +31,16 @@ extension HTMLReport {
 
     static let lostRowLimit = 1000
 
-    static func lostSection(_ figures: HTMLReportFigures, context: HTMLReportContext) -> HTMLSection {
+    public static func lostSection(_ figures: HTMLReportFigures, context: HTMLReportContext) -> HTMLSection {
         let lost = figures.lost
         let open = lost.filter { $0.returned == .none && !$0.withheld }.count
         let zone = context.options.timeZone
         let rows = lost.prefix(lostRowLimit).map { call -> [Markup] in
-            [cell(String(localTime(call.start, zone: zone).prefix(19))), cell(call.caller, placeholder: "withheld"), cell(call.dialed),
+            [cell(String(localTime(call.start, zone: zone).prefix(19)), href: context.links?.call(call.callID, call.start)),
+             call.caller == nil ? cell(nil, placeholder: "withheld") : cell(call.caller, href: context.links?.caller(call.caller ?? "")), cell(call.dialed),
              cell(call.queue), cell(call.outcome), number(call.waitSeconds.map { KPIRendering.format($0, 1) } ?? "–"),
              cell(call.withheld ? "cannot (withheld)" : (call.returned == .none ? "not yet" : call.returned.rawValue)),
-             cell(call.by), number(call.delaySeconds.map(LostCallRendering.duration) ?? "–"), number(String(call.callbackAttempts))]
+             cell(call.by, href: call.by.flatMap { context.links?.agent($0) }), number(call.delaySeconds.map(LostCallRendering.duration) ?? "–"), number(String(call.callbackAttempts))]
         }
         var parts: [Markup] = [.element("p", ["class": "note"], text: "\(lost.count) lost calls, \(open) not returned yet (callback window \(KPIRendering.format(Double(context.options.callbackWindow.components.seconds) / 3600, 1)) h).")]
         if !rows.isEmpty {
@@ -42,7 +51,7 @@ extension HTMLReport {
         return HTMLSection(id: "lost", title: "Lost calls", body: Markup(parts))
     }
 
-    static func agentSection(_ figures: HTMLReportFigures) -> HTMLSection {
+    public static func agentSection(_ figures: HTMLReportFigures, links: HTMLReportLinks? = nil) -> HTMLSection {
         guard !figures.agents.isEmpty || !figures.agentStates.isEmpty else {
             return HTMLSection(id: "agents", title: "Agents", body: .element("p", ["class": "note"], text: "No call names an agent."))
         }
@@ -54,7 +63,7 @@ extension HTMLReport {
         func percent(_ value: Double?) -> String { value.map { KPIRendering.format($0 * 100, 1) + "%" } ?? "–" }
         let rows = names.map { name -> [Markup] in
             let d = calls[name]
-            var row: [Markup] = [cell(name), number(String(d?.inboundReceived ?? 0)), number(String(d?.inboundMissed ?? 0)),
+            var row: [Markup] = [cell(name, href: links?.agent(name)), number(String(d?.inboundReceived ?? 0)), number(String(d?.inboundMissed ?? 0)),
                                  number(String(d?.outboundAnswered ?? 0)), number(String(d?.outboundNotAnswered ?? 0)),
                                  number(KPIRendering.format(d?.talkMinutes ?? 0, 1)), number(d?.asaSeconds.map { KPIRendering.format($0, 1) } ?? "–"),
                                  number(d?.callsPerHour.map { KPIRendering.format($0, 1) } ?? "–")]
@@ -92,7 +101,7 @@ extension HTMLReport {
         ]))
     }
 
-    static func campaignSection(_ report: CampaignReport) -> HTMLSection {
+    public static func campaignSection(_ report: CampaignReport) -> HTMLSection {
         func money(_ value: Double?) -> String { value.map { KPIRendering.format($0, 2) } ?? "–" }
         func percent(_ value: Double?) -> String { value.map { KPIRendering.format($0 * 100, 1) + "%" } ?? "–" }
         let rows = (report.campaigns + [report.unattributed]).map { c -> [Markup] in

@@ -33,7 +33,7 @@ extension HTMLReport {
     }
 
     /// One call's ownership band with its figures, a time axis and a legend.
-    static func strip(_ call: Call, zone: TimeZone) -> Markup? {
+    public static func strip(_ call: Call, zone: TimeZone) -> Markup? {
         guard let talk = call.talk, talk.duration > 0 else { return nil }
         let width = SVGChart.width, left = 16.0, plot = width - 32, height = 92.0
         let total = Double(talk.duration)

@@ -26,9 +26,26 @@ public struct HTMLReportContext: Sendable {
     public var generatedAt: Timestamp
     public var options: MetricsOptions
     public var targets: ReportTargets
+    /// Where names and calls link to (the dashboard's pages); nil in the self-contained report.
+    public var links: HTMLReportLinks?
 
-    public init(site: String?, inputs: [String], generatedAt: Timestamp, options: MetricsOptions, targets: ReportTargets) {
+    public init(site: String?, inputs: [String], generatedAt: Timestamp, options: MetricsOptions, targets: ReportTargets, links: HTMLReportLinks? = nil) {
         self.site = site; self.inputs = inputs; self.generatedAt = generatedAt; self.options = options; self.targets = targets
+        self.links = links
+    }
+}
+
+/// The URLs a page served over the store gives a call, an agent and a caller: each returns an
+/// `href` built from our own path with the value percent-encoded (``MarkupEscaping/urlComponent(_:)``),
+/// or nil for no link.
+public struct HTMLReportLinks: Sendable {
+    public var call: @Sendable (_ callID: String, _ start: Timestamp) -> String?
+    public var agent: @Sendable (_ name: String) -> String?
+    public var caller: @Sendable (_ number: String) -> String?
+
+    public init(call: @escaping @Sendable (String, Timestamp) -> String?, agent: @escaping @Sendable (String) -> String?,
+                caller: @escaping @Sendable (String) -> String?) {
+        self.call = call; self.agent = agent; self.caller = caller
     }
 }
 
@@ -49,7 +66,7 @@ public enum HTMLReport {
     public static func sections(_ figures: HTMLReportFigures, context: HTMLReportContext) -> [HTMLSection] {
         var sections = [
             kpiSection(figures, context: context), volumeSection(figures), speedSection(figures, context: context),
-            abandonSection(figures), heatmapSection(figures), lostSection(figures, context: context), agentSection(figures),
+            abandonSection(figures), heatmapSection(figures), lostSection(figures, context: context), agentSection(figures, links: context.links),
             outboundSection(figures),
         ]
         if let campaigns = figures.campaigns { sections.append(campaignSection(campaigns)) }
@@ -107,5 +124,5 @@ public enum HTMLReport {
         String(localTime(range.from, zone: zone).prefix(16)) + " to " + String(localTime(range.to, zone: zone).prefix(16)) + " (end excluded)"
     }
 
-    static func localTime(_ time: Timestamp, zone: TimeZone) -> String { ControlEventRendering.localTime(time, zone: zone) }
+    public static func localTime(_ time: Timestamp, zone: TimeZone) -> String { ControlEventRendering.localTime(time, zone: zone) }
 }

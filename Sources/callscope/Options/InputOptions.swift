@@ -123,7 +123,8 @@ struct InputOptions: ParsableArguments {
     /// - Parameter talk: decode audio and find voice activity with these settings.
     /// - Parameter site: the run's settings (``settings(talk:windows:thresholds:campaigns:agentStates:rules:shifts:)``);
     ///   nil resolves those of the input and talk options alone.
-    func collect(site: SiteSettings? = nil, readDatabase: Bool = true, storedRange: (from: Timestamp?, to: Timestamp?)? = nil, talk: TalkOptions? = nil) throws -> (CollectedCalls, finish: () throws -> Void) {
+    /// - Parameter messages: read stored calls' SIP messages too (`calls`: its json `messages`).
+    func collect(site: SiteSettings? = nil, readDatabase: Bool = true, storedRange: (from: Timestamp?, to: Timestamp?)? = nil, talk: TalkOptions? = nil, messages: Bool = false) throws -> (CollectedCalls, finish: () throws -> Void) {
         let site = try site ?? settings(talk: talk)
         let ingest = ingest(site: site, talk: talk)
         let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
@@ -146,9 +147,9 @@ struct InputOptions: ParsableArguments {
             do {
                 let database = try CallDatabase.opened(forReading: db)
                 if let storedRange {
-                    stored = try database.calls(from: storedRange.from, to: storedRange.to)
+                    stored = try database.calls(from: storedRange.from, to: storedRange.to, messages: messages)
                 } else {
-                    stored = try database.allCalls()
+                    stored = try database.allCalls(messages: messages)
                 }
             } catch { throw CommandFailure.database(error) }
             collected = CallCollector(options: ingest).merging(stored: stored, into: collected)
