@@ -139,7 +139,7 @@ public enum CallRecord {
     /// The record of `call` with the local times of `time` when it is local (see ``localFields``).
     public static func record(_ call: Call, detail: Bool, time: inout SiteTime) -> Record {
         guard time.isLocal else { return record(call, detail: detail) }
-        var record = record(call, detail: false)
+        var record: Record = scalarTable.map { ($0.name, $0.value(call)) }
         for (name, instant) in zip(localFields, localTimes(call)) {
             record.append((name, instant.map { .string(time.iso8601($0)) } ?? .null))
         }
