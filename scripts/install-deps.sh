@@ -10,8 +10,9 @@
 #   tcpdump xz-utils zstd   the compressed-input tests rotate a capture (-C) and compress it
 #   chromium     the browser the HTML report tests open the page in (headless screenshot and DOM)
 #   python3      reads the screenshot's pixels in those tests (zlib, standard library only)
+#   clickhouse-server clickhouse-client  the ClickHouse store's tests start their own servers (docs/clickhouse.md)
 set -euo pipefail
-packages=(libpcap-dev pkg-config libsqlite3-dev tshark sox espeak-ng zlib1g-dev liblzma-dev libzstd-dev tcpdump xz-utils zstd chromium python3)
+packages=(libpcap-dev pkg-config libsqlite3-dev tshark sox espeak-ng zlib1g-dev liblzma-dev libzstd-dev tcpdump xz-utils zstd chromium python3 clickhouse-server clickhouse-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
