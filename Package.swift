@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // The only C in the package: libpcap through pkg-config.
@@ -73,6 +74,8 @@ let package = Package(
         .target(name: "CallMetrics", dependencies: ["CallModel", "CallscopeBase"]),
         // The embedded store: imported calls in SQLite through GRDB (the only module touching the database).
         .target(name: "CallStore", dependencies: ["CallModel", "CallscopeBase", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The same store in ClickHouse over its HTTP interface (docs/clickhouse.md): one server or a cluster.
+        .target(name: "ClickHouseStore", dependencies: ["CallStore", "CallModel", "CallMetrics", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         // The ledger beside the wire: CDR calls paired with captured calls and compared (reconcile).
         .target(name: "Reconciliation", dependencies: ["CallModel", "CallscopeBase"]),
         // Table, JSON, ndjson and CSV renderers.
@@ -92,7 +95,7 @@ let package = Package(
             name: "callscope",
             dependencies: [
                 "CallIngest", "CallReconstruction", "CDRImport", "CallMetrics", "CallModel", "CallStore", "Reports", "SiteConfiguration",
-                "Reconciliation", "Dashboard",
+                "Reconciliation", "Dashboard", "ClickHouseStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -100,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "callscope-dev",
             dependencies: [
-                "CaptureSynthesis", "CDRImport", "CallMetrics", "CallModel", "CallStore", "PacketCapture", "Dashboard",
+                "CaptureSynthesis", "CDRImport", "CallMetrics", "CallModel", "CallStore", "PacketCapture", "Dashboard", "ClickHouseStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -125,6 +128,7 @@ let package = Package(
         .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CallMetricsTests", dependencies: ["CallMetrics", "CallModel", "TestSupport"]),
         .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallModel", "CallStoreKillChild", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ClickHouseStoreTests", dependencies: ["ClickHouseStore", "CallStore", "CallModel", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CallMetrics", "CallModel", "TestSupport"]),
         .testTarget(name: "SiteConfigurationTests", dependencies: ["SiteConfiguration", "CallMetrics", "CallModel"], exclude: ["Fixtures"]),
         .testTarget(name: "CallIngestTests", dependencies: ["CallIngest", "TestSupport"]),

@@ -12,8 +12,9 @@
 #   python3      reads the screenshot's pixels in those tests (zlib, standard library only)
 #   sip-tester kamailio iproute2   the live tests of watch: SIPp calls on the loopback, Kamailio's
 #                siptrace sending HEP, ss to see their sockets bound
+#   clickhouse-server clickhouse-client  the ClickHouse store's tests start their own servers (docs/clickhouse.md)
 set -euo pipefail
-packages=(libpcap-dev pkg-config libsqlite3-dev tshark sox espeak-ng zlib1g-dev liblzma-dev libzstd-dev tcpdump xz-utils zstd chromium python3 sip-tester kamailio iproute2)
+packages=(libpcap-dev pkg-config libsqlite3-dev tshark sox espeak-ng zlib1g-dev liblzma-dev libzstd-dev tcpdump xz-utils zstd chromium python3 sip-tester kamailio iproute2 clickhouse-server clickhouse-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -114,6 +114,7 @@ public struct StoreStats: Sendable, Hashable {
         public var format: String
         public var source: String
         public var calls: Int
+        package init(format: String, source: String, calls: Int) { self.format = format; self.source = source; self.calls = calls }
     }
 
     public var path: String
@@ -129,6 +130,12 @@ public struct StoreStats: Sendable, Hashable {
     public var files: Int
     /// The most recent imports first.
     public var lastImports: [LedgerEntry]
+
+    package init(path: String, schemaVersion: Int, calls: Int, legs: Int, firstStart: Timestamp?, lastStart: Timestamp?,
+                 bySource: [SourceCount], files: Int, lastImports: [LedgerEntry]) {
+        self.path = path; self.schemaVersion = schemaVersion; self.calls = calls; self.legs = legs; self.firstStart = firstStart
+        self.lastStart = lastStart; self.bySource = bySource; self.files = files; self.lastImports = lastImports
+    }
 
     /// Calls per format, ordered by format.
     public var byFormat: [(format: String, calls: Int)] {
@@ -148,6 +155,10 @@ public struct LedgerEntry: Sendable, Hashable {
     public var badRows: Int
     public var counts: ImportCounts
     public var importedAt: Timestamp
+
+    package init(file: FileIdentity, rows: Int, calls: Int, badRows: Int, counts: ImportCounts, importedAt: Timestamp) {
+        self.file = file; self.rows = rows; self.calls = calls; self.badRows = badRows; self.counts = counts; self.importedAt = importedAt
+    }
 }
 
 extension CallDatabase {

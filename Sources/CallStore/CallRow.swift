@@ -6,7 +6,7 @@ import GRDB
 ///
 /// Only the stored columns are written; the ISO times, the seconds and the natural key are
 /// virtual generated columns computed by SQLite from the nanosecond columns.
-enum CallRow {
+package enum CallRow {
     /// Stored columns of `calls`, in the order `bind(_:into:)` writes them and `call(from:)` reads them (after `id`).
     static let columns = [
         "call_id", "source", "caller", "dialed", "diverted_from", "outcome", "final_status", "reason_cause",
@@ -39,7 +39,7 @@ enum CallRow {
     /// call id or the FreeSWITCH uuid in `call_id`). Captures: `sip:<Call-ID>@<start>` with the
     /// start in ISO-8601 milliseconds, since a Call-ID may be reused and pcap/pcap-ns copies of
     /// the same traffic differ below the millisecond.
-    static func naturalKey(_ call: Call) -> String {
+    package static func naturalKey(_ call: Call) -> String {
         call.format == "pcap" ? "sip:\(call.callID)@\(call.start.iso8601)" : "\(call.format):\(call.callID)"
     }
 
@@ -120,10 +120,10 @@ enum CallRow {
 
 /// A 64-bit FNV-1a hash of everything stored about a call except its `source`, used to tell an
 /// unchanged call from an updated one without reading it back (docs/store.md "Idempotency").
-struct ContentHash {
+package struct ContentHash {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    static func of(_ call: Call, media: String?) -> Int64 {
+    package static func of(_ call: Call, media: String?) -> Int64 {
         var h = ContentHash()
         h.add(call.callID); h.add(call.start.nanoseconds); h.add(call.caller); h.add(call.dialed)
         h.add(call.divertedFrom); h.add(call.outcome.rawValue); h.add(call.finalStatus.map(Int64.init))
@@ -169,8 +169,8 @@ struct ContentHash {
 
 /// The `media` column: the README's json/ndjson `media` array as JSON text (NULL when empty),
 /// so that `sqlite3` users can `json_extract` it.
-enum MediaJSON {
-    static func encode(_ offers: [MediaOffer]) -> String? {
+package enum MediaJSON {
+    package static func encode(_ offers: [MediaOffer]) -> String? {
         guard !offers.isEmpty else { return nil }
         var out = "["
         for (i, offer) in offers.enumerated() {
@@ -187,7 +187,7 @@ enum MediaJSON {
         return out + "]"
     }
 
-    static func decode(_ text: String) -> [MediaOffer]? {
+    package static func decode(_ text: String) -> [MediaOffer]? {
         guard let array = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else { return nil }
         return array.compactMap { object in
             guard let time = (object["time_ns"] as? NSNumber)?.int64Value,
@@ -210,7 +210,7 @@ enum MediaJSON {
     }
 
     /// A JSON string literal (RFC 8259 §7).
-    static func string(_ s: String) -> String {
+    package static func string(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

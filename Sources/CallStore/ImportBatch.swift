@@ -37,7 +37,7 @@ public struct ImportBatch: Sendable {
         }
     }
 
-    /// Stores each file's calls in its own transaction (`CallDatabase.importFile`), skipping
+    /// Stores each file's calls in its own transaction (``CallStoring/importFile(_:calls:rows:badRows:)``), skipping
     /// `skipping` (inputs that could not be read or were not imported at all), and reports each
     /// file's outcome or error as it goes. One file's failure does not stop the others.
     /// - Parameters:
@@ -46,7 +46,7 @@ public struct ImportBatch: Sendable {
     /// - Returns: whether every file was stored.
     @discardableResult
     public func store(
-        calls: [Call], rows: [String: (rows: Int, badRows: Int)], skipping: Set<String>, in database: CallDatabase,
+        calls: [Call], rows: [String: (rows: Int, badRows: Int)], skipping: Set<String>, in database: any CallStoring,
         report: (String, Result<ImportOutcome, StoreError>) -> Void
     ) -> Bool {
         let callsByName = Dictionary(grouping: calls, by: \.source)

@@ -15,7 +15,7 @@ public struct LiveImport: Sendable {
     }
 
     /// Stores `calls` (in one transaction); returns what became of them.
-    public func store(_ calls: [Call], in database: CallDatabase) throws(StoreError) -> ImportOutcome {
+    public func store(_ calls: [Call], in database: any CallStoring) throws(StoreError) -> ImportOutcome {
         try database.importFile(file, calls: calls, rows: calls.count, badRows: 0)
     }
 }

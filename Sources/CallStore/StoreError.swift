@@ -14,6 +14,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case readOnlyDirectory
         case needsMigration
         case sqlite
+        /// A server store (ClickHouse) could not be reached or refused a request.
+        case server
     }
 
     let kind: Kind

@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time the metrics core, the store, the CDR readers or the bare libpcap loop.",
-        subcommands: [BenchMetricsCommand.self, BenchStoreCommand.self, BenchCDRCommand.self, BenchReadCommand.self, BenchDashboardCommand.self],
+        subcommands: [BenchMetricsCommand.self, BenchStoreCommand.self, BenchCDRCommand.self, BenchReadCommand.self, BenchDashboardCommand.self, BenchClickHouseCommand.self],
         defaultSubcommand: BenchMetricsCommand.self
     )
 }

@@ -29,6 +29,7 @@ struct DatabasePruneCommand: ParsableCommand {
     }
 
     func run() throws {
+        if location.clickhouse != nil { throw ValidationError("db prune works on the SQLite database; on ClickHouse drop old partitions (docs/clickhouse.md).") }
         _ = try location.settings()  // a bad profile is a configuration error, not a silent default
         let cutoff = try cutoff()
         let database = try location.open(writing: true)

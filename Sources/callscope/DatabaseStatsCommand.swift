@@ -11,9 +11,9 @@ struct DatabaseStatsCommand: ParsableCommand {
     @OptionGroup var location: DatabaseLocation
 
     func run() throws {
-        let database = try location.open()
+        let database = try location.openForReading()
         let stats: StoreStats
-        do { stats = try database.stats() } catch { throw CommandFailure.database(error) }
+        do { stats = try database.stats(lastImports: 10) } catch { throw CommandFailure.database(error) }
         var out = "database \(TerminalText.escaped(stats.path)) (schema v\(stats.schemaVersion))\n"
         out += "\(stats.calls) calls, \(stats.legs) legs, from \(stats.firstStart?.iso8601 ?? "-") to \(stats.lastStart?.iso8601 ?? "-"), \(stats.files) files imported\n\n"
         out += "format / source calls\n"

@@ -26,6 +26,7 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let clickhouse = input.clickhouse { return try run(clickhouse: clickhouse) }
         let site = try input.settings()
         let path = site.storeDatabase.value
         // An existing database is checked before the inputs are read; a new one is created
@@ -46,13 +47,31 @@ struct ImportCommand: ParsableCommand {
             try finish()
             throw ExitCode(1)
         }
-        let stored = batch.store(calls: collected.calls, rows: collected.rowsByInput, skipping: skipping, in: database) { file, result in
+        try store(batch, collected: collected, skipping: skipping, finish: finish, into: database)
+    }
+
+    /// `import --clickhouse`: the server is reached (and the schema made) before the inputs are read.
+    private func run(clickhouse: String) throws {
+        let site = try input.settings()
+        let store = try StoreOpening.forWriting(clickhouse: clickhouse, path: "")
+        var batch = ImportBatch(files: InputDiscovery.expand(input.inputs, recordings: false))
+        if let duplicate = ImportBatch.duplicateName(in: batch.files) {
+            throw ValidationError("Two inputs are named '\(duplicate)': calls are tied to files by name, so import them in separate runs.")
+        }
+        batch.hashFiles()
+        let (collected, finish) = try input.collect(site: site, readDatabase: false)
+        try self.store(batch, collected: collected, skipping: collected.unreadable.union(collected.skipped), finish: finish, into: store)
+    }
+
+    /// Stores each file's calls, printing each outcome, then the summary; exit status 1 when a file was not stored.
+    private func store(_ batch: ImportBatch, collected: CollectedCalls, skipping: Set<String>, finish: () throws -> Void, into store: any CallStoring) throws {
+        let stored = batch.store(calls: collected.calls, rows: collected.rowsByInput, skipping: skipping, in: store) { file, result in
             switch result {
             case .success(let outcome): if !input.quiet { StandardError.line("callscope: \(outcome)") }
             case .failure(let error): StandardError.line("callscope: \(file): \(error.description)")
             }
         }
-        if !input.quiet { StandardError.line("callscope: database \(path)") }
+        if !input.quiet { StandardError.line("callscope: database \(store.location)") }
         try finish()
         if !stored { throw ExitCode(1) }
     }

@@ -30,6 +30,11 @@ struct InputOptions: ParsableArguments {
     var db: String?
 
     @Option(help: ArgumentHelp(
+        "A ClickHouse store instead of --db (HTTP interface, docs/clickhouse.md): reading commands read its calls besides any inputs; import writes it. The user and password come from the URL, else $CALLSCOPE_CLICKHOUSE_USER and $CALLSCOPE_CLICKHOUSE_PASSWORD.",
+        valueName: "http://host:8123/?database=NAME"))
+    var clickhouse: String?
+
+    @Option(help: ArgumentHelp(
         "The site's time zone, also of CDR timestamps written without an offset: an IANA name (Europe/London), UTC, or +HH:MM; abbreviations such as BST are refused as ambiguous. Default: the profile's timezone, else the machine's.",
         valueName: "zone"))
     var timezone: String?
@@ -77,10 +82,12 @@ struct InputOptions: ParsableArguments {
 
     func validate() throws {
         if let db, db.isEmpty { throw ValidationError("--db needs a file path.") }
+        if db != nil && clickhouse != nil { throw ValidationError("Give --db or --clickhouse, not both.") }
+        if let clickhouse { _ = try StoreOpening.endpoint(clickhouse) }
         // No input is fine when the profile names a database, or when the profile is bad: the
         // run then reports the profile's error (exit status 65) rather than a usage error.
         let profileDatabase = Result { try SiteSettings.loadProfile(option: config) }.map { $0?.1.database != nil }
-        if inputs.isEmpty, db == nil, (try? profileDatabase.get()) == false { throw ValidationError("Give at least one capture or CDR file, a directory, - for a capture on stdin, or --db PATH.") }
+        if inputs.isEmpty, db == nil, clickhouse == nil, (try? profileDatabase.get()) == false { throw ValidationError("Give at least one capture or CDR file, a directory, - for a capture on stdin, or --db PATH.") }
 
         if !(1...64).contains(jobs) { throw ValidationError("--jobs must be between 1 and 64.") }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("Standard input (-) can be read only once.") }
@@ -134,23 +141,19 @@ struct InputOptions: ParsableArguments {
             printer.print(diagnostic)
         }
         progress.clear()
-        var db = site.database.value
+        var db = clickhouse == nil ? site.database.value : nil
         if readDatabase, let path = db, site.database.source != .option("--db"), !FileManager.default.fileExists(atPath: path) {
             // The profile names a database that no import has created yet: the inputs alone.
             if !quiet { StandardError.line("callscope: note: no database at '\(path)' (\(site.database.source)) yet: 'callscope import' creates it") }
             db = nil
         }
-        if readDatabase, let db {
+        if readDatabase, clickhouse != nil || db != nil {
             // Stored calls join the inputs' calls; a call also given as an input is the same
             // call twice (same Call-ID and start), which the metrics count once.
             let stored: [Call]
+            let store = try StoreOpening.forReading(clickhouse: clickhouse, path: db ?? "")
             do {
-                let database = try CallDatabase.opened(forReading: db)
-                if let storedRange {
-                    stored = try database.calls(from: storedRange.from, to: storedRange.to, messages: messages)
-                } else {
-                    stored = try database.allCalls(messages: messages)
-                }
+                stored = try store.calls(from: storedRange?.from, to: storedRange?.to, legs: true, messages: messages)
             } catch { throw CommandFailure.database(error) }
             collected = CallCollector(options: ingest).merging(stored: stored, into: collected)
         }

@@ -1,0 +1,78 @@
+import ArgumentParser
+import CallMetrics
+import CallModel
+import CallStore
+import CaptureSynthesis
+import ClickHouseStore
+import Foundation
+
+/// `callscope-dev bench clickhouse`: the same generated calls imported into a ClickHouse store or
+/// a SQLite file through `CallStoring`, then a one-day read and a month's report (scripts/bench-clickhouse.sh).
+struct BenchClickHouseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clickhouse",
+        abstract: "Import N generated calls (one leg each) into --clickhouse URL or --db PATH in files of --chunk calls, then time a one-day read and a report --by day over the month.",
+        discussion: "Calls are generated one chunk at a time (memory stays bounded by the chunk during the import); the report reads every call of the month back."
+    )
+
+    @OptionGroup var generated: GeneratedCallsOptions
+
+    @Option(help: ArgumentHelp("The ClickHouse store (as callscope's --clickhouse).", valueName: "url"))
+    var clickhouse: String?
+
+    @Option(help: ArgumentHelp("A new SQLite database instead.", valueName: "path"))
+    var db: String?
+
+    @Option(help: "Calls per imported file.")
+    var chunk = 1_000_000
+
+    @Flag(help: "Import only: no read and no report (for stores larger than memory).")
+    var importOnly = false
+
+    func validate() throws {
+        if (clickhouse == nil) == (db == nil) { throw ValidationError("Give --clickhouse URL or --db PATH.") }
+        if chunk < 1 { throw ValidationError("--chunk must be 1 or more.") }
+    }
+
+    func run() throws {
+        do {
+            let store: any CallStoring
+            if let clickhouse {
+                do { store = try ClickHouseStore(endpoint: ClickHouseEndpoint(parsing: clickhouse)) } catch let error as ClickHouseEndpointError { throw BenchFailure(description: error.description) }
+            } else {
+                store = try CallDatabase(path: db ?? "")
+            }
+            let count = generated.calls
+            var importing = 0.0
+            var done = 0
+            var part = 0
+            while done < count {
+                let size = min(chunk, count - done)
+                var calls = SyntheticCallRecords.generate(count: size, seed: generated.seed &+ UInt64(part))
+                for i in calls.indices {
+                    calls[i].callID = "bench-\(part)-\(i)"
+                    calls[i].legs = [CallLeg(id: calls[i].callID + ".1", status: calls[i].outcome == .answered ? "ANSWERED" : "NO ANSWER",
+                                             start: calls[i].start, answered: calls[i].outcome == .answered, destination: calls[i].agent)]
+                }
+                let file = FileIdentity(path: "/bench/generated-\(generated.seed)-\(part).csv", size: Int64(size), sha256: String(repeating: "0", count: 64))
+                importing += try measureSeconds { () throws(StoreError) in _ = try store.importFile(file, calls: calls, rows: size, badRows: 0) }
+                done += size
+                part += 1
+            }
+            print("import of \(count) calls (1 leg each), \(part) files   \(String(format: "%8.2f", importing)) s   \(Int(Double(count) / importing)) calls/s")
+            guard !importOnly else { return }
+            let day = Timestamp(seconds: SyntheticCallRecords.firstDay + 15 * 86_400)
+            var inRange = 0
+            let range = try measureSeconds { () throws(StoreError) in inRange = try store.calls(from: day, to: Timestamp(nanoseconds: day.nanoseconds + 86_400_000_000_000), legs: true, messages: false).count }
+            print("one-day read (\(inRange) calls with legs)        \(String(format: "%8.3f", range)) s")
+            var stored: [Call] = []
+            let read = try measureSeconds { () throws(StoreError) in stored = try store.calls(from: nil, to: nil, legs: false, messages: false) }
+            print("read of all \(stored.count) calls (no legs)      \(String(format: "%8.3f", read)) s")
+            let options = MetricsOptions(timeZone: TimeZone(identifier: "Europe/London") ?? .current)
+            let report = measureSeconds { _ = MetricsEngine.report(calls: stored, groupBy: .day, options: options) }
+            print("report --by day over them              \(String(format: "%8.3f", report)) s   (read + report \(String(format: "%.3f", read + report)) s)")
+        } catch let error as StoreError {
+            throw BenchFailure(description: error.description)
+        }
+    }
+}
