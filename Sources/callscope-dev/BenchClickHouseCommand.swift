@@ -48,12 +48,7 @@ struct BenchClickHouseCommand: ParsableCommand {
             var part = 0
             while done < count {
                 let size = min(chunk, count - done)
-                var calls = SyntheticCallRecords.generate(count: size, seed: generated.seed &+ UInt64(part))
-                for i in calls.indices {
-                    calls[i].callID = "bench-\(part)-\(i)"
-                    calls[i].legs = [CallLeg(id: calls[i].callID + ".1", status: calls[i].outcome == .answered ? "ANSWERED" : "NO ANSWER",
-                                             start: calls[i].start, answered: calls[i].outcome == .answered, destination: calls[i].agent)]
-                }
+                let calls = GeneratedCallsOptions.callsWithLegs(count: size, seed: generated.seed &+ UInt64(part), idPrefix: "bench-\(part)-")
                 let file = FileIdentity(path: "/bench/generated-\(generated.seed)-\(part).csv", size: Int64(size), sha256: String(repeating: "0", count: 64))
                 importing += try measureSeconds { () throws(StoreError) in _ = try store.importFile(file, calls: calls, rows: size, badRows: 0) }
                 done += size

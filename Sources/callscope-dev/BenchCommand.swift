@@ -1,4 +1,6 @@
 import ArgumentParser
+import CallModel
+import CaptureSynthesis
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,6 +26,18 @@ struct GeneratedCallsOptions: ParsableArguments {
 
     func validate() throws {
         if calls < 1 { throw ValidationError("--calls must be 1 or more.") }
+    }
+
+    /// `count` generated calls from `seed`, each with the one leg a CDR import gives it (the
+    /// store benchmarks import them): ids `prefix` + index when a prefix is given.
+    static func callsWithLegs(count: Int, seed: UInt64, idPrefix: String? = nil) -> [Call] {
+        var calls = SyntheticCallRecords.generate(count: count, seed: seed)
+        for i in calls.indices {
+            if let idPrefix { calls[i].callID = idPrefix + String(i) }
+            calls[i].legs = [CallLeg(id: calls[i].callID + ".1", status: calls[i].outcome == .answered ? "ANSWERED" : "NO ANSWER",
+                                     start: calls[i].start, answered: calls[i].outcome == .answered, destination: calls[i].agent)]
+        }
+        return calls
     }
 }
 

@@ -17,11 +17,7 @@ struct BenchStoreCommand: ParsableCommand {
 
     func run() throws {
         let count = generated.calls
-        var calls = SyntheticCallRecords.generate(count: count, seed: generated.seed)
-        for i in calls.indices {
-            calls[i].legs = [CallLeg(id: calls[i].callID + ".1", status: calls[i].outcome == .answered ? "ANSWERED" : "NO ANSWER",
-                                     start: calls[i].start, answered: calls[i].outcome == .answered, destination: calls[i].agent)]
-        }
+        let calls = GeneratedCallsOptions.callsWithLegs(count: count, seed: generated.seed)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
