@@ -23,34 +23,25 @@ extension CallDatabase {
             var ids: [Int64] = []
             try forEachRow(db, callStatement) { row in
                 calls.append(CallRow.call(from: row))
-                if legs { ids.append(row.int64(0)) }
+                if legs || messages { ids.append(row.int64(0)) }
             }
-            guard legs, !calls.isEmpty else { return calls }
-            if messages {
-                let messageStatement = try db.makeStatement(sql: """
-                    SELECT \(CallRow.selectMessageColumns) FROM calls c JOIN messages m ON m.call = c.id
-                    WHERE \(rangeSQL) ORDER BY c.start_ns, c.id, m.seq
+            guard !ids.isEmpty else { return calls }
+            // Rows of a child table for the same calls in the same order: walk both lists together.
+            func attach(_ columns: String, from table: String, as alias: String, _ add: (inout Call, Columns) -> Void) throws {
+                let statement = try db.makeStatement(sql: """
+                    SELECT \(columns) FROM calls c JOIN \(table) \(alias) ON \(alias).call = c.id
+                    WHERE \(rangeSQL) ORDER BY c.start_ns, c.id, \(alias).seq
                     """)
-                try messageStatement.setArguments(arguments)
+                try statement.setArguments(arguments)
                 var position = 0
-                try forEachRow(db, messageStatement) { row in
+                try forEachRow(db, statement) { row in
                     let call = row.int64(0)
                     while position < ids.count && ids[position] != call { position += 1 }
-                    if position < ids.count { calls[position].messages.append(CallRow.message(from: row)) }
+                    if position < ids.count { add(&calls[position], row) }
                 }
             }
-            // The legs of the same calls in the same order: walk both lists together.
-            let legStatement = try db.makeStatement(sql: """
-                SELECT \(CallRow.selectLegColumns) FROM calls c JOIN legs l ON l.call = c.id
-                WHERE \(rangeSQL) ORDER BY c.start_ns, c.id, l.seq
-                """)
-            try legStatement.setArguments(arguments)
-            var position = 0
-            try forEachRow(db, legStatement) { row in
-                let call = row.int64(0)
-                while position < ids.count && ids[position] != call { position += 1 }
-                if position < ids.count { calls[position].legs.append(CallRow.leg(from: row)) }
-            }
+            if messages { try attach(CallRow.selectMessageColumns, from: "messages", as: "m") { $0.messages.append(CallRow.message(from: $1)) } }
+            if legs { try attach(CallRow.selectLegColumns, from: "legs", as: "l") { $0.legs.append(CallRow.leg(from: $1)) } }
             return calls
         }
     }
