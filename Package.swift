@@ -76,6 +76,8 @@ let package = Package(
         .target(name: "CallStore", dependencies: ["CallModel", "CallscopeBase", .product(name: "GRDB", package: "GRDB.swift")]),
         // The same store in ClickHouse over its HTTP interface (docs/clickhouse.md): one server or a cluster.
         .target(name: "ClickHouseStore", dependencies: ["CallStore", "CallModel", "CallMetrics", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        // watch --webhook: control events POSTed as JSON from a bounded queue, retried with backoff, off the capture's thread.
+        .target(name: "Webhook", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
         // The ledger beside the wire: CDR calls paired with captured calls and compared (reconcile).
         .target(name: "Reconciliation", dependencies: ["CallModel", "CallscopeBase"]),
         // Table, JSON, ndjson and CSV renderers.
@@ -96,6 +98,7 @@ let package = Package(
             dependencies: [
                 "CallIngest", "CallReconstruction", "CDRImport", "CallMetrics", "CallModel", "CallStore", "Reports", "SiteConfiguration",
                 "Reconciliation", "Dashboard", "ClickHouseStore",
+                "Webhook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

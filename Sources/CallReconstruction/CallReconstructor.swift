@@ -99,6 +99,9 @@ public struct CallReconstructor {
         }
     }
 
+    /// The calls in progress as they stand, media not attached (read only; `watch`'s live view).
+    public var callsInProgress: [Call] { run.tracker.callsInProgress }
+
     /// The calls made final since the last call of this method, their media attached, in order
     /// of start (then Call-ID): what a live driver emits at once. `finish()` returns only the rest.
     public mutating func takeFinishedCalls() -> [Call] {

@@ -67,6 +67,10 @@ public struct CallTracker: Sendable {
     /// Whether a call with this Call-ID is in progress (its initial INVITE seen, not yet final).
     public func isTracking(_ callID: String) -> Bool { active[callID] != nil }
 
+    /// The calls in progress as they stand (read only; for `watch`'s live view): not final yet,
+    /// so an ended call still in its linger has its `endedAt`.
+    public var callsInProgress: [Call] { active.values.map(\.call) }
+
     /// Handles one SIP message seen at `time` on `transport` in input `source`.
     public mutating func handle(_ message: SIPMessage, at time: Timestamp, transport: String, source: String) {
         messageCount += 1

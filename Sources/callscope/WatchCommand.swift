@@ -9,6 +9,7 @@ import Foundation
 import PacketCapture
 import Reports
 import SiteConfiguration
+import Webhook
 
 /// `callscope watch`: calls from live sources, each printed the moment it is over.
 struct WatchCommand: ParsableCommand {
@@ -54,14 +55,23 @@ struct WatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also store each call in this database the moment it is final (same natural keys as import, so nothing is stored twice). Default: the site profile's database, if it names one.", valueName: "path"))
     var db: String?
 
-    @Option(help: ArgumentHelp("Control rules (YAML, as for events; default: the profile's events.rules): the rules that judge one call (agent_ended_within, wait_longer_than, poor_audio) raise their events the moment the call ends, kpi window rules as calls end and as the window slides, as ndjson lines with \"kind\": \"event\" on stdout.", valueName: "file"))
+    @Option(help: ArgumentHelp("Control rules (YAML, as for events; default: the profile's events.rules): the rules that judge one call (agent_ended_within, wait_longer_than, poor_audio) raise their events the moment the call ends, kpi window rules as calls end and as the window slides, the agent-state rules (pause_longer_than, pauses_per_day, rona_per_day) as a followed queue_log is written and as a pause goes on, as ndjson lines with \"kind\": \"event\" on stdout.", valueName: "file"))
     var rules: String?
+
+    @Option(help: ArgumentHelp("Also POST each control event of --rules to this URL as one JSON object (the event's ndjson line), from a queue of 1,000 that never holds the capture up: a failed POST (refused, timed out, 5xx) is tried again after 0.25 s, doubling up to 8 s, 8 times in all; what was not delivered is counted on stderr at the stop.", valueName: "url"))
+    var webhook: String?
 
     @Option(help: ArgumentHelp("The site profile (YAML, README \"Site profile\"): its own numbers and extension pattern give each call its direction. Default: $CALLSCOPE_CONFIG, else ./callscope.yaml when it exists.", valueName: "file"))
     var config: String?
 
     @Option(help: ArgumentHelp("Seconds a call is kept after its end (BYE, final response or CANCEL) before it is written, for its last messages (the 200 to the BYE, the ACK). Later retransmissions count as messages of no call, never as a second call. 'calls' on files waits 32 s (RFC 3261 Timer B).", valueName: "seconds"))
     var linger = 0.5
+
+    /// What standard output carries: on a terminal the live view unless `--format` says ndjson.
+    enum Format: String, ExpressibleByArgument, CaseIterable { case ndjson }
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("ndjson: one line per call and per event even on a terminal (default on a terminal: the live view of calls in progress, the last calls, each queue's KPIs over 15 minutes and today, and the latest events; ndjson when piped).", valueName: "format"))
+    var format: Format?
 
     @Option(help: "Diagnostics printed before the rest are only counted (0: print all).")
     var maxDiagnostics = 20
@@ -80,6 +90,11 @@ struct WatchCommand: ParsableCommand {
     func run() throws {
         let site = SiteSettings(profile: try SiteSettings.loadProfile(option: config), timezone: timezone, db: db)
         var liveRules = try loadLiveRules(site: site)
+        var sender: WebhookSender?
+        if let webhook {
+            guard liveRules != nil else { throw ValidationError("--webhook POSTs control events: give --rules FILE (or events.rules in the site profile).") }
+            do throws(WebhookError) { sender = try WebhookSender(url: webhook) } catch { throw ValidationError(error.description) }
+        }
         var database: CallDatabase?
         if let path = site.database.value {
             do { database = try CallDatabase(path: path) } catch { throw CommandFailure.database(error) }
@@ -92,11 +107,13 @@ struct WatchCommand: ParsableCommand {
             saving = (write, rotation)
         }
         let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
+        let view = try liveView(site: site)
         let analyzer: LiveAnalyzer
         do {
             analyzer = try LiveAnalyzer(interfaces: interfaces, filter: filter, hepListen: hepListen, follow: follow,
                                         cdrOptions: CDRImportOptions(timeZone: site.timeZone, format: inputFormat),
-                                        options: ReconstructionOptions(lingerNanoseconds: Int64(linger * 1e9)), direction: site.directionRules, write: saving) { printer.print($0) }
+                                        options: ReconstructionOptions(lingerNanoseconds: Int64(linger * 1e9)), direction: site.directionRules, write: saving,
+                                        agentStates: liveRules?.judgesAgents == true) { printer.print($0) }
         } catch {
             throw CommandFailure(.input, error.description)
         }
@@ -108,13 +125,16 @@ struct WatchCommand: ParsableCommand {
         let live = LiveImport(sources: analyzer.inputs, startedAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)))
         let writeEvents = { (events: [ControlEvent]) in
             guard !events.isEmpty else { return }
+            view?.raised(events)
             line.removeAll(keepingCapacity: true)
             for event in events {
                 raised += 1
+                let start = line.count
                 JSONWriter.append([("kind", .string("event"))] + ControlEventRendering.record(event), to: &line)
+                sender?.send(Array(line[start...]))
                 line.append(0x0A)
             }
-            Output.write(line)
+            if view == nil { Output.write(line) }
         }
         let summary = analyzer.run(onCall: { call in
             emitted += 1
@@ -131,18 +151,28 @@ struct WatchCommand: ParsableCommand {
                     database = nil
                 }
             }
-            line.removeAll(keepingCapacity: true)
-            JSONWriter.append(CallRecord.record(call, detail: true), to: &line)
-            line.append(0x0A)
-            Output.write(line)
+            if let view {
+                view.finished(call)
+            } else {
+                line.removeAll(keepingCapacity: true)
+                JSONWriter.append(CallRecord.record(call, detail: true), to: &line)
+                line.append(0x0A)
+                Output.write(line)
+            }
             writeEvents(liveRules?.finished(call, wall: Self.wallClock()) ?? [])
+        }, onAgentChanges: { changes in
+            writeEvents(liveRules?.agentChanges(changes, wall: Self.wallClock()) ?? [])
         }, onTick: {
             writeEvents(liveRules?.tick(wall: Self.wallClock()) ?? [])
+            view?.tick(inProgress: analyzer.callsInProgress, now: Self.wallClock())
         })
+        view?.close(now: Self.wallClock())
+        let delivery = sender?.stop()
         printer.finish()
         if !quiet, liveRules?.rules.isEmpty == false {
             StandardError.line("callscope: \(raised) control event\(raised == 1 ? "" : "s") raised")
         }
+        if !quiet, let webhook, let delivery { StandardError.line(Self.deliveryLine(delivery, url: webhook)) }
         if !quiet, let path = site.database.value {
             StandardError.line("callscope: stored in \(path): \(stored.inserted) new, \(stored.updated) updated, \(stored.unchanged) unchanged")
         }
@@ -156,9 +186,17 @@ struct WatchCommand: ParsableCommand {
         }
     }
 
-    /// The rules of `--rules` (or the profile's `events.rules`) judged live: those about one call
-    /// and the `kpi` windows; the others (agent states, shifts, lost-call returns) are named on
-    /// stderr as not live. Nil without rules.
+    /// The live view, on a terminal without `--format`; nil otherwise.
+    private func liveView(site: SiteSettings) throws -> WatchView? {
+        guard format == nil, isatty(STDOUT_FILENO) == 1 else { return nil }
+        let options = try MetricsOptions(site: site, period: PeriodOptions.parse([]), campaigns: try site.loadCampaigns())
+        let sources = interfaces + hepListen.map { "hep:\($0)" } + follow
+        return WatchView(screen: LiveScreen(title: sources.joined(separator: ", "), options: options))
+    }
+
+    /// The rules of `--rules` (or the profile's `events.rules`) judged live: those about one call,
+    /// the `kpi` windows and the agent-state rules (on a followed queue_log); the others (shifts,
+    /// lost-call returns) are named on stderr as not live. Nil without rules.
     private func loadLiveRules(site: SiteSettings) throws -> LiveControlRules? {
         guard let path = rules ?? site.rules.value else { return nil }
         let campaigns = try site.loadCampaigns()
@@ -167,9 +205,23 @@ struct WatchCommand: ParsableCommand {
         let options = try MetricsOptions(site: site, period: PeriodOptions.parse([]), campaigns: campaigns)
         let live = LiveControlRules(rules: all, options: options)
         if !quiet, !live.notLive.isEmpty {
-            StandardError.line("callscope: rules not judged live (they need agent states, shifts or later calls): \(live.notLive.map { TerminalText.escaped($0.name) }.joined(separator: ", "))")
+            StandardError.line("callscope: rules not judged live (they need shifts or later calls): \(live.notLive.map { TerminalText.escaped($0.name) }.joined(separator: ", "))")
         }
         return live
+    }
+
+    /// The webhook's line of the stop summary: what was delivered, and each way events were lost.
+    static func deliveryLine(_ counts: WebhookSender.Counts, url: String) -> String {
+        var text = "callscope: webhook \(url): \(counts.delivered) event\(counts.delivered == 1 ? "" : "s") delivered"
+        if counts.retries > 0 { text += " (\(counts.retries) POST\(counts.retries == 1 ? "" : "s") retried)" }
+        guard counts.lost > 0 else { return text }
+        var ways: [String] = []
+        if counts.failed > 0 { ways.append("\(counts.failed) given up after retries or refused") }
+        if counts.dropped > 0 { ways.append("\(counts.dropped) dropped with the queue full") }
+        if counts.undelivered > 0 { ways.append("\(counts.undelivered) still queued at the stop") }
+        text += ", \(counts.lost) NOT delivered (\(ways.joined(separator: ", ")))"
+        if let failure = counts.lastFailure { text += "; last failure: \(failure)" }
+        return text
     }
 
     /// The wall clock, nanoseconds since the epoch.

@@ -87,14 +87,14 @@ import TestSupport
     }
 
     /// `--rules`: a rule judged on one call raises its event as the call ends, as an ndjson line
-    /// with "kind": "event" after the call's; a rule that needs agent states is named as not live.
+    /// with "kind": "event" after the call's; a rule that needs shifts is named as not live.
     @Test func rulesRaiseEventsAsCallsEnd() throws {
         let port = UInt16(50_000 + Int(getpid() % 10_000))
         let rules = FileManager.default.temporaryDirectory.appendingPathComponent("watch-rules-\(getpid()).yaml")
         try """
             rules:
               - {name: Long ring, when: wait_longer_than, seconds: 1}
-              - {name: Long pause, when: pause_longer_than, minutes: 15}
+              - {name: Late, when: late_login, minutes: 15}
             """.write(to: rules, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: rules) }
         let run = try Self.watch(["--hep-listen", "127.0.0.1:\(port)", "--config", "/dev/null", "--rules", rules.path], expected: 3) {
@@ -108,7 +108,7 @@ import TestSupport
         #expect(events.first?["rule"] as? String == "Long ring")
         #expect(events.first?["value"] as? Double == 1.13)
         #expect(run.all.last?["kind"] as? String == "event")
-        #expect(run.stderr.contains("rules not judged live (they need agent states, shifts or later calls): Long pause"), "\(run.stderr)")
+        #expect(run.stderr.contains("rules not judged live (they need shifts or later calls): Late"), "\(run.stderr)")
         #expect(run.stderr.contains("1 control event raised"), "\(run.stderr)")
     }
 

@@ -12,21 +12,34 @@ public enum Terminal {
     static let unlockRequest: UInt = 0x4004_5431
     static let numberRequest: UInt = 0x8004_5430
 
-    public static func run(_ arguments: [String], columns: Int, environment: [String: String] = [:], in directory: URL = TestPaths.root) throws -> ProcessOutput {
-        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+    /// A new pseudo-terminal of `columns` x `rows`: its master side, and its slave side as the
+    /// child's standard output.
+    public static func open(columns: Int, rows: Int = 50) throws -> (master: Int32, terminal: FileHandle) {
+        let master = Glibc.open("/dev/ptmx", O_RDWR | O_NOCTTY)
         guard master >= 0 else { throw ProcessRunner.Failure(description: "no pseudo-terminal: errno \(errno)") }
-        defer { close(master) }
         var unlock: Int32 = 0
         var number: UInt32 = 0
         guard ioctl(master, Self.unlockRequest, &unlock) == 0, ioctl(master, Self.numberRequest, &number) == 0 else {
+            close(master)
             throw ProcessRunner.Failure(description: "cannot unlock the pseudo-terminal: errno \(errno)")
         }
         let name = "/dev/pts/\(number)"
-        var size = winsize(ws_row: 50, ws_col: UInt16(clamping: columns), ws_xpixel: 0, ws_ypixel: 0)
-        guard ioctl(master, UInt(TIOCSWINSZ), &size) == 0 else { throw ProcessRunner.Failure(description: "TIOCSWINSZ failed: errno \(errno)") }
-        let slave = open(name, O_RDWR | O_NOCTTY)
-        guard slave >= 0 else { throw ProcessRunner.Failure(description: "cannot open \(name)") }
-        let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
+        var size = winsize(ws_row: UInt16(clamping: rows), ws_col: UInt16(clamping: columns), ws_xpixel: 0, ws_ypixel: 0)
+        guard ioctl(master, UInt(TIOCSWINSZ), &size) == 0 else {
+            close(master)
+            throw ProcessRunner.Failure(description: "TIOCSWINSZ failed: errno \(errno)")
+        }
+        let slave = Glibc.open(name, O_RDWR | O_NOCTTY)
+        guard slave >= 0 else {
+            close(master)
+            throw ProcessRunner.Failure(description: "cannot open \(name)")
+        }
+        return (master, FileHandle(fileDescriptor: slave, closeOnDealloc: true))
+    }
+
+    public static func run(_ arguments: [String], columns: Int, environment: [String: String] = [:], in directory: URL = TestPaths.root) throws -> ProcessOutput {
+        let (master, terminal) = try open(columns: columns)
+        defer { close(master) }
 
         let process = Process()
         process.executableURL = ProcessRunner.builtExecutable("callscope")

@@ -36,6 +36,10 @@ final class CDRFollower {
     private var forceOldest = false
     /// Rows (lines) read from the file.
     private(set) var rows = 0
+    /// Whether the queue_log's agent events are wanted (live agent-state rules).
+    var keepAgentEvents = false
+    /// Agent events read and not yet taken, in file order.
+    private var agentEvents: [AgentEvent] = []
 
     static let quiet: Int64 = 1_000_000_000
     static let maxHold: Int64 = 10_000_000_000
@@ -83,6 +87,12 @@ final class CDRFollower {
         return ready(now: now, all: true, report: report)
     }
 
+    /// The agent events (pauses, rings, logoffs...) read since the last call, in file order.
+    func takeAgentEvents() -> [AgentEvent] {
+        defer { agentEvents.removeAll() }
+        return agentEvents
+    }
+
     private func take(_ piece: FollowedFile.Lines, now: Int64, report: (Diagnostic) -> Void) {
         // Blank lines tell nothing of the format: the first line with text decides it.
         if format == nil, piece.bytes.contains(where: { $0 != 0x0A && $0 != 0x0D && $0 != 0x20 && $0 != 0x09 }) {
@@ -97,6 +107,7 @@ final class CDRFollower {
             }
         }
         guard format != nil else { return }
+        if keepAgentEvents, format == .queueLog { readAgentEvents(piece) }
         piece.bytes.withUnsafeBytes { raw in
             var start = 0
             var line = piece.firstLine
@@ -152,6 +163,16 @@ final class CDRFollower {
             pendingLines.removeAll(keepingCapacity: true)
         }
         return calls
+    }
+
+    /// The agent events of a piece of queue_log, through the reader as `calls` reads them. The
+    /// piece's call events are read again with their call later: their diagnostics are given
+    /// there, not here.
+    private func readAgentEvents(_ piece: FollowedFile.Lines) {
+        let count = piece.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (piece.bytes.last == 0x0A ? 0 : 1)
+        let lines = Array(piece.firstLine..<(piece.firstLine + max(1, count)))
+        guard let result = try? importer.read(records: piece.bytes, lines: lines, format: .queueLog, path: path, report: { _ in }) else { return }
+        agentEvents += result.agentEvents
     }
 
     private func read(_ records: [UInt8], lines: [Int], format: CDRFormat, report: @escaping (Diagnostic) -> Void) -> [Call] {

@@ -35,7 +35,7 @@ public final class LiveAnalyzer {
     /// by ``run(onCall:)``.
     public init(interfaces names: [String], filter: String?, hepListen: [String], follow: [String] = [], cdrOptions: CDRImportOptions = .init(),
                 options: ReconstructionOptions, direction: DirectionRules = DirectionRules(),
-                write: (directory: String, rotation: CaptureRotation)? = nil,
+                write: (directory: String, rotation: CaptureRotation)? = nil, agentStates: Bool = false,
                 diagnostics: @escaping (Diagnostic) -> Void) throws(LiveSourceError) {
         self.direction = direction
         self.diagnostics = diagnostics
@@ -46,7 +46,11 @@ public final class LiveAnalyzer {
             do { receivers.append(try HEPReceiver(address: address)) } catch { throw .hep(error) }
         }
         for path in follow {
-            do { followers.append(try CDRFollower(path: path, options: cdrOptions)) } catch { throw .follow(error) }
+            do {
+                let follower = try CDRFollower(path: path, options: cdrOptions)
+                follower.keepAgentEvents = agentStates
+                followers.append(follower)
+            } catch { throw .follow(error) }
         }
         inputs = names + hepListen.map { "hep:\($0)" } + follow
         writers = interfaces.map { interface in
@@ -67,8 +71,10 @@ public final class LiveAnalyzer {
     }
 
     /// Reads until SIGINT or SIGTERM; returns the run's counts (frames of every source included).
-    /// `onTick` runs after each wait (200 ms at most apart), for what moves with time alone.
-    public func run(onCall: (Call) -> Void, onTick: () -> Void = {}) -> AnalysisSummary {
+    /// `onTick` runs after each wait (200 ms at most apart), for what moves with time alone;
+    /// `onAgentChanges` gets the agents' state changes of followed queue_logs as they are read
+    /// (with `agentStates`).
+    public func run(onCall: (Call) -> Void, onAgentChanges: ([AgentStateChange]) -> Void = { _ in }, onTick: () -> Void = {}) -> AnalysisSummary {
         var descriptors = interfaces.map { pollfd(fd: $0.selectableDescriptor, events: Int16(POLLIN), revents: 0) }
             + receivers.flatMap { $0.descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) } }
         var frames = [Int](repeating: 0, count: inputs.count)
@@ -103,6 +109,8 @@ public final class LiveAnalyzer {
                 lastFollow = now
                 for follower in followers {
                     for call in follower.poll(now: now, report: diagnostics) { onCall(decided(call)) }
+                    let changes = follower.takeAgentEvents().compactMap(AgentStateChange.init)
+                    if !changes.isEmpty { onAgentChanges(changes) }
                 }
             }
             if stopRequested { stopping = true }
@@ -126,6 +134,10 @@ public final class LiveAnalyzer {
         summary.packets = frames.reduce(0, +)
         return summary
     }
+
+    /// The calls in progress from the interfaces and HEP feeds, as they stand (their direction
+    /// not yet decided): what the live view shows between calls.
+    public var callsInProgress: [Call] { reconstructor.callsInProgress }
 
     /// The records (lines) read from the followed CDR files.
     public var cdrRows: Int { followers.reduce(0) { $0 + $1.rows } }
