@@ -73,7 +73,7 @@ let package = Package(
         // Metrics: calls in, typed KPIs out; no I/O.
         .target(name: "CallMetrics", dependencies: ["CallModel", "CallscopeBase"]),
         // The embedded store: imported calls in SQLite through GRDB (the only module touching the database).
-        .target(name: "CallStore", dependencies: ["CallModel", "CallscopeBase", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "CallStore", dependencies: ["CallModel", "CallMetrics", "CallscopeBase", .product(name: "GRDB", package: "GRDB.swift")]),
         // The same store in ClickHouse over its HTTP interface (docs/clickhouse.md): one server or a cluster.
         .target(name: "ClickHouseStore", dependencies: ["CallStore", "CallModel", "CallMetrics", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         // watch --webhook: control events POSTed as JSON from a bounded queue, retried with backoff, off the capture's thread.
@@ -130,8 +130,8 @@ let package = Package(
         .testTarget(name: "RTPAnalysisTests", dependencies: ["RTPAnalysis", "CallModel", "TestSupport"]),
         .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CallMetricsTests", dependencies: ["CallMetrics", "CallModel", "TestSupport"]),
-        .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallModel", "CallStoreKillChild", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ClickHouseStoreTests", dependencies: ["ClickHouseStore", "CallStore", "CallModel", "TestSupport"]),
+        .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallModel", "CallMetrics", "CaptureSynthesis", "CallStoreKillChild", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ClickHouseStoreTests", dependencies: ["ClickHouseStore", "CallStore", "CallModel", "CallMetrics", "CaptureSynthesis", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CallMetrics", "CallModel", "TestSupport"]),
         .testTarget(name: "SiteConfigurationTests", dependencies: ["SiteConfiguration", "CallMetrics", "CallModel"], exclude: ["Fixtures"]),
         .testTarget(name: "CallIngestTests", dependencies: ["CallIngest", "TestSupport"]),

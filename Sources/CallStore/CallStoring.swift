@@ -1,3 +1,4 @@
+import CallMetrics
 import CallModel
 
 /// What commands need of a call store, whichever keeps the calls: the embedded SQLite file
@@ -18,6 +19,13 @@ public protocol CallStoring: AnyObject, Sendable {
     /// unless `legs` is false, SIP message summaries (the ladder) when `messages` is true and the
     /// store keeps them.
     func calls(from: Timestamp?, to: Timestamp?, legs: Bool, messages: Bool) throws(StoreError) -> [Call]
+
+    /// The KPI table of the stored calls (`report --db`, the dashboard), computed by the store
+    /// and equal to ``MetricsEngine/report(calls:groupBy:options:)`` over the same calls read
+    /// whole with the request's direction rules applied (docs/performance.md "Store reports").
+    /// Nil when the store cannot compute it without the whole calls (queue_log calls stored:
+    /// their join to CDR calls runs in memory); the caller then reads them with ``calls(from:to:legs:messages:)``.
+    func report(_ request: StoreReportRequest) throws(StoreError) -> StoreReport?
 
     /// Counts per format and source, the date range and the last imports (`db stats`).
     func stats(lastImports: Int) throws(StoreError) -> StoreStats

@@ -123,8 +123,8 @@ struct DashboardPages: Sendable {
         }
         let page = try parameters.integer("page", in: 1...1_000_000) ?? 1
         let per = try parameters.integer("per", in: 1...1000) ?? 100
-        // The calls of the range out of those its figures read (cached while the store is unchanged).
-        var calls = try store.calls(for: options(range), figures: false).calls.filter { $0.start >= range.from && $0.start < range.to }
+        // The calls of the range, read whole (cached while the store is unchanged).
+        var calls = try store.calls(for: options(range), figures: false, whole: true).calls
         if let q = parameters.value("q") {
             let digits = q.filter(\.isNumber)
             calls = calls.filter { call in

@@ -13,14 +13,27 @@ import Reports
 /// computed by the same ``MetricsEngine`` as `report`, so the pages show exactly its numbers.
 /// Reading them is most of a page's time; a page reloaded, or another page of the same range,
 /// reuses them while the database and its WAL file are unchanged (size and modification time).
+///
+/// The figures and the JSON reports read the calls narrow (``CallDatabase/metricCalls(from:to:legs:attribution:)``:
+/// only the columns the metrics use, docs/performance.md "Dashboard"); the call list reads them
+/// whole, on its own, when it is asked for.
 final class DashboardStore: @unchecked Sendable {
     let database: CallDatabase
     let path: String
     private let lock = NSLock()
-    private var entries: [(key: Key, token: String, calls: [Call], figures: HTMLReportFigures?)] = []
+    private var entries: [Entry] = []
     static let cachedRanges = 6
 
     struct Key: Hashable { var from: Timestamp?; var to: Timestamp?; var zone: String }
+
+    private struct Entry {
+        var key: Key
+        var token: String
+        /// The calls with the fields the metrics read, and with every field.
+        var narrow: [Call]?
+        var whole: [Call]?
+        var figures: HTMLReportFigures?
+    }
 
     init(path: String) throws(DashboardError) {
         self.path = path
@@ -46,27 +59,33 @@ final class DashboardStore: @unchecked Sendable {
 
     /// The calls the metrics of `options` need (its range widened by the windows and the
     /// previous period), and the report figures when `figures` is asked.
-    func calls(for options: MetricsOptions, figures wantFigures: Bool) throws(DashboardError) -> (calls: [Call], figures: HTMLReportFigures?) {
+    /// - Parameter whole: every field of each call of `options`' range alone (the call list); else
+    ///   the calls of the widened range with only the fields the metrics read.
+    func calls(for options: MetricsOptions, figures wantFigures: Bool, whole: Bool = false) throws(DashboardError) -> (calls: [Call], figures: HTMLReportFigures?) {
         let range = options.storedRangeWithPreviousPeriod
         let key = Key(from: range.from, to: range.to, zone: options.timeZone.identifier)
         let token = changeToken()
         lock.lock()
-        let cached = entries.first { $0.key == key && $0.token == token }
+        var entry = entries.first { $0.key == key && $0.token == token } ?? Entry(key: key, token: token)
         lock.unlock()
-        if let cached, !wantFigures || cached.figures != nil { return (cached.calls, cached.figures) }
-        let calls: [Call]
-        if let cached {
-            calls = cached.calls
-        } else {
-            do { calls = try database.calls(from: range.from, to: range.to) } catch { throw DashboardError(.unavailable, error.description) }
+        let have = whole ? entry.whole : entry.narrow
+        if let have, !wantFigures || entry.figures != nil { return (have, entry.figures) }
+        do {
+            // The list shows the calls of the range itself: the windows around it are not read whole.
+            if whole, entry.whole == nil { entry.whole = try database.calls(from: options.from, to: options.to) }
+            if (!whole || wantFigures), entry.narrow == nil {
+                entry.narrow = try database.metricCalls(from: range.from, to: range.to, legs: true, attribution: true)
+            }
+        } catch {
+            throw DashboardError(.unavailable, error.description)
         }
-        let figures = wantFigures ? HTMLReportFigures(calls: calls, options: options) : nil
+        if wantFigures, entry.figures == nil, let narrow = entry.narrow { entry.figures = HTMLReportFigures(calls: narrow, options: options) }
         lock.lock()
         entries.removeAll { $0.key == key || $0.token != token }
-        entries.append((key, token, calls, figures))
+        entries.append(entry)
         if entries.count > Self.cachedRanges { entries.removeFirst(entries.count - Self.cachedRanges) }
         lock.unlock()
-        return (calls, figures)
+        return ((whole ? entry.whole : entry.narrow) ?? [], entry.figures)
     }
 
     func call(_ key: CallKey) throws(DashboardError) -> Call? {

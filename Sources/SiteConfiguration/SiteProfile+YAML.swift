@@ -8,7 +8,7 @@ extension SiteProfile {
     /// The top-level keys, and the keys of each section.
     static let topKeys: [String] = ["site", "timezone", "own_numbers", "extension_pattern", "agent_pattern",
                                     "caller_from", "dialed_from", "database", "thresholds", "windows",
-                                    "campaigns", "pools", "agent_states", "events"]
+                                    "campaigns", "pools", "agent_states", "events", "dashboard_token"]
     static let sectionKeys: [String: [String]] = [
         "thresholds": ["service_level_s", "short_abandon_s", "qualified_s", "blocked_target_percent"],
         "windows": ["repeat_days", "callback_hours"],
@@ -42,6 +42,7 @@ extension SiteProfile {
         profile.callerFrom = try reader.list(top["caller_from"], "caller_from", allowed: callerSources)
         profile.dialedFrom = try reader.list(top["dialed_from"], "dialed_from", allowed: dialedSources)
         profile.database = try reader.text(top["database"], "database").map { Entry(profile.resolve($0.value), line: $0.line) }
+        profile.dashboardToken = try reader.text(top["dashboard_token"], "dashboard_token")
         if let node = top["thresholds"] {
             let section = try reader.mapping(node, section: "thresholds", known: sectionKeys["thresholds"] ?? [])
             profile.serviceLevelSeconds = try reader.number(section["service_level_s"], "thresholds.service_level_s", maximum: 86_400)

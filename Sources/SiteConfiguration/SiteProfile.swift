@@ -66,6 +66,9 @@ public struct SiteProfile: Sendable, Hashable {
     public var dialedFrom: Entry<[String]>?
     /// `database:` the callscope database, resolved against the profile's directory.
     public var database: Entry<String>?
+    /// `dashboard_token:` the token `serve` requires of every client (README "Dashboard"), when
+    /// neither `--token` nor `CALLSCOPE_TOKEN` gives one. The profile then holds a secret: keep it readable by its owner only.
+    public var dashboardToken: Entry<String>?
     /// `thresholds: service_level_s:` answered within this many seconds.
     public var serviceLevelSeconds: Entry<Double>?
     /// `thresholds: short_abandon_s:` abandons shorter than this are short abandons.

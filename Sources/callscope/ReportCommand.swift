@@ -60,6 +60,10 @@ struct ReportCommand: ParsableCommand {
         let site = try input.settings(windows: windows, thresholds: thresholds, agentStates: agentStates)
         let options = try MetricsOptions(site: site, period: period, campaigns: site.loadCampaigns())
         if output.format == .html { return try runHTML(options: options, site: site) }
+        if view == .kpis, let (computed, finish) = try input.storeReport(site: site, options: options, groupBy: by) {
+            write(computed.report, header: DisplayOptions.periodHeader(computed, options: options))
+            return try finish()
+        }
         let (collected, finish) = try input.collect(site: site, storedRange: options.storedRange)
         let format = output.format
         if view == .attribution { return try runAttribution(collected: collected, finish: finish, site: site, options: options) }
@@ -85,9 +89,15 @@ struct ReportCommand: ParsableCommand {
             return try finish()
         }
         let report = MetricsEngine.report(calls: collected.calls, groupBy: by, options: options)
-        switch format {
+        write(report, header: DisplayOptions.periodHeader(collected.calls, options: options))
+        try finish()
+    }
+
+    /// Writes the KPI table in the output format (`header`: the table's `Period:` line), then the direction warning.
+    func write(_ report: MetricsReport, header: @autoclosure () -> String) {
+        switch output.format {
         case .table, .ndjson, .svg, .html:  // ndjson and svg: refused by OutputFormatOptions.validate(); html: runHTML
-            Output.write(DisplayOptions.periodHeader(collected.calls, options: options) + KPIRendering.table(report))
+            Output.write(header() + KPIRendering.table(report))
         case .json:
             var bytes: [UInt8] = []
             JSONWriter.append(KPIRendering.json(report), to: &bytes)
@@ -100,7 +110,6 @@ struct ReportCommand: ParsableCommand {
             stream.finish()
         }
         warn(report.directionCoverage)
-        try finish()
     }
 
     /// Says on stderr when inbound figures leave out calls of unknown direction (README "Direction").

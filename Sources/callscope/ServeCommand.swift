@@ -48,7 +48,8 @@ struct ServeCommand: ParsableCommand {
         let options = try MetricsOptions(site: settings, period: PeriodOptions.parse([]), campaigns: settings.loadCampaigns())
         let configuration = DashboardConfiguration(
             databasePath: database, listen: ListenAddress.parse(listen) ?? .init(host: "127.0.0.1", port: 8080),
-            token: token ?? ProcessInfo.processInfo.environment["CALLSCOPE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+            token: token ?? ProcessInfo.processInfo.environment["CALLSCOPE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? settings.profile?.dashboardToken?.value,
             options: options, targets: ReportTargets(blockedRate: settings.blockedTargetPercent.value / 100),
             site: site ?? settings.profile?.site?.value, refreshSeconds: refresh == 0 ? nil : refresh)
         let done = DispatchSemaphore(value: 0)

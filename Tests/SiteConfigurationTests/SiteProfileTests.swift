@@ -56,6 +56,11 @@ import Testing
         #expect(profile.shifts == .init("/etc/callscope/shifts.csv", line: 23))
     }
 
+    @Test func dashboardTokenIsRead() throws {
+        let profile = try SiteProfile.parse("database: a.sqlite\ndashboard_token: 0123456789abcdef\n", file: "callscope.yaml")
+        #expect(profile.dashboardToken == .init("0123456789abcdef", line: 2))
+    }
+
     @Test func relativePathsFollowTheProfilesDirectory() throws {
         let text = "database: a.sqlite\ncampaigns: ../c.yaml\nevents:\n  rules: r.yaml\n"
         let nested = try SiteProfile.parse(text, file: "sites/london/callscope.yaml")
@@ -104,7 +109,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("site: a\ntimezon: UTC\n", 2, "unknown key 'timezon' (known: site, timezone, own_numbers, extension_pattern, agent_pattern, caller_from, dialed_from, database, thresholds, windows, campaigns, pools, agent_states, events)."),
+        ("site: a\ntimezon: UTC\n", 2, "unknown key 'timezon' (known: site, timezone, own_numbers, extension_pattern, agent_pattern, caller_from, dialed_from, database, thresholds, windows, campaigns, pools, agent_states, events, dashboard_token)."),
         ("thresholds:\n  service_level_s: 20\n  sl: 10\n", 3, "unknown key 'sl' in 'thresholds' (known: service_level_s, short_abandon_s, qualified_s, blocked_target_percent)."),
         ("events:\n  rule: r.yaml\n", 2, "unknown key 'rule' in 'events' (known: rules, shifts)."),
         ("site: a\nsite: b\n", 1, "not valid YAML: the mapping starting on this line gives 'site' twice"),
@@ -119,7 +124,7 @@ import Testing
         ("own_numbers: {main: '+44'}\n", 1, "own_numbers must be a list, not a mapping."),
         ("timezone: [UTC]\n", 1, "timezone must be one value, not a list or mapping."),
         ("thresholds: 20\n", 1, "'thresholds' must be a mapping of keys (service_level_s, short_abandon_s, qualified_s, blocked_target_percent)."),
-        ("- a\n- b\n", 1, "the profile must be a mapping of keys (site, timezone, own_numbers, extension_pattern, agent_pattern, caller_from, dialed_from, database, thresholds, windows, campaigns, pools, agent_states, events)."),
+        ("- a\n- b\n", 1, "the profile must be a mapping of keys (site, timezone, own_numbers, extension_pattern, agent_pattern, caller_from, dialed_from, database, thresholds, windows, campaigns, pools, agent_states, events, dashboard_token)."),
         ("site: a\nown_numbers: [\"+44\",\n", 3, "not valid YAML: while parsing a flow node: did not find expected node content"),
     ])
     func everyProblemNamesItsLine(_ text: String, _ line: Int, _ message: String) {

@@ -1,0 +1,95 @@
+import CallMetrics
+import CallModel
+@testable import CallStore
+import CaptureSynthesis
+import Foundation
+import Testing
+import TestSupport
+
+/// ``CallDatabase/report(_:)`` (the narrow column pass) against the metrics engine over the
+/// same calls read whole, and over the calls as they were before the store: every grouping,
+/// open and closed ranges, other windows and thresholds, campaigns, unknown directions counted
+/// as inbound. A generated call-centre mix with what the mix lacks added: transferred calls
+/// with each agent's talk on legs, unknown directions, equal starts, diverted numbers, PDD,
+/// visit attribution, few customers (repeat callers, callbacks), withheld callers.
+@Suite struct StoreReportTests {
+    static func generated() -> [Call] {
+        var calls = SyntheticCallRecords.generate(count: 4_000, seed: 7)
+        for i in calls.indices {
+            calls[i].callID = "gen-\(i % 7)-\(i)"
+            // Few customers, so that repeat callers, callbacks and recalls are common; some withheld.
+            let customer = "+44770091" + String(1_000 + i % 97)
+            if calls[i].direction == .inbound { calls[i].caller = i % 29 == 0 ? "anonymous" : customer }
+            if calls[i].direction == .outbound { calls[i].dialed = "+44770091" + String(1_000 + (i * 7) % 97) }
+            if i % 11 == 0, calls[i].outcome == .answered, let answered = calls[i].answeredAt {
+                // A transfer: the first agent talked 30 s, then another the rest.
+                calls[i].transfers = 1
+                calls[i].legs = [CallLeg(id: "\(i).1", status: "ANSWERED", start: calls[i].start, answered: true, agent: calls[i].agent, talkNanoseconds: 30_000_000_000),
+                                 CallLeg(id: "\(i).2", status: "ANSWERED", start: answered, answered: true, agent: "SIP/3\(i % 5)", talkNanoseconds: 45_000_000_000)]
+            }
+            if i % 13 == 0 { calls[i].direction = nil }
+            if i % 17 == 0 { calls[i].divertedFrom = SyntheticCallRecords.trackingNumbers[i % 20] }
+            if i % 5 == 0 { calls[i].pddMilliseconds = Int64(i % 900) }
+            if i % 19 == 0, i > 0 { calls[i].start = calls[i - 1].start }  // equal starts: ordered by Call-ID
+            if i % 23 == 0 { calls[i].outcome = .ivrDropoff; calls[i].answeredAt = nil }
+            if i % 7 == 0 {
+                calls[i].attribution = VisitAttribution(kind: .pool, owner: nil, visitorID: "v\(i % 300)", source: i % 2 == 0 ? "google" : "bing",
+                                                        medium: "cpc", campaign: "spring", keyword: nil, landingPage: "/offer", clickID: nil, ambiguous: false)
+            }
+        }
+        return calls.sorted { $0.start < $1.start }
+    }
+
+    static let campaigns = [Campaign(name: "even", numbers: ["+44207946010*"]), Campaign(name: "one", numbers: ["+442079460111"])]
+
+    @Test func theNarrowPassGivesTheFiguresOfTheWholeCalls() throws {
+        let dir = TemporaryDirectory()
+        let db = try CallDatabase(path: dir.file("r.sqlite"))
+        let calls = Self.generated()
+        _ = try db.importFile(identity("generated.csv"), calls: calls, rows: calls.count, badRows: 0)
+        let zone = try #require(TimeZone(identifier: "Europe/London"))
+        let day: Int64 = 86_400_000_000_000
+        let first = SyntheticCallRecords.firstDay * 1_000_000_000
+        let optionSets = [
+            MetricsOptions(timeZone: zone, campaigns: Self.campaigns),
+            MetricsOptions(timeZone: zone, from: Timestamp(nanoseconds: first + 10 * day), to: Timestamp(nanoseconds: first + 12 * day), campaigns: Self.campaigns),
+            MetricsOptions(timeZone: TimeZone(identifier: "Asia/Kolkata") ?? zone, from: Timestamp(nanoseconds: first + 3 * day),
+                           shortAbandon: .seconds(2), serviceLevelThreshold: .seconds(30), repeatWindow: .seconds(3_600),
+                           callbackWindow: .seconds(600), qualifiedTalk: .seconds(90), campaigns: Self.campaigns, unknownDirectionIsInbound: true),
+        ]
+        let rules = DirectionRules(ownNumbers: ["+442079460100"], extensionDigits: 3...3)
+        for options in optionSets {
+            for groupBy in [nil] + GroupBy.allCases {
+                for direction in [DirectionRules(), rules] {
+                    let request = StoreReportRequest(groupBy: groupBy, options: options, direction: direction)
+                    let computed = try #require(try db.report(request))
+                    let range = options.storedRange
+                    let whole = request.report(of: try db.calls(from: range.from, to: range.to, legs: true))
+                    #expect(computed.report == whole.report, "\(String(describing: groupBy))")
+                    #expect(computed.firstStart == whole.firstStart && computed.lastStart == whole.lastStart)
+                    // And the calls before they were stored, as many as `report --db` reads.
+                    let before = calls.filter { call in range.from.map { call.start >= $0 } ?? true && range.to.map { call.start < $0 } ?? true }
+                    #expect(computed.report == request.report(of: before).report, "\(String(describing: groupBy))")
+                    #expect(computed.report.overall.kpis.offered > 0)
+                }
+            }
+        }
+    }
+
+    /// The mix exercises the history facts: repeat callers, returned and withheld lost calls.
+    @Test func theGeneratedMixHasHistory() {
+        let report = MetricsEngine.report(calls: Self.generated(), groupBy: nil, options: MetricsOptions())
+        #expect(report.overall.kpis.repeatCallers > 100)
+        #expect(report.overall.details.lostReturned > 100 && report.overall.details.lostWithheld > 10)
+        #expect(report.overall.details.transferredCalls > 100 && report.duplicatesExcluded == 0)
+    }
+
+    @Test func storedQueueLogCallsAreLeftToTheWholeRead() throws {
+        let dir = TemporaryDirectory()
+        let db = try CallDatabase(path: dir.file("q.sqlite"))
+        var call = cdrCall("q1", 0)
+        call.format = "queue-log"
+        _ = try db.importFile(identity("queue_log"), calls: [call], rows: 1, badRows: 0)
+        #expect(try db.report(StoreReportRequest(groupBy: nil, options: MetricsOptions())) == nil)
+    }
+}
