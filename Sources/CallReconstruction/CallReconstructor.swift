@@ -150,6 +150,8 @@ struct Run {
     /// its file (rare: kept only when it happens), to name it when the call's times come out
     /// of order.
     var clockStepsBack: [String: (input: Int, packet: Int, nanoseconds: Int64)] = [:]
+    /// The text of each flow's two ends, for the ladder (``endpointNames(_:)``).
+    var flowNames: [FlowKey: (source: String, destination: String)] = [:]
 
     init(options: ReconstructionOptions, inputs: [String], diagnostics: @escaping (Diagnostic) -> Void) {
         self.inputs = inputs
@@ -415,11 +417,13 @@ struct Run {
             for problem in message.problems {
                 emit(.warning, packet: currentPacket, "SIP \(message.label): \(problem)")
             }
-            tracker.handle(message, at: currentTime, transport: transportName, source: sourceNames[currentInput])
-            if let callID = message.callID, let cseq = message.cseq {  // the ladder (Call.messages), built only for a call's message
-                tracker.attach(SIPMessageSummary(time: currentTime, source: flow.source.description, destination: flow.destination.description, transport: transportName,
-                                                 label: message.statusCode.map(String.init) ?? message.method?.name ?? "", cseqNumber: cseq.number, cseqMethod: cseq.method.name,
-                                                 firstLine: SIPMessageSummary.firstLine(of: bytes)), to: callID)
+            let time = currentTime
+            let names = endpointNames(flow)
+            tracker.handle(message, at: time, transport: transportName, source: sourceNames[currentInput]) { cseq in
+                // The ladder (Call.messages), built only for a call's message.
+                SIPMessageSummary(time: time, source: names.source, destination: names.destination, transport: transportName,
+                                  label: message.statusCode.map(String.init) ?? message.method?.name ?? "", cseqNumber: cseq.number, cseqMethod: cseq.method.name,
+                                  firstLine: SIPMessageSummary.firstLine(of: bytes))
             }
             if let callID = message.callID { noteClock(callID) }
             if let method = message.method, method == .bye || method == .cancel, let callID = message.callID {
@@ -433,6 +437,18 @@ struct Run {
             emit(.error, packet: currentPacket, error.description)
         }
     }
+
+    /// `address:port` of a flow's two ends for the ladder, formatted once per flow (a flow's
+    /// messages then share the two strings). At most `endpointNameLimit` flows are remembered.
+    mutating func endpointNames(_ flow: FlowKey) -> (source: String, destination: String) {
+        if let names = flowNames[flow] { return names }
+        if flowNames.count >= Self.endpointNameLimit { flowNames.removeAll(keepingCapacity: true) }
+        let names = (flow.source.description, flow.destination.description)
+        flowNames[flow] = names
+        return names
+    }
+
+    static let endpointNameLimit = 65_536
 
     mutating func finishStreams(_ reassembler: inout TCPReassembler) {
         reassembler.flush { event in handle(event) }

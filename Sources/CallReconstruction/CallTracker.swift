@@ -71,42 +71,41 @@ public struct CallTracker: Sendable {
     /// so an ended call still in its linger has its `endedAt`.
     public var callsInProgress: [Call] { active.values.map(\.call) }
 
-    /// Handles one SIP message seen at `time` on `transport` in input `source`.
-    public mutating func handle(_ message: SIPMessage, at time: Timestamp, transport: String, source: String) {
+    /// Handles one SIP message seen at `time` on `transport` in input `source`. When the message
+    /// belongs to a call still in progress after it, `summary` (built only then) is added to the
+    /// call's ladder (`Call.messages`). The Call-ID is looked up once per message.
+    public mutating func handle(_ message: SIPMessage, at time: Timestamp, transport: String, source: String,
+                                summary: (CSeq) -> SIPMessageSummary? = { _ in nil }) {
         messageCount += 1
         guard let callID = message.callID, let cseq = message.cseq else { return }
-        if let index = active.index(forKey: callID) {
+        var index = active.index(forKey: callID)
+        if let found = index {
             // In place: no copy of the state (a copy retains every set and dictionary it holds).
             // (Only mutating calls here: reading `active.values[index].x` would copy the state.)
-            let (releasable, offers) = active.values[index].handle(message, cseq: cseq, at: time)
-            noteRelease(callID, at: releasable)
+            let (release, offers) = active.values[found].handle(message, cseq: cseq, at: time)
+            if let release { noteRelease(callID, at: release) }
             for offer in offers { mediaOffers.append((callID, offer)) }
         } else if message.method == .invite, message.to?.tag == nil {
             var state = CallState(callID: callID, source: source, transport: transport, start: time, options: options)
-            let (releasable, offers) = state.handle(message, cseq: cseq, at: time)
+            let (release, offers) = state.handle(message, cseq: cseq, at: time)
             for offer in offers { mediaOffers.append((callID, offer)) }
             active[callID] = state
-            noteRelease(callID, at: releasable)
+            if let release { noteRelease(callID, at: release) }
+            index = active.index(forKey: callID)
         } else {
             messagesWithoutCall += 1
         }
-        sweep(now: time)
+        if sweep(now: time), index != nil { index = active.index(forKey: callID) }  // the call itself may have been made final
+        if let index, let summary = summary(cseq) { active.values[index].call.messages.append(summary) }
     }
 
-    /// Keeps `releaseTimes` in step with the call's state after a message.
-    private mutating func noteRelease(_ callID: String, at releasable: Timestamp?) {
-        if let releasable {
+    /// Keeps `releaseTimes` in step with the call's state after a message that changed it.
+    private mutating func noteRelease(_ callID: String, at release: CallState.Release) {
+        if let releasable = release.time {
             releaseTimes[callID] = releasable
         } else if !releaseTimes.isEmpty {
             releaseTimes.removeValue(forKey: callID)
         }
-    }
-
-    /// Adds `summary` to the ladder of the call `callID` when one is in progress (after its
-    /// message went through ``handle(_:at:transport:source:)``); built only then.
-    public mutating func attach(_ summary: @autoclosure () -> SIPMessageSummary, to callID: String) {
-        guard let index = active.index(forKey: callID) else { return }
-        active.values[index].call.messages.append(summary())
     }
 
     /// The clock moved to `now` with no message (a quiet live source): calls whose linger has
@@ -118,17 +117,20 @@ public struct CallTracker: Sendable {
     /// Moves calls whose linger time has passed out of the active set (at most once a second,
     /// or every half linger when it is shorter: a live run's short linger stays short). Only
     /// the calls that ended are looked at (`releaseTimes`), never the states themselves.
-    private mutating func sweep(now: Timestamp) {
+    /// Returns whether calls were made final.
+    @discardableResult
+    private mutating func sweep(now: Timestamp) -> Bool {
         let interval = min(1_000_000_000, max(50_000_000, options.lingerNanoseconds / 2))
-        guard now.nanoseconds.subtractingReportingOverflow(lastSweep).partialValue > interval || lastSweep == .min else { return }
+        guard now.nanoseconds.subtractingReportingOverflow(lastSweep).partialValue > interval || lastSweep == .min else { return false }
         lastSweep = now.nanoseconds
-        guard !releaseTimes.isEmpty else { return }
+        guard !releaseTimes.isEmpty else { return false }
         var done: [String] = []
         for (id, time) in releaseTimes where time < now { done.append(id) }
         for id in done {
             releaseTimes.removeValue(forKey: id)
             if let state = active.removeValue(forKey: id) { completed.append(state.finished(truncatedAtEnd: false)) }
         }
+        return !done.isEmpty
     }
 
     /// Calls that became final since the last call of this method (for streaming output).
@@ -190,16 +192,16 @@ struct CallState: Sendable {
     private var callerTag: String?
     /// From tags the caller side uses: the first INVITE's, and those of copies relayed by a
     /// B2BUA or SBC that keeps the Call-ID but rewrites tags on its other leg.
-    private var callerSideTags: Set<String> = []
+    private var callerSideTags = SmallSet<String>()
     /// The caller's INVITEs deciding the call: one, or several sent side by side; a retry after
     /// every one got a final response replaces them. At most `maxAttempts` (hostile input).
     private var attempts: [Attempt] = []
     private var lastAttemptCSeq: UInt32 = 0
     private static let maxAttempts = 64
-    private var hopInvites: Set<HopInvite> = []
-    private var seenRequests: Set<RequestKey> = []
-    private var seenResponses: Set<ResponseKey> = []
-    private var seenMedia: Set<MediaKey> = []
+    private var hopInvites = SmallSet<HopInvite>()
+    private var seenRequests = SmallSet<RequestKey>()
+    private var seenResponses = SmallSet<ResponseKey>()
+    private var seenMedia = SmallSet<MediaKey>()
     private var legs: [String: CallLeg] = [:]
     private var legStatus: [String: Int] = [:]
     /// The answered dialog of each hop: caller-side From tag (empty without one) -> To tag of its
@@ -248,12 +250,26 @@ struct CallState: Sendable {
 
     /// Handles one message of the call. Returns `releasableAt` after it and the SDP bodies it
     /// carried (taken here, where the state is borrowed, so the tracker never copies a state to ask).
-    mutating func handle(_ message: SIPMessage, cseq: CSeq, at time: Timestamp) -> (releasableAt: Timestamp?, offers: [MediaOffer]) {
+    mutating func handle(_ message: SIPMessage, cseq: CSeq, at time: Timestamp) -> (release: Release?, offers: [MediaOffer]) {
         handleMessage(message, cseq: cseq, at: time)
-        guard !newOffers.isEmpty else { return (releasableAt, []) }
+        let now = releasableAt
+        var release: Release?
+        if now != reportedRelease || !releaseReported {
+            release = Release(time: now)
+            reportedRelease = now
+            releaseReported = true
+        }
+        guard !newOffers.isEmpty else { return (release, []) }
         defer { newOffers = [] }
-        return (releasableAt, newOffers)
+        return (release, newOffers)
     }
+
+    /// A new `releasableAt` (nil: the call is open again or still), reported to the tracker only
+    /// when it changed, so most messages cost no lookup in its release table.
+    struct Release { var time: Timestamp? }
+    /// The `releasableAt` last reported, once one was.
+    private var reportedRelease: Timestamp?
+    private var releaseReported = false
 
     private mutating func handleMessage(_ message: SIPMessage, cseq: CSeq, at time: Timestamp) {
         call.packets += 1
@@ -261,7 +277,7 @@ struct CallState: Sendable {
         switch message.startLine {
         case .request(let method, _):
             let key = RequestKey(branch: message.topViaBranch ?? message.topVia, cseq: cseq.number, method: method)
-            guard seenRequests.insert(key).inserted else {
+            guard seenRequests.insert(key) else {
                 call.retransmissions += 1
                 return
             }
@@ -271,7 +287,7 @@ struct CallState: Sendable {
                 status: status, cseq: cseq.number, method: cseq.method, toTag: message.to?.tag,
                 branch: message.topViaBranch ?? message.topVia, rseq: status < 200 ? message.rseq : nil
             )
-            guard seenResponses.insert(key).inserted else {
+            guard seenResponses.insert(key) else {
                 call.retransmissions += 1
                 return
             }
@@ -283,7 +299,7 @@ struct CallState: Sendable {
         switch method {
         case .invite where message.to?.tag == nil:
             let fromTag = message.from?.tag
-            if let fromTag { callerSideTags.insert(fromTag) }
+            if let fromTag { _ = callerSideTags.insert(fromTag) }
             let attempt = Attempt(cseq: cseq.number, branch: message.topViaBranch, final: nil)
             if attempts.isEmpty {
                 // The first initial INVITE: it names the parties.
@@ -295,7 +311,7 @@ struct CallState: Sendable {
                 call.divertedFrom = divertedFrom(of: message)
             } else if fromTag != callerTag {
                 // Another hop's copy: a B2BUA or SBC leg that keeps the Call-ID (its own tags and CSeq space).
-                guard hopInvites.insert(HopInvite(tag: fromTag, cseq: cseq.number)).inserted else { return }
+                guard hopInvites.insert(HopInvite(tag: fromTag, cseq: cseq.number)) else { return }
                 recordMedia(message, from: .caller, at: time, key: .hopInvite(cseq: cseq.number, fromTag: fromTag ?? ""))
                 return
             } else if cseq.number <= lastAttemptCSeq || attempts.count >= Self.maxAttempts {
@@ -491,7 +507,7 @@ struct CallState: Sendable {
             )
         }
         let offer = MediaOffer(time: time, from: party, carriedBy: message.label, streams: streams)
-        if seenMedia.insert(key).inserted { call.media.append(offer) }
+        if seenMedia.insert(key) { call.media.append(offer) }
         newOffers.append(offer)  // every hop's SDP, for RTP association
         return offer
     }

@@ -1,0 +1,34 @@
+/// A set for the few elements one call collects (its transactions, its SDP bodies): the first
+/// ``linearLimit`` are kept in an array and found by comparison, the rest in a `Set`.
+///
+/// Why: a call has about six transactions; hashing their keys (a Via branch and a tag, each a
+/// `String`, through SipHash) on every message cost more than comparing them with the few
+/// already seen (docs/performance.md "SIP steps (session 5)"). Past the limit (hostile or
+/// very long calls) lookups stay O(1) expected.
+struct SmallSet<Element: Hashable & Sendable>: Sendable {
+    private var few: [Element] = []
+    private var many: Set<Element> = []
+
+    /// Elements kept in the array before the set takes over.
+    static var linearLimit: Int { 16 }
+
+    /// Inserts `element`; true when it was not there.
+    mutating func insert(_ element: Element) -> Bool {
+        if many.isEmpty {
+            if few.contains(element) { return false }
+            if few.count < Self.linearLimit {
+                few.append(element)
+                return true
+            }
+            many = Set(few)
+            few = []
+        }
+        return many.insert(element).inserted
+    }
+
+    var isEmpty: Bool { few.isEmpty && many.isEmpty }
+
+    func contains(_ element: Element) -> Bool {
+        many.isEmpty ? few.contains(element) : many.contains(element)
+    }
+}
