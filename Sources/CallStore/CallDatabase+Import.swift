@@ -122,6 +122,7 @@ extension CallDatabase {
             let prunedBefore = try db.tableExists("meta")
                 ? Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'pruned_before_ns'") ?? .min
                 : .min
+            let rebuilt = previous == nil ? try BulkIndexes.dropIfCheaperToRebuild(db, adding: calls.count) : BulkIndexes()
             for (index, call) in calls.enumerated() {
                 if call.start.nanoseconds < prunedBefore { counts.pruned += 1; continue }
                 let media = MediaJSON.encode(call.media)
@@ -142,6 +143,7 @@ extension CallDatabase {
                 }
                 afterEachCall?(index)
             }
+            try rebuilt.create(db)
             if let previous {
                 let importedAt = Timestamp(nanoseconds: previous["imported_at_ns"])
                 guard counts.inserted > 0 || counts.updated > 0 else { return .alreadyImported(file: file, importedAt: importedAt) }
@@ -192,5 +194,43 @@ extension CallDatabase {
             CallRow.bind(message, call: id, seq: seq, into: &insert)
             _ = try insert.step(db)
         }
+    }
+}
+
+/// The secondary indexes of `calls` (start, caller, dialed, format and source, UTM source) during
+/// a bulk import: inserting a large file's calls one by one into each index costs a random B-tree
+/// descent per call and index, while making an index again after the inserts sorts once. When a
+/// file not in the ledger yet brings at least ``minimumCalls`` calls and at least as many as
+/// are stored, they are
+/// dropped before its inserts and made again from their own `CREATE INDEX` text before the
+/// commit, in the same transaction: readers keep seeing the old snapshot with its indexes, and
+/// an import stopped half-way rolls the drop back with the rest. The unique natural-key index
+/// stays: the idempotency rules (docs/store.md) look calls up through it during the import.
+struct BulkIndexes {
+    static let minimumCalls = 50_000
+    private(set) var statements: [String] = []
+
+    static func dropIfCheaperToRebuild(_ db: Database, adding calls: Int) throws -> BulkIndexes {
+        guard calls >= minimumCalls else { return BulkIndexes() }
+        // The highest id bounds the stored calls from above in O(log N) (count(*) reads an index).
+        let stored = try Int64.fetchOne(db, sql: "SELECT max(id) FROM calls") ?? 0
+        guard Int64(calls) >= stored else { return BulkIndexes() }
+        let indexes = try Row.fetchAll(db, sql: """
+            SELECT name, sql FROM sqlite_master
+            WHERE type = 'index' AND tbl_name = 'calls' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'
+            ORDER BY name
+            """)
+        var dropped = BulkIndexes()
+        for index in indexes {
+            let name: String = index[0]
+            dropped.statements.append(index[1])
+            try db.execute(sql: "DROP INDEX \(name)")
+        }
+        return dropped
+    }
+
+    /// Makes the dropped indexes again (nothing when none was dropped).
+    func create(_ db: Database) throws {
+        for statement in statements { try db.execute(sql: statement) }
     }
 }

@@ -42,6 +42,27 @@ enum ClickHouseRows {
         }
     }
 
+    static let messageColumns = ["natural_key", "version", "seq", "time_ns", "source", "destination", "transport", "label", "cseq", "cseq_method", "first_line"]
+
+    /// The JSONEachRow lines of the SIP message summaries of `call`.
+    static func appendMessages(_ call: Call, key: String, version: UInt64, to out: inout [UInt8]) {
+        for (seq, message) in call.messages.enumerated() {
+            var o = JSONObject()
+            o.add("natural_key", key); o.add("version", version); o.add("start_ns", call.start.nanoseconds); o.add("seq", Int64(seq))
+            o.add("time_ns", message.time.nanoseconds); o.add("source", message.source); o.add("destination", message.destination)
+            o.add("transport", message.transport); o.add("label", message.label); o.add("cseq", Int64(message.cseqNumber))
+            o.add("cseq_method", message.cseqMethod); o.add("first_line", message.firstLine)
+            o.finish(into: &out)
+        }
+    }
+
+    /// A message from a row of ``messageColumns``.
+    static func message(from r: TabSeparatedRow) -> SIPMessageSummary {
+        SIPMessageSummary(
+            time: Timestamp(nanoseconds: r.int64(3)), source: r.string(4), destination: r.string(5), transport: r.string(6),
+            label: r.string(7), cseqNumber: UInt32(clamping: r.int64(8)), cseqMethod: r.string(9), firstLine: r.string(10))
+    }
+
     /// A call (without legs) from a row of ``callColumns``.
     static func call(from r: TabSeparatedRow) -> Call {
         var call = Call(

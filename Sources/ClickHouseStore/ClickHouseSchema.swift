@@ -45,12 +45,22 @@ enum ClickHouseSchema {
             ) ENGINE = ReplacingMergeTree(version) ORDER BY (path, sha256)
             """,
         ],
+        // v2: the SIP message summaries of each version of a call (the ladder, `Call.messages`).
+        [
+            """
+            CREATE TABLE IF NOT EXISTS messages\(local) (
+                natural_key String, version UInt64, start_ns Int64, seq UInt32,
+                time_ns Int64, source String, destination String, transport String, label String,
+                cseq UInt32, cseq_method String, first_line String
+            ) ENGINE = ReplacingMergeTree PARTITION BY \(month) ORDER BY (\(day), natural_key, version, seq)
+            """,
+        ],
     ] }
 
     /// The tables callscope reads and writes on a cluster: Distributed over the shards' local
-    /// tables, a call and its legs on the shard of the hash of the natural key, a ledger row on that of its path.
+    /// tables, a call, its legs and its messages on the shard of the hash of the natural key, a ledger row on that of its path.
     static func distributed(cluster: String, database: String) -> [String] {
-        [("calls", "sipHash64(natural_key)"), ("legs", "sipHash64(natural_key)"), ("files", "sipHash64(path)")].map { table, key in
+        [("calls", "sipHash64(natural_key)"), ("legs", "sipHash64(natural_key)"), ("messages", "sipHash64(natural_key)"), ("files", "sipHash64(path)")].map { table, key in
             "CREATE TABLE IF NOT EXISTS \(table) AS \(table)_local ENGINE = Distributed(\(cluster), \(database), \(table)_local, \(key))"
         }
     }

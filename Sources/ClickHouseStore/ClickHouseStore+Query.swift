@@ -4,9 +4,8 @@ import Foundation
 
 extension ClickHouseStore {
     /// Stored calls with `from <= start < to` (either bound nil), ordered by start then natural
-    /// key, legs included unless `legs` is false. One version per key (`FINAL`); the legs read
-    /// are those written with that version. SIP message summaries are not kept in ClickHouse
-    /// yet (docs/clickhouse.md): `messages` reads none.
+    /// key, legs included unless `legs` is false, SIP message summaries when `messages` is true.
+    /// One version per key (`FINAL`); the legs and messages read are those written with that version.
     /// - Complexity: the months of the range are read (the partition); within them, the days.
     public func calls(from: Timestamp?, to: Timestamp?, legs: Bool, messages: Bool = false) throws(StoreError) -> [Call] {
         let range = Self.rangeCondition(from: from, to: to)
@@ -15,17 +14,21 @@ extension ClickHouseStore {
         var index: [String: (position: Int, version: UInt64)] = [:]
         for fields in TabSeparatedRows(try client.query(sql)) {
             let row = TabSeparatedRow(fields: fields)
-            if legs { index[row.string(0)] = (calls.count, row.uint64(1)) }
+            if legs || messages { index[row.string(0)] = (calls.count, row.uint64(1)) }
             calls.append(ClickHouseRows.call(from: row))
         }
-        guard legs, !calls.isEmpty else { return calls }
-        let legSQL = "SELECT \(ClickHouseRows.legColumns.joined(separator: ", ")) FROM legs FINAL WHERE \(range) ORDER BY natural_key, version, seq FORMAT TabSeparated"
-        for fields in TabSeparatedRows(try client.query(legSQL)) {
-            let row = TabSeparatedRow(fields: fields)
-            // Legs of an older version of a call (replaced since) are not its legs.
-            guard let owner = index[row.string(0)], owner.version == row.uint64(1) else { continue }
-            calls[owner.position].legs.append(ClickHouseRows.leg(from: row))
+        guard !calls.isEmpty else { return calls }
+        /// Rows of a child table of the calls read, in `seq` order; those of an older version of a call (replaced since) are skipped.
+        func attach(_ columns: [String], from table: String, _ add: (inout Call, TabSeparatedRow) -> Void) throws(StoreError) {
+            let sql = "SELECT \(columns.joined(separator: ", ")) FROM \(table) FINAL WHERE \(range) ORDER BY natural_key, version, seq FORMAT TabSeparated"
+            for fields in TabSeparatedRows(try client.query(sql)) {
+                let row = TabSeparatedRow(fields: fields)
+                guard let owner = index[row.string(0)], owner.version == row.uint64(1) else { continue }
+                add(&calls[owner.position], row)
+            }
         }
+        if legs { try attach(ClickHouseRows.legColumns, from: "legs") { $0.legs.append(ClickHouseRows.leg(from: $1)) } }
+        if messages { try attach(ClickHouseRows.messageColumns, from: "messages") { $0.messages.append(ClickHouseRows.message(from: $1)) } }
         return calls
     }
 

@@ -2,7 +2,7 @@ import CallModel
 import CallStore
 import Foundation
 
-/// The call store in ClickHouse (docs/clickhouse.md): the same calls, legs and ledger as the
+/// The call store in ClickHouse (docs/clickhouse.md): the same calls, legs, SIP message summaries and ledger as the
 /// SQLite ``CallDatabase`` and the same rules (one call per natural key, a file in the ledger
 /// imported once, a truncated copy never replacing a complete call), over the HTTP interface.
 ///
@@ -127,17 +127,21 @@ public final class ClickHouseStore: CallStoring {
             if writes[key] == nil { order.append(key) }
             writes[key] = (call, hash, media, version)
         }
-        // Legs first, then calls, then the ledger: a run stopped half-way leaves no call
-        // without its legs, and no ledger row for a file whose calls are not all stored.
-        var legRows: [UInt8] = []
-        var legCount = 0
-        for key in order {
-            guard let write = writes[key] else { continue }
-            ClickHouseRows.appendLegs(write.call, key: key, version: write.version, to: &legRows)
-            legCount += write.call.legs.count
-            if legCount >= insertBatch { try client.insert(into: "legs", rows: legRows); legRows.removeAll(keepingCapacity: true); legCount = 0 }
+        // Legs and messages first, then calls, then the ledger: a run stopped half-way leaves no
+        // call without its legs, and no ledger row for a file whose calls are not all stored.
+        func insertChildren(into table: String, _ append: (Call, String, UInt64, inout [UInt8]) -> Void, count: (Call) -> Int) throws(StoreError) {
+            var rows: [UInt8] = []
+            var pending = 0
+            for key in order {
+                guard let write = writes[key] else { continue }
+                append(write.call, key, write.version, &rows)
+                pending += count(write.call)
+                if pending >= insertBatch { try client.insert(into: table, rows: rows); rows.removeAll(keepingCapacity: true); pending = 0 }
+            }
+            if !rows.isEmpty { try client.insert(into: table, rows: rows) }
         }
-        if !legRows.isEmpty { try client.insert(into: "legs", rows: legRows) }
+        try insertChildren(into: "legs", { ClickHouseRows.appendLegs($0, key: $1, version: $2, to: &$3) }, count: \.legs.count)
+        try insertChildren(into: "messages", { ClickHouseRows.appendMessages($0, key: $1, version: $2, to: &$3) }, count: \.messages.count)
         var callRows: [UInt8] = []
         var callCount = 0
         let name = file.path
@@ -178,29 +182,38 @@ public final class ClickHouseStore: CallStoring {
                     counts: ImportCounts(inserted: r.int(6), updated: r.int(7), unchanged: r.int(8)), importedAt: Timestamp(nanoseconds: r.int64(9)))
     }
 
-    /// What is stored of the keys of `calls`. The keys go to a temporary `Memory` table on the
-    /// server of the URL and the stored calls of the same days are matched against it there
-    /// (`GLOBAL IN`, which a cluster sends to every shard): only the calls already stored come back.
+    /// What is stored of the keys of `calls`. A few keys (a live run's call) are matched as a
+    /// literal list; many go to a temporary `Memory` table on the server of the URL and the
+    /// stored calls of the same days are matched against it there (`GLOBAL IN`, which a cluster
+    /// sends to every shard). Either way only the calls already stored come back.
     /// - Complexity: one scan of the days the calls start on; the answer is O(stored keys).
     private func storedVersions(of calls: [Call]) throws(StoreError) -> [String: Stored] {
         guard let first = calls.first else { return [:] }
         var low = first.start.nanoseconds
         var high = low
-        var keys: [UInt8] = []
-        for call in calls {
-            low = min(low, call.start.nanoseconds); high = max(high, call.start.nanoseconds)
-            var o = JSONObject()
-            o.add("natural_key", CallRow.naturalKey(call))
-            o.finish(into: &keys)
+        for call in calls { low = min(low, call.start.nanoseconds); high = max(high, call.start.nanoseconds) }
+        var staging: String?
+        let keys: String
+        if calls.count <= Self.literalKeys {
+            keys = calls.map { Self.literal(CallRow.naturalKey($0)) }.joined(separator: ", ")
+        } else {
+            var rows: [UInt8] = []
+            for call in calls {
+                var o = JSONObject()
+                o.add("natural_key", CallRow.naturalKey(call))
+                o.finish(into: &rows)
+            }
+            let table = "import_keys_\(UInt64.random(in: 0...UInt64.max))"
+            _ = try client.query("CREATE TABLE \(table) (natural_key String) ENGINE = Memory")
+            staging = table
+            try client.insert(into: table, rows: rows, distributed: false)
+            keys = "SELECT natural_key FROM \(table)"
         }
-        let staging = "import_keys_\(UInt64.random(in: 0...UInt64.max))"
-        _ = try client.query("CREATE TABLE \(staging) (natural_key String) ENGINE = Memory")
-        defer { _ = try? client.query("DROP TABLE IF EXISTS \(staging)") }
-        try client.insert(into: staging, rows: keys, distributed: false)
+        defer { if let staging { _ = try? client.query("DROP TABLE IF EXISTS \(staging)") } }
         let sql = """
             SELECT natural_key, version, content_hash, truncated, queue IS NOT NULL FROM calls FINAL
             WHERE \(ClickHouseSchema.day) >= \(Self.floorDay(low)) AND \(ClickHouseSchema.day) <= \(Self.floorDay(high))
-              AND natural_key GLOBAL IN (SELECT natural_key FROM \(staging))
+              AND natural_key \(staging == nil ? "IN" : "GLOBAL IN") (\(keys))
             FORMAT TabSeparated
             """
         var stored: [String: Stored] = [:]
@@ -210,6 +223,9 @@ public final class ClickHouseStore: CallStoring {
         }
         return stored
     }
+
+    /// Up to this many keys are looked up as a literal list rather than through a staging table.
+    static let literalKeys = 1_000
 
     /// A ClickHouse string literal: quotes and backslashes escaped.
     static func literal(_ s: String) -> String {

@@ -44,17 +44,22 @@ struct BenchClickHouseCommand: ParsableCommand {
             }
             let count = generated.calls
             var importing = 0.0
+            var cpu = 0.0
             var done = 0
             var part = 0
             while done < count {
                 let size = min(chunk, count - done)
                 let calls = GeneratedCallsOptions.callsWithLegs(count: size, seed: generated.seed &+ UInt64(part), idPrefix: "bench-\(part)-")
                 let file = FileIdentity(path: "/bench/generated-\(generated.seed)-\(part).csv", size: Int64(size), sha256: String(repeating: "0", count: 64))
+                let cpuBefore = processCPUSeconds()
                 importing += try measureSeconds { () throws(StoreError) in _ = try store.importFile(file, calls: calls, rows: size, badRows: 0) }
+                cpu += processCPUSeconds() - cpuBefore
                 done += size
                 part += 1
             }
             print("import of \(count) calls (1 leg each), \(part) files   \(String(format: "%8.2f", importing)) s   \(Int(Double(count) / importing)) calls/s")
+            // The CPU of this process alone (the server's is not in it): on a shared machine, the figure that does not depend on the load.
+            print("  CPU of callscope during the import   \(String(format: "%8.2f", cpu)) s   \(Int(Double(count) / max(cpu, 1e-9))) calls per CPU second")
             guard !importOnly else { return }
             let day = Timestamp(seconds: SyntheticCallRecords.firstDay + 15 * 86_400)
             var inRange = 0
@@ -70,4 +75,12 @@ struct BenchClickHouseCommand: ParsableCommand {
             throw BenchFailure(description: error.description)
         }
     }
+}
+
+/// CPU seconds of the whole process so far (CLOCK_PROCESS_CPUTIME_ID): every thread, also those
+/// of the HTTP client's event loop.
+private func processCPUSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }

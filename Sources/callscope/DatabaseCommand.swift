@@ -8,7 +8,7 @@ struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Look after the callscope database.",
-        subcommands: [DatabaseStatsCommand.self, DatabasePruneCommand.self]
+        subcommands: [DatabaseStatsCommand.self, DatabasePruneCommand.self, DatabaseCopyCommand.self]
     )
 }
 
@@ -17,7 +17,7 @@ struct DatabaseLocation: ParsableArguments {
     @Option(help: ArgumentHelp("The database. Default: the site profile's database, else $CALLSCOPE_DB, else ./callscope.sqlite.", valueName: "path"))
     var db: String?
 
-    @Option(help: ArgumentHelp("A ClickHouse store instead of --db (docs/clickhouse.md); db stats only.", valueName: "http://host:8123/?database=NAME"))
+    @Option(help: ArgumentHelp("A ClickHouse store instead of --db (docs/clickhouse.md); db stats and db copy only.", valueName: "http://host:8123/?database=NAME"))
     var clickhouse: String?
 
     @Option(help: ArgumentHelp("The site profile (YAML, README \"Site profile\"). Default: $CALLSCOPE_CONFIG, else ./callscope.yaml when it exists.", valueName: "file"))

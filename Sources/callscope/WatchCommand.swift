@@ -55,6 +55,9 @@ struct WatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also store each call in this database the moment it is final (same natural keys as import, so nothing is stored twice). Default: the site profile's database, if it names one.", valueName: "path"))
     var db: String?
 
+    @Option(help: ArgumentHelp("Store each call in this ClickHouse store instead of --db, the moment it is final (docs/clickhouse.md).", valueName: "http://host:8123/?database=NAME"))
+    var clickhouse: String?
+
     @Option(help: ArgumentHelp("Control rules (YAML, as for events; default: the profile's events.rules): the rules that judge one call (agent_ended_within, wait_longer_than, poor_audio) raise their events the moment the call ends, kpi window rules as calls end and as the window slides, the agent-state rules (pause_longer_than, pauses_per_day, rona_per_day) as a followed queue_log is written and as a pause goes on, as ndjson lines with \"kind\": \"event\" on stdout.", valueName: "file"))
     var rules: String?
 
@@ -84,6 +87,8 @@ struct WatchCommand: ParsableCommand {
         if let timezone, case .failure(let error) = TimeZoneName.parse(timezone) { throw ValidationError(error.description) }
         if CaptureRotation(rotate) == nil { throw ValidationError("--rotate '\(rotate)' is not a size (500KB, 100MB, 2GB; at least 1KB) or a time (30s, 15m, 1h, 1d).") }
         if !(0...32).contains(linger) { throw ValidationError("--linger \(linger) is not between 0 and 32 seconds.") }
+        if db != nil && clickhouse != nil { throw ValidationError("Give --db or --clickhouse, not both.") }
+        if let clickhouse { _ = try StoreOpening.endpoint(clickhouse) }
         if write != nil, interfaces.isEmpty { throw ValidationError("--write saves the frames of live interfaces: give -i IFACE (HEP messages are not frames).") }
     }
 
@@ -95,8 +100,10 @@ struct WatchCommand: ParsableCommand {
             guard liveRules != nil else { throw ValidationError("--webhook POSTs control events: give --rules FILE (or events.rules in the site profile).") }
             do throws(WebhookError) { sender = try WebhookSender(url: webhook) } catch { throw ValidationError(error.description) }
         }
-        var database: CallDatabase?
-        if let path = site.database.value {
+        var database: (any CallStoring)?
+        if let clickhouse {
+            database = try StoreOpening.forWriting(clickhouse: clickhouse, path: "")
+        } else if let path = site.database.value {
             do { database = try CallDatabase(path: path) } catch { throw CommandFailure.database(error) }
         }
         var saving: (directory: String, rotation: CaptureRotation)?
@@ -122,6 +129,7 @@ struct WatchCommand: ParsableCommand {
         var emitted = 0
         var raised = 0
         var stored = ImportCounts()
+        let storeLocation = database?.location
         let live = LiveImport(sources: analyzer.inputs, startedAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)))
         let writeEvents = { (events: [ControlEvent]) in
             guard !events.isEmpty else { return }
@@ -147,7 +155,7 @@ struct WatchCommand: ParsableCommand {
                     }
                 } catch {
                     // The call is still written to stdout; the database is left alone from here on.
-                    printer.print(Diagnostic(.error, input: site.database.value ?? "database", packet: nil, message: "\(error.description): calls are no longer stored"))
+                    printer.print(Diagnostic(.error, input: storeLocation ?? "database", packet: nil, message: "\(error.description): calls are no longer stored"))
                     database = nil
                 }
             }
@@ -173,7 +181,7 @@ struct WatchCommand: ParsableCommand {
             StandardError.line("callscope: \(raised) control event\(raised == 1 ? "" : "s") raised")
         }
         if !quiet, let webhook, let delivery { StandardError.line(Self.deliveryLine(delivery, url: webhook)) }
-        if !quiet, let path = site.database.value {
+        if !quiet, let path = storeLocation {
             StandardError.line("callscope: stored in \(path): \(stored.inserted) new, \(stored.updated) updated, \(stored.unchanged) unchanged")
         }
         if !quiet, let write {

@@ -33,7 +33,7 @@ struct ClickHouseStoreTests {
         defer { server.stop() }
         let store = try ClickHouseStore(endpoint: ClickHouseEndpoint(parsing: server.url(database: "t"), environment: [:]))
         #expect(store.serverVersion.first?.isNumber == true)
-        #expect(try store.schemaVersion() == 1)
+        #expect(try store.schemaVersion() == 2)
         let calls = [Self.call("1.1"), Self.call("1.2", at: Self.day / 2, truncated: true), Self.call("1.3", at: 40 * Self.day, legs: 0, caller: "it's\t\"odd\"\n\\")]
         let file = FileIdentity(path: "/data/Master.csv", size: 100, sha256: String(repeating: "a", count: 64))
         let first = try store.importFile(file, calls: calls, rows: 3, badRows: 0)
@@ -75,13 +75,57 @@ struct ClickHouseStoreTests {
         #expect(try store.stats(lastImports: 1).legs == 2)
     }
 
+    /// A SIP call's ladder: stored with its call, read with `messages: true`, replaced with it.
+    static func sipCall(_ id: String, messages: Int, truncated: Bool = false) -> Call {
+        var call = Call(callID: id, source: "a.pcap", transport: "udp", start: base, caller: "alice", dialed: "bob", outcome: .answered,
+                        endedAt: truncated ? nil : Timestamp(nanoseconds: base.nanoseconds + 9_000_000_000), format: "pcap", truncated: truncated)
+        call.messages = (0..<messages).map { i in
+            SIPMessageSummary(time: Timestamp(nanoseconds: base.nanoseconds + Int64(i) * 1_000_000), source: "[2001:db8::1]:5060",
+                              destination: "10.0.0.2:5060", transport: "udp", label: i == 0 ? "INVITE" : "200", cseqNumber: UInt32.max,
+                              cseqMethod: "INVITE", firstLine: i == 0 ? "INVITE sip:bob@x SIP/2.0\t\\ é" : "SIP/2.0 200 OK")
+        }
+        return call
+    }
+
+    @Test func theLadderIsStoredWithItsCallAndReplacedWithIt() throws {
+        let server = try ClickHouseServer.start()
+        defer { server.stop() }
+        let store = try ClickHouseStore(endpoint: ClickHouseEndpoint(parsing: server.url(database: "t"), environment: [:]))
+        let truncated = Self.sipCall("ladder@x", messages: 3, truncated: true)
+        _ = try store.importFile(FileIdentity(path: "/a.pcap", size: 1, sha256: String(repeating: "c", count: 64)), calls: [truncated], rows: 3, badRows: 0)
+        #expect(try store.calls(from: nil, to: nil, legs: true, messages: true) == [truncated])
+        #expect(try store.calls(from: nil, to: nil, legs: true, messages: false).map(\.messages) == [[]])
+        // The rest of the rotated capture completes the call: its ladder replaces the older one.
+        let complete = Self.sipCall("ladder@x", messages: 5)
+        let outcome = try store.importFile(FileIdentity(path: "/b.pcap", size: 1, sha256: String(repeating: "d", count: 64)), calls: [complete], rows: 5, badRows: 0)
+        #expect(outcome.description == "/b.pcap: 1 calls, 0 new, 1 updated, 0 unchanged")
+        #expect(try store.calls(from: nil, to: nil, legs: true, messages: true) == [complete])
+        #expect(try server.query("SELECT count() FROM t.messages") == "8")
+    }
+
+    /// A database made by the first ClickHouse store (schema v1, no messages table) gets v2 when opened.
+    @Test func aVersion1StoreIsMigrated() throws {
+        let server = try ClickHouseServer.start()
+        defer { server.stop() }
+        let endpoint = try ClickHouseEndpoint(parsing: server.url(database: "t"), environment: [:])
+        _ = try server.query("CREATE DATABASE t")
+        for statement in [ClickHouseSchema.versionTable] + ClickHouseSchema.migrations(local: "")[0] { _ = try ClickHouseClient(endpoint: endpoint).query(statement) }
+        _ = try server.query("INSERT INTO t.callscope_schema VALUES (1, 0)")
+        #expect(try server.query("SELECT count() FROM system.tables WHERE database = 't' AND name = 'messages'") == "0")
+        let store = try ClickHouseStore(endpoint: endpoint)
+        #expect(try store.schemaVersion() == 2)
+        let call = Self.sipCall("migrated@x", messages: 2)
+        _ = try store.importFile(FileIdentity(path: "/a.pcap", size: 1, sha256: String(repeating: "e", count: 64)), calls: [call], rows: 2, badRows: 0)
+        #expect(try store.calls(from: nil, to: nil, legs: true, messages: true) == [call])
+    }
+
     @Test func aNewerSchemaIsRefused() throws {
         let server = try ClickHouseServer.start()
         defer { server.stop() }
         let endpoint = try ClickHouseEndpoint(parsing: server.url(database: "t"), environment: [:])
         _ = try ClickHouseStore(endpoint: endpoint)
         _ = try server.query("INSERT INTO t.callscope_schema VALUES (9, 0)")
-        #expect(throws: StoreError.server("\(endpoint): created by a newer callscope (schema v9); this callscope knows up to v1")) {
+        #expect(throws: StoreError.server("\(endpoint): created by a newer callscope (schema v9); this callscope knows up to v2")) {
             try ClickHouseStore(endpoint: endpoint)
         }
     }
