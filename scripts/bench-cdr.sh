@@ -2,7 +2,7 @@
 # Throughput of the Asterisk Master.csv reader: a 1,000,000-row 21-field Master.csv (made once by
 # cdr-samples/generate.py and kept), a release build, then 3 timed runs of
 #   callscope calls FILE --format ndjson --timezone UTC > /dev/null
-# printing the best wall time, its peak RSS, rows/s and MB/s.
+# printing the best wall time, its CPU time (user + sys), its peak RSS, rows/s and MB/s.
 #
 #   scripts/bench-cdr.sh
 #   ROWS=200000 scripts/bench-cdr.sh          # a smaller file
@@ -40,15 +40,15 @@ fi
 best_secs=""
 best_rss=""
 for i in $(seq 1 "$runs"); do
-  if ! /usr/bin/time -f '%e %M' -o "$dir/time.$i" \
+  if ! /usr/bin/time -f '%e %M %U %S' -o "$dir/time.$i" \
       "$bin" calls "$file" --format ndjson --timezone UTC > /dev/null 2> "$dir/stderr.$i"; then
     echo "bench-cdr: run $i failed ($dir/stderr.$i):" >&2
     tail -n 5 "$dir/stderr.$i" >&2
     exit 1
   fi
   secs_rss=$(tail -n 1 "$dir/time.$i")
-  read -r secs rss <<< "$secs_rss"
-  echo "run $i: ${secs} s wall, peak RSS $((rss / 1024)) MiB   ($(tail -n 1 "$dir/stderr.$i"))"
+  read -r secs rss user sys <<< "$secs_rss"
+  echo "run $i: ${secs} s wall, $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }') s CPU, peak RSS $((rss / 1024)) MiB   ($(tail -n 1 "$dir/stderr.$i"))"
   if [ -z "$best_secs" ] || awk -v a="$secs" -v b="$best_secs" 'BEGIN { exit !(a < b) }'; then
     best_secs=$secs
     best_rss=$rss

@@ -159,7 +159,14 @@ public struct CallCollector: Sendable {
                 summary.cdrRows += file.rows
                 summary.cdrBadRows += file.badRows
                 agentEvents += file.result.agentEvents
-                if file.format == .queueLog || file.format == .queueLogSQL { queueCalls += file.result.calls } else { cdrCalls += file.result.calls }
+                // The first file's array is taken as it is (appending would copy every call).
+                if file.format == .queueLog || file.format == .queueLogSQL {
+                    if queueCalls.isEmpty { queueCalls = file.result.calls } else { queueCalls += file.result.calls }
+                } else if cdrCalls.isEmpty {
+                    cdrCalls = file.result.calls
+                } else {
+                    cdrCalls += file.result.calls
+                }
             } catch {
                 unreadable.insert(path)
                 summary.unreadableInputs += 1
@@ -169,14 +176,68 @@ public struct CallCollector: Sendable {
         }
         summary.errors += counter.errors
         summary.warnings += counter.warnings
-        let assembled = assemble(calls + cdrCalls + queueCalls)
-        calls = assembled.calls
-        summary.queueCallsJoined = assembled.queueCallsJoined
+        // One array of every call, built without copying the calls of a lone input.
+        if calls.isEmpty { swap(&calls, &cdrCalls) } else { calls += cdrCalls }
+        cdrCalls = []
+        if calls.isEmpty { swap(&calls, &queueCalls) } else { calls += queueCalls }
+        queueCalls = []
+        summary.queueCallsJoined = assemble(&calls)
         if !recordings.isEmpty {
             attachRecordings(recordings, to: &calls, summary: &summary, unreadable: &unreadable, diagnostics: diagnostics)
         }
         summary.calls = calls.count
         return CollectedCalls(calls: calls, agentEvents: agentEvents, summary: summary, rowsByInput: rowsByInput, unreadable: unreadable, skipped: skipped)
+    }
+
+    /// Streams the calls of a lone CDR file to `emit` in the order ``collect(_:progress:diagnostics:)``
+    /// gives them (start, then Call-ID), each written once it can no longer change and no call
+    /// still to come can start before it (``CDRStreamWindow``): memory follows the calls in
+    /// progress, not the calls in the file. Direction is decided as `collect` decides it.
+    ///
+    /// - Returns: the run's summary, or nil, having read and reported nothing, when `inputs` is
+    ///   not one CDR file a streaming reader reads (``CDRImporter/streamFile(_:window:report:emit:)``):
+    ///   then `collect` reads them.
+    public func stream(
+        _ inputs: [String], window: CDRStreamWindow = CDRStreamWindow(),
+        diagnostics: @escaping (Diagnostic) -> Void, emit: (Call) -> Void
+    ) -> IngestSummary? {
+        guard inputs.count == 1, let path = inputs.first, path != "-",
+              (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular,
+              !Self.isCapture(path), Self.binaryInput(path) == nil, !Recording.isRecording(path) else { return nil }
+        var summary = IngestSummary()
+        summary.inputs = 1
+        let counter = DiagnosticTally()
+        var order = CallReorderWindow()
+        var calls = 0
+        let direction = options.direction
+        func write(_ call: Call) {
+            var call = call
+            direction.apply(to: &call)
+            calls += 1
+            emit(call)
+        }
+        do {
+            let streamed = try CDRImporter(options: options.cdr).streamFile(path, window: window, report: { diagnostic in
+                if diagnostic.severity == .error { counter.errors += 1 } else { counter.warnings += 1 }
+                diagnostics(diagnostic)
+            }) { batch in
+                for call in batch.calls { order.add(call) }
+                order.release(before: batch.startFloor, to: write)
+            }
+            guard let file = streamed else { return nil }
+            summary.cdrFiles = 1
+            summary.cdrRows = file.rows
+            summary.cdrBadRows = file.badRows
+        } catch {
+            summary.unreadableInputs += 1
+            counter.errors += 1
+            diagnostics(Diagnostic(.error, input: error.input, line: error.line, message: error.reason))
+        }
+        order.release(before: .max, to: write)
+        summary.errors = counter.errors
+        summary.warnings = counter.warnings
+        summary.calls = calls
+        return summary
     }
 
     /// Reads WAV recordings and gives each one's talk timeline to the call it names (by Call-ID,
@@ -242,18 +303,24 @@ public struct CallCollector: Sendable {
     /// direction (and the agent of an outbound call) of every call that has none or that waited
     /// in a queue, and orders the calls by start.
     func assemble(_ calls: [Call]) -> (calls: [Call], queueCallsJoined: Int) {
-        let isQueue = { (call: Call) in call.format == CDRFormat.queueLog.rawValue || call.format == CDRFormat.queueLogSQL.rawValue }
-        let queueCalls = calls.filter(isQueue)
         var result = calls
+        let joined = assemble(&result)
+        return (result, joined)
+    }
+
+    /// ``assemble(_:)`` in place (the calls are not copied); returns how many queue_log calls were joined.
+    func assemble(_ result: inout [Call]) -> Int {
+        let isQueue = { (call: Call) in call.format == CDRFormat.queueLog.rawValue || call.format == CDRFormat.queueLogSQL.rawValue }
         var joinedCount = 0
-        if !queueCalls.isEmpty {
-            let joined = QueueLogJoin.enrich(calls.filter { !isQueue($0) }, with: queueCalls)
+        if result.contains(where: isQueue) {
+            let queueCalls = result.filter(isQueue)
+            let joined = QueueLogJoin.enrich(result.filter { !isQueue($0) }, with: queueCalls)
             joinedCount = joined.joined
             result = joined.calls
         }
         for index in result.indices { options.direction.apply(to: &result[index]) }
         result.sort { ($0.start, $0.callID) < ($1.start, $1.callID) }
-        return (result, joinedCount)
+        return joinedCount
     }
 
     /// Counts what the readers report; used synchronously within `collect`.

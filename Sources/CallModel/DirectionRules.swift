@@ -68,8 +68,9 @@ public struct DirectionRules: Sendable {
 
     public func isExtension(_ number: String) -> Bool {
         if let extensionPattern { return Self.matches(Array(number), Array(extensionPattern)) }
-        guard let extensionDigits, number.allSatisfy(\.isASCII), number.allSatisfy(\.isNumber) else { return false }
-        return extensionDigits.contains(number.count)
+        // ASCII digits only, counted on bytes (no grapheme breaking: this runs twice per call).
+        guard let extensionDigits, number.utf8.allSatisfy({ $0 &- 0x30 < 10 }) else { return false }
+        return extensionDigits.contains(number.utf8.count)
     }
 
     /// Asterisk-style dial pattern match (`_` prefix optional).

@@ -32,27 +32,29 @@ public struct Timestamp: Hashable, Comparable, Sendable {
         let days = floorDivide(seconds, 86_400)
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = Self.civilDate(fromDays: days)
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var v = value
-            while divisor > 0 {
-                out.append(UInt8(truncatingIfNeeded: (v / divisor) % 10) + 0x30)
-                v %= divisor
-                divisor /= 10
-            }
-        }
         guard (0...9999).contains(year) else {
             out.append(contentsOf: iso8601.utf8)
             return
         }
-        digits(Int(year), 4); out.append(0x2D)
-        digits(month, 2); out.append(0x2D)
-        digits(day, 2); out.append(0x54)
-        digits(secondOfDay / 3600, 2); out.append(0x3A)
-        digits(secondOfDay / 60 % 60, 2); out.append(0x3A)
-        digits(secondOfDay % 60, 2); out.append(0x2E)
-        digits(millis, 3); out.append(0x5A)
+        // The 24 bytes filled in place, then appended at once (one capacity check, no per-digit append).
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { raw in
+            let b = raw.bindMemory(to: UInt8.self)
+            func two(_ value: Int, at i: Int) {
+                b[i] = UInt8(truncatingIfNeeded: value / 10) &+ 0x30
+                b[i + 1] = UInt8(truncatingIfNeeded: value % 10) &+ 0x30
+            }
+            let y = Int(year)
+            two(y / 100, at: 0); two(y % 100, at: 2); b[4] = 0x2D
+            two(month, at: 5); b[7] = 0x2D
+            two(day, at: 8); b[10] = 0x54
+            two(secondOfDay / 3600, at: 11); b[13] = 0x3A
+            two(secondOfDay / 60 % 60, at: 14); b[16] = 0x3A
+            two(secondOfDay % 60, at: 17); b[19] = 0x2E
+            b[20] = UInt8(truncatingIfNeeded: millis / 100) &+ 0x30
+            two(millis % 100, at: 21); b[23] = 0x5A
+            out.append(contentsOf: UnsafeBufferPointer(b))
+        }
     }
 
     /// ISO-8601 in UTC with milliseconds, e.g. `2026-11-25T08:10:01.123Z` (milliseconds truncated).
@@ -149,18 +151,27 @@ public struct Duration3: Hashable, Sendable {
         let ms = milliseconds
         if ms < 0 { out.append(0x2D) }
         let magnitude = ms.magnitude
-        var whole = magnitude / 1000
-        var wholeDigits: [UInt8] = []
-        repeat {
-            wholeDigits.append(UInt8(whole % 10) + 0x30)
-            whole /= 10
-        } while whole > 0
-        out.append(contentsOf: wholeDigits.reversed())
-        out.append(0x2E)
-        let fraction = magnitude % 1000
-        out.append(UInt8(fraction / 100) + 0x30)
-        out.append(UInt8(fraction / 10 % 10) + 0x30)
-        out.append(UInt8(fraction % 10) + 0x30)
+        // Digits written backwards into a fixed buffer (at most 20 for the whole part, `.`, 3 decimals).
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { raw in
+            let b = raw.bindMemory(to: UInt8.self)
+            var i = b.count
+            var fraction = magnitude % 1000
+            for _ in 0..<3 {
+                i -= 1
+                b[i] = UInt8(truncatingIfNeeded: fraction % 10) &+ 0x30
+                fraction /= 10
+            }
+            i -= 1
+            b[i] = 0x2E
+            var whole = magnitude / 1000
+            repeat {
+                i -= 1
+                b[i] = UInt8(truncatingIfNeeded: whole % 10) &+ 0x30
+                whole /= 10
+            } while whole > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i...]))
+        }
     }
 
     /// Seconds as a floating-point value (for metrics).

@@ -17,46 +17,76 @@ public enum CallRecord {
         public let name: String
         let jsonKey: [UInt8]
         let value: @Sendable (Call) -> FieldValue
+        /// Writes the field's JSON value straight from the call (the bytes `JSONWriter` writes
+        /// for `value`), without building a `FieldValue`: the ndjson and json hot path.
+        let json: @Sendable (Call, inout [UInt8]) -> Void
 
         init(_ name: String, _ value: @escaping @Sendable (Call) -> FieldValue) {
+            self.init(name, value: value) { call, out in JSONWriter.append(value(call), to: &out) }
+        }
+
+        init(_ name: String, value: @escaping @Sendable (Call) -> FieldValue, json: @escaping @Sendable (Call, inout [UInt8]) -> Void) {
             self.name = name
             self.jsonKey = CallRecord.jsonKey(name)
             self.value = value
+            self.json = json
+        }
+
+        /// A text field (null when nil).
+        init(_ name: String, string: @escaping @Sendable (Call) -> String?) {
+            self.init(name, value: { .string(string($0)) }) { call, out in CallRecord.appendJSON(string(call), to: &out) }
+        }
+
+        /// An instant (null when nil).
+        init(_ name: String, time: @escaping @Sendable (Call) -> Timestamp?) {
+            self.init(name, value: { time($0).map(FieldValue.time) ?? .null }) { call, out in CallRecord.appendJSON(time(call), to: &out) }
+        }
+
+        /// A duration in seconds with three decimals (null when nil).
+        init(_ name: String, seconds: @escaping @Sendable (Call) -> Duration3?) {
+            self.init(name, value: { seconds($0).map(FieldValue.seconds) ?? .null }) { call, out in CallRecord.appendJSON(seconds(call), to: &out) }
+        }
+
+        /// An integer (null when nil).
+        init(_ name: String, integer: @escaping @Sendable (Call) -> Int64?) {
+            self.init(name, value: { .integer(integer($0)) }) { call, out in
+                if let value = integer(call) { JSONWriter.appendDecimal(value, to: &out) } else { out.append(contentsOf: CallRecord.null) }
+            }
         }
     }
 
     /// The scalar fields in schema order, every format's columns: **a new field is one line here**
     /// (name and how to read it from the call); CSV, JSON, ndjson, `--where` and `--sort` follow.
     public static let scalarTable: [Field] = [
-        Field("call_id") { .string($0.callID) },
-        Field("source") { .string($0.source) },
-        Field("start") { .time($0.start) },
-        Field("caller") { .string($0.caller) },
-        Field("dialed") { .string($0.dialed) },
-        Field("diverted_from") { .string($0.divertedFrom) },
-        Field("outcome") { .string($0.outcome.rawValue) },
-        Field("final_status") { .integer($0.finalStatus) },
-        Field("reason_cause") { .integer($0.reasonCause) },
-        Field("pdd_ms") { .integer($0.pddMilliseconds) },
-        Field("answered_at") { $0.answeredAt.map(FieldValue.time) ?? .null },
-        Field("ended_at") { $0.endedAt.map(FieldValue.time) ?? .null },
-        Field("ring_s") { $0.ringTime.map(FieldValue.seconds) ?? .null },
-        Field("talk_s") { $0.talkTime.map(FieldValue.seconds) ?? .null },
-        Field("hold_s") { .seconds($0.holdTime) },
-        Field("ended_by") { .string($0.endedBy?.rawValue) },
-        Field("packets") { .integer($0.packets) },
-        Field("retransmissions") { .integer($0.retransmissions) },
-        Field("truncated") { .bool($0.truncated) },
-        Field("transport") { .string($0.transport) },
-        Field("agent") { .string($0.agent) },
-        Field("queue") { .string($0.queue) },
-        Field("wait_s") { $0.waitTime.map(FieldValue.seconds) ?? .null },
-        Field("system_answered_at") { $0.systemAnsweredAt.map(FieldValue.time) ?? .null },
-        Field("ivr_s") { $0.ivrTime.map(FieldValue.seconds) ?? .null },
-        Field("transfers") { .integer($0.transfers) },
-        Field("direction") { .string($0.direction?.rawValue) },
-        Field("format") { .string($0.format) },
-        Field("legs") { .array($0.legs.map(legRecord)) },
+        Field("call_id", string: { $0.callID }),
+        Field("source", string: { $0.source }),
+        Field("start", time: { $0.start }),
+        Field("caller", string: { $0.caller }),
+        Field("dialed", string: { $0.dialed }),
+        Field("diverted_from", string: { $0.divertedFrom }),
+        Field("outcome", string: { $0.outcome.rawValue }),
+        Field("final_status", integer: { $0.finalStatus.map(Int64.init) }),
+        Field("reason_cause", integer: { $0.reasonCause.map(Int64.init) }),
+        Field("pdd_ms", integer: { $0.pddMilliseconds }),
+        Field("answered_at", time: { $0.answeredAt }),
+        Field("ended_at", time: { $0.endedAt }),
+        Field("ring_s", seconds: { $0.ringTime }),
+        Field("talk_s", seconds: { $0.talkTime }),
+        Field("hold_s", seconds: { $0.holdTime }),
+        Field("ended_by", string: { $0.endedBy?.rawValue }),
+        Field("packets", integer: { Int64($0.packets) }),
+        Field("retransmissions", integer: { Int64($0.retransmissions) }),
+        Field("truncated", value: { .bool($0.truncated) }) { call, out in out.append(contentsOf: call.truncated ? CallRecord.true : CallRecord.false) },
+        Field("transport", string: { $0.transport }),
+        Field("agent", string: { $0.agent }),
+        Field("queue", string: { $0.queue }),
+        Field("wait_s", seconds: { $0.waitTime }),
+        Field("system_answered_at", time: { $0.systemAnsweredAt }),
+        Field("ivr_s", seconds: { $0.ivrTime }),
+        Field("transfers", integer: { Int64($0.transfers) }),
+        Field("direction", string: { $0.direction?.rawValue }),
+        Field("format", string: { $0.format }),
+        Field("legs", value: { .array($0.legs.map(legRecord)) }) { call, out in appendLegsJSON(call.legs, to: &out) },
         Field("rtp_streams") { .integer($0.streams.count) },
         Field("caller_rtp_lost") { lost($0, .caller) },
         Field("caller_rtp_jitter_ms") { jitter($0, .caller) },
@@ -169,13 +199,61 @@ public enum CallRecord {
             out.append(contentsOf: key)
             JSONWriter.append(value, to: &out)
         }
-        for field in scalarTable { write(field.jsonKey, field.value(call)) }
+        for field in scalarTable {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(contentsOf: field.jsonKey)
+            field.json(call, &out)
+        }
         if time.isLocal {
             for (key, instant) in zip(localKeys, localTimes(call)) { write(key, instant.map { .string(time.iso8601($0)) } ?? .null) }
         }
         for (key, field) in zip(attributionKeys, attributionRecord(call.attribution)) { write(key, field.1) }
         if detail { for field in detailTable { write(field.jsonKey, field.value(call)) } }
         out.append(UInt8(ascii: "}"))
+    }
+
+    static let null: [UInt8] = Array("null".utf8)
+    static let `true`: [UInt8] = Array("true".utf8)
+    static let `false`: [UInt8] = Array("false".utf8)
+
+    static func appendJSON(_ value: String?, to out: inout [UInt8]) {
+        if let value { JSONWriter.appendString(value, to: &out) } else { out.append(contentsOf: null) }
+    }
+
+    static func appendJSON(_ value: Timestamp?, to out: inout [UInt8]) {
+        guard let value else { return out.append(contentsOf: null) }
+        out.append(0x22)
+        value.appendISO8601(to: &out)
+        out.append(0x22)
+    }
+
+    static func appendJSON(_ value: Duration3?, to out: inout [UInt8]) {
+        if let value { value.appendSeconds3(to: &out) } else { out.append(contentsOf: null) }
+    }
+
+    /// The keys of a leg object (``legRecord(_:)``), each after its `{` or `,`.
+    private static let legKeys: [[UInt8]] = ["id", "status", "start", "answered", "destination", "answered_at", "ended_at", "agent", "talk_s"]
+        .enumerated().map { [UInt8(ascii: $0.offset == 0 ? "{" : ",")] + jsonKey($0.element) }
+
+    /// `legs` as JSON, written straight from the legs: the bytes of `.array(legs.map(legRecord))`.
+    static func appendLegsJSON(_ legs: [CallLeg], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        let keys = legKeys
+        for (i, leg) in legs.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: keys[0]); JSONWriter.appendString(leg.id, to: &out)
+            out.append(contentsOf: keys[1]); JSONWriter.appendString(leg.status, to: &out)
+            out.append(contentsOf: keys[2]); appendJSON(leg.start, to: &out)
+            out.append(contentsOf: keys[3]); out.append(contentsOf: leg.answered ? CallRecord.true : CallRecord.false)
+            out.append(contentsOf: keys[4]); appendJSON(leg.destination, to: &out)
+            out.append(contentsOf: keys[5]); appendJSON(leg.answeredAt, to: &out)
+            out.append(contentsOf: keys[6]); appendJSON(leg.endedAt, to: &out)
+            out.append(contentsOf: keys[7]); appendJSON(leg.agent, to: &out)
+            out.append(contentsOf: keys[8]); appendJSON(leg.talkNanoseconds.map(Duration3.init), to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
     }
 
     static func legRecord(_ leg: CallLeg) -> FieldValue {

@@ -55,9 +55,26 @@ public enum JSONWriter {
     /// controls, the bidirectional formatting characters of ``TerminalText`` and U+2028/U+2029
     /// (line breaks to JavaScript). Lossless: any JSON reader gets the value back as written.
     public static func appendString(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
         var s = s
-        s.withUTF8 { bytes in
+        s.withUTF8 { appendString(utf8: $0, to: &out) }
+    }
+
+    /// ``appendString(_:to:)`` of UTF-8 bytes: text with nothing to escape (the usual case:
+    /// no control character, quote, backslash, DEL or non-ASCII byte) is copied at once.
+    public static func appendString(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var plain = true
+        for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C || b >= 0x7F {
+            plain = false
+            break
+        }
+        if plain {
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        out.append(UInt8(ascii: "\""))
+        do {
             var start = 0
             var i = 0
             let hex: StaticString = "0123456789abcdef"

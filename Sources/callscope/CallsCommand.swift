@@ -42,6 +42,17 @@ struct CallsCommand: ParsableCommand {
     }
 
     func run() throws {
+        // One CDR file to ndjson, json or csv with no selection: each call is written as soon as
+        // it is complete and in order, with no list of every call held.
+        if let streamFormat = output.format.recordStream, !talk, try selection.isEmpty(timeZone: input.siteTimeZone) {
+            var time = SiteTime(zone: input.siteTimeZone)
+            var stream = RecordStream(format: streamFormat, header: CallRecord.scalarFields(time: time), write: Output.write)
+            if let finish = try input.stream(emit: { call in stream.append(call: call, detail: streamFormat != .csv, time: &time) }) {
+                stream.finish()
+                try finish()
+                return
+            }
+        }
         let (collected, finish) = try input.collect(talk: talk ? talkOptions : nil, messages: output.format == .json || output.format == .ndjson)
         var time = SiteTime(zone: input.siteTimeZone)
         let calls = try selection.select(

@@ -5,7 +5,7 @@
 /// sequence` (21). Each record is read by its own field count, so a file that gained columns
 /// after an upgrade still reads. Calls are grouped by linkedid, else uniqueid (docs/cdr-formats.md,
 /// "Asterisk CDR").
-public struct AsteriskCSVReader: CDRReader {
+public struct AsteriskCSVReader: CDRStreamingReader {
     public static let format = CDRFormat.asteriskCSV
 
     public init() {}
@@ -24,5 +24,12 @@ public struct AsteriskCSVReader: CDRReader {
         try readAsteriskCSV(bytes, builder: &builder, context: &context,
                             layout: AsteriskColumns.cdrCSV(fieldCount:), expected: "16, 17, 18 or 21")
         return try builder.finish(bytes: bytes, context: context)
+    }
+
+    public func stream(_ bytes: UnsafeRawBufferPointer, context: inout CDRContext, window: CDRStreamWindow,
+                       release: (Int) -> Void, emit: (CDRStreamBatch) -> Void) throws(CDRError) {
+        var builder = AsteriskCallBuilder(format: Self.format, escapes: .csv, source: context.input.name)
+        try streamAsteriskCSV(bytes, builder: &builder, context: &context, layout: AsteriskColumns.cdrCSV(fieldCount:),
+                              expected: "16, 17, 18 or 21", window: window, release: release, emit: emit)
     }
 }

@@ -1,4 +1,9 @@
 import CallModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Turns Asterisk CDR records of any layout into calls (docs/cdr-formats.md, "Asterisk CDR"):
 /// the one grouping and mapping core behind the cdr_csv, cdr_custom, table-export and SQL
@@ -19,6 +24,15 @@ struct AsteriskCallBuilder {
     private var groupOfKey: [String: Int32] = [:]
     private var groupKeys: [String?] = []
     private var firstProblem: (line: Int, reason: String)?
+    /// Per group (indexed as `groupKeys`), for streaming reads (``flush(window:final:bytes:)``):
+    /// the number of its last row (counted by `rowsAdded`), its latest end and earliest start.
+    private var groupLastRow: [Int] = []
+    private var groupLatestEnd: [Int64] = []
+    private var groupEarliestStart: [Int64] = []
+    /// Good rows added since the start of the file (those already handed on included).
+    private(set) var rowsAdded = 0
+    /// The latest end of any row read: the file's clock (cdr_csv writes a row at hangup).
+    private var clock = Int64.min
 
     /// - Parameter expectedBytes: the file's size, to reserve room for its rows up front.
     init(format: CDRFormat, escapes: AsteriskEscapes, source: String, expectedBytes: Int = 0) {
@@ -60,6 +74,8 @@ struct AsteriskCallBuilder {
     /// One valid record.
     struct Row {
         var line: Int
+        /// Where the record starts in the file (about: a byte or so before it).
+        var offset: Int
         var group: Int32
         var answered: Bool
         /// The row of the call's originating channel: its uniqueid is the call's key (linkedid).
@@ -188,6 +204,18 @@ struct AsteriskCallBuilder {
             group = next
             groupKeys.append(nil)
         }
+        if group == next {
+            groupLastRow.append(rowsAdded)
+            groupLatestEnd.append(end.nanoseconds)
+            groupEarliestStart.append(start.nanoseconds)
+        } else {
+            let g = Int(group)
+            groupLastRow[g] = rowsAdded
+            groupLatestEnd[g] = max(groupLatestEnd[g], end.nanoseconds)
+            groupEarliestStart[g] = min(groupEarliestStart[g], start.nanoseconds)
+        }
+        rowsAdded += 1
+        clock = max(clock, end.nanoseconds)
 
         func ref(_ index: Int?) -> FieldRef { index.map { FieldRef(fields[$0], in: bytes) } ?? .none }
         var queueData = FieldRef.none
@@ -203,7 +231,7 @@ struct AsteriskCallBuilder {
         let app = AsteriskApplication.classify(bytes, lastapp: c.lastapp.map { fields[$0] }, dcontext: c.dcontext.map { fields[$0] })
         let src = ref(c.src)
         rows.append(Row(
-            line: line, group: group, answered: answered, originating: originating, start: start, answer: answer, end: end, billsec: billsec,
+            line: line, offset: max(0, (fields.first?.range.lowerBound ?? 0) - 1), group: group, answered: answered, originating: originating, start: start, answer: answer, end: end, billsec: billsec,
             disposition: FieldRef(dispositionField, in: bytes), uniqueid: ref(c.uniqueid), dstchannel: ref(c.dstchannel),
             src: src, clid: src.isNone ? ref(c.clid) : .none, dst: ref(c.dst), did: ref(c.did), queueData: queueData, app: app))
     }
@@ -215,7 +243,18 @@ struct AsteriskCallBuilder {
     private static func field(_ field: CSVField, is key: String, _ bytes: UnsafeRawBufferPointer, _ escapes: AsteriskEscapes) -> Bool {
         if field.hasEscapes || field.irregular { return bytes.asteriskText(field, escapes) == key }
         guard field.range.count == key.utf8.count, !bytes.isNull(field) else { return false }
-        return key.utf8.elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[field.range]))
+        return equal(key, UnsafeRawBufferPointer(rebasing: bytes[field.range]))
+    }
+
+    /// Whether `string`'s UTF-8 is `raw` (one `memcmp` on the string's contiguous bytes).
+    private static func equal(_ string: String, _ raw: UnsafeRawBufferPointer) -> Bool {
+        let utf8 = string.utf8
+        guard utf8.count == raw.count else { return false }
+        if let same = utf8.withContiguousStorageIfAvailable({ buffer -> Bool in
+            guard let a = buffer.baseAddress, let b = raw.baseAddress else { return raw.isEmpty }
+            return memcmp(a, b, raw.count) == 0
+        }) { return same }
+        return utf8.elementsEqual(raw)
     }
 
     private static func resolve(_ slot: inout Int32, next: Int32) -> Int32 {
@@ -255,12 +294,84 @@ struct AsteriskCallBuilder {
     /// - Parameter bytes: the file the records were read from (kept values are byte ranges into it).
     /// - Throws: `CDRError` when the file held no record, or no good one.
     func finish(bytes: UnsafeRawBufferPointer, context: CDRContext) throws(CDRError) -> CDRReadResult {
-        guard !rows.isEmpty else {
-            if context.rows == 0 { throw CDRError(input: context.input.path, reason: "no \(format.rawValue) records (empty file)") }
-            let first = firstProblem.map { " (first at line \($0.line): \($0.reason))" } ?? ""
-            throw CDRError(input: context.input.path, reason: "none of the \(context.rows) records could be read as \(format.rawValue)\(first)")
-        }
+        try checkRows(context: context)
         return CDRReadResult(calls: buildCalls(bytes: bytes))
+    }
+
+    /// Throws when the file held no record, or no good one.
+    func checkRows(context: CDRContext) throws(CDRError) {
+        guard rowsAdded == 0 else { return }
+        if context.rows == 0 { throw CDRError(input: context.input.path, reason: "no \(format.rawValue) records (empty file)") }
+        let first = firstProblem.map { " (first at line \($0.line): \($0.reason))" } ?? ""
+        throw CDRError(input: context.input.path, reason: "none of the \(context.rows) records could be read as \(format.rawValue)\(first)")
+    }
+
+    /// Streaming reads: builds the calls of the groups that can no longer change and drops their
+    /// rows. A group is complete when its last row is `window.rows` rows back and its latest end
+    /// `window.closeNanoseconds` before the latest end read (rows of one linkedid are written
+    /// close together, at the hangups of its channels); every group is complete when `final`.
+    /// - Returns: the calls (in no order), the start before which no later call can begin
+    ///   (``CDRStreamBatch/startFloor``), and the first byte a remaining row still points into.
+    /// - Complexity: O(rows and groups held).
+    mutating func flush(window: CDRStreamWindow, final: Bool, bytes: UnsafeRawBufferPointer) -> (calls: [Call], startFloor: Int64, firstHeldOffset: Int?) {
+        let groupCount = groupKeys.count
+        let closeBefore = clock.subtractingReportingOverflow(window.closeNanoseconds)
+        let closeFloor = closeBefore.overflow ? Int64.min : closeBefore.partialValue
+        var closed = [Bool](repeating: false, count: groupCount)
+        var closedCount = 0
+        for g in 0..<groupCount where final || (rowsAdded - groupLastRow[g] >= window.rows && groupLatestEnd[g] < closeFloor) {
+            closed[g] = true
+            closedCount += 1
+        }
+        var calls: [Call] = []
+        if closedCount > 0 {
+            calls.reserveCapacity(closedCount)
+            var offsets = [Int](repeating: 0, count: groupCount + 1)
+            for row in rows { offsets[Int(row.group) + 1] += 1 }
+            for g in 0..<groupCount { offsets[g + 1] += offsets[g] }
+            var fill = offsets
+            var order = [Int32](repeating: 0, count: rows.count)
+            for (i, row) in rows.enumerated() {
+                order[fill[Int(row.group)]] = Int32(truncatingIfNeeded: i)
+                fill[Int(row.group)] += 1
+            }
+            var members: [Int32] = []
+            for g in 0..<groupCount where closed[g] {
+                members.removeAll(keepingCapacity: true)
+                members.append(contentsOf: order[offsets[g]..<offsets[g + 1]])
+                sortMembers(&members)
+                calls.append(call(groupKeys[g], members, bytes: bytes))
+            }
+            // The open groups, renumbered in their order; their rows kept in file order.
+            var renumbered = [Int32](repeating: -1, count: groupCount)
+            var next: Int32 = 0
+            for g in 0..<groupCount where !closed[g] {
+                renumbered[g] = next
+                next += 1
+            }
+            for g in 0..<groupCount {
+                guard let key = groupKeys[g] else { continue }
+                if closed[g] { groupOfKey[key] = nil } else if renumbered[g] != Int32(g) { groupOfKey[key] = renumbered[g] }
+            }
+            rows.removeAll { closed[Int($0.group)] }
+            for i in rows.indices { rows[i].group = renumbered[Int(rows[i].group)] }
+            func keepOpen<T>(_ values: inout [T]) {
+                var k = 0
+                for g in 0..<groupCount where !closed[g] {
+                    values.swapAt(k, g)
+                    k += 1
+                }
+                values.removeLast(values.count - k)
+            }
+            keepOpen(&groupKeys)
+            keepOpen(&groupLastRow)
+            keepOpen(&groupLatestEnd)
+            keepOpen(&groupEarliestStart)
+        }
+        let reorder = clock.subtractingReportingOverflow(window.reorderNanoseconds)
+        var floor = reorder.overflow ? Int64.min : reorder.partialValue
+        for start in groupEarliestStart { floor = min(floor, start) }
+        return (calls, final ? Int64.max : floor, rows.first?.offset)
     }
 
     // MARK: - Calls
@@ -296,21 +407,24 @@ struct AsteriskCallBuilder {
         for g in groupOrder {
             members.removeAll(keepingCapacity: true)
             members.append(contentsOf: order[offsets[g]..<offsets[g + 1]])
-            // By start, then file order (insertion sort: groups are small and mostly in order).
-            if members.count > 1 {
-                for i in 1..<members.count {
-                    let m = members[i]
-                    var j = i
-                    while j > 0, Self.precedes(rows[Int(m)], m, rows[Int(members[j - 1])], members[j - 1]) {
-                        members[j] = members[j - 1]
-                        j -= 1
-                    }
-                    members[j] = m
-                }
-            }
+            sortMembers(&members)
             calls.append(call(groupKeys[g], members, bytes: bytes))
         }
         return calls
+    }
+
+    /// A group's rows by start, then file order (insertion sort: groups are small and mostly in order).
+    private func sortMembers(_ members: inout [Int32]) {
+        guard members.count > 1 else { return }
+        for i in 1..<members.count {
+            let m = members[i]
+            var j = i
+            while j > 0, Self.precedes(rows[Int(m)], m, rows[Int(members[j - 1])], members[j - 1]) {
+                members[j] = members[j - 1]
+                j -= 1
+            }
+            members[j] = m
+        }
     }
 
     /// `PhoneNumber.normalize`, skipped for the common value it would return unchanged: an
@@ -333,7 +447,7 @@ struct AsteriskCallBuilder {
     /// Whether the field holds exactly `string` (compared on bytes, to share that string).
     private func sameText(_ ref: FieldRef, _ string: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
         guard !ref.isNone, ref.flags & 6 == 0, Int(ref.count) == string.utf8.count else { return false }
-        return string.utf8.elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[ref.start..<(ref.start + Int(ref.count))]))
+        return Self.equal(string, UnsafeRawBufferPointer(rebasing: bytes[ref.start..<(ref.start + Int(ref.count))]))
     }
 
     /// The disposition as written; the usual ones without building a new string.

@@ -3,7 +3,7 @@
 /// `clid, src, dst, dcontext, channel, dstchannel, lastapp, lastdata, start, answer, end,
 /// duration, billsec, disposition, amaflags, accountcode, uniqueid, userfield, sequence`
 /// (`cdr_custom.conf.sample`); calls are grouped by uniqueid.
-public struct AsteriskCustomReader: CDRReader {
+public struct AsteriskCustomReader: CDRStreamingReader {
     public static let format = CDRFormat.asteriskCustom
 
     public init() {}
@@ -20,5 +20,12 @@ public struct AsteriskCustomReader: CDRReader {
         try readAsteriskCSV(bytes, builder: &builder, context: &context,
                             layout: { $0 == 19 ? AsteriskColumns.custom : nil }, expected: "19 (cdr_custom default template)")
         return try builder.finish(bytes: bytes, context: context)
+    }
+
+    public func stream(_ bytes: UnsafeRawBufferPointer, context: inout CDRContext, window: CDRStreamWindow,
+                       release: (Int) -> Void, emit: (CDRStreamBatch) -> Void) throws(CDRError) {
+        var builder = AsteriskCallBuilder(format: Self.format, escapes: .csv, source: context.input.name)
+        try streamAsteriskCSV(bytes, builder: &builder, context: &context, layout: { $0 == 19 ? AsteriskColumns.custom : nil },
+                              expected: "19 (cdr_custom default template)", window: window, release: release, emit: emit)
     }
 }

@@ -37,15 +37,21 @@ enum AsteriskDetection {
 }
 
 /// Reads every CSV record of `bytes` into `builder`: one loop shared by the CSV-based readers.
-/// `layout` gives the columns of a record, or the expected field counts when it has none.
+/// `layout` gives the columns of a record, or the expected field counts when it has none;
+/// `beforeRecord` runs before each record with the offset up to which the file has been read.
 func readAsteriskCSV(
     _ bytes: UnsafeRawBufferPointer, builder: inout AsteriskCallBuilder, context: inout CDRContext,
-    skipFirst: Bool = false, layout: (Int) -> AsteriskColumns?, expected: String
+    skipFirst: Bool = false, layout: (Int) -> AsteriskColumns?, expected: String,
+    beforeRecord: (inout AsteriskCallBuilder, _ offset: Int) throws(CDRError) -> Void = { _, _ in }
 ) throws(CDRError) {
     var scanner = CSVScanner(bytes: bytes)
     var record = CSVRecord()
     if skipFirst { _ = scanner.next(into: &record) }
+    var before = scanner.offset
     while scanner.next(into: &record) {
+        // Streaming reads (`AsteriskCallBuilder.flush`): every record before `before` is added.
+        try beforeRecord(&builder, before)
+        before = scanner.offset
         if record.unterminatedQuote {
             try builder.reject(line: record.line, "unterminated quote: the record runs to the end of the file", context: &context)
             continue
@@ -56,4 +62,24 @@ func readAsteriskCSV(
         }
         try builder.add(record, columns: columns, bytes: bytes, context: &context)
     }
+}
+
+/// ``readAsteriskCSV(_:builder:context:skipFirst:layout:expected:beforeRecord:)`` handing calls on
+/// as they complete (``CDRStreamingReader``): every ``CDRStreamWindow/flushRows`` rows the
+/// builder's complete groups become calls, and the bytes no held row points into are released.
+func streamAsteriskCSV(
+    _ bytes: UnsafeRawBufferPointer, builder: inout AsteriskCallBuilder, context: inout CDRContext,
+    layout: (Int) -> AsteriskColumns?, expected: String,
+    window: CDRStreamWindow, release: (Int) -> Void, emit: (CDRStreamBatch) -> Void
+) throws(CDRError) {
+    var lastFlush = 0
+    try readAsteriskCSV(bytes, builder: &builder, context: &context, layout: layout, expected: expected) { builder, offset throws(CDRError) in
+        guard builder.rowsAdded - lastFlush >= window.flushRows else { return }
+        lastFlush = builder.rowsAdded
+        let batch = builder.flush(window: window, final: false, bytes: bytes)
+        emit(CDRStreamBatch(calls: batch.calls, startFloor: batch.startFloor))
+        release(min(batch.firstHeldOffset ?? offset, offset))
+    }
+    try builder.checkRows(context: context)
+    emit(CDRStreamBatch(calls: builder.flush(window: window, final: true, bytes: bytes).calls, startFloor: .max))
 }

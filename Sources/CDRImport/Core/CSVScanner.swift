@@ -40,6 +40,9 @@ public struct CSVScanner {
     /// Whether all input has been read.
     public var isAtEnd: Bool { position >= bytes.count }
 
+    /// The byte offset the next record is read from (every byte before it has been read).
+    public var offset: Int { position }
+
     /// Reads the next non-empty record into `record` (its fields are replaced).
     /// - Returns: false at the end of the input.
     /// - Complexity: O(n) in the record's bytes.

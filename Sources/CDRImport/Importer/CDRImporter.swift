@@ -25,13 +25,10 @@ public struct CDRImporter: Sendable {
         }
         let bytes = try Self.contents(of: path)
         let input = CDRInput(path: path, bytes: bytes)
-        try Self.checkText(bytes, path: path)
-        var fileOptions = options
-        if fileOptions.mappingPath == nil, fileOptions.format == nil || fileOptions.format == .mappedCSV {
-            fileOptions.mappingPath = Self.sidecarMapping(for: path)
+        let prepared: Result<(CDRFormat, CDRImportOptions), CDRError> = bytes.withUnsafeBytes { raw in
+            do throws(CDRError) { return .success(try prepare(path, raw)) } catch { return .failure(error) }
         }
-        let format = try Self.format(of: bytes, path: path, options: fileOptions)
-        if format != .mappedCSV { fileOptions.mappingPath = nil }
+        let (format, fileOptions) = try prepared.get()
         if !Self.isValidUTF8(bytes) {
             report(Diagnostic(.warning, input: path, line: nil, message: "not valid UTF-8 (Latin-1 or another legacy encoding?): invalid bytes are shown as U+FFFD"))
         }
@@ -46,6 +43,40 @@ public struct CDRImporter: Sendable {
             throw CDRError(input: path, reason: String(describing: error))  // unreachable: readers throw CDRError
         }
         return FileResult(format: format, result: result, rows: context.rows, badRows: context.badRows)
+    }
+
+    /// Checks that a file is text and picks its format and options (a sidecar mapping).
+    private func prepare(_ path: String, _ bytes: UnsafeRawBufferPointer) throws(CDRError) -> (CDRFormat, CDRImportOptions) {
+        try Self.checkText(bytes, path: path)
+        var fileOptions = options
+        if fileOptions.mappingPath == nil, fileOptions.format == nil || fileOptions.format == .mappedCSV {
+            fileOptions.mappingPath = Self.sidecarMapping(for: path)
+        }
+        let format = try Self.format(of: Array(bytes.prefix(65_536)), path: path, options: fileOptions)
+        if format != .mappedCSV { fileOptions.mappingPath = nil }
+        return (format, fileOptions)
+    }
+
+    /// Reads `path` as ``importFile(_:report:)`` does, but hands its calls to `emit` while it
+    /// reads (``CDRStreamingReader``, ``CDRStreamWindow``), with the file mapped and its pages
+    /// given back as reading moves on: memory follows the calls in progress, not the file.
+    /// - Returns: nil, having read and reported nothing, when the file is not an uncompressed
+    ///   regular file, its format has no streaming reader, or `--strict` is on (a bad row must
+    ///   then stop the file before any of its calls is written); ``importFile(_:report:)`` reads it.
+    public func streamFile(_ path: String, window: CDRStreamWindow, report: @escaping (Diagnostic) -> Void,
+                           emit: (CDRStreamBatch) -> Void) throws(CDRError) -> FileResult? {
+        guard !options.strict, let mapped = MappedFile(path: path) else { return nil }
+        let bytes = mapped.bytes
+        if CompressionFormat.detect(bytes.prefix(CompressionFormat.magicLength)) != nil { return nil }
+        let (format, fileOptions) = try prepare(path, bytes)
+        guard let reader = CDRReaders.reader(for: format).init() as? CDRStreamingReader else { return nil }
+        // The UTF-8 check reads the whole file: its pages are given back as it goes.
+        if !Self.isValidUTF8(bytes, release: mapped.release(below:)) {
+            report(Diagnostic(.warning, input: path, line: nil, message: "not valid UTF-8 (Latin-1 or another legacy encoding?): invalid bytes are shown as U+FFFD"))
+        }
+        var context = CDRContext(options: fileOptions, input: CDRInput(path: path, bytes: []), report: report)
+        try reader.stream(bytes, context: &context, window: window, release: mapped.release(below:), emit: emit)
+        return FileResult(format: format, result: CDRReadResult(calls: []), rows: context.rows, badRows: context.badRows)
     }
 
     /// The bytes of `path`, decompressed when it starts with a gzip, xz or Zstandard magic number.
@@ -107,6 +138,13 @@ public struct CDRImporter: Sendable {
 
     /// Empty files, UTF-16 text and binary files get a clear message instead of garbage rows.
     static func checkText(_ bytes: [UInt8], path: String) throws(CDRError) {
+        let checked: Result<Void, CDRError> = bytes.withUnsafeBytes { raw in
+            do throws(CDRError) { return .success(try checkText(raw, path: path)) } catch { return .failure(error) }
+        }
+        try checked.get()
+    }
+
+    static func checkText(_ bytes: UnsafeRawBufferPointer, path: String) throws(CDRError) {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             throw CDRError(input: path, reason: "empty file")
         }
@@ -149,21 +187,29 @@ public struct CDRImporter: Sendable {
     }
 
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { isValidUTF8($0, release: { _ in }) }
+    }
+
+    /// Whether `raw` is valid UTF-8; `release` is told, every 8 MiB, the offset read up to.
+    static func isValidUTF8(_ raw: UnsafeRawBufferPointer, release: (Int) -> Void) -> Bool {
         // Fast path: plain ASCII, 8 bytes at a time.
-        let asciiOnly = bytes.withUnsafeBytes { raw -> Bool in
-            var i = 0
-            while i + 8 <= raw.count {
-                if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
-                i += 8
+        var asciiOnly = true
+        var i = 0
+        scan: while i + 8 <= raw.count {
+            if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+                asciiOnly = false
+                break scan
             }
-            while i < raw.count {
-                if raw[i] >= 0x80 { return false }
-                i += 1
-            }
-            return true
+            i += 8
+            if i & 0x7F_FFFF == 0 { release(i) }
         }
+        while asciiOnly, i < raw.count {
+            if raw[i] >= 0x80 { asciiOnly = false }
+            i += 1
+        }
+        release(i)
         if asciiOnly { return true }
-        var iterator = bytes.makeIterator()
+        var iterator = raw.makeIterator()
         var decoder = UTF8()
         while true {
             switch decoder.decode(&iterator) {

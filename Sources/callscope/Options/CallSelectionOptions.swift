@@ -31,6 +31,11 @@ struct CallSelectionOptions: ParsableArguments {
         }
     }
 
+    /// Whether no option selects calls (`--call`, `--where`, `--sort`, `--limit`...): every call, in input order.
+    func isEmpty(timeZone: TimeZone) throws -> Bool {
+        call == nil && (try query(fields: CallRecord.selectableFields(time: SiteTime(zone: timeZone)), timeZone: timeZone)).isEmpty
+    }
+
     /// The items `--call` names, then those the query keeps, in its order. `failing` runs before
     /// a usage error is thrown (the command's summary line); the usage error is what is reported.
     func select<Item>(_ items: [Item], fields: [String], timeZone: TimeZone, ids: (Item) -> [String],

@@ -169,6 +169,30 @@ struct InputOptions: ParsableArguments {
         })
     }
 
+    /// ``collect(site:readDatabase:storedRange:talk:messages:)`` for a command that writes each
+    /// call as it comes (`calls` in ndjson, json or csv): the calls of a lone CDR file are handed
+    /// to `emit` in start order while it is read (``CallCollector/stream(_:window:diagnostics:emit:)``),
+    /// so memory follows the calls in progress. Returns the `finish` of `collect`, or nil, having
+    /// read nothing, when the run needs all its calls at once (captures, several inputs, a
+    /// database, visit attribution): then call `collect`.
+    func stream(emit: (Call) -> Void) throws -> (() throws -> Void)? {
+        let site = try settings()
+        guard clickhouse == nil, site.database.value == nil else { return nil }
+        if let attribution = site.attributionOptions {
+            let pools = try site.loadPools()
+            if !attribution.visits.isEmpty || !pools.isEmpty { return nil }
+        }
+        let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
+        guard let summary = CallCollector(options: ingest(site: site, talk: nil)).stream(
+            InputDiscovery.expand(inputs, recordings: false), diagnostics: printer.print, emit: emit) else { return nil }
+        let quiet = quiet
+        return {
+            printer.finish()
+            if !quiet { StandardError.line(summary.line) }
+            if summary.unreadableInputs > 0 { throw ExitCode(1) }
+        }
+    }
+
     /// For reading commands: `--db` must name an existing database (import creates one).
     func requireExistingDatabase() throws {
         if let db, !FileManager.default.fileExists(atPath: db) {
