@@ -33,7 +33,8 @@ struct CallSelectionOptions: ParsableArguments {
 
     /// Whether no option selects calls (`--call`, `--where`, `--sort`, `--limit`...): every call, in input order.
     func isEmpty(timeZone: TimeZone) throws -> Bool {
-        call == nil && (try query(fields: CallRecord.selectableFields(time: SiteTime(zone: timeZone)), timeZone: timeZone)).isEmpty
+        guard call == nil else { return false }
+        return try query(fields: CallRecord.selectableFields(time: SiteTime(zone: timeZone)), timeZone: timeZone).isEmpty
     }
 
     /// The items `--call` names, then those the query keeps, in its order. `failing` runs before
