@@ -30,7 +30,10 @@ import TestSupport
         #expect(calls == collected.calls)
         #expect(summary == collected.summary)
         #expect(streamedDiagnostics == collectedDiagnostics)
-        #expect(calls.contains { $0.direction != nil })
+        #expect(!calls.isEmpty)
+        // The sample's dialplan makes directions decidable (the dj-asterisk file's numbers do
+        // not, in either path): the streamed calls went through the direction step.
+        if path == TestPaths.cdrSample("asterisk-master.csv") { #expect(calls.contains { $0.direction != nil }) }
     }
 
     /// Inputs that need every call at once are left to `collect`, with nothing read or reported.
