@@ -17,15 +17,9 @@ import TestSupport
     static func send(_ datagrams: [[UInt8]], toPort port: UInt16) {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
         for datagram in datagrams {
             _ = datagram.withUnsafeBytes { raw in
-                withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, raw.baseAddress, raw.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-                }
+                Loopback.withAddress(port: port) { sendto(fd, raw.baseAddress, raw.count, 0, $0, $1) }
             }
             usleep(2_000)
         }
@@ -173,13 +167,7 @@ import TestSupport
         let run = try Self.watch(["--hep-listen", "127.0.0.1:\(port)", "--config", "/dev/null"], expected: 2) {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = port.bigEndian
-            address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
+            let connected = Loopback.withAddress(port: port) { connect(fd, $0, $1) }
             guard connected == 0 else { return }
             var offset = 0
             while offset < stream.count {

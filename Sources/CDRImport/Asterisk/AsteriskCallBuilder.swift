@@ -326,15 +326,7 @@ struct AsteriskCallBuilder {
         var calls: [Call] = []
         if closedCount > 0 {
             calls.reserveCapacity(closedCount)
-            var offsets = [Int](repeating: 0, count: groupCount + 1)
-            for row in rows { offsets[Int(row.group) + 1] += 1 }
-            for g in 0..<groupCount { offsets[g + 1] += offsets[g] }
-            var fill = offsets
-            var order = [Int32](repeating: 0, count: rows.count)
-            for (i, row) in rows.enumerated() {
-                order[fill[Int(row.group)]] = Int32(truncatingIfNeeded: i)
-                fill[Int(row.group)] += 1
-            }
+            let (offsets, order) = rowsByGroup(groupCount)
             var members: [Int32] = []
             for g in 0..<groupCount where closed[g] {
                 members.removeAll(keepingCapacity: true)
@@ -379,16 +371,7 @@ struct AsteriskCallBuilder {
     /// Groups the rows (a stable counting sort on the group number) and maps each group to a call.
     private func buildCalls(bytes: UnsafeRawBufferPointer) -> [Call] {
         let groupCount = groupKeys.count
-        // offsets[g]..<offsets[g + 1] are group g's rows in `order`.
-        var offsets = [Int](repeating: 0, count: groupCount + 1)
-        for row in rows { offsets[Int(row.group) + 1] += 1 }
-        for g in 0..<groupCount { offsets[g + 1] += offsets[g] }
-        var fill = offsets
-        var order = [Int32](repeating: 0, count: rows.count)
-        for (i, row) in rows.enumerated() {
-            order[fill[Int(row.group)]] = Int32(truncatingIfNeeded: i)
-            fill[Int(row.group)] += 1
-        }
+        let (offsets, order) = rowsByGroup(groupCount)
         // Each group's first row (by start, then file order) decides the call's place.
         var firstOfGroup = [Int32](repeating: -1, count: groupCount)
         for g in 0..<groupCount {
@@ -411,6 +394,21 @@ struct AsteriskCallBuilder {
             calls.append(call(groupKeys[g], members, bytes: bytes))
         }
         return calls
+    }
+
+    /// The rows grouped by a stable counting sort on the group number: `offsets[g]..<offsets[g + 1]`
+    /// are group g's row indexes in `order`, in file order.
+    private func rowsByGroup(_ groupCount: Int) -> (offsets: [Int], order: [Int32]) {
+        var offsets = [Int](repeating: 0, count: groupCount + 1)
+        for row in rows { offsets[Int(row.group) + 1] += 1 }
+        for g in 0..<groupCount { offsets[g + 1] += offsets[g] }
+        var fill = offsets
+        var order = [Int32](repeating: 0, count: rows.count)
+        for (i, row) in rows.enumerated() {
+            order[fill[Int(row.group)]] = Int32(truncatingIfNeeded: i)
+            fill[Int(row.group)] += 1
+        }
+        return (offsets, order)
     }
 
     /// A group's rows by start, then file order (insertion sort: groups are small and mostly in order).
