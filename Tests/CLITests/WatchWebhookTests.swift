@@ -31,7 +31,7 @@ import TestSupport
     /// The receiver is up (its first answer a 503): each event is POSTed as the JSON object of
     /// its stdout line, in order; the refused POST is tried again.
     @Test func eventsArePostedAsTheyAreRaised() throws {
-        let hep = UInt16(30_000 + Int(getpid() % 10_000)), http = UInt16(40_000 + Int(getpid() % 5_000))
+        let hep = UInt16(30_000 + Int(getpid() % 10_000)), http = try #require(Loopback.freeTCPPort())
         let rules = try Self.rulesFile()
         defer { try? FileManager.default.removeItem(at: rules) }
         let receiver = try WebhookReceiver(port: http, statuses: [503])
@@ -57,7 +57,7 @@ import TestSupport
     /// stdout on time (the capture never waits), the POSTs are retried, and the receiver started
     /// 2 s later gets all three, in order.
     @Test func aReceiverDownGetsTheEventsOnceItIsUp() throws {
-        let hep = UInt16(35_000 + Int(getpid() % 5_000)), http = UInt16(45_000 + Int(getpid() % 5_000))
+        let hep = UInt16(35_000 + Int(getpid() % 5_000)), http = try #require(Loopback.freeTCPPort())
         let rules = try Self.rulesFile()
         defer { try? FileManager.default.removeItem(at: rules) }
         var receiver: WebhookReceiver?
@@ -83,7 +83,7 @@ import TestSupport
     /// No receiver at all: the watch goes on and stops normally; the stop summary counts the
     /// three events as not delivered, with the reason.
     @Test func undeliveredEventsAreCountedAtTheStop() throws {
-        let hep = UInt16(25_000 + Int(getpid() % 5_000)), http = UInt16(50_000 + Int(getpid() % 5_000))
+        let hep = UInt16(25_000 + Int(getpid() % 5_000)), http = try #require(Loopback.freeTCPPort())
         let rules = try Self.rulesFile()
         defer { try? FileManager.default.removeItem(at: rules) }
         let started = Date()
