@@ -232,8 +232,11 @@ public enum CallRecord {
         if let value { value.appendSeconds3(to: &out) } else { out.append(contentsOf: null) }
     }
 
-    /// The keys of a leg object (``legRecord(_:)``), each after its `{` or `,`.
-    private static let legKeys: [[UInt8]] = ["id", "status", "start", "answered", "destination", "answered_at", "ended_at", "agent", "talk_s"]
+    /// The keys of a leg object, in order: one list for ``legRecord(_:)`` and ``appendLegsJSON(_:to:)``.
+    private static let legFieldNames = ["id", "status", "start", "answered", "destination", "answered_at", "ended_at", "agent", "talk_s"]
+
+    /// ``legFieldNames`` as JSON, each after its `{` or `,`.
+    private static let legKeys: [[UInt8]] = legFieldNames
         .enumerated().map { [UInt8(ascii: $0.offset == 0 ? "{" : ",")] + jsonKey($0.element) }
 
     /// `legs` as JSON, written straight from the legs: the bytes of `.array(legs.map(legRecord))`.
@@ -257,17 +260,12 @@ public enum CallRecord {
     }
 
     static func legRecord(_ leg: CallLeg) -> FieldValue {
-        .object([
-            ("id", .string(leg.id)),
-            ("status", .string(leg.status)),
-            ("start", .time(leg.start)),
-            ("answered", .bool(leg.answered)),
-            ("destination", .string(leg.destination)),
-            ("answered_at", leg.answeredAt.map(FieldValue.time) ?? .null),
-            ("ended_at", leg.endedAt.map(FieldValue.time) ?? .null),
-            ("agent", .string(leg.agent)),
-            ("talk_s", leg.talkNanoseconds.map { .seconds(Duration3(nanoseconds: $0)) } ?? .null),
-        ])
+        let values: [FieldValue] = [
+            .string(leg.id), .string(leg.status), .time(leg.start), .bool(leg.answered), .string(leg.destination),
+            leg.answeredAt.map(FieldValue.time) ?? .null, leg.endedAt.map(FieldValue.time) ?? .null, .string(leg.agent),
+            leg.talkNanoseconds.map { .seconds(Duration3(nanoseconds: $0)) } ?? .null,
+        ]
+        return .object(Array(zip(legFieldNames, values)))
     }
 
     static func mediaRecord(_ offer: MediaOffer) -> FieldValue {
