@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(name: "RTPAnalysisTests", dependencies: ["RTPAnalysis", "CallModel", "TestSupport"]),
         .testTarget(name: "CDRImportTests", dependencies: ["CDRImport", "CallModel", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "CallMetricsTests", dependencies: ["CallMetrics", "CallModel", "TestSupport"]),
+        .testTarget(name: "CallMetricsTests", dependencies: ["CallMetrics", "CallModel", "CaptureSynthesis", "TestSupport"]),
         .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallModel", "CallMetrics", "CaptureSynthesis", "CallStoreKillChild", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ClickHouseStoreTests", dependencies: ["ClickHouseStore", "CallStore", "CallModel", "CallMetrics", "CaptureSynthesis", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CallMetrics", "CallModel", "TestSupport"]),

@@ -106,11 +106,16 @@ struct CallTimeline {
 
     /// Whether the history facts (caller classes, lost calls, cold calls) are computed.
     let withHistory: Bool
+    /// Whether `lost` holds the lost calls of every start, not only of `options`' range (a
+    /// timeline shared by figures of several ranges, ``CallHistory``). A lost call's return
+    /// depends only on the later calls of its number, so its facts are the same either way.
+    let everyLostCall: Bool
 
-    init(calls: [Call], options: MetricsOptions, withHistory: Bool = true) {
+    init(calls: [Call], options: MetricsOptions, withHistory: Bool = true, everyLostCall: Bool = false) {
         self.calls = calls
         self.options = options
         self.withHistory = withHistory
+        self.everyLostCall = everyLostCall
         sortAndDeduplicate()
         annotate()
     }
@@ -207,7 +212,7 @@ struct CallTimeline {
             let direction = calls[index].direction
             if direction == .inbound || (direction == nil && options.unknownDirectionIsInbound) {
                 inbound[position] = true
-                let counted = options.inRange(calls[index].start)
+                let counted = everyLostCall || options.inRange(calls[index].start)
                 guard let id = intern(calls[index].caller) else {
                     callerClass[position] = .withheld
                     if lostCandidate && counted {

@@ -18,7 +18,11 @@ public enum MetricsEngine {
     /// - Returns: groups in key order: time keys chronologically (weekday Monday first, hour
     ///   from 00:00), other keys by code point, then `(unattributed)`, then `(outbound)`/`(internal)` (campaign keys), then `(none)`.
     public static func report(calls: [Call], groupBy: GroupBy?, options: MetricsOptions) -> MetricsReport {
-        let timeline = CallTimeline(calls: calls, options: options)
+        report(CallTimeline(calls: calls, options: options), groupBy: groupBy, options: options)
+    }
+
+    static func report(_ timeline: CallTimeline, groupBy: GroupBy?, options: MetricsOptions) -> MetricsReport {
+        let calls = timeline.calls
         var overall = KPIAccumulator(options: options)
         var slots: [GroupKey: Int] = [:]
         var accumulators: [KPIAccumulator] = []
@@ -81,7 +85,11 @@ public enum MetricsEngine {
 
     /// A weekday x hour grid (Monday first) of the calls in range, optionally of one direction.
     public static func heatmap(calls: [Call], metric: HeatmapMetric, direction: CallDirectionFilter?, options: MetricsOptions) -> Heatmap {
-        let timeline = CallTimeline(calls: calls, options: options, withHistory: false)
+        heatmap(CallTimeline(calls: calls, options: options, withHistory: false), metric: metric, direction: direction, options: options)
+    }
+
+    static func heatmap(_ timeline: CallTimeline, metric: HeatmapMetric, direction: CallDirectionFilter?, options: MetricsOptions) -> Heatmap {
+        let calls = timeline.calls
         var grid = HeatmapGrid()
         var clock = LocalClock(zone: options.timeZone)
         for position in timeline.order.indices {
@@ -101,8 +109,13 @@ public enum MetricsEngine {
     /// Every unanswered inbound call in range, in start order, with what happened next:
     /// called back, called again and answered, or not returned (docs/metrics.md "Lost calls").
     public static func lostCalls(calls: [Call], options: MetricsOptions) -> [LostCall] {
-        let timeline = CallTimeline(calls: calls, options: options)
-        return timeline.lost.map { lost in
+        lostCalls(CallTimeline(calls: calls, options: options), options: options)
+    }
+
+    static func lostCalls(_ timeline: CallTimeline, options: MetricsOptions) -> [LostCall] {
+        let calls = timeline.calls
+        // A shared timeline (``CallHistory``) holds the lost calls of every range.
+        return Array(timeline.lost.lazy.filter { options.inRange(Timestamp(nanoseconds: $0.start)) }.map { lost in
             let call = calls[timeline.order[lost.position]]
             let wait = call.waitNanoseconds ?? call.endedAt.map { call.start.distance(to: $0) }
             var result = LostCall(
@@ -113,7 +126,7 @@ public enum MetricsEngine {
                 callbackAttempts: lost.attempts)
             result.attribution = call.attribution
             return result
-        }
+        })
     }
 
     /// Each agent's own part of an answered call's talk, from its agent legs (`CallLeg.agent`,
@@ -135,7 +148,11 @@ public enum MetricsEngine {
     /// With `totals`, each agent's days are followed by a row with day `all`: the sums, the
     /// ASA of all the agent's answered waits, and calls per active hour over every day.
     public static func agentDaily(calls: [Call], options: MetricsOptions, totals: Bool = false) -> [AgentDay] {
-        let timeline = CallTimeline(calls: calls, options: options, withHistory: false)
+        agentDaily(CallTimeline(calls: calls, options: options, withHistory: false), options: options, totals: totals)
+    }
+
+    static func agentDaily(_ timeline: CallTimeline, options: MetricsOptions, totals: Bool) -> [AgentDay] {
+        let calls = timeline.calls
         struct Key: Hashable { var agent: String; var day: Int64 }
         struct Tally: InPlaceUpdatable {
             var received = 0, missed = 0, outAnswered = 0, outNotAnswered = 0
@@ -214,7 +231,11 @@ public enum MetricsEngine {
     /// all the calls given, history included) against follow-ups; the weekday x hour
     /// answer-rate grid; the same per agent (docs/metrics.md "Outbound").
     public static func outboundAnswerRates(calls: [Call], options: MetricsOptions) -> OutboundAnswerRates {
-        let timeline = CallTimeline(calls: calls, options: options)
+        outboundAnswerRates(CallTimeline(calls: calls, options: options), options: options)
+    }
+
+    static func outboundAnswerRates(_ timeline: CallTimeline, options: MetricsOptions) -> OutboundAnswerRates {
+        let calls = timeline.calls
         struct Tally: InPlaceUpdatable { var cold = AnswerCount(); var followUp = AnswerCount(); var grid = HeatmapGrid() }
         var all = Tally()
         var agents: [String: Tally] = [:]
@@ -247,7 +268,11 @@ public enum MetricsEngine {
     /// qualified, conversion, cost per call and per qualified call, revenue, ROI
     /// (docs/metrics.md "Campaigns"). Counts calls in range that are not outbound or internal.
     public static func campaignReport(calls: [Call], options: MetricsOptions) -> CampaignReport {
-        let timeline = CallTimeline(calls: calls, options: options)
+        campaignReport(CallTimeline(calls: calls, options: options), options: options)
+    }
+
+    static func campaignReport(_ timeline: CallTimeline, options: MetricsOptions) -> CampaignReport {
+        let calls = timeline.calls
         let attribution = CampaignAttribution(options.campaigns)
         let qualified = options.qualifiedTalk.nanoseconds
         struct Tally { var calls = 0, firstTime = 0, answered = 0, qualified = 0 }

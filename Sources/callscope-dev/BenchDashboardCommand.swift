@@ -23,19 +23,29 @@ struct BenchDashboardCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the database here and keep it (to time serve or report --db on it); default a temporary one, removed.", valueName: "file"))
     var keep: String?
 
+    @Option(help: ArgumentHelp("Time the pages over this database, kept by an earlier --keep run with the same --calls and --seed, instead of making one (the import is left out).", valueName: "file"))
+    var db: String?
+
+    func validate() throws {
+        if db != nil, keep != nil { throw ValidationError("Give --keep (make a database and keep it) or --db (use one made before), not both.") }
+        if let db, !FileManager.default.fileExists(atPath: db) { throw ValidationError("No database at '\(db)': make one with --keep.") }
+    }
+
     func run() throws {
         let count = generated.calls
         let calls = GeneratedCallsOptions.callsWithLegs(count: count, seed: generated.seed)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callscope-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let path = keep ?? folder.appendingPathComponent("bench.sqlite").path
-        do throws(StoreError) {
-            let database = try CallDatabase(path: path)
-            _ = try database.importFile(FileIdentity(path: "/bench/generated-\(count).csv", size: Int64(count), sha256: String(repeating: "0", count: 64)),
-                                        calls: calls, rows: count, badRows: 0)
-        } catch {
-            throw BenchFailure(description: error.description)
+        let path = db ?? keep ?? folder.appendingPathComponent("bench.sqlite").path
+        if db == nil {
+            do throws(StoreError) {
+                let database = try CallDatabase(path: path)
+                _ = try database.importFile(FileIdentity(path: "/bench/generated-\(count).csv", size: Int64(count), sha256: String(repeating: "0", count: 64)),
+                                            calls: calls, rows: count, badRows: 0)
+            } catch {
+                throw BenchFailure(description: error.description)
+            }
         }
         let options = MetricsOptions(timeZone: TimeZone(identifier: "Europe/London") ?? .current)
         let renderer: DashboardRenderer

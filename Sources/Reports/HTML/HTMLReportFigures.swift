@@ -40,23 +40,25 @@ public struct HTMLReportFigures: Sendable {
     ///   (the caller reads them; rows with a nil `day` are each agent's whole range).
     /// - Parameter events: the control events the caller evaluated, or nil for no rules.
     public init(calls: [Call], options: MetricsOptions, agentStates: [AgentStateFigures] = [], events: [ControlEvent]? = nil) {
-        report = MetricsEngine.report(calls: calls, groupBy: nil, options: options)
+        // One history pass for every figure below (``CallHistory``).
+        let history = CallHistory(calls: calls, options: options)
+        report = MetricsEngine.report(history, groupBy: nil, options: options)
         let closed = options.closed(around: calls)
         if let from = closed.from, let to = closed.to { range = (from, to) }
         if let previousOptions = closed.previousPeriod, let from = previousOptions.from, let to = previousOptions.to {
             previousRange = (from, to)
-            let previous = MetricsEngine.report(calls: calls, groupBy: nil, options: previousOptions)
+            let previous = MetricsEngine.report(history, groupBy: nil, options: previousOptions)
             self.previous = previous.overall.kpis.offered > 0 ? previous : nil
         }
-        byHour = MetricsEngine.report(calls: calls, groupBy: .hour, options: options)
-        byDay = MetricsEngine.report(calls: calls, groupBy: .day, options: options)
-        volume = MetricsEngine.heatmap(calls: calls, metric: .volume, direction: nil, options: options)
-        inboundAnswerRate = MetricsEngine.heatmap(calls: calls, metric: .answerRate, direction: .inbound, options: options)
-        outbound = MetricsEngine.outboundAnswerRates(calls: calls, options: options)
-        lost = MetricsEngine.lostCalls(calls: calls, options: options)
-        agents = MetricsEngine.agentDaily(calls: calls, options: options, totals: true).filter { $0.day == AgentDay.allDays }
+        byHour = MetricsEngine.report(history, groupBy: .hour, options: options)
+        byDay = MetricsEngine.report(history, groupBy: .day, options: options)
+        volume = MetricsEngine.heatmap(history, metric: .volume, direction: nil, options: options)
+        inboundAnswerRate = MetricsEngine.heatmap(history, metric: .answerRate, direction: .inbound, options: options)
+        outbound = MetricsEngine.outboundAnswerRates(history, options: options)
+        lost = MetricsEngine.lostCalls(history, options: options)
+        agents = MetricsEngine.agentDaily(history, options: options, totals: true).filter { $0.day == AgentDay.allDays }
         self.agentStates = agentStates.filter { $0.day == nil }
-        campaigns = options.campaigns.isEmpty ? nil : MetricsEngine.campaignReport(calls: calls, options: options)
+        campaigns = options.campaigns.isEmpty ? nil : MetricsEngine.campaignReport(history, options: options)
         self.events = events
         let talked = calls.filter { call in
             call.talk != nil && options.from.map { call.start >= $0 } ?? true && options.to.map { call.start < $0 } ?? true
