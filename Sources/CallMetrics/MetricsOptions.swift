@@ -53,7 +53,7 @@ public struct MetricsOptions: Sendable {
 
     /// Whether `start` lies in the counted range `[from, to)`.
     @inline(__always)
-    func inRange(_ start: Timestamp) -> Bool {
+    public func inRange(_ start: Timestamp) -> Bool {
         if let from, start < from { return false }
         if let to, start >= to { return false }
         return true

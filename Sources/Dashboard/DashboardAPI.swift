@@ -29,23 +29,29 @@ struct DashboardAPI: Sendable {
             by = value
         }
         let view = parameters.value("view") ?? "kpis"
-        guard ["kpis", "agents", "outbound", "campaigns"].contains(view) else {
-            throw DashboardError(.badRequest, "view '\(String(view.prefix(40)))' is not one of: kpis, agents, outbound, campaigns.")
+        guard ["kpis", "agents", "outbound", "campaigns", "attribution"].contains(view) else {
+            throw DashboardError(.badRequest, "view '\(String(view.prefix(40)))' is not one of: kpis, agents, outbound, campaigns, attribution.")
         }
-        if view != "kpis", by != nil { throw DashboardError(.badRequest, "by groups the kpis view only.") }
+        if view == "attribution", let by, !DashboardPages.visitFields.contains(by) {
+            throw DashboardError(.badRequest, "view=attribution groups by one of: \(DashboardPages.visitFields.map(\.rawValue).joined(separator: ", ")).")
+        }
+        if view != "kpis", view != "attribution", by != nil { throw DashboardError(.badRequest, "by groups the kpis and attribution views only.") }
         if view == "campaigns", options.campaigns.isEmpty { throw DashboardError(.badRequest, "view=campaigns needs campaigns (serve --campaigns or the site profile).") }
-        let calls = try pages.store.calls(for: options, figures: false).calls
+        let history = try pages.store.read(for: options, figures: false).history
         var bytes: [UInt8] = []
         switch view {
         case "kpis":
-            JSONWriter.append(KPIRendering.json(MetricsEngine.report(calls: calls, groupBy: by, options: options)), to: &bytes)
+            JSONWriter.append(KPIRendering.json(MetricsEngine.report(history, groupBy: by, options: options)), to: &bytes)
+            bytes.append(0x0A)
+        case "attribution":
+            JSONWriter.append(AttributionRendering.json(pages.store.attribution.report(history, by: by ?? .utmSource, options: options)), to: &bytes)
             bytes.append(0x0A)
         default:
             let records: [Record]
             switch view {
-            case "agents": records = AgentStateRendering.records(MetricsEngine.agentDaily(calls: calls, options: options, totals: true), states: [])
-            case "outbound": records = ViewRendering.outboundRecords(MetricsEngine.outboundAnswerRates(calls: calls, options: options))
-            default: records = ViewRendering.campaignRecords(MetricsEngine.campaignReport(calls: calls, options: options))
+            case "agents": records = AgentStateRendering.records(MetricsEngine.agentDaily(history, options: options, totals: true), states: [])
+            case "outbound": records = ViewRendering.outboundRecords(MetricsEngine.outboundAnswerRates(history, options: options))
+            default: records = ViewRendering.campaignRecords(MetricsEngine.campaignReport(history, options: options))
             }
             var stream = RecordStream(format: .json, header: records.first?.map(\.name) ?? []) { bytes.append(contentsOf: $0) }
             for record in records { stream.append(record) }
@@ -67,7 +73,7 @@ struct DashboardAPI: Sendable {
 
     /// `/api/calls/{key}`: one call with its SIP messages.
     func call(_ key: CallKey) throws(DashboardError) -> [UInt8] {
-        guard let call = try pages.store.call(key) else { throw DashboardError(.notFound, "No stored call has this key.") }
+        guard let call = try pages.store.call(key, options: pages.configuration.options) else { throw DashboardError(.notFound, "No stored call has this key.") }
         var time = SiteTime(zone: pages.zone)
         var bytes: [UInt8] = []
         JSONWriter.append(CallRecord.record(call, detail: true, time: &time), to: &bytes)
@@ -79,11 +85,11 @@ struct DashboardAPI: Sendable {
     func lost(_ parameters: QueryParameters) throws(DashboardError) -> [UInt8] {
         let range = try pages.range(parameters)
         let options = pages.options(range)
-        let calls = try pages.store.calls(for: options, figures: false).calls
+        let history = try pages.store.read(for: options, figures: false).history
         var time = SiteTime(zone: pages.zone)
         var bytes: [UInt8] = []
         var stream = RecordStream(format: .json, header: LostCallRendering.fields(time: time)) { bytes.append(contentsOf: $0) }
-        for lost in MetricsEngine.lostCalls(calls: calls, options: options) { stream.append(LostCallRendering.record(lost, time: &time)) }
+        for lost in MetricsEngine.lostCalls(history, options: options) { stream.append(LostCallRendering.record(lost, time: &time)) }
         stream.finish()
         return bytes
     }

@@ -20,12 +20,16 @@ public struct DashboardConfiguration: Sendable {
     public var refreshSeconds: Int?
     /// The clock the default range (the last 7 local days) is taken from.
     public var now: @Sendable () -> Timestamp
+    /// Visit attribution on the pages (`/attribution`, the overview's section, each call's fields).
+    public var attribution: DashboardAttribution
 
     public init(databasePath: String, listen: ListenAddress = .init(host: "127.0.0.1", port: 8080), token: String? = nil,
                 options: MetricsOptions, targets: ReportTargets = .init(), site: String? = nil, refreshSeconds: Int? = 60,
-                now: @escaping @Sendable () -> Timestamp = { Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)) }) {
+                now: @escaping @Sendable () -> Timestamp = { Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)) },
+                attribution: DashboardAttribution = .init()) {
         self.databasePath = databasePath; self.listen = listen; self.token = token; self.options = options
         self.targets = targets; self.site = site; self.refreshSeconds = refreshSeconds; self.now = now
+        self.attribution = attribution
     }
 
     /// Refuses to serve the store's data beyond this machine without a token.
@@ -36,6 +40,40 @@ public struct DashboardConfiguration: Sendable {
         if !listen.isLoopback, token == nil {
             throw DashboardError(.badRequest, "--listen \(listen) is not a loopback address: give --token (or CALLSCOPE_TOKEN) so that only people with it can read the calls.")
         }
+    }
+}
+
+/// How the pages attribute calls to website visits (README "Visit attribution").
+///
+/// Without an engine the pages show the attribution `import` stored with each call (`import
+/// --visits`). With one (`serve --visits FILE`, `--pool`, the profile's `pools:`) every call the
+/// pages read is attributed again, as `report --db ... --visits` does: over the calls of the
+/// range and the repeat window before it, so a repeat caller keeps their first touch
+/// (`--touch first`), and the pool exhaustion of the visits is shown.
+public struct DashboardAttribution: Sendable {
+    public var engine: AttributionEngine?
+    public var touch: RepeatTouch
+    /// Ad spend per day (`--costs`), for cost per call and ROI.
+    public var costs: [CostEntry]
+    /// Revenue of a qualified call attributed to a visit (`--value`).
+    public var valuePerQualified: Double?
+    /// The pools' exhaustion over every visit (computed once).
+    let exhaustion: [PoolExhaustion]
+
+    public init(engine: AttributionEngine? = nil, touch: RepeatTouch = .first, costs: [CostEntry] = [], valuePerQualified: Double? = nil) {
+        self.engine = engine; self.touch = touch; self.costs = costs; self.valuePerQualified = valuePerQualified
+        exhaustion = engine?.exhaustion() ?? []
+    }
+
+    /// `calls` (the stored calls of a range widened by the repeat window) with their attribution.
+    func attribute(_ calls: [Call], options: MetricsOptions) -> [Call] {
+        engine.map { $0.attribute(calls, touch: touch, repeatWindow: options.repeatWindow) } ?? calls
+    }
+
+    /// The attribution view of prepared calls, by `by` (one of the visit fields).
+    func report(_ history: CallHistory, by: GroupBy, options: MetricsOptions) -> AttributionReport {
+        MetricsEngine.attributionReport(history, by: by, options: options, costs: costs, valuePerQualified: valuePerQualified,
+                                        exhaustion: exhaustion)
     }
 }
 

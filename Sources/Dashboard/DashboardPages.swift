@@ -40,7 +40,7 @@ struct DashboardPages: Sendable {
     func keepWarm(every seconds: Int = 5) async {
         while !Task.isCancelled {
             if let range = try? range(QueryParameters(nil, allowed: [])) {
-                _ = try? store.calls(for: options(range), figures: true)
+                _ = try? store.read(for: options(range), figures: true)
             }
             try? await Task.sleep(for: .seconds(seconds))
         }
@@ -49,8 +49,13 @@ struct DashboardPages: Sendable {
     // MARK: Frame
 
     static let pages: [(path: String, name: String)] = [
-        ("/", "Overview"), ("/calls", "Calls"), ("/lost", "Lost calls"), ("/agents", "Agents"), ("/campaigns", "Campaigns"), ("/heatmap", "Heatmap"),
+        ("/", "Overview"), ("/calls", "Calls"), ("/lost", "Lost calls"), ("/agents", "Agents"), ("/campaigns", "Campaigns"),
+        ("/attribution", "Attribution"), ("/heatmap", "Heatmap"),
     ]
+
+    /// The groupings of the attribution view (`report --view attribution --by`).
+    static let visitFields: [GroupBy] = [.utmSource, .utmMedium, .utmCampaign, .keyword, .landingPage, .attribution]
+    static let attributionParameters: Set<String> = ["from", "to", "by"]
 
     /// The site navigation (keeping the range) and the range form of `path`.
     func navigation(current: String, range: DashboardRange?, form: Bool = true) -> Markup {
@@ -80,7 +85,7 @@ struct DashboardPages: Sendable {
     func overview(_ parameters: QueryParameters) throws(DashboardError) -> String {
         let range = try range(parameters)
         let context = context(range)
-        guard let figures = try store.calls(for: context.options, figures: true).figures else { return "" }
+        guard let figures = try store.read(for: context.options, figures: true).figures else { return "" }
         return HTMLPage.render(
             title: "Call dashboard" + (configuration.site.map { " — " + $0 } ?? ""),
             header: navigation(current: "/", range: range) + HTMLReport.header(figures, context: context),
@@ -91,7 +96,7 @@ struct DashboardPages: Sendable {
     func section(_ path: String, _ parameters: QueryParameters) throws(DashboardError) -> String {
         let range = try range(parameters)
         let context = context(range)
-        guard let figures = try store.calls(for: context.options, figures: true).figures else { return "" }
+        guard let figures = try store.read(for: context.options, figures: true).figures else { return "" }
         let section: HTMLSection
         switch path {
         case "/lost": section = HTMLReport.lostSection(figures, context: context)
@@ -103,6 +108,31 @@ struct DashboardPages: Sendable {
         }
         let title = Self.pages.first { $0.path == path }?.name ?? "Heatmap"
         return page(title: title, current: path, range: range, sections: [section], refresh: true)
+    }
+
+    /// `/attribution?by=`: the attribution view of the range (`report --view attribution`), by
+    /// `utm_source` unless `by` names another visit field, with links to the other groupings.
+    func attribution(_ parameters: QueryParameters) throws(DashboardError) -> String {
+        let range = try range(parameters)
+        var by = GroupBy.utmSource
+        if let text = parameters.value("by") {
+            guard let value = GroupBy(rawValue: text), Self.visitFields.contains(value) else {
+                throw DashboardError(.badRequest, "by '\(String(text.prefix(40)))' is not one of: \(Self.visitFields.map(\.rawValue).joined(separator: ", ")).")
+            }
+            by = value
+        }
+        let options = options(range)
+        let history = try store.read(for: options, figures: false).history
+        let report = store.attribution.report(history, by: by, options: options)
+        let choices = Markup.element("nav", ["class": "site"], Self.visitFields.map { field in
+            .element("a", ["href": "/attribution?" + range.query + "&by=" + field.rawValue, "class": field == by ? "current" : nil], text: "by " + field.rawValue)
+        })
+        var sections = [HTMLReport.attributionSection(report, zone: zone)]
+        if store.attribution.engine == nil, report.poolCalls + report.staticCalls == 0 {
+            sections.insert(HTMLSection(id: "no-attribution", title: "No visit attribution", body: .element("p", ["class": "note"], text:
+                "No call of this range carries an attribution: import the calls with --visits FILE, or give serve --visits FILE.")), at: 0)
+        }
+        return page(title: "Visit attribution", current: "/attribution", range: range, header: choices, sections: sections, refresh: true)
     }
 
     // MARK: Calls
@@ -124,7 +154,7 @@ struct DashboardPages: Sendable {
         let page = try parameters.integer("page", in: 1...1_000_000) ?? 1
         let per = try parameters.integer("per", in: 1...1000) ?? 100
         // The calls of the range, read whole (cached while the store is unchanged).
-        var calls = try store.calls(for: options(range), figures: false, whole: true).calls
+        var calls = try store.read(for: options(range), figures: false, whole: true).whole ?? []
         if let q = parameters.value("q") {
             let digits = q.filter(\.isNumber)
             calls = calls.filter { call in
@@ -178,7 +208,7 @@ struct DashboardPages: Sendable {
 
     /// `/calls/{key}`: the ladder, RTP per direction and per stream, the talk strip, the legs and every field.
     func callDetail(_ key: CallKey) throws(DashboardError) -> String {
-        guard let call = try store.call(key) else { throw DashboardError(.notFound, "No stored call has this key.") }
+        guard let call = try store.call(key, options: configuration.options) else { throw DashboardError(.notFound, "No stored call has this key.") }
         var time = SiteTime(zone: zone)
         let record = CallRecord.record(call, detail: false, time: &time).filter { $0.name != "legs" }
         let fields = Markup.element("dl", ["class": "meta"], record.flatMap { field -> [Markup] in

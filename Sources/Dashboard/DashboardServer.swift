@@ -13,7 +13,7 @@ public enum DashboardServer {
     public static func application(_ configuration: DashboardConfiguration,
                                    onListening: @escaping @Sendable (String) -> Void = { _ in }) throws(DashboardError) -> some ApplicationProtocol {
         try configuration.validate()
-        let store = try DashboardStore(path: configuration.databasePath)
+        let store = try DashboardStore(path: configuration.databasePath, attribution: configuration.attribution)
         let pages = DashboardPages(configuration: configuration, store: store)
         let router = router(pages)
         let host = configuration.listen.host
@@ -38,6 +38,9 @@ public enum DashboardServer {
             router.get(RouterPath(path)) { request, _ in
                 html(try pages.section(path, QueryParameters(request.uri.query, allowed: sectionParameters)))
             }
+        }
+        router.get("/attribution") { request, _ in
+            html(try pages.attribution(QueryParameters(request.uri.query, allowed: DashboardPages.attributionParameters)))
         }
         router.get("/calls") { request, _ in
             html(try pages.callList(QueryParameters(request.uri.query, allowed: DashboardPages.listParameters)))
@@ -92,14 +95,15 @@ public struct DashboardRenderer: Sendable {
     let pages: DashboardPages
 
     public init(_ configuration: DashboardConfiguration) throws(DashboardError) {
-        pages = DashboardPages(configuration: configuration, store: try DashboardStore(path: configuration.databasePath))
+        pages = DashboardPages(configuration: configuration, store: try DashboardStore(path: configuration.databasePath, attribution: configuration.attribution))
     }
 
-    /// The HTML of `/`, `/calls`, `/lost`, `/agents`, `/campaigns` or `/heatmap` for `query`.
+    /// The HTML of `/`, `/calls`, `/lost`, `/agents`, `/campaigns`, `/attribution` or `/heatmap` for `query`.
     public func page(_ path: String, query: String?) throws(DashboardError) -> String {
         switch path {
         case "/": return try pages.overview(QueryParameters(query, allowed: DashboardPages.rangeParameters))
         case "/calls": return try pages.callList(QueryParameters(query, allowed: DashboardPages.listParameters))
+        case "/attribution": return try pages.attribution(QueryParameters(query, allowed: DashboardPages.attributionParameters))
         default: return try pages.section(path, QueryParameters(query, allowed: DashboardPages.rangeParameters))
         }
     }

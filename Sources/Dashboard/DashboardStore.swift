@@ -20,6 +20,7 @@ import Reports
 final class DashboardStore: @unchecked Sendable {
     let database: CallDatabase
     let path: String
+    let attribution: DashboardAttribution
     private let lock = NSLock()
     private var entries: [Entry] = []
     static let cachedRanges = 6
@@ -29,14 +30,24 @@ final class DashboardStore: @unchecked Sendable {
     private struct Entry {
         var key: Key
         var token: String
-        /// The calls with the fields the metrics read, and with every field.
-        var narrow: [Call]?
+        /// The calls with the fields the metrics read, prepared once for every figure, and
+        /// the calls of the range alone with every field.
+        var narrow: CallHistory?
         var whole: [Call]?
         var figures: HTMLReportFigures?
     }
 
-    init(path: String) throws(DashboardError) {
+    /// What the pages of one range read: the prepared calls of the widened range, the figures
+    /// when asked, the range's calls with every field when asked.
+    struct Read {
+        var history: CallHistory
+        var figures: HTMLReportFigures?
+        var whole: [Call]?
+    }
+
+    init(path: String, attribution: DashboardAttribution = .init()) throws(DashboardError) {
         self.path = path
+        self.attribution = attribution
         guard FileManager.default.fileExists(atPath: path) else {
             throw DashboardError(.unavailable, "No database at '\(path)': create it with 'callscope import FILES --db \(path)'.")
         }
@@ -58,37 +69,73 @@ final class DashboardStore: @unchecked Sendable {
     }
 
     /// The calls the metrics of `options` need (its range widened by the windows and the
-    /// previous period), and the report figures when `figures` is asked.
-    /// - Parameter whole: every field of each call of `options`' range alone (the call list); else
-    ///   the calls of the widened range with only the fields the metrics read.
-    func calls(for options: MetricsOptions, figures wantFigures: Bool, whole: Bool = false) throws(DashboardError) -> (calls: [Call], figures: HTMLReportFigures?) {
+    /// previous period, read narrow, attributed when the dashboard attributes), the report
+    /// figures when `figures` is asked, and every field of each call of `options`' range alone
+    /// when `whole` is asked (the call list), with the attribution of the narrow pass.
+    func read(for options: MetricsOptions, figures wantFigures: Bool, whole wantWhole: Bool = false) throws(DashboardError) -> Read {
         let range = options.storedRangeWithPreviousPeriod
         let key = Key(from: range.from, to: range.to, zone: options.timeZone.identifier)
         let token = changeToken()
         lock.lock()
         var entry = entries.first { $0.key == key && $0.token == token } ?? Entry(key: key, token: token)
         lock.unlock()
-        let have = whole ? entry.whole : entry.narrow
-        if let have, !wantFigures || entry.figures != nil { return (have, entry.figures) }
+        if let history = entry.narrow, !wantFigures || entry.figures != nil, !wantWhole || entry.whole != nil {
+            return Read(history: history, figures: entry.figures, whole: entry.whole)
+        }
         do {
+            if entry.narrow == nil {
+                let calls = try database.metricCalls(from: range.from, to: range.to, legs: true, attribution: true)
+                entry.narrow = CallHistory(calls: attribution.attribute(calls, options: options), options: options)
+            }
             // The list shows the calls of the range itself: the windows around it are not read whole.
-            if whole, entry.whole == nil { entry.whole = try database.calls(from: options.from, to: options.to) }
-            if (!whole || wantFigures), entry.narrow == nil {
-                entry.narrow = try database.metricCalls(from: range.from, to: range.to, legs: true, attribution: true)
+            if wantWhole, entry.whole == nil {
+                var whole = try database.calls(from: options.from, to: options.to)
+                if attribution.engine != nil, let narrow = entry.narrow?.calls {
+                    var attributed: [CallKey: VisitAttribution] = [:]
+                    for call in narrow where options.inRange(call.start) {
+                        if let value = call.attribution { attributed[CallKey(callID: call.callID, start: call.start)] = value }
+                    }
+                    for i in whole.indices { whole[i].attribution = attributed[CallKey(callID: whole[i].callID, start: whole[i].start)] }
+                }
+                entry.whole = whole
             }
         } catch {
             throw DashboardError(.unavailable, error.description)
         }
-        if wantFigures, entry.figures == nil, let narrow = entry.narrow { entry.figures = HTMLReportFigures(calls: narrow, options: options) }
+        guard let history = entry.narrow else { throw DashboardError(.unavailable, "The calls of the range could not be read.") }
+        if wantFigures, entry.figures == nil {
+            var figures = HTMLReportFigures(history: history, options: options)
+            if attribution.engine != nil || history.calls.contains(where: { $0.attribution != nil }) {
+                figures.attribution = attribution.report(history, by: .utmSource, options: options)
+            }
+            entry.figures = figures
+        }
         lock.lock()
         entries.removeAll { $0.key == key || $0.token != token }
         entries.append(entry)
         if entries.count > Self.cachedRanges { entries.removeFirst(entries.count - Self.cachedRanges) }
         lock.unlock()
-        return ((whole ? entry.whole : entry.narrow) ?? [], entry.figures)
+        return Read(history: history, figures: entry.figures, whole: entry.whole)
     }
 
-    func call(_ key: CallKey) throws(DashboardError) -> Call? {
-        do { return try database.call(callID: key.callID, start: key.start) } catch { throw DashboardError(.unavailable, error.description) }
+    /// One stored call with every field; attributed again, over the repeat window before it,
+    /// when the dashboard attributes.
+    func call(_ key: CallKey, options: MetricsOptions) throws(DashboardError) -> Call? {
+        do {
+            guard var call = try database.call(callID: key.callID, start: key.start) else { return nil }
+            if attribution.engine != nil {
+                // The calls a report of this call alone reads: the repeat window before it.
+                var alone = options
+                alone.from = key.start
+                alone.to = Timestamp(nanoseconds: key.start.nanoseconds &+ 1)
+                let range = alone.storedRange
+                let around = try database.metricCalls(from: range.from, to: range.to, legs: false, attribution: false)
+                call.attribution = attribution.attribute(around, options: options)
+                    .first { $0.callID == key.callID && $0.start == key.start }?.attribution
+            }
+            return call
+        } catch {
+            throw DashboardError(.unavailable, error.description)
+        }
     }
 }

@@ -13,7 +13,9 @@ struct ServeCommand: ParsableCommand {
         abstract: "Serve the dashboard over the store: overview, calls, lost calls, agents, campaigns, heatmap, and their JSON.",
         discussion: """
             Opens the database read-only (an import or watch --db may write meanwhile) and serves \
-            HTML pages and JSON on --listen, 127.0.0.1:8080 by default. Any address but a loopback \
+            HTML pages and JSON on --listen, 127.0.0.1:8080 by default. /attribution shows the \
+            visit attribution import stored, or, with --visits FILE, attributes the calls again \
+            as report does; --costs and --value give cost per call and ROI. Any address but a loopback \
             one needs --token: clients then send 'Authorization: Bearer TOKEN' or open \
             /login?token=TOKEN once. Pages compute with the site profile's zone, thresholds and \
             campaigns, as report does. Stop with Ctrl-C.
@@ -46,12 +48,20 @@ struct ServeCommand: ParsableCommand {
         let settings = try input.settings(windows: windows, thresholds: thresholds)
         guard let database = settings.database.value else { throw ValidationError("Give --db FILE (or database in the site profile).") }
         let options = try MetricsOptions(site: settings, period: PeriodOptions.parse([]), campaigns: settings.loadCampaigns())
+        // --visits attributes every call the pages read again; without it the pages show the
+        // attribution import stored. Bad visit rows are reported as file:line, as by every command.
+        let printer = DiagnosticPrinter(limit: input.maxDiagnostics, quiet: input.quiet)
+        let loaded = try settings.loadAttribution(report: printer.print)
+        printer.finish()
+        // Pools without visits would only call the stored pool calls unattributed: the engine runs with visits.
+        let attribution = DashboardAttribution(engine: input.attribution.visits.isEmpty ? nil : loaded?.engine, touch: input.attribution.touch,
+                                               costs: try settings.loadCosts(), valuePerQualified: input.attribution.value)
         let configuration = DashboardConfiguration(
             databasePath: database, listen: ListenAddress.parse(listen) ?? .init(host: "127.0.0.1", port: 8080),
             token: token ?? ProcessInfo.processInfo.environment["CALLSCOPE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? settings.profile?.dashboardToken?.value,
             options: options, targets: ReportTargets(blockedRate: settings.blockedTargetPercent.value / 100),
-            site: site ?? settings.profile?.site?.value, refreshSeconds: refresh == 0 ? nil : refresh)
+            site: site ?? settings.profile?.site?.value, refreshSeconds: refresh == 0 ? nil : refresh, attribution: attribution)
         let done = DispatchSemaphore(value: 0)
         let outcome = Outcome()
         do {

@@ -42,7 +42,7 @@ struct DashboardBrowserTests {
         defer { server.stop() }
         let range = ServeCommandTests.range
         var checked: Set<String> = []
-        for (index, path) in ["/", "/calls", "/lost", "/agents", "/campaigns", "/heatmap"].enumerated() {
+        for (index, path) in ["/", "/calls", "/lost", "/agents", "/campaigns", "/attribution", "/heatmap"].enumerated() {
             let dom = try Self.browse(chromium, server.base + path + "?" + range, shot: directory.file("page-\(index).png"), height: 1600, profile: directory.file("profile"))
             #expect(!dom.contains("<script"))
             #expect(dom.contains("<nav class=\"site\">"))

@@ -13,8 +13,8 @@ struct ServeCommandTests {
     static let range = "from=2026-03-28&to=2026-03-31"
 
     /// A store imported from `inputs` with the site's numbers.
-    static func store(_ inputs: [String], in directory: TemporaryDirectory, site: [String] = site) throws -> String {
-        let db = directory.file("calls.sqlite")
+    static func store(_ inputs: [String], in directory: TemporaryDirectory, site: [String] = site, name: String = "calls.sqlite") throws -> String {
+        let db = directory.file(name)
         let imported = try CLI.run(["import"] + inputs + ["--db", db] + site)
         #expect(imported.status == 0, "\(imported.stderr)")
         return db
@@ -27,7 +27,7 @@ struct ServeCommandTests {
         let server = try ServedDashboard(["--db", db, "--timezone", "Europe/London"])
         defer { server.stop() }
         var links: Set<String> = []
-        for path in ["/", "/calls", "/lost", "/agents", "/campaigns", "/heatmap"] {
+        for path in ["/", "/calls", "/lost", "/agents", "/campaigns", "/attribution", "/heatmap"] {
             let page = try server.get(path + "?" + Self.range)
             #expect(page.status == 200, "\(path): \(page.body.prefix(300))")
             #expect(page.headers["content-type"] == "text/html; charset=utf-8")
@@ -160,5 +160,79 @@ struct ServeCommandTests {
         #expect(all.contains("\\u202e+447700900003"))
         // The captured calls' pages draw their ladder.
         #expect(all.contains("class=\"ladder\""))
+    }
+
+    /// `/attribution` and `view=attribution`: `serve --visits` attributes the stored calls as
+    /// `report --db --visits` does (the same JSON bytes); a store imported with `--visits` shows
+    /// the stored attribution without them (the same rows); a visit's UTM fields, which anyone
+    /// can put in a link to the website, are served escaped.
+    @Test func theAttributionViewIsReportsAndEscapesVisitFields() throws {
+        let directory = TemporaryDirectory("callscope-serve")
+        defer { directory.remove() }
+        let day = VisitAttributionTests.day
+        let site = ["--timezone", "Europe/London", "--own-numbers", "+4420794605*", "+442079460900", "--campaigns", day + "campaigns.yaml", "-q"]
+        // The website day's visits, one of them with UTM fields written to attack the page.
+        var lines = try String(contentsOfFile: TestPaths.root.path + "/" + day + "visits.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        // A visit that brought a call (the generator's ground truth says which).
+        let called = Set(try VisitAttributionTests.expected().compactMap { call -> String? in
+            guard let touch = call["touch_first"] as? [String: Any], VisitAttributionTests.text(touch["attribution"]) == "pool",
+                  VisitAttributionTests.text(touch["ambiguous"]) != "1" else { return nil }
+            return VisitAttributionTests.text(touch["visitor_id"])
+        })
+        let row = try #require(lines.indices.dropFirst().first { called.contains(String(lines[$0].split(separator: ",", omittingEmptySubsequences: false)[1])) })
+        var fields = lines[row].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        fields[5] = "<script>alert(1)</script>"
+        fields[9] = "javascript:alert(1)"
+        lines[row] = fields.joined(separator: ",")
+        let visits = directory.file("visits.csv")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: visits, atomically: true, encoding: .utf8)
+        let attribution = ["--visits", visits, "--visits", day + "visits-app.ndjson", "--costs", day + "costs.csv", "--value", "50"]
+        let period = "from=2026-06-10&to=2026-06-11"
+
+        let plain = try Self.store([day + "master.csv"], in: directory, site: site)
+        let server = try ServedDashboard(["--db", plain] + site + attribution)
+        defer { server.stop() }
+        var attributedRows: [String: [[String: Any]]] = [:]
+        for by in ["utm_source", "utm_campaign", "attribution"] {
+            let api = try server.get("/api/report?\(period)&view=attribution&by=\(by)")
+            let cli = try CLI.run(["report", "--view", "attribution", "--by", by, "-f", "json", "--db", plain, "--from", "2026-06-10", "--to", "2026-06-11"] + site + attribution)
+            #expect(cli.status == 0, "\(cli.stderr)")
+            #expect(api.status == 200 && api.body == cli.stdout, "by \(by): \(api.body.prefix(300))")
+            let report = try #require(JSONSerialization.jsonObject(with: Data(api.body.utf8)) as? [String: Any])
+            attributedRows[by] = report["rows"] as? [[String: Any]]
+            #expect((report["pool_calls"] as? Int ?? 0) > 20, "by \(by)")
+        }
+        let page = try server.get("/attribution?\(period)&by=utm_source")
+        #expect(page.status == 200)
+        _ = try XMLNode.parse(page.body)
+        #expect(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !page.body.contains("<script>"))
+        for row in attributedRows["utm_source"] ?? [] {
+            let name = VisitAttributionTests.text(row["utm_source"])
+            #expect(page.body.contains(">" + name.replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;") + "<"), "row \(name)")
+        }
+        // The overview has the section too; a call's page shows its visit (the hostile landing page only as text).
+        #expect(try server.get("/?" + period).body.contains("id=\"attribution\""))
+        let hostileFilter = "\(period)&per=1000&where=utm_source%3D%3Cscript%3Ealert(1)%3C%2Fscript%3E"
+        let listed = try JSONSerialization.jsonObject(with: Data(server.get("/api/calls?" + hostileFilter).body.utf8)) as? [[String: Any]] ?? []
+        let hostile = try #require(listed.first, "no call attributed to the hostile visit")
+        #expect(VisitAttributionTests.text(hostile["landing_page"]) == "javascript:alert(1)")
+        let callLink = try #require(ServedDashboard.links(try server.get("/calls?" + hostileFilter).body).first { $0.hasPrefix("/calls/") })
+        let callPage = try server.get(callLink)
+        #expect(callPage.status == 200 && callPage.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(!ServedDashboard.links(callPage.body).contains { $0.lowercased().hasPrefix("javascript") })
+
+        // Imported with the visits, served without them: the stored attribution, the same rows.
+        let stored = try Self.store([day + "master.csv"] + attribution.prefix(4), in: directory, site: site, name: "stored.sqlite")
+        let storedServer = try ServedDashboard(["--db", stored] + site + ["--costs", day + "costs.csv", "--value", "50"])
+        defer { storedServer.stop() }
+        for by in ["utm_source", "utm_campaign"] {
+            let report = try #require(JSONSerialization.jsonObject(with: Data(storedServer.get("/api/report?\(period)&view=attribution&by=\(by)").body.utf8)) as? [String: Any])
+            let rows = report["rows"] as? [[String: Any]] ?? []
+            #expect(rows.map { $0.mapValues(VisitAttributionTests.text) } == (attributedRows[by] ?? []).map { $0.mapValues(VisitAttributionTests.text) }, "by \(by)")
+        }
+        // Nothing attributed at all: the page says how to get attribution.
+        let none = try ServedDashboard(["--db", try Self.store(["cdr-samples/asterisk-master.csv"], in: directory, name: "none.sqlite")])
+        defer { none.stop() }
+        #expect(try none.get("/attribution").body.contains("No visit attribution"))
     }
 }

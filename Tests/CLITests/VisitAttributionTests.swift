@@ -140,6 +140,11 @@ import TestSupport
         }
         #expect(try attributions(stored.stdout) == attributions(fresh.stdout))
         #expect(try attributions(stored.stdout).contains { $0.hasPrefix("pool|") })
+        // The campaigns file declares the pool: read with it but without the visits, the stored
+        // attribution stays (the pool alone used to make every stored pool call unattributed).
+        let withPools = try CLI.run(["calls", "--db", db, "--format", "ndjson", "--timezone", "Europe/London", "--campaigns", Self.day + "campaigns.yaml", "-q"])
+        #expect(withPools.status == 0, "\(withPools.stderr)")
+        #expect(try attributions(withPools.stdout) == attributions(fresh.stdout))
     }
 
     /// `report --by utm_source`: the KPIs per visit source, unattributed calls in their own row.

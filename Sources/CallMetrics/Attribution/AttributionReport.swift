@@ -34,7 +34,20 @@ extension MetricsEngine {
     /// `valuePerQualified`; nil when neither is known for any call of the row.
     public static func attributionReport(calls: [Call], by: GroupBy, options: MetricsOptions, costs: [CostEntry],
                                          valuePerQualified: Double?, exhaustion: [PoolExhaustion] = []) -> AttributionReport {
-        let timeline = CallTimeline(calls: calls, options: options)
+        attributionReport(CallTimeline(calls: calls, options: options), by: by, options: options, costs: costs,
+                          valuePerQualified: valuePerQualified, exhaustion: exhaustion)
+    }
+
+    /// ``attributionReport(calls:by:options:costs:valuePerQualified:exhaustion:)`` over calls prepared once.
+    public static func attributionReport(_ history: CallHistory, by: GroupBy, options: MetricsOptions, costs: [CostEntry],
+                                         valuePerQualified: Double?, exhaustion: [PoolExhaustion] = []) -> AttributionReport {
+        attributionReport(history.timeline(for: options), by: by, options: options, costs: costs,
+                          valuePerQualified: valuePerQualified, exhaustion: exhaustion)
+    }
+
+    static func attributionReport(_ timeline: CallTimeline, by: GroupBy, options: MetricsOptions, costs: [CostEntry],
+                                  valuePerQualified: Double?, exhaustion: [PoolExhaustion]) -> AttributionReport {
+        let calls = timeline.calls
         let qualifiedTalk = options.qualifiedTalk.nanoseconds
         let revenueByCampaign = Dictionary(options.campaigns.map { ($0.name, $0.revenuePerQualified) }, uniquingKeysWith: { a, _ in a })
         struct Tally { var calls = 0, firstTime = 0, answered = 0, qualified = 0; var revenue: Double? }

@@ -6,7 +6,7 @@ import Foundation
 /// `report --view attribution`, the share attributed, and each pool's exhaustion. Every value
 /// from input (sources, pool names) goes through ``Markup`` text, escaped by construction.
 extension HTMLReport {
-    static func attributionSection(_ report: AttributionReport, zone: TimeZone) -> HTMLSection {
+    public static func attributionSection(_ report: AttributionReport, zone: TimeZone) -> HTMLSection {
         func money(_ value: Double?) -> String { value.map { KPIRendering.format($0, 2) } ?? "–" }
         func percent(_ value: Double?) -> String { value.map { KPIRendering.format($0 * 100, 1) + "%" } ?? "–" }
         let rows = (report.rows + [report.unattributed, report.total]).map { c -> [Markup] in

@@ -40,8 +40,12 @@ public struct HTMLReportFigures: Sendable {
     ///   (the caller reads them; rows with a nil `day` are each agent's whole range).
     /// - Parameter events: the control events the caller evaluated, or nil for no rules.
     public init(calls: [Call], options: MetricsOptions, agentStates: [AgentStateFigures] = [], events: [ControlEvent]? = nil) {
-        // One history pass for every figure below (``CallHistory``).
-        let history = CallHistory(calls: calls, options: options)
+        self.init(history: CallHistory(calls: calls, options: options), options: options, agentStates: agentStates, events: events)
+    }
+
+    /// The same over calls prepared once (one history pass for every figure, ``CallHistory``).
+    public init(history: CallHistory, options: MetricsOptions, agentStates: [AgentStateFigures] = [], events: [ControlEvent]? = nil) {
+        let calls = history.calls
         report = MetricsEngine.report(history, groupBy: nil, options: options)
         let closed = options.closed(around: calls)
         if let from = closed.from, let to = closed.to { range = (from, to) }

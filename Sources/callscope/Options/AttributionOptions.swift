@@ -53,9 +53,14 @@ struct SiteAttribution {
     let options: AttributionOptions
     let repeatWindow: Duration
 
-    /// The calls with their attribution.
+    /// The calls with their attribution. Without `--visits` (pools alone), a call that already
+    /// has one keeps it: calls read from a store carry what `import --visits` found, and pools
+    /// without the visits would only call every pool call unattributed (README "Visit attribution").
     func attribute(_ calls: [Call]) -> [Call] {
-        engine.attribute(calls, touch: options.touch, repeatWindow: repeatWindow)
+        var attributed = engine.attribute(calls, touch: options.touch, repeatWindow: repeatWindow)
+        guard options.visits.isEmpty else { return attributed }
+        for index in calls.indices where calls[index].attribution != nil { attributed[index].attribution = calls[index].attribution }
+        return attributed
     }
 }
 
@@ -73,6 +78,12 @@ extension SiteSettings {
         return pools
     }
 
+    /// The `--costs` entries, empty without the option.
+    func loadCosts() throws -> [CostEntry] {
+        guard let path = attributionOptions?.costs else { return [] }
+        do throws(ConfigurationError) { return try CostsFile.load(path, zone: timeZone) } catch { throw CommandFailure.configuration(error) }
+    }
+
     /// The run's attribution, nil when it has neither visits nor pools (README "Visit
     /// attribution": static campaigns alone keep their own reports). Bad visit rows go to
     /// `report` as `file:line: reason`; a bad costs or campaigns file, or a number both in a pool
@@ -82,7 +93,6 @@ extension SiteSettings {
         let pools = try loadPools()
         guard !options.visits.isEmpty || !pools.isEmpty else { return nil }
         var visits: [VisitAssignment] = []
-        let costs: [CostEntry]
         do throws(ConfigurationError) {
             for file in options.visits {
                 let read = try VisitsFile.load(file, zone: timeZone)
@@ -91,8 +101,8 @@ extension SiteSettings {
                     report(Diagnostic(.error, input: problem.file, line: problem.line, message: problem.message))
                 }
             }
-            costs = try options.costs.map { path throws(ConfigurationError) in try CostsFile.load(path, zone: timeZone) } ?? []
         } catch { throw CommandFailure.configuration(error) }
+        let costs = try loadCosts()
         let campaigns = try loadCampaigns()
         let engine: AttributionEngine
         do throws(AttributionError) { engine = try AttributionEngine(pools: pools, campaigns: campaigns, visits: visits) } catch {
