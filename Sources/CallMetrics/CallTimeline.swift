@@ -120,16 +120,6 @@ struct CallTimeline {
         annotate()
     }
 
-    /// Calls `body` with each call in time order and its position in `order`, the call borrowed
-    /// from the array's storage: a `let call = calls[i]` per call copied its 400-odd bytes and
-    /// retained its strings, which was most of a report pass (docs/performance.md "Dashboard").
-    @inline(__always)
-    func forEachCall(_ body: (_ call: Call, _ position: Int) -> Void) {
-        calls.withUnsafeBufferPointer { buffer in
-            for position in order.indices { body(buffer[order[position]], position) }
-        }
-    }
-
     func isInbound(_ call: Call) -> Bool {
         call.direction == .inbound || (call.direction == nil && options.unknownDirectionIsInbound)
     }

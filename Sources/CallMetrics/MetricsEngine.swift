@@ -22,6 +22,7 @@ public enum MetricsEngine {
     }
 
     static func report(_ timeline: CallTimeline, groupBy: GroupBy?, options: MetricsOptions) -> MetricsReport {
+        let calls = timeline.calls
         var overall = KPIAccumulator(options: options)
         var slots: [GroupKey: Int] = [:]
         var accumulators: [KPIAccumulator] = []
@@ -31,13 +32,14 @@ public enum MetricsEngine {
         let attribution = CampaignAttribution(options.campaigns)
         var historyOnly = 0
         var coverage = DirectionCoverage(unknown: 0, calls: 0)
-        timeline.forEachCall { call, position in
-            guard options.inRange(call.start) else { historyOnly += 1; return }
+        for position in timeline.order.indices {
+            let call = calls[timeline.order[position]]
+            guard options.inRange(call.start) else { historyOnly += 1; continue }
             coverage.calls += 1
             if call.direction == nil { coverage.unknown += 1 }
             let facts = timeline.facts(at: position)
             overall.add(call, facts: facts)
-            guard let groupBy else { return }
+            guard let groupBy else { continue }
             let key = groupKey(call, groupBy, clock: &clock, attribution: attribution)
             if key != lastKey {  // time-ordered calls mostly share the previous call's key
                 if let slot = slots[key] {
@@ -51,7 +53,7 @@ public enum MetricsEngine {
             }
             guard groupBy == .agent, let parts = agentTalk(call) else {
                 accumulators[lastSlot].add(call, facts: facts)
-                return
+                continue
             }
             // Each agent is credited with their own part of a transferred call's talk.
             let own = call.agent.flatMap { parts[$0] } ?? 0
@@ -87,15 +89,17 @@ public enum MetricsEngine {
     }
 
     static func heatmap(_ timeline: CallTimeline, metric: HeatmapMetric, direction: CallDirectionFilter?, options: MetricsOptions) -> Heatmap {
+        let calls = timeline.calls
         var grid = HeatmapGrid()
         var clock = LocalClock(zone: options.timeZone)
-        timeline.forEachCall { call, position in
-            guard options.inRange(call.start) else { return }
+        for position in timeline.order.indices {
+            let call = calls[timeline.order[position]]
+            guard options.inRange(call.start) else { continue }
             switch direction {
-            case .inbound?: guard timeline.inbound[position] else { return }
-            case .outbound?: guard call.direction == .outbound else { return }
+            case .inbound?: guard timeline.inbound[position] else { continue }
+            case .outbound?: guard call.direction == .outbound else { continue }
             // ASA is defined on inbound calls (docs/metrics.md): an outbound ring is not a wait.
-            case nil: if metric == .asa, !timeline.inbound[position] { return }
+            case nil: if metric == .asa, !timeline.inbound[position] { continue }
             }
             grid.add(call, at: clock.local(call.start))
         }
@@ -148,6 +152,7 @@ public enum MetricsEngine {
     }
 
     static func agentDaily(_ timeline: CallTimeline, options: MetricsOptions, totals: Bool) -> [AgentDay] {
+        let calls = timeline.calls
         struct Key: Hashable { var agent: String; var day: Int64 }
         struct Tally: InPlaceUpdatable {
             var received = 0, missed = 0, outAnswered = 0, outNotAnswered = 0
@@ -158,10 +163,11 @@ public enum MetricsEngine {
         }
         var tallies: [Key: Tally] = [:]
         var clock = LocalClock(zone: options.timeZone)
-        timeline.forEachCall { call, position in
-            guard options.inRange(call.start), let agent = call.agent else { return }
+        for position in timeline.order.indices {
+            let call = calls[timeline.order[position]]
+            guard options.inRange(call.start), let agent = call.agent else { continue }
             let inbound = timeline.inbound[position]
-            guard inbound || call.direction == .outbound else { return }
+            guard inbound || call.direction == .outbound else { continue }
             let local = clock.local(call.start)
             let answered = call.outcome == .answered
             let parts = agentTalk(call)
@@ -229,12 +235,14 @@ public enum MetricsEngine {
     }
 
     static func outboundAnswerRates(_ timeline: CallTimeline, options: MetricsOptions) -> OutboundAnswerRates {
+        let calls = timeline.calls
         struct Tally: InPlaceUpdatable { var cold = AnswerCount(); var followUp = AnswerCount(); var grid = HeatmapGrid() }
         var all = Tally()
         var agents: [String: Tally] = [:]
         var clock = LocalClock(zone: options.timeZone)
-        timeline.forEachCall { call, position in
-            guard options.inRange(call.start), call.direction == .outbound else { return }
+        for position in timeline.order.indices {
+            let call = calls[timeline.order[position]]
+            guard options.inRange(call.start), call.direction == .outbound else { continue }
             let local = clock.local(call.start)
             let answered = call.outcome == .answered ? 1 : 0
             let cold = timeline.cold[position]
@@ -264,13 +272,15 @@ public enum MetricsEngine {
     }
 
     static func campaignReport(_ timeline: CallTimeline, options: MetricsOptions) -> CampaignReport {
+        let calls = timeline.calls
         let attribution = CampaignAttribution(options.campaigns)
         let qualified = options.qualifiedTalk.nanoseconds
         struct Tally { var calls = 0, firstTime = 0, answered = 0, qualified = 0 }
         var tallies = Array(repeating: Tally(), count: options.campaigns.count + 1)
         let unattributed = options.campaigns.count
-        timeline.forEachCall { call, position in
-            guard options.inRange(call.start), call.direction != .outbound, call.direction != .internal else { return }
+        for position in timeline.order.indices {
+            let call = calls[timeline.order[position]]
+            guard options.inRange(call.start), call.direction != .outbound, call.direction != .internal else { continue }
             let slot = attribution.campaignIndex(of: call) ?? unattributed
             tallies[slot].calls += 1
             if timeline.callerClass[position] == .firstTime { tallies[slot].firstTime += 1 }

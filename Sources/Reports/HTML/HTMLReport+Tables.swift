@@ -7,7 +7,6 @@ extension HTMLReport {
     /// A cell of text from input: escaped; past 80 characters cut, the whole value in its title.
     public static func cell(_ value: String?, placeholder: String = "–") -> Markup {
         guard let value, !value.isEmpty else { return .element("td", text: placeholder) }
-        if isShortPrintable(value) { return .element("td", text: value) }
         let visible = TerminalText.escaped(value)
         guard visible.count > 80 else { return .element("td", text: value) }
         return .element("td", ["title": String(visible.prefix(2000))], text: String(visible.prefix(80)) + "…")
@@ -16,22 +15,9 @@ extension HTMLReport {
     /// A cell of text from input that links to `href` (our own URL, its parts escaped by the caller); plain when nil.
     public static func cell(_ value: String?, href: String?) -> Markup {
         guard let href, let value, !value.isEmpty else { return cell(value) }
-        let shown: String
-        if isShortPrintable(value) {
-            shown = value
-        } else {
-            let visible = TerminalText.escaped(value)
-            shown = visible.count > 80 ? String(visible.prefix(80)) + "…" : value
-        }
+        let visible = TerminalText.escaped(value)
+        let shown = visible.count > 80 ? String(visible.prefix(80)) + "…" : value
         return .element("td", [:], [.element("a", ["href": href], text: shown)])
-    }
-
-    /// At most 80 bytes of printable ASCII: shown whole as it is, with no escaping to measure
-    /// (most cells: times, numbers, Call-IDs); anything else is measured escaped.
-    @inline(__always)
-    static func isShortPrintable(_ value: String) -> Bool {
-        let utf8 = value.utf8
-        return utf8.count <= 80 && utf8.withContiguousStorageIfAvailable { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F } } == true
     }
 
     public static func number(_ text: String) -> Markup { .element("td", ["class": "num"], text: text) }
