@@ -40,6 +40,18 @@ import TestSupport
         }
     }
 
+    /// `talk --format json` (per-call timelines) streams the same way.
+    @Test(arguments: ["talk/talk-inbound.pcap", "talk/talk-pcma.pcap", "talk/talk-dtmf.pcap", "talk/rtp-impaired.pcap", "answered-udp.pcap", "hold-udp.pcap"])
+    func streamedTalkIsTheWholeListTalk(_ name: String) throws {
+        let path = TestPaths.capture(name)
+        let streamed = try CLI.run(["talk", path, "--format", "json"] + Self.site)
+        let listed = try CLI.run(["talk", path, "--format", "json", "--limit", "1000000000"] + Self.site)
+        #expect(streamed.status == 0)
+        #expect(Array(streamed.stdout.utf8) == Array(listed.stdout.utf8))
+        #expect(streamed.stderr == listed.stderr)
+        if name.hasPrefix("talk/") { #expect(streamed.stdout.contains("\"agent_talk_s\"")) }
+    }
+
     @Test func theCorpusIsThere() {
         #expect(Self.captures.count >= 30 + (Corpus.hasPcap ? 45 : 0))
     }

@@ -176,8 +176,10 @@ struct InputOptions: ParsableArguments {
     /// calls in progress. Returns the `finish` of `collect`, or nil, having read nothing, when
     /// the run needs all its calls at once (captures with CDR files, several CDR files, a
     /// database, visit attribution): then call `collect`.
-    func stream(emit: (Call) -> Void) throws -> (() throws -> Void)? {
-        let site = try settings()
+    /// - Parameter talk: decode audio and find voice activity with these settings (`talk`);
+    ///   WAV recordings among the inputs then make the run need all its calls.
+    func stream(talk: TalkOptions? = nil, emit: (Call) -> Void) throws -> (() throws -> Void)? {
+        let site = try settings(talk: talk)
         guard clickhouse == nil, site.database.value == nil else { return nil }
         if let attribution = site.attributionOptions {
             let pools = try site.loadPools()
@@ -185,8 +187,8 @@ struct InputOptions: ParsableArguments {
         }
         let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
         let progress = ProgressLine(enabled: !quiet)
-        let summary = CallCollector(options: ingest(site: site, talk: nil)).stream(
-            InputDiscovery.expand(inputs, recordings: false), progress: progress.update, diagnostics: { diagnostic in
+        let summary = CallCollector(options: ingest(site: site, talk: talk)).stream(
+            InputDiscovery.expand(inputs, recordings: talk != nil), progress: progress.update, diagnostics: { diagnostic in
                 progress.clear()
                 printer.print(diagnostic)
             }, emit: emit)
