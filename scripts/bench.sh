@@ -6,6 +6,7 @@
 #      - signalling only: 30,000 calls (`generate-capture --mix realistic --duration 0.5`), port 5060
 #        kept (about 195,000 SIP messages): `callscope calls` against `tshark -q -z sip,stat`;
 #      - the same 30,000 short calls with their RTP (1.2M packets): `callscope calls`, peak memory;
+#      - 100,000 short calls with their RTP (4.1M packets, the issue's memory row): the same;
 #      - the 1M-row Master.csv of scripts/bench-cdr.sh: `callscope calls --format ndjson` against
 #        Python's csv.reader alone;
 #   1. the capture benchmark on one generated file (1,000 answered calls of 20 s, G.711 both
@@ -99,9 +100,16 @@ table_benchmark() {
     tcpdump -r "$full" -w "$sip.partial" 'port 5060' 2> /dev/null
     mv "$sip.partial" "$sip"
   fi
-  local messages packets
+  # The issue's memory row: 100,000 short calls with RTP, 100 at a time (4.1M packets, 1.1 GB).
+  local big="$dir/short-100000.pcap"
+  if [ ! -s "$big" ]; then
+    "$dev" generate-capture -o "$big.partial" --calls 100000 --duration 0.5 --mix realistic --seed 1 > /dev/null
+    mv "$big.partial" "$big"
+  fi
+  local messages packets big_packets
   messages=$("$dev" bench read "$sip" | awk '{print $3}')
   packets=$("$dev" bench read "$full" | awk '{print $3}')
+  big_packets=$("$dev" bench read "$big" | awk '{print $3}')
   local master="$dir/master-1000000.csv"
   [ -s "$master" ] || ROWS=1000000 RUNS=1 CALLSCOPE="$bin" scripts/bench-cdr.sh > /dev/null
   local rows; rows=$(wc -l < "$master")
@@ -119,6 +127,7 @@ table_benchmark() {
   row "signalling only, $messages SIP messages" "$messages" "tshark -q -z sip,stat" "tshark -r '$sip' -q -z sip,stat" \
     "$bin" calls "$sip" -q --format ndjson
   row "30,000 short calls with RTP, $packets packets" "$packets" "" "" "$bin" calls "$full" -q --format ndjson
+  row "100,000 short calls with RTP, $big_packets packets" "$big_packets" "" "" "$bin" calls "$big" -q --format ndjson
   row "Master.csv, $rows rows, calls --format ndjson" "$rows" "python3 csv.reader" \
     "python3 -c 'import csv, sys
 n = 0

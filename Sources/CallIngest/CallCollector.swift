@@ -106,19 +106,15 @@ public struct CallCollector: Sendable {
         var skipped: Set<String> = []
         var unreadable: Set<String> = []
         for input in inputs {
-            if input == "-" || Self.isCapture(input) || !FileManager.default.fileExists(atPath: input) {
+            switch Self.kind(of: input) {
+            case .capture:
                 captures.append(input)
-            } else if let binary = Self.binaryInput(input) {
-                switch binary {
-                case .capture:
-                    captures.append(input)  // a format libpcap reads beyond the magic numbers above
-                case .unreadable(let message):
-                    unreadable.insert(input)
-                    summary.unreadableInputs += 1
-                    summary.errors += 1
-                    diagnostics(Diagnostic(.error, input: input, line: nil, message: message))
-                }
-            } else if Recording.isRecording(input) {
+            case .unreadable(let message):
+                unreadable.insert(input)
+                summary.unreadableInputs += 1
+                summary.errors += 1
+                diagnostics(Diagnostic(.error, input: input, line: nil, message: message))
+            case .recording:
                 if options.recordings.enabled {
                     recordings.append(input)
                 } else {
@@ -126,7 +122,7 @@ public struct CallCollector: Sendable {
                     skipped.insert(input)
                     diagnostics(Diagnostic(.warning, input: input, line: nil, message: "WAV recording skipped: recordings are read by `talk` and `calls --talk`"))
                 }
-            } else {
+            case .cdr:
                 cdrFiles.append(input)
             }
         }
@@ -189,18 +185,24 @@ public struct CallCollector: Sendable {
         return CollectedCalls(calls: calls, agentEvents: agentEvents, summary: summary, rowsByInput: rowsByInput, unreadable: unreadable, skipped: skipped)
     }
 
-    /// Streams the calls of a lone CDR file to `emit` in the order ``collect(_:progress:diagnostics:)``
-    /// gives them (start, then Call-ID), each written once it can no longer change and no call
-    /// still to come can start before it (``CDRStreamWindow``): memory follows the calls in
-    /// progress, not the calls in the file. Direction is decided as `collect` decides it.
+    /// Streams the calls of captures (one or several, merged in time order) or of a lone CDR
+    /// file to `emit` in the order ``collect(_:progress:diagnostics:)`` gives them (start, then
+    /// Call-ID), each written once it can no longer change and no call still to come can start
+    /// before it (``CaptureAnalyzer/stream(_:progress:diagnostics:emit:)``, ``CDRStreamWindow``):
+    /// memory follows the calls in progress, not the calls in the inputs. Direction is decided
+    /// as `collect` decides it.
     ///
-    /// - Returns: the run's summary, or nil, having read and reported nothing, when `inputs` is
-    ///   not one CDR file a streaming reader reads (``CDRImporter/streamFile(_:window:report:emit:)``):
-    ///   then `collect` reads them.
+    /// - Returns: the run's summary, or nil, having read and reported nothing, when `inputs` are
+    ///   neither captures alone nor one CDR file a streaming reader reads
+    ///   (``CDRImporter/streamFile(_:window:report:emit:)``): then `collect` reads them.
     public func stream(
         _ inputs: [String], window: CDRStreamWindow = CDRStreamWindow(),
+        progress: ((AnalysisSummary) -> Void)? = nil,
         diagnostics: @escaping (Diagnostic) -> Void, emit: (Call) -> Void
     ) -> IngestSummary? {
+        if !inputs.isEmpty, inputs.allSatisfy({ Self.kind(of: $0) == .capture }) {
+            return streamCaptures(inputs, progress: progress, diagnostics: diagnostics, emit: emit).summary
+        }
         guard inputs.count == 1, let path = inputs.first, path != "-",
               (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular,
               !Self.isCapture(path), Self.binaryInput(path) == nil, !Recording.isRecording(path) else { return nil }
@@ -238,6 +240,32 @@ public struct CallCollector: Sendable {
         summary.warnings = counter.warnings
         summary.calls = calls
         return summary
+    }
+
+    /// The calls of captures streamed to `emit` (``stream(_:window:progress:diagnostics:emit:)``),
+    /// with the capture analysis's own counts (the calls held at once among them).
+    public func streamCaptures(
+        _ captures: [String], progress: ((AnalysisSummary) -> Void)? = nil,
+        diagnostics: (Diagnostic) -> Void, emit: (Call) -> Void
+    ) -> (summary: IngestSummary, capture: CaptureStreamResult) {
+        let direction = options.direction
+        var result = CaptureAnalyzer(options: options.reconstruction).stream(captures, progress: progress, diagnostics: diagnostics) { call in
+            var call = call
+            direction.apply(to: &call)
+            emit(call)
+        }
+        if result.lateCalls > 0 {
+            result.summary.warnings += 1
+            diagnostics(Diagnostic(.warning, input: captures[0], line: nil, message: "\(result.lateCalls) call\(result.lateCalls == 1 ? "" : "s") written out of start order: the capture's clock stepped back more than \(CaptureAnalyzer.clockStepAllowance / 1_000_000_000) s (with --limit or --format table every call is read first, then sorted)"))
+        }
+        var summary = IngestSummary()
+        summary.inputs = captures.count
+        summary.capture = result.summary
+        summary.unreadableInputs = result.summary.unreadableInputs
+        summary.errors = result.summary.errors
+        summary.warnings = result.summary.warnings
+        summary.calls = result.summary.calls
+        return (summary, result)
     }
 
     /// Reads WAV recordings and gives each one's talk timeline to the call it names (by Call-ID,
@@ -327,6 +355,26 @@ public struct CallCollector: Sendable {
     private final class DiagnosticTally: @unchecked Sendable {
         var errors = 0
         var warnings = 0
+    }
+
+    /// What an input is, by its content (``collect(_:progress:diagnostics:)``).
+    enum InputKind: Equatable {
+        /// `-`, a pcap or pcapng file (compressed or not), a file libpcap opens, or a path that
+        /// does not exist (the capture reader reports it).
+        case capture
+        case recording
+        case cdr
+        /// Binary data that is neither (the message says so).
+        case unreadable(String)
+    }
+
+    static func kind(of input: String) -> InputKind {
+        if input == "-" || isCapture(input) || !FileManager.default.fileExists(atPath: input) { return .capture }
+        switch binaryInput(input) {
+        case .capture: return .capture  // a format libpcap reads beyond the magic numbers
+        case .unreadable(let message): return .unreadable(message)
+        case nil: return Recording.isRecording(input) ? .recording : .cdr
+        }
     }
 
     /// What a binary file without a pcap/pcapng magic number is.

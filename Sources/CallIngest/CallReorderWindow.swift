@@ -23,6 +23,14 @@ public struct CallReorderWindow {
     private var free: [Int] = []
     /// The most calls held at once.
     public private(set) var peak = 0
+    /// Calls added after a call that comes after them was written (their source broke its
+    /// bound): each was written out of order.
+    public private(set) var lateCalls = 0
+    /// The order of the last call written.
+    private var lastReleased: (start: Int64, callID: String)?
+
+    /// The calls held now.
+    public var count: Int { heap.count }
 
     public init() {}
 
@@ -37,6 +45,7 @@ public struct CallReorderWindow {
             slots.append(call)
         }
         heap.push(Entry(start: call.start.nanoseconds, callID: call.callID, slot: slot))
+        if let last = lastReleased, (call.start.nanoseconds, call.callID) < last { lateCalls += 1 }
         peak = max(peak, heap.count)
     }
 
@@ -44,6 +53,7 @@ public struct CallReorderWindow {
     public mutating func release(before floor: Int64, to emit: (Call) -> Void) {
         while let first = heap.min, first.start < floor || floor == .max {
             heap.popMin()
+            lastReleased = (first.start, first.callID)
             if let call = slots[first.slot] { emit(call) }
             slots[first.slot] = nil
             free.append(first.slot)

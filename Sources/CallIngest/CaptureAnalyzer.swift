@@ -35,10 +35,73 @@ public struct CaptureAnalyzer: Sendable {
             return reading.execute()
         }
     }
+
+    /// The calls of `inputs` handed to `emit` one by one in the order ``analyze(_:progress:diagnostics:)``
+    /// returns them (start, then Call-ID), each as soon as it is final (ended and past the
+    /// linger for late retransmissions) and no call still open, or still to come, can start
+    /// before it (``CallReorderWindow``): memory follows the calls in progress, not the calls
+    /// in the captures. The calls are those `analyze` returns, made the same way.
+    ///
+    /// A call still to come is taken to start no earlier than ``clockStepAllowance`` before the
+    /// latest frame read: a capture whose clock steps back further (or HEP messages dated that
+    /// far back) can make a call final after later ones were written; it is then written at
+    /// once, out of order, and counted in ``CaptureStreamResult/lateCalls``.
+    public func stream(
+        _ inputs: [String],
+        progress: ((AnalysisSummary) -> Void)? = nil,
+        diagnostics: (Diagnostic) -> Void,
+        emit: (Call) -> Void
+    ) -> CaptureStreamResult {
+        withoutActuallyEscaping(diagnostics) { report in
+            withoutActuallyEscaping(emit) { emit in
+                var reading = CaptureReading(options: options, inputs: inputs, diagnostics: report)
+                reading.progress = progress
+                reading.output = CaptureReading.Output(emit: emit)
+                var (_, summary) = reading.execute()
+                let order = reading.output?.order ?? CallReorderWindow()
+                summary.calls = reading.output?.written ?? 0
+                return CaptureStreamResult(summary: summary, peakOpenCalls: reading.reconstructor.peakOpenCalls,
+                                           peakWaitingCalls: order.peak, lateCalls: order.lateCalls)
+            }
+        }
+    }
+
+    /// How far back of the latest frame a call still to come may start, for ``stream(_:progress:diagnostics:emit:)``:
+    /// a capture clock stepping back that far still gives calls in order (60 s).
+    public static let clockStepAllowance: Int64 = 60_000_000_000
+}
+
+/// What a streaming run over captures counts besides the reconstruction's summary.
+public struct CaptureStreamResult: Sendable, Hashable {
+    public var summary: AnalysisSummary
+    /// The most calls in progress at once (not yet final).
+    public var peakOpenCalls: Int
+    /// The most final calls held at once, waiting for an earlier call to be final.
+    public var peakWaitingCalls: Int
+    /// Calls written out of order (``CaptureAnalyzer/clockStepAllowance``).
+    public var lateCalls: Int
 }
 
 /// One run over capture files: what the driver counts, and the reconstruction it feeds.
 private struct CaptureReading {
+    /// A streaming run's output: the calls made final, put back in order.
+    struct Output {
+        let emit: (Call) -> Void
+        var order = CallReorderWindow()
+        /// Calls handed to `emit`.
+        var written = 0
+
+        /// Hands on, in order, the held calls starting before `floor`.
+        mutating func release(before floor: Int64) {
+            let emit = emit
+            var count = 0
+            order.release(before: floor) { call in
+                count += 1
+                emit(call)
+            }
+            written += count
+        }
+    }
     let inputs: [String]
     let jobs: Int
     var progress: ((AnalysisSummary) -> Void)?
@@ -50,6 +113,8 @@ private struct CaptureReading {
     var unreadablePaths: [String] = []
     /// The input of the latest frame: read errors of a file no longer known by path stand there.
     var currentInput = 0
+    /// Set for a streaming run (``CaptureAnalyzer/stream(_:progress:diagnostics:emit:)``).
+    var output: Output?
 
     init(options: ReconstructionOptions, inputs: [String], diagnostics: @escaping (Diagnostic) -> Void) {
         self.inputs = inputs
@@ -92,7 +157,23 @@ private struct CaptureReading {
             readInOrder(files, indexOfFile: indexOfFile)
         }
         let (calls, counts) = reconstructor.finish()
-        return (calls, summary(counts))
+        guard var output else { return (calls, summary(counts)) }
+        for call in calls { output.order.add(call) }
+        output.release(before: .max)
+        self.output = output
+        return ([], summary(counts))
+    }
+
+    /// A streaming run, after a frame at `time` made calls final: they wait in the reorder
+    /// window, and those no call open or still to come can precede are written.
+    mutating func passFinishedCalls(at time: Int64) {
+        guard var output else { return }
+        self.output = nil  // the window is mutated uniquely referenced
+        for call in reconstructor.takeFinishedCalls() { output.order.add(call) }
+        let earliestToCome = time.subtractingReportingOverflow(CaptureAnalyzer.clockStepAllowance)
+        let floor = min(reconstructor.earliestOpenStart?.nanoseconds ?? .max, earliestToCome.overflow ? .min : earliestToCome.partialValue)
+        output.release(before: floor)
+        self.output = output
     }
 
     /// One thread reads and decodes the files, merged in timestamp order, frame by frame into
@@ -107,6 +188,7 @@ private struct CaptureReading {
             reconstructor.handleFrame(
                 frame.data, linkType: LinkType(rawValue: frame.linkType),
                 at: FramePosition(input: currentInput, frameNumber: frame.frameNumber, timestamp: frame.timestamp))
+            if output != nil, reconstructor.hasFinishedCalls { passFinishedCalls(at: frame.timestamp) }
             reportReadErrors(merged, after: &reportedReadErrors)
         }
         reportReadErrors(merged, after: &reportedReadErrors)
@@ -204,6 +286,7 @@ private struct CaptureReading {
             case .nothing:
                 reconstructor.handleEmptyFrame(at: at)
             }
+            if output != nil, reconstructor.hasFinishedCalls { passFinishedCalls(at: timestamp) }
             if advance(file, reading: &self) {
                 heap.push(NextEvent(time: current[file].events[positions[file]].timestamp, file: file))
             }

@@ -102,6 +102,17 @@ public struct CallReconstructor {
     /// The calls in progress as they stand, media not attached (read only; `watch`'s live view).
     public var callsInProgress: [Call] { run.tracker.callsInProgress }
 
+    /// Whether calls were made final since the last ``takeFinishedCalls()``: a file driver that
+    /// streams its output looks after every frame.
+    public var hasFinishedCalls: Bool { !run.finished.isEmpty }
+
+    /// The earliest start of the calls not yet final (nil when there are none): no call taken
+    /// later with ``takeFinishedCalls()`` or ``finish()`` from those already begun starts before it.
+    public var earliestOpenStart: Timestamp? { run.tracker.earliestActiveStart }
+
+    /// The most calls in progress at once so far (those not yet final).
+    public var peakOpenCalls: Int { run.tracker.peakActiveCount }
+
     /// The calls made final since the last call of this method, their media attached, in order
     /// of start (then Call-ID): what a live driver emits at once. `finish()` returns only the rest.
     public mutating func takeFinishedCalls() -> [Call] {

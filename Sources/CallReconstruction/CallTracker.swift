@@ -37,6 +37,11 @@ public struct CallTracker: Sendable {
     private var lastSweep: Int64 = .min
     /// When each ended call may be released (its `releasableAt`); calls still open are not here.
     private var releaseTimes: [String: Timestamp] = [:]
+    /// The start of every call in `active`, apart from the states so that finding the earliest
+    /// (``earliestActiveStart``) reads no state.
+    private var activeStarts: [String: Timestamp] = [:]
+    /// The most calls in `active` at once.
+    public private(set) var peakActiveCount = 0
 
     /// SIP messages handled.
     public private(set) var messageCount = 0
@@ -64,6 +69,11 @@ public struct CallTracker: Sendable {
     /// Calls currently held in memory (not yet final).
     public var activeCallCount: Int { active.count }
 
+    /// The earliest start of the calls in progress (ended ones in their linger included), nil
+    /// when there are none: no call made final later can start before it.
+    /// - Complexity: O(calls in progress).
+    public var earliestActiveStart: Timestamp? { activeStarts.values.min() }
+
     /// Whether a call with this Call-ID is in progress (its initial INVITE seen, not yet final).
     public func isTracking(_ callID: String) -> Bool { active[callID] != nil }
 
@@ -90,6 +100,8 @@ public struct CallTracker: Sendable {
             let (release, offers) = state.handle(message, cseq: cseq, at: time)
             for offer in offers { mediaOffers.append((callID, offer)) }
             active[callID] = state
+            activeStarts[callID] = time
+            peakActiveCount = max(peakActiveCount, active.count)
             if let release { noteRelease(callID, at: release) }
             index = active.index(forKey: callID)
         } else {
@@ -128,7 +140,10 @@ public struct CallTracker: Sendable {
         for (id, time) in releaseTimes where time < now { done.append(id) }
         for id in done {
             releaseTimes.removeValue(forKey: id)
-            if let state = active.removeValue(forKey: id) { completed.append(state.finished(truncatedAtEnd: false)) }
+            if let state = active.removeValue(forKey: id) {
+                activeStarts.removeValue(forKey: id)
+                completed.append(state.finished(truncatedAtEnd: false))
+            }
         }
         return !done.isEmpty
     }
@@ -145,6 +160,7 @@ public struct CallTracker: Sendable {
         var calls = takeCompleted()
         for state in active.values { calls.append(state.finished(truncatedAtEnd: true)) }
         active.removeAll()
+        activeStarts.removeAll()
         releaseTimes.removeAll()
         calls.sort { ($0.start, $0.callID) < ($1.start, $1.callID) }
         return calls

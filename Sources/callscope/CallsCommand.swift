@@ -42,8 +42,8 @@ struct CallsCommand: ParsableCommand {
     }
 
     func run() throws {
-        // One CDR file to ndjson, json or csv with no selection: each call is written as soon as
-        // it is complete and in order, with no list of every call held.
+        // Captures, or one CDR file, to ndjson, json or csv with no selection: each call is
+        // written as soon as it is complete and in order, with no list of every call held.
         if let streamFormat = output.format.recordStream, !talk, try selection.isEmpty(timeZone: input.siteTimeZone) {
             var time = SiteTime(zone: input.siteTimeZone)
             var stream = RecordStream(format: streamFormat, header: CallRecord.scalarFields(time: time), write: Output.write)

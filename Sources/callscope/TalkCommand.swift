@@ -54,6 +54,21 @@ struct TalkCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Per-call timelines as json with no selection: each call written once final (captures,
+        // README "Order and memory"), no list of every call held.
+        if by == .call, output.format == .json, try selection.isEmpty(timeZone: input.siteTimeZone) {
+            var stream = RecordStream(format: .json, header: [], write: Output.write)
+            var (calls, skipped) = (0, 0)
+            if let finish = try input.stream(talk: talk, emit: { call in
+                calls += 1
+                if call.talk == nil { skipped += 1 } else { stream.append(TalkRendering.record(call)) }
+            }) {
+                stream.finish()
+                warnSkipped(skipped, of: calls)
+                try finish()
+                return
+            }
+        }
         let (collected, finish) = try input.collect(talk: talk)
         var time = SiteTime(zone: input.siteTimeZone)
         let calls = try selection.select(
@@ -65,10 +80,14 @@ struct TalkCommand: ParsableCommand {
         case .call: try renderCalls(analysed)
         case .agent: try renderAgents(TalkOwnership.byAgent(analysed), period: time.period(starts: analysed.map(\.start)))
         }
-        if skipped > 0, !input.quiet {
-            StandardError.line("callscope: \(skipped) of \(calls.count) calls have no talk timeline (not answered, no RTP captured, or a codec other than G.711/L16)")
-        }
+        warnSkipped(skipped, of: calls.count)
         try finish()
+    }
+
+    func warnSkipped(_ skipped: Int, of calls: Int) {
+        if skipped > 0, !input.quiet {
+            StandardError.line("callscope: \(skipped) of \(calls) calls have no talk timeline (not answered, no RTP captured, or a codec other than G.711/L16)")
+        }
     }
 
     var colour: Bool {

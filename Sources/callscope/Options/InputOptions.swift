@@ -170,21 +170,30 @@ struct InputOptions: ParsableArguments {
     }
 
     /// ``collect(site:readDatabase:storedRange:talk:messages:)`` for a command that writes each
-    /// call as it comes (`calls` in ndjson, json or csv): the calls of a lone CDR file are handed
-    /// to `emit` in start order while it is read (``CallCollector/stream(_:window:diagnostics:emit:)``),
-    /// so memory follows the calls in progress. Returns the `finish` of `collect`, or nil, having
-    /// read nothing, when the run needs all its calls at once (captures, several inputs, a
+    /// call as it comes (`calls` in ndjson, json or csv): the calls of captures, or of a lone CDR
+    /// file, are handed to `emit` in start order while they are read
+    /// (``CallCollector/stream(_:window:progress:diagnostics:emit:)``), so memory follows the
+    /// calls in progress. Returns the `finish` of `collect`, or nil, having read nothing, when
+    /// the run needs all its calls at once (captures with CDR files, several CDR files, a
     /// database, visit attribution): then call `collect`.
-    func stream(emit: (Call) -> Void) throws -> (() throws -> Void)? {
-        let site = try settings()
+    /// - Parameter talk: decode audio and find voice activity with these settings (`talk`);
+    ///   WAV recordings among the inputs then make the run need all its calls.
+    func stream(talk: TalkOptions? = nil, emit: (Call) -> Void) throws -> (() throws -> Void)? {
+        let site = try settings(talk: talk)
         guard clickhouse == nil, site.database.value == nil else { return nil }
         if let attribution = site.attributionOptions {
             let pools = try site.loadPools()
             if !attribution.visits.isEmpty || !pools.isEmpty { return nil }
         }
         let printer = DiagnosticPrinter(limit: maxDiagnostics, quiet: quiet)
-        guard let summary = CallCollector(options: ingest(site: site, talk: nil)).stream(
-            InputDiscovery.expand(inputs, recordings: false), diagnostics: printer.print, emit: emit) else { return nil }
+        let progress = ProgressLine(enabled: !quiet)
+        let summary = CallCollector(options: ingest(site: site, talk: talk)).stream(
+            InputDiscovery.expand(inputs, recordings: talk != nil), progress: progress.update, diagnostics: { diagnostic in
+                progress.clear()
+                printer.print(diagnostic)
+            }, emit: emit)
+        progress.clear()
+        guard let summary else { return nil }
         let quiet = quiet
         return {
             printer.finish()
