@@ -72,7 +72,13 @@ extension ClickHouseStore {
             "natural_key", "version", "call_id", "source", "caller", "dialed", "diverted_from", "outcome", "pdd_ms", "agent", "queue",
             "direction", "format", "start_ns", "answered_at_ns", "ended_at_ns", "wait_ns", "transfers",
         ]
-        let sql = "SELECT \(columns.joined(separator: ", ")) FROM calls FINAL WHERE \(range) ORDER BY start_ns, natural_key FORMAT TabSeparated"
+        let attribution: Bool
+        switch request.groupBy {
+        case .utmSource?, .utmMedium?, .utmCampaign?, .keyword?, .landingPage?, .attribution?: attribution = true
+        default: attribution = false
+        }
+        let selected = columns + (attribution ? ClickHouseRows.attributionColumns : [])
+        let sql = "SELECT \(selected.joined(separator: ", ")) FROM calls FINAL WHERE \(range) ORDER BY start_ns, natural_key FORMAT TabSeparated"
         var calls: [Call] = []
         var index: [String: (position: Int, version: UInt64)] = [:]
         for fields in TabSeparatedRows(try client.query(sql)) {
@@ -86,6 +92,7 @@ extension ClickHouseStore {
                 agent: r[9], queue: r[10], waitNanoseconds: r.int64OrNil(16),
                 direction: r[11].flatMap(CallDirection.init(rawValue:)), format: r.string(12))
             call.transfers = r.int(17)
+            if attribution { call.attribution = ClickHouseRows.attribution(from: r, at: columns.count) }
             calls.append(call)
         }
         if request.groupBy == .agent, !calls.isEmpty {

@@ -38,6 +38,10 @@ struct ClickHouseReportTests {
             if i % 43 == 0 { calls[i].outcome = .redirected }
             if i % 47 == 0 { calls[i].waitNanoseconds = nil }
             if i % 53 == 0 { calls[i].pddMilliseconds = Int64(i % 900) }
+            if i % 5 == 0 {
+                calls[i].attribution = VisitAttribution(kind: i % 10 == 0 ? .pool : .static, source: i % 3 == 0 ? "google" : nil, medium: "cpc",
+                                                        campaign: "c\(i % 4)", keyword: i % 7 == 0 ? "kw" : nil, landingPage: "/p\(i % 3)")
+            }
             if i > 0, i % 37 == 0 { calls[i].start = calls[i - 1].start; calls[i].caller = calls[i - 1].caller }
             if i % 9 == 0 && calls[i].outcome == .answered {
                 calls[i].transfers = 1
@@ -95,6 +99,34 @@ struct ClickHouseReportTests {
                 #expect(overall.offered > 0 && overall.repeatCallers > 0 && overall.lostCalls > 0, "\(label)")
                 #expect(fromSQL.report.duplicatesExcluded > 0, "\(label)")
             }
+        }
+    }
+
+    /// The visit fields (schema v3) are stored and read back: `--by utm_source` and the others
+    /// (the narrow read) equal SQLite's.
+    @Test func visitFieldReportsEqualSQLite() throws {
+        let server = try ClickHouseServer.start()
+        defer { server.stop() }
+        let store = try ClickHouseStore(endpoint: ClickHouseEndpoint(parsing: server.url(database: "v"), environment: [:]))
+        let directory = TemporaryDirectory()
+        let database = try CallDatabase(path: directory.file("v.sqlite"))
+        let calls = Self.calls()
+        let file = FileIdentity(path: "/bench/generated.csv", size: 3_000, sha256: String(repeating: "b", count: 64))
+        _ = try store.importFile(file, calls: calls, rows: calls.count, badRows: 0)
+        _ = try database.importFile(file, calls: calls, rows: calls.count, badRows: 0)
+        // Calls of the same start come in natural-key order from ClickHouse, in insertion order from SQLite.
+        func visits(_ calls: [Call]) -> [String: VisitAttribution] {
+            Dictionary(calls.map { ($0.format + ":" + $0.callID, $0.attribution ?? .none) }, uniquingKeysWith: { a, _ in a })
+        }
+        let stored = visits(try store.calls(from: nil, to: nil, legs: true))
+        #expect(stored == visits(try database.calls(from: nil, to: nil, legs: true, messages: false)))
+        #expect(stored.values.filter { $0.kind != .none }.count > 500)
+        for field in Self.visitFields {
+            let request = StoreReportRequest(groupBy: field, options: MetricsOptions())
+            let fromClickHouse = try #require(try store.report(request))
+            let fromSQLite = try #require(try database.report(request))
+            #expect(fromClickHouse.report == fromSQLite.report, "\(field): \(differences(fromClickHouse.report, fromSQLite.report))")
+            #expect(fromClickHouse.report.groups.count > 2, "\(field)")
         }
     }
 
