@@ -18,7 +18,7 @@ extension ClickHouseStore {
     /// widened by the history windows, answering one row per group and the totals.
     /// Nil, with nothing but that query run, where the SQL would not be exact:
     /// - an Asterisk `--extension-pattern` in the direction rules, own or campaign numbers with
-    ///   non-ASCII characters, a grouping by a visit field (not in the ClickHouse schema);
+    ///   non-ASCII characters, a grouping by a visit field (read by the narrow path: not yet in SQL);
     /// - a call read whose Call-ID, caller, dialled or diverted-from number has a non-ASCII
     ///   character (Swift compares those as Unicode text, the server as bytes);
     /// - a negative wait or agent talk (malformed rows: the engine's running sums depend on their order);
