@@ -10,6 +10,10 @@ enum ClickHouseRows {
         "reason_cause", "pdd_ms", "ended_by", "packets", "retransmissions", "truncated", "transport", "agent", "queue",
         "direction", "format", "media", "start_ns", "answered_at_ns", "ended_at_ns", "hold_ns", "wait_ns",
         "system_answered_at_ns", "ivr_ns", "transfers",
+    ] + attributionColumns
+    /// The visit-attribution columns (schema v3), in the order ``attribution(from:at:)`` reads them.
+    static let attributionColumns = [
+        "attribution", "attribution_owner", "visitor_id", "utm_source", "utm_medium", "utm_campaign", "keyword", "landing_page", "click_id", "ambiguous",
     ]
     static let legColumns = ["natural_key", "version", "seq", "id", "status", "answered", "destination", "leg_start_ns", "answered_at_ns", "ended_at_ns", "agent", "talk_ns"]
 
@@ -27,6 +31,10 @@ enum ClickHouseRows {
         o.add("ended_at_ns", call.endedAt?.nanoseconds); o.add("hold_ns", call.holdNanoseconds); o.add("wait_ns", call.waitNanoseconds)
         o.add("system_answered_at_ns", call.systemAnsweredAt?.nanoseconds); o.add("ivr_ns", call.ivrNanoseconds)
         o.add("transfers", Int64(call.transfers)); o.add("content_hash", hash); o.add("file", file)
+        let a = call.attribution
+        o.add("attribution", a?.kind.rawValue); o.add("attribution_owner", a?.owner); o.add("visitor_id", a?.visitorID)
+        o.add("utm_source", a?.source); o.add("utm_medium", a?.medium); o.add("utm_campaign", a?.campaign); o.add("keyword", a?.keyword)
+        o.add("landing_page", a?.landingPage); o.add("click_id", a?.clickID); o.add("ambiguous", Int64(a?.ambiguous == true ? 1 : 0))
         o.finish(into: &out)
     }
 
@@ -83,7 +91,15 @@ enum ClickHouseRows {
         call.systemAnsweredAt = r.int64OrNil(26).map(Timestamp.init(nanoseconds:))
         call.ivrNanoseconds = r.int64OrNil(27)
         call.transfers = r.int(28)
+        call.attribution = attribution(from: r, at: 29)
         return call
+    }
+
+    /// The visit attribution in the ``attributionColumns`` starting at column `first`; nil without one.
+    static func attribution(from r: TabSeparatedRow, at first: Int) -> VisitAttribution? {
+        guard let kind = r[first].flatMap(VisitAttribution.Kind.init(rawValue:)) else { return nil }
+        return VisitAttribution(kind: kind, owner: r[first + 1], visitorID: r[first + 2], source: r[first + 3], medium: r[first + 4],
+                                campaign: r[first + 5], keyword: r[first + 6], landingPage: r[first + 7], clickID: r[first + 8], ambiguous: r.bool(first + 9))
     }
 
     /// A leg from a row of ``legColumns``.

@@ -55,6 +55,15 @@ enum ClickHouseSchema {
             ) ENGINE = ReplacingMergeTree PARTITION BY \(month) ORDER BY (\(day), natural_key, version, seq)
             """,
         ],
+        // v3: the visit attribution of each call (README "Visit attribution"), as SQLite's v6 columns.
+        [
+            """
+            ALTER TABLE calls\(local) ADD COLUMN attribution Nullable(String), ADD COLUMN attribution_owner Nullable(String),
+                ADD COLUMN visitor_id Nullable(String), ADD COLUMN utm_source Nullable(String), ADD COLUMN utm_medium Nullable(String),
+                ADD COLUMN utm_campaign Nullable(String), ADD COLUMN keyword Nullable(String), ADD COLUMN landing_page Nullable(String),
+                ADD COLUMN click_id Nullable(String), ADD COLUMN ambiguous UInt8 DEFAULT 0
+            """,
+        ],
     ] }
 
     /// The tables callscope reads and writes on a cluster: Distributed over the shards' local

@@ -46,7 +46,7 @@ struct ClickHouseCommandTests {
         // Same calls, legs and sources; the ledger paths and times differ only by when they ran.
         #expect(stats.split(separator: "\n")[1] == sqliteStats.split(separator: "\n")[1])
         #expect(stats.components(separatedBy: "last imports")[0].split(separator: "\n").dropFirst() == sqliteStats.components(separatedBy: "last imports")[0].split(separator: "\n").dropFirst())
-        #expect(stats.hasPrefix("database http://127.0.0.1:\(server.httpPort)/?database=calls (schema v2)\n"))
+        #expect(stats.hasPrefix("database http://127.0.0.1:\(server.httpPort)/?database=calls (schema v3)\n"))
 
         // Master.csv again under another path, without its queue_log: the same counts as SQLite
         // (its calls without queue data replace the enriched ones there too), nothing doubled.

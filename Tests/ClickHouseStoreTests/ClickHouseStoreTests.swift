@@ -33,8 +33,10 @@ struct ClickHouseStoreTests {
         defer { server.stop() }
         let store = try ClickHouseStore(endpoint: ClickHouseEndpoint(parsing: server.url(database: "t"), environment: [:]))
         #expect(store.serverVersion.first?.isNumber == true)
-        #expect(try store.schemaVersion() == 2)
-        let calls = [Self.call("1.1"), Self.call("1.2", at: Self.day / 2, truncated: true), Self.call("1.3", at: 40 * Self.day, legs: 0, caller: "it's\t\"odd\"\n\\")]
+        #expect(try store.schemaVersion() == 3)
+        var calls = [Self.call("1.1"), Self.call("1.2", at: Self.day / 2, truncated: true), Self.call("1.3", at: 40 * Self.day, legs: 0, caller: "it's\t\"odd\"\n\\")]
+        calls[2].attribution = VisitAttribution(kind: .pool, owner: "site-1", visitorID: "v-9", source: "google", medium: "cpc", campaign: "it's spring",
+                                                keyword: "tab\there", landingPage: "/offers?a=1", clickID: "gclid-1", ambiguous: true)
         let file = FileIdentity(path: "/data/Master.csv", size: 100, sha256: String(repeating: "a", count: 64))
         let first = try store.importFile(file, calls: calls, rows: 3, badRows: 0)
         #expect(first.description == "/data/Master.csv: 3 calls, 3 new, 0 updated, 0 unchanged")
@@ -113,7 +115,7 @@ struct ClickHouseStoreTests {
         _ = try server.query("INSERT INTO t.callscope_schema VALUES (1, 0)")
         #expect(try server.query("SELECT count() FROM system.tables WHERE database = 't' AND name = 'messages'") == "0")
         let store = try ClickHouseStore(endpoint: endpoint)
-        #expect(try store.schemaVersion() == 2)
+        #expect(try store.schemaVersion() == 3)
         let call = Self.sipCall("migrated@x", messages: 2)
         _ = try store.importFile(FileIdentity(path: "/a.pcap", size: 1, sha256: String(repeating: "e", count: 64)), calls: [call], rows: 2, badRows: 0)
         #expect(try store.calls(from: nil, to: nil, legs: true, messages: true) == [call])
@@ -125,7 +127,7 @@ struct ClickHouseStoreTests {
         let endpoint = try ClickHouseEndpoint(parsing: server.url(database: "t"), environment: [:])
         _ = try ClickHouseStore(endpoint: endpoint)
         _ = try server.query("INSERT INTO t.callscope_schema VALUES (9, 0)")
-        #expect(throws: StoreError.server("\(endpoint): created by a newer callscope (schema v9); this callscope knows up to v2")) {
+        #expect(throws: StoreError.server("\(endpoint): created by a newer callscope (schema v9); this callscope knows up to v3")) {
             try ClickHouseStore(endpoint: endpoint)
         }
     }
