@@ -166,54 +166,32 @@ public struct KPIAccumulator: Sendable {
     /// The KPIs of the calls added so far.
     public var kpis: KPIs { result().kpis }
 
-    /// The KPIs and the numbers behind them.
-    public func result() -> (kpis: KPIs, details: KPIDetails) {
-        var d = details
-        d.attempted = offered - d.redirected - answeredTalkUnknown
-        d.seizures = offered - d.redirected
-        // IVR drop-offs never reached a queue or a person: outside abandonment and service level.
-        d.serviceLevelBase = d.inbound - d.shortAbandons - d.ivrDropoffs
-        let sortedWaits = removable ? waits : waits.sorted()
-        d.asaP50Seconds = seconds(nearestRank(sortedWaits, percent: 50))
-        let sortedAbandons = removable ? abandonWaits : abandonWaits.sorted()
-        for w in sortedAbandons { d.abandonTimes.counts[AbandonTimeDistribution.bin(ofNanoseconds: w)] += 1 }
-        d.abandonTimes.p50Seconds = seconds(nearestRank(sortedAbandons, percent: 50))
-        d.abandonTimes.p90Seconds = seconds(nearestRank(sortedAbandons, percent: 90))
-        func group(_ cls: CallerClass) -> CallerGroupStats {
-            let i = Int(cls.rawValue)
-            return CallerGroupStats(calls: classCalls[i], answered: classAnswered[i],
-                                    answerRate: ratio(classAnswered[i], classCalls[i]),
-                                    asaSeconds: classWaits[i].meanSeconds(classWaitCount[i]))
-        }
-        d.firstTime = group(.firstTime)
-        d.repeatCalls = group(.repeat)
-        d.withheld = group(.withheld)
+    /// The KPIs and the numbers behind them (the formulas are ``KPITally/result()``'s, shared
+    /// with the reports a store tallies).
+    public func result() -> (kpis: KPIs, details: KPIDetails) { tally().result() }
 
-        let kpis = KPIs(
-            offered: offered,
-            answered: answered,
-            asr: ratio(answered, offered),
-            completionRate: ratio(d.completed, d.attempted),
-            blockedRate: ratio(d.blocked, d.inbound),
-            abandonmentRate: ratio(d.abandoned - d.shortAbandons, d.serviceLevelBase),
-            asaSeconds: waitSum.meanSeconds(waits.count),
-            asaP90Seconds: seconds(nearestRank(sortedWaits, percent: 90)),
-            serviceLevel: ratio(d.serviceLevelAnswered, d.serviceLevelBase),
-            pddMilliseconds: pddCount > 0 ? Double(pddSum) / Double(pddCount) : nil,
-            acdSeconds: talkPositive.meanSeconds(d.talkedCalls),
-            talkMinutes: talk.totalSeconds / 60,
-            firstTimeCallers: classCalls[Int(CallerClass.firstTime.rawValue)],
-            repeatCallers: classCalls[Int(CallerClass.repeat.rawValue)],
-            lostCalls: lostCalls,
-            callbackRate: ratio(d.lostReturned, lostCalls - d.lostWithheld),
-            callbackMedianSeconds: seconds(nearestRank(removable ? callbackDelays : callbackDelays.sorted(), percent: 50)),
-            qualifiedCalls: qualifiedCalls,
-            ivrDropoffs: d.ivrDropoffs,
-            ner: ratio(d.effectiveCalls, d.seizures),
-            longestWaitSeconds: seconds(removable ? longestWaitCandidates.last : longestWait),
-            meanTimeToAbandonSeconds: abandonWaitSum.meanSeconds(abandonWaits.count),
-            transferRate: ratio(d.transferredCalls, answered)
-        )
-        return (kpis, d)
+    /// The counters, sums and percentiles of the calls added so far.
+    func tally() -> KPITally {
+        var t = KPITally()
+        let d = details
+        t.offered = offered; t.answered = answered; t.answeredTalkUnknown = answeredTalkUnknown; t.qualifiedCalls = qualifiedCalls
+        t.pddSum = pddSum; t.pddCount = pddCount
+        t.talk = KPITally.Nanoseconds(talk); t.talkPositive = KPITally.Nanoseconds(talkPositive); t.talkedCalls = d.talkedCalls
+        t.completed = d.completed; t.redirected = d.redirected; t.effectiveCalls = d.effectiveCalls; t.transferredCalls = d.transferredCalls
+        t.inbound = d.inbound
+        t.longestWait = removable ? longestWaitCandidates.last : longestWait
+        t.classCalls = classCalls; t.classAnswered = classAnswered; t.classWaitCount = classWaitCount
+        t.classWaits = classWaits.map(KPITally.Nanoseconds.init)
+        t.waitSum = KPITally.Nanoseconds(waitSum); t.waitCount = waits.count; t.serviceLevelAnswered = d.serviceLevelAnswered
+        t.blocked = d.blocked; t.ivrDropoffs = d.ivrDropoffs; t.abandoned = d.abandoned; t.shortAbandons = d.shortAbandons
+        t.abandonWaitSum = KPITally.Nanoseconds(abandonWaitSum); t.abandonWaitCount = abandonWaits.count
+        t.lostCalls = lostCalls; t.lostWithheld = d.lostWithheld; t.lostReturned = d.lostReturned
+        let sortedWaits = removable ? waits : waits.sorted()
+        let sortedAbandons = removable ? abandonWaits : abandonWaits.sorted()
+        for w in sortedAbandons { t.abandonBins[AbandonTimeDistribution.bin(ofNanoseconds: w)] += 1 }
+        t.asaP50 = nearestRank(sortedWaits, percent: 50); t.asaP90 = nearestRank(sortedWaits, percent: 90)
+        t.abandonP50 = nearestRank(sortedAbandons, percent: 50); t.abandonP90 = nearestRank(sortedAbandons, percent: 90)
+        t.callbackMedian = nearestRank(removable ? callbackDelays : callbackDelays.sorted(), percent: 50)
+        return t
     }
 }

@@ -14,6 +14,9 @@ public struct KPITally: Sendable, Hashable {
         public var remainders: Int64
         public init(seconds: Int64 = 0, remainders: Int64 = 0) { self.seconds = seconds; self.remainders = remainders }
 
+        /// The same sum kept one value at a time (``KPIAccumulator``).
+        init(_ sum: NanosecondSum) { self.init(seconds: sum.seconds, remainders: sum.nanos) }
+
         var sum: NanosecondSum {
             var total = NanosecondSum()
             total.add(remainders)

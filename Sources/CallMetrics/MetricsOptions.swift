@@ -90,7 +90,7 @@ public enum GroupBy: String, Sendable, Hashable, CaseIterable, Codable {
 
 extension Duration {
     /// Whole nanoseconds (attoseconds truncated), saturating.
-    var nanoseconds: Int64 {
+    public var nanoseconds: Int64 {
         let (s, a) = components
         let (scaled, overflow) = s.multipliedReportingOverflow(by: 1_000_000_000)
         if overflow { return s < 0 ? .min : .max }

@@ -114,8 +114,7 @@ func ratio(_ numerator: Int, _ denominator: Int) -> Double? {
 /// least `p` % of the values are at most it; `sorted` must be ascending. Nil when empty.
 func nearestRank(_ sorted: [Int64], percent p: Int) -> Int64? {
     guard !sorted.isEmpty else { return nil }
-    let rank = max(1, (p * sorted.count + 99) / 100)  // ceil(p/100 * n)
-    return sorted[min(rank, sorted.count) - 1]
+    return sorted[KPITally.nearestRankIndex(percent: p, count: sorted.count) - 1]
 }
 
 @inline(__always)

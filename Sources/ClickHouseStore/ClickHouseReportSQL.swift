@@ -223,7 +223,7 @@ struct ClickHouseReportSQL {
             guard let i = columns.firstIndex(where: { $0.name == name }) else { return name }
             return "\(element).\(i + 1)"
         }
-        let w = o.repeatWindow.nanosecondCount, cb = o.callbackWindow.nanosecondCount
+        let w = o.repeatWindow.nanoseconds, cb = o.callbackWindow.nanoseconds
         // 3. Per number, the history facts of each call: caller class (0 not inbound, 1 first-time,
         // 2 repeat, 3 withheld) and the return delay of a lost call (-1 when not returned).
         // Every lambda has parameter names of its own: 18.16 mixes up the expressions of two
@@ -302,7 +302,7 @@ struct ClickHouseReportSQL {
         let w0 = "assumeNotNull(wait)"
         var aggregates = [
             "countIf(\(k))", "countIf(\(k) AND ans)", "countIf(\(k) AND ans AND NOT (\(ended)))",
-            "countIf(\(k) AND ans AND \(ended) AND talk >= \(o.qualifiedTalk.nanosecondCount))",
+            "countIf(\(k) AND ans AND \(ended) AND talk >= \(o.qualifiedTalk.nanoseconds))",
             "sumIf(assumeNotNull(pdd), \(k) AND pdd IS NOT NULL)", "countIf(\(k) AND pdd IS NOT NULL)",
             pair("credited", groupTalk), pair("credited", "\(k) AND ans AND \(ended) AND credited > 0"),
             "countIf(\(k) AND ans AND \(ended) AND credited > 0)",
@@ -320,9 +320,9 @@ struct ClickHouseReportSQL {
         let answeredWait = "\(i) AND ans AND \(waitKnown)"
         let abandonWait = "\(i) AND outcome = 'abandoned' AND \(waitKnown)"
         aggregates += [
-            pair(w0, answeredWait), "countIf(\(answeredWait))", "countIf(\(answeredWait) AND \(w0) <= \(o.serviceLevelThreshold.nanosecondCount))",
+            pair(w0, answeredWait), "countIf(\(answeredWait))", "countIf(\(answeredWait) AND \(w0) <= \(o.serviceLevelThreshold.nanoseconds))",
             "countIf(\(i) AND outcome IN ('busy', 'congestion'))", "countIf(\(i) AND outcome = 'ivr_dropoff')",
-            "countIf(\(i) AND outcome = 'abandoned')", "countIf(\(abandonWait) AND \(w0) < \(o.shortAbandon.nanosecondCount))",
+            "countIf(\(i) AND outcome = 'abandoned')", "countIf(\(abandonWait) AND \(w0) < \(o.shortAbandon.nanoseconds))",
             pair(w0, abandonWait), "countIf(\(abandonWait))",
         ]
         let bounds = AbandonTimeDistribution.binLowerBounds.map { Int64($0) * 1_000_000_000 }
@@ -387,13 +387,3 @@ struct ClickHouseReportSQL {
     static let countColumns = 7
 }
 
-extension Duration {
-    /// Whole nanoseconds, saturating (as the metrics read their windows and thresholds).
-    var nanosecondCount: Int64 {
-        let (s, a) = components
-        let (scaled, overflow) = s.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return s < 0 ? .min : .max }
-        let (sum, overflow2) = scaled.addingReportingOverflow(a / 1_000_000_000)
-        return overflow2 ? (s < 0 ? .min : .max) : sum
-    }
-}
