@@ -73,16 +73,31 @@ struct ClickHouseReportTests {
         ]
     }
 
-    @Test func sqlReportsEqualSQLiteTheNarrowReadAndTheCallsInMemory() throws {
+    /// The generated mix imported into a new ClickHouse database `name` and a new SQLite store.
+    struct Loaded {
+        let server: ClickHouseServer
+        let store: ClickHouseStore
+        let database: CallDatabase
+        let calls: [Call]
+        let directory: TemporaryDirectory
+    }
+
+    static func loaded(_ name: String) throws -> Loaded {
         let server = try ClickHouseServer.start()
-        defer { server.stop() }
-        let store = try ClickHouseStore(endpoint: ClickHouseEndpoint(parsing: server.url(database: "r"), environment: [:]))
+        let store = try ClickHouseStore(endpoint: ClickHouseEndpoint(parsing: server.url(database: name), environment: [:]))
         let directory = TemporaryDirectory()
-        let database = try CallDatabase(path: directory.file("r.sqlite"))
+        let database = try CallDatabase(path: directory.file(name + ".sqlite"))
         let calls = Self.calls()
         let file = FileIdentity(path: "/bench/generated.csv", size: 3_000, sha256: String(repeating: "b", count: 64))
         _ = try store.importFile(file, calls: calls, rows: calls.count, badRows: 0)
         _ = try database.importFile(file, calls: calls, rows: calls.count, badRows: 0)
+        return Loaded(server: server, store: store, database: database, calls: calls, directory: directory)
+    }
+
+    @Test func sqlReportsEqualSQLiteTheNarrowReadAndTheCallsInMemory() throws {
+        let loaded = try Self.loaded("r")
+        defer { loaded.server.stop() }
+        let (store, database, calls) = (loaded.store, loaded.database, loaded.calls)
         for (options, rules) in try Self.optionSets() {
             for groupBy in Self.groupings {
                 let request = StoreReportRequest(groupBy: groupBy, options: options, direction: rules)
@@ -105,15 +120,9 @@ struct ClickHouseReportTests {
     /// The visit fields (schema v3) are stored and read back: `--by utm_source` and the others
     /// (the narrow read) equal SQLite's.
     @Test func visitFieldReportsEqualSQLite() throws {
-        let server = try ClickHouseServer.start()
-        defer { server.stop() }
-        let store = try ClickHouseStore(endpoint: ClickHouseEndpoint(parsing: server.url(database: "v"), environment: [:]))
-        let directory = TemporaryDirectory()
-        let database = try CallDatabase(path: directory.file("v.sqlite"))
-        let calls = Self.calls()
-        let file = FileIdentity(path: "/bench/generated.csv", size: 3_000, sha256: String(repeating: "b", count: 64))
-        _ = try store.importFile(file, calls: calls, rows: calls.count, badRows: 0)
-        _ = try database.importFile(file, calls: calls, rows: calls.count, badRows: 0)
+        let loaded = try Self.loaded("v")
+        defer { loaded.server.stop() }
+        let (store, database) = (loaded.store, loaded.database)
         // Calls of the same start come in natural-key order from ClickHouse, in insertion order from SQLite.
         func visits(_ calls: [Call]) -> [String: VisitAttribution] {
             Dictionary(calls.map { ($0.format + ":" + $0.callID, $0.attribution ?? .none) }, uniquingKeysWith: { a, _ in a })
