@@ -37,7 +37,7 @@ struct DashboardAPI: Sendable {
         }
         if view != "kpis", view != "attribution", by != nil { throw DashboardError(.badRequest, "by groups the kpis and attribution views only.") }
         if view == "campaigns", options.campaigns.isEmpty { throw DashboardError(.badRequest, "view=campaigns needs campaigns (serve --campaigns or the site profile).") }
-        let history = try pages.store.read(for: options, figures: false).history
+        let history = try pages.store.history(for: options)
         var bytes: [UInt8] = []
         switch view {
         case "kpis":
@@ -85,7 +85,7 @@ struct DashboardAPI: Sendable {
     func lost(_ parameters: QueryParameters) throws(DashboardError) -> [UInt8] {
         let range = try pages.range(parameters)
         let options = pages.options(range)
-        let history = try pages.store.read(for: options, figures: false).history
+        let history = try pages.store.history(for: options)
         var time = SiteTime(zone: pages.zone)
         var bytes: [UInt8] = []
         var stream = RecordStream(format: .json, header: LostCallRendering.fields(time: time)) { bytes.append(contentsOf: $0) }

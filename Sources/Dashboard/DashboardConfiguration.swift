@@ -46,8 +46,8 @@ public struct DashboardConfiguration: Sendable {
 /// How the pages attribute calls to website visits (README "Visit attribution").
 ///
 /// Without an engine the pages show the attribution `import` stored with each call (`import
-/// --visits`). With one (`serve --visits FILE`, `--pool`, the profile's `pools:`) every call the
-/// pages read is attributed again, as `report --db ... --visits` does: over the calls of the
+/// --visits`). With one (`serve --visits FILE`, with the pools of `--pool`, the profile or the
+/// campaigns file) every call the pages read is attributed again, as `report --db ... --visits` does: over the calls of the
 /// range and the repeat window before it, so a repeat caller keeps their first touch
 /// (`--touch first`), and the pool exhaustion of the visits is shown.
 public struct DashboardAttribution: Sendable {

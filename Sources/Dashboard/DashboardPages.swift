@@ -122,7 +122,7 @@ struct DashboardPages: Sendable {
             by = value
         }
         let options = options(range)
-        let history = try store.read(for: options, figures: false).history
+        let history = try store.history(for: options)
         let report = store.attribution.report(history, by: by, options: options)
         let choices = Markup.element("nav", ["class": "site"], Self.visitFields.map { field in
             .element("a", ["href": "/attribution?" + range.query + "&by=" + field.rawValue, "class": field == by ? "current" : nil], text: "by " + field.rawValue)

@@ -37,10 +37,11 @@ final class DashboardStore: @unchecked Sendable {
         var figures: HTMLReportFigures?
     }
 
-    /// What the pages of one range read: the prepared calls of the widened range, the figures
-    /// when asked, the range's calls with every field when asked.
+    /// What the pages of one range read: the prepared calls of the widened range (nil for the
+    /// call list alone, unless the dashboard attributes), the figures when asked, the range's
+    /// calls with every field when asked.
     struct Read {
-        var history: CallHistory
+        var history: CallHistory?
         var figures: HTMLReportFigures?
         var whole: [Call]?
     }
@@ -79,15 +80,17 @@ final class DashboardStore: @unchecked Sendable {
         lock.lock()
         var entry = entries.first { $0.key == key && $0.token == token } ?? Entry(key: key, token: token)
         lock.unlock()
-        if let history = entry.narrow, !wantFigures || entry.figures != nil, !wantWhole || entry.whole != nil {
-            return Read(history: history, figures: entry.figures, whole: entry.whole)
+        // The call list alone reads the range's calls whole, not the windows around it, unless
+        // the attribution of the widened range must be copied onto them.
+        let wantNarrow = !wantWhole || wantFigures || attribution.engine != nil
+        if !wantNarrow || entry.narrow != nil, !wantFigures || entry.figures != nil, !wantWhole || entry.whole != nil {
+            return Read(history: entry.narrow, figures: entry.figures, whole: entry.whole)
         }
         do {
-            if entry.narrow == nil {
+            if wantNarrow, entry.narrow == nil {
                 let calls = try database.metricCalls(from: range.from, to: range.to, legs: true, attribution: true)
                 entry.narrow = CallHistory(calls: attribution.attribute(calls, options: options), options: options)
             }
-            // The list shows the calls of the range itself: the windows around it are not read whole.
             if wantWhole, entry.whole == nil {
                 var whole = try database.calls(from: options.from, to: options.to)
                 if attribution.engine != nil, let narrow = entry.narrow?.calls {
@@ -102,8 +105,7 @@ final class DashboardStore: @unchecked Sendable {
         } catch {
             throw DashboardError(.unavailable, error.description)
         }
-        guard let history = entry.narrow else { throw DashboardError(.unavailable, "The calls of the range could not be read.") }
-        if wantFigures, entry.figures == nil {
+        if wantFigures, entry.figures == nil, let history = entry.narrow {
             var figures = HTMLReportFigures(history: history, options: options)
             if attribution.engine != nil || history.calls.contains(where: { $0.attribution != nil }) {
                 figures.attribution = attribution.report(history, by: .utmSource, options: options)
@@ -115,7 +117,15 @@ final class DashboardStore: @unchecked Sendable {
         entries.append(entry)
         if entries.count > Self.cachedRanges { entries.removeFirst(entries.count - Self.cachedRanges) }
         lock.unlock()
-        return Read(history: history, figures: entry.figures, whole: entry.whole)
+        return Read(history: entry.narrow, figures: entry.figures, whole: entry.whole)
+    }
+
+    /// The prepared calls the metrics of `options` need (``read(for:figures:whole:)``).
+    func history(for options: MetricsOptions) throws(DashboardError) -> CallHistory {
+        guard let history = try read(for: options, figures: false).history else {
+            throw DashboardError(.unavailable, "The calls of the range could not be read.")
+        }
+        return history
     }
 
     /// One stored call with every field; attributed again, over the repeat window before it,
