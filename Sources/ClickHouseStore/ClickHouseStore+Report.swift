@@ -28,7 +28,8 @@ extension ClickHouseStore {
     func sqlReport(_ request: StoreReportRequest) throws(StoreError) -> StoreReport? {
         let stored = request.options.storedRange
         let range = Self.rangeCondition(from: stored.from, to: stored.to)
-        var span = TabSeparatedRows(try client.query("SELECT count(), min(start_ns), max(start_ns) FROM calls WHERE \(range) FORMAT TabSeparated"))
+        // The rows read (one per natural key), whose copies of one (start, Call-ID) pair beyond the first are left out.
+        var span = TabSeparatedRows(try client.query("SELECT count(), min(start_ns), max(start_ns) FROM calls FINAL WHERE \(range) FORMAT TabSeparated"))
         let bounds = TabSeparatedRow(fields: span.next() ?? [])
         let low = bounds.int(0) > 0 ? bounds.int64(1) : 0, high = bounds.int(0) > 0 ? bounds.int64(2) : 0
         guard let query = ClickHouseReportSQL(request: request, low: low / 1_000_000_000 - 1, high: high / 1_000_000_000 + 1) else { return nil }
@@ -56,7 +57,7 @@ extension ClickHouseStore {
         let counted = ClickHouseReportSQL.tally(totals, overall: true).offered
         guard let report = MetricsReport.tallied(
             overall: ClickHouseReportSQL.tally(totals, overall: true), groups: groups, groupBy: request.groupBy, options: request.options,
-            duplicatesExcluded: Int(counts[0]), historyOnlyCalls: Int(counts[1]),
+            duplicatesExcluded: bounds.int(0) - Int(counts[0]), historyOnlyCalls: Int(counts[1]),
             directionCoverage: DirectionCoverage(unknown: Int(counts[2]), calls: counted)) else { return nil }
         return StoreReport(report: report, firstStart: counted > 0 ? Timestamp(nanoseconds: counts[3]) : nil,
                            lastStart: counted > 0 ? Timestamp(nanoseconds: counts[4]) : nil)
