@@ -198,7 +198,8 @@ struct ClickHouseReportSQL {
         // 18.16 this takes a third of the time of a grouping of every call by the exact pair, and
         // a tenth of an argMin of each row (which also held every call's columns). The copies left
         // out are counted by the caller (the rows of the range less the calls read here).
-        let candidates = "SELECT h FROM (SELECT cityHash64(start_ns, call_id) AS h FROM calls FINAL WHERE \(range) GROUP BY h HAVING count() > 1)"
+        // (Without FINAL: an older version of a call only adds a candidate, which the exact step drops.)
+        let candidates = "SELECT h FROM (SELECT cityHash64(start_ns, call_id) AS h FROM calls WHERE \(range) GROUP BY h HAVING count() > 1)"
         let later = """
             SELECT start_ns, call_id, arrayJoin(arraySlice(arraySort(groupArray(natural_key)), 2)) AS later FROM calls FINAL
             WHERE \(range) AND cityHash64(start_ns, call_id) GLOBAL IN (\(candidates)) GROUP BY start_ns, call_id
