@@ -7,15 +7,25 @@ import NIOHTTP1
 /// Queries and inserts over ClickHouse's HTTP interface (clickhouse.com/docs/en/interfaces/http),
 /// blocking the calling thread: callscope's commands are synchronous.
 ///
-/// A request that fails before the server answered (refused, reset, timed out) is tried again
-/// `retries` times, a second apart: every insert callscope makes can be repeated without
-/// duplicating anything (its rows carry their version and ReplacingMergeTree keeps one row per
-/// key and version), and every other request only reads or creates what is missing. A server
-/// error (an HTTP status other than 200) is not retried: its message is the error.
+/// A request that fails before the server answered (refused, reset) is tried again `retries`
+/// times, a second apart: every insert callscope makes can be repeated without duplicating
+/// anything (its rows carry their version and ReplacingMergeTree keeps one row per key and
+/// version), and every other request only reads or creates what is missing. A server error (an
+/// HTTP status other than 200) is not retried: its message is the error; nor is a request that
+/// ran out of time (the server may still be working on it).
 struct ClickHouseClient: Sendable {
     let endpoint: ClickHouseEndpoint
     var retries = 2
-    var timeout: TimeAmount = .seconds(600)
+    /// How long one request may take: a report over tens of millions of calls keeps a small
+    /// server busy for minutes before its first byte (docs/performance.md "ClickHouse").
+    var timeout: TimeAmount = .seconds(3600)
+
+    /// The HTTP client of every request: AsyncHTTPClient's shared one gives up on a response
+    /// after 90 s without a byte, which cut off reports the server was still computing. Here only
+    /// connecting has its own limit; each request is bounded by `timeout`.
+    private static let http = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+        configuration: HTTPClient.Configuration(timeout: HTTPClient.Configuration.Timeout(connect: .seconds(10), read: nil)))
 
     /// Runs `sql` (its result in the format it names) and returns the response body.
     /// - Parameter database: false for the statements that create the database itself.
@@ -43,7 +53,7 @@ struct ClickHouseClient: Sendable {
                 var request = try HTTPClient.Request(url: url, method: .POST, body: .bytes(body))
                 if let authorization = endpoint.authorization { request.headers.add(name: "Authorization", value: authorization) }
                 request.headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
-                let response = try HTTPClient.shared.execute(request: request, deadline: .now() + timeout).wait()
+                let response = try Self.http.execute(request: request, deadline: .now() + timeout).wait()
                 let bytes = response.body.map { Array($0.readableBytesView) } ?? []
                 guard response.status == .ok else {
                     throw StoreError.server("\(endpoint): the server refused \(Self.summary(of: action)): \(Self.message(bytes, status: response.status))")
@@ -53,6 +63,9 @@ struct ClickHouseClient: Sendable {
                 throw error
             } catch {
                 attempt += 1
+                if Self.reason(error) == "timed out" {
+                    throw StoreError.server("\(endpoint): the ClickHouse server did not answer within \(timeout.nanoseconds / 1_000_000_000) s: \(Self.summary(of: action))")
+                }
                 if attempt > retries {
                     throw StoreError.server("\(endpoint): cannot reach the ClickHouse server (\(Self.reason(error))) after \(attempt) tries: \(Self.summary(of: action))")
                 }
@@ -77,6 +90,7 @@ struct ClickHouseClient: Sendable {
     static func reason(_ error: any Error) -> String {
         let text = "\(error)"
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        if text.contains("connectTimeout") { return "no connection within 10 s" }
         if text.contains("Timeout") || text.contains("timeout") || text.contains("deadlineExceeded") { return "timed out" }
         if text.contains("remoteConnectionClosed") || text.contains("reset") { return "connection closed by the server" }
         return text.count > 120 ? String(text.prefix(120)) : text
