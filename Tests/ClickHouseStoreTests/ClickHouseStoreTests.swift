@@ -121,6 +121,25 @@ struct ClickHouseStoreTests {
         #expect(try store.calls(from: nil, to: nil, legs: true, messages: true) == [call])
     }
 
+    /// A query is waited for as long as the client's time allows (no 90 s read limit of a shared
+    /// client), and one that outlives it fails once, naming the limit, without being sent again
+    /// (a retry would start the same heavy report beside the first).
+    @Test func aSlowQueryIsWaitedForAndOneThatOutlivesItsTimeIsSentOnce() throws {
+        let server = try ClickHouseServer.start()
+        defer { server.stop() }
+        let endpoint = try ClickHouseEndpoint(parsing: server.url(database: "default"), environment: [:])
+        var client = ClickHouseClient(endpoint: endpoint)
+        client.timeout = .seconds(6)
+        #expect(String(decoding: try client.query("SELECT sleep(2) + 7 FORMAT TabSeparated"), as: UTF8.self) == "7\n")
+        client.timeout = .seconds(1)
+        let slow = "SELECT sleep(3) AS slow_marker_1 FORMAT TabSeparated"
+        #expect(throws: StoreError.server("\(endpoint): the ClickHouse server did not answer within 1 s: \(slow)")) {
+            _ = try client.query(slow)
+        }
+        // Still running on the server, once.
+        #expect(try server.query("SELECT count() FROM system.processes WHERE query LIKE concat('%slow_', 'marker_1%')") == "1")
+    }
+
     @Test func aNewerSchemaIsRefused() throws {
         let server = try ClickHouseServer.start()
         defer { server.stop() }
