@@ -18,6 +18,7 @@
 #   DIR=/big/disk/bench REPORT_ONLY=1 scripts/bench-clickhouse.sh    # reports only, over DIR's stores
 #   CALLSCOPE_DEV=/path/to/callscope-dev CALLSCOPE=/path/to/callscope ...   # those binaries, no build
 #   STORES="one two" ...                                         # a subset of: sqlite one two
+#   VIEWS="overall day" ...                                      # a subset of: overall hour day agent campaign
 #
 # Needs clickhouse-server (Debian's, 18.16 or later), python3 (free ports) and GNU time.
 set -euo pipefail
@@ -25,6 +26,7 @@ cd "$(dirname "$0")/.."
 calls=${CALLS:-1000000}
 chunk=${CHUNK:-1000000}
 stores=${STORES:-sqlite one two}
+views=${VIEWS:-overall hour day agent campaign}
 server=$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)
 [ -x "$server" ] || { echo "bench-clickhouse: clickhouse-server is needed: apt-get install clickhouse-server" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench-clickhouse: GNU time is needed: apt-get install time" >&2; exit 1; }
@@ -94,7 +96,7 @@ XML
 # The store arguments of each store, filled as the servers start.
 declare -A store
 has() { [[ " $stores " == *" $1 "* ]]; }
-echo "$calls generated calls; $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $("$server" --version 2>/dev/null | head -1 || echo clickhouse-server 18.16), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$([ -n "${REPORT_ONLY:-}" ] && echo "the stores of $dir" || echo "$calls generated calls"); $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $("$server" --version 2>/dev/null | head -1 || echo clickhouse-server 18.16), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 if has sqlite; then
   store[sqlite]="--db $dir/bench.sqlite"
   if [ -z "${REPORT_ONLY:-}" ]; then
@@ -140,7 +142,7 @@ done
 echo "== reports: wall s / callscope CPU s / callscope peak MB (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-10s' view; for s in $stores; do printf ' | %-24s' "$s"; done; echo
 status=0
-for view in overall hour day agent campaign; do
+for view in $views; do
   by=(); [ "$view" = overall ] || by=(--by "$view")
   printf '%-10s' "$view"
   first=
