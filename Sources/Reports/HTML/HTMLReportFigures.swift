@@ -66,9 +66,8 @@ public struct HTMLReportFigures: Sendable {
         self.agentStates = agentStates.filter { $0.day == nil }
         campaigns = figures.campaigns
         self.events = events
-        let talked = calls.filter { call in
-            call.talk != nil && options.from.map { call.start >= $0 } ?? true && options.to.map { call.start < $0 } ?? true
-        }
+        // Fields read through the array, not a copy of each call (most have no talk timeline).
+        let talked = calls.indices.filter { calls[$0].talk != nil && options.inRange(calls[$0].start) }.map { calls[$0] }
         talkAgents = TalkOwnership.byAgent(talked)
         talkCalls = Array(talked.sorted { a, b in
             let x = (a.talk?.overtalk ?? 0) + (a.talk?.silence ?? 0), y = (b.talk?.overtalk ?? 0) + (b.talk?.silence ?? 0)
