@@ -124,6 +124,24 @@ struct CallTimeline {
         call.direction == .inbound || (call.direction == nil && options.unknownDirectionIsInbound)
     }
 
+    /// The positions in `order` of the calls in `options`' range (``MetricsOptions/inRange(_:)``):
+    /// one run, since `order` is by start, so a figure's pass visits its range alone, not the
+    /// history around it.
+    /// - Complexity: O(log n).
+    func positions(in options: MetricsOptions) -> Range<Int> {
+        func firstPosition(notBefore bound: Timestamp) -> Int {
+            var low = 0, high = order.count
+            while low < high {
+                let mid = (low + high) / 2
+                if calls[order[mid]].start < bound { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+        let lower = options.from.map(firstPosition(notBefore:)) ?? 0
+        let upper = options.to.map(firstPosition(notBefore:)) ?? order.count
+        return lower..<max(lower, upper)
+    }
+
     /// Facts of the call at `position` in `order`.
     func facts(at position: Int) -> CallFacts {
         let slot = Int(lostSlot[position])

@@ -23,64 +23,20 @@ public enum MetricsEngine {
 
     static func report(_ timeline: CallTimeline, groupBy: GroupBy?, options: MetricsOptions) -> MetricsReport {
         let calls = timeline.calls
-        var overall = KPIAccumulator(options: options)
-        var slots: [GroupKey: Int] = [:]
-        var accumulators: [KPIAccumulator] = []
-        var lastKey: GroupKey?
-        var lastSlot = 0
+        let range = timeline.positions(in: options)
+        var overall = OverallTally(options: options)
+        var groups = groupBy.map { GroupTally(groupBy: $0, options: options) }
         var clock = LocalClock(zone: options.timeZone)
         let attribution = CampaignAttribution(options.campaigns)
-        var historyOnly = 0
-        var coverage = DirectionCoverage(unknown: 0, calls: 0)
-        for position in timeline.order.indices {
+        for position in range {
             let call = calls[timeline.order[position]]
-            guard options.inRange(call.start) else { historyOnly += 1; continue }
-            coverage.calls += 1
-            if call.direction == nil { coverage.unknown += 1 }
             let facts = timeline.facts(at: position)
             overall.add(call, facts: facts)
             guard let groupBy else { continue }
-            let key = groupKey(call, groupBy, clock: &clock, attribution: attribution)
-            if key != lastKey {  // time-ordered calls mostly share the previous call's key
-                if let slot = slots[key] {
-                    lastSlot = slot
-                } else {
-                    lastSlot = accumulators.count
-                    slots[key] = lastSlot
-                    accumulators.append(KPIAccumulator(options: options))
-                }
-                lastKey = key
-            }
-            guard groupBy == .agent, let parts = agentTalk(call) else {
-                accumulators[lastSlot].add(call, facts: facts)
-                continue
-            }
-            // Each agent is credited with their own part of a transferred call's talk.
-            let own = call.agent.flatMap { parts[$0] } ?? 0
-            accumulators[lastSlot].add(call, facts: facts, talkCredit: own)
-            for (agent, talk) in parts.sorted(by: { $0.key < $1.key }) where agent != call.agent {
-                let slot: Int
-                if let known = slots[.text(agent)] {
-                    slot = known
-                } else {
-                    slot = accumulators.count
-                    slots[.text(agent)] = slot
-                    accumulators.append(KPIAccumulator(options: options))
-                }
-                accumulators[slot].addTransferredTalk(talk)
-            }
-            lastKey = nil
+            groups?.add(call, facts: facts, key: groupKey(call, groupBy, clock: &clock, attribution: attribution))
         }
-        let rows = slots.sorted { $0.key < $1.key }.map { key, slot -> MetricsRow in
-            let (kpis, details) = accumulators[slot].result()
-            return MetricsRow(key: key.label, kpis: kpis, details: details)
-        }
-        let (kpis, details) = overall.result()
-        return MetricsReport(
-            overall: MetricsRow(key: "overall", kpis: kpis, details: details), groupBy: groupBy, groups: rows,
-            blockedAboveTarget: kpis.blockedRate.map { $0 > options.blockedTarget } ?? false,
-            blockedTarget: options.blockedTarget, duplicatesExcluded: timeline.duplicates, historyOnlyCalls: historyOnly,
-            directionCoverage: coverage)
+        return overall.report(overall.result(), groupBy: groupBy, groups: groups?.rows() ?? [], options: options,
+                              duplicates: timeline.duplicates, historyOnly: timeline.order.count - range.count)
     }
 
     /// A weekday x hour grid (Monday first) of the calls in range, optionally of one direction.
@@ -90,20 +46,13 @@ public enum MetricsEngine {
 
     static func heatmap(_ timeline: CallTimeline, metric: HeatmapMetric, direction: CallDirectionFilter?, options: MetricsOptions) -> Heatmap {
         let calls = timeline.calls
-        var grid = HeatmapGrid()
+        var tally = HeatmapTally(metric: metric, direction: direction)
         var clock = LocalClock(zone: options.timeZone)
-        for position in timeline.order.indices {
+        for position in timeline.positions(in: options) {
             let call = calls[timeline.order[position]]
-            guard options.inRange(call.start) else { continue }
-            switch direction {
-            case .inbound?: guard timeline.inbound[position] else { continue }
-            case .outbound?: guard call.direction == .outbound else { continue }
-            // ASA is defined on inbound calls (docs/metrics.md): an outbound ring is not a wait.
-            case nil: if metric == .asa, !timeline.inbound[position] { continue }
-            }
-            grid.add(call, at: clock.local(call.start))
+            tally.add(call, inbound: timeline.inbound[position], at: clock.local(call.start))
         }
-        return grid.heatmap(metric: metric, direction: direction)
+        return tally.heatmap()
     }
 
     /// Every unanswered inbound call in range, in start order, with what happened next:
@@ -153,78 +102,14 @@ public enum MetricsEngine {
 
     static func agentDaily(_ timeline: CallTimeline, options: MetricsOptions, totals: Bool) -> [AgentDay] {
         let calls = timeline.calls
-        struct Key: Hashable { var agent: String; var day: Int64 }
-        struct Tally: InPlaceUpdatable {
-            var received = 0, missed = 0, outAnswered = 0, outNotAnswered = 0
-            var talk = NanosecondSum()
-            var wait = NanosecondSum()
-            var waitCount = 0
-            var hours: UInt32 = 0
-        }
-        var tallies: [Key: Tally] = [:]
+        var tally = AgentDayTally()
         var clock = LocalClock(zone: options.timeZone)
-        for position in timeline.order.indices {
+        for position in timeline.positions(in: options) {
             let call = calls[timeline.order[position]]
-            guard options.inRange(call.start), let agent = call.agent else { continue }
-            let inbound = timeline.inbound[position]
-            guard inbound || call.direction == .outbound else { continue }
-            let local = clock.local(call.start)
-            let answered = call.outcome == .answered
-            let parts = agentTalk(call)
-            if let parts {
-                // A transferred call: each agent on it is credited with their own part.
-                for (name, talk) in parts where name != agent {
-                    tallies[Key(agent: name, day: local.days), default: Tally()].update { $0.talk.add(talk) }
-                }
-            }
-            tallies[Key(agent: agent, day: local.days), default: Tally()].update { t in
-                t.hours |= 1 << UInt32(local.hour)
-                if let parts {
-                    t.talk.add(parts[agent] ?? 0)
-                } else if answered, let ended = call.endedAt, let at = call.answeredAt {
-                    t.talk.add(max(0, at.distance(to: ended)))
-                }
-                if inbound {
-                    if answered {
-                        t.received += 1
-                        if let wait = call.waitNanoseconds ?? call.answeredAt.map({ call.start.distance(to: $0) }) {
-                            t.wait.add(wait); t.waitCount += 1
-                        }
-                    } else {
-                        t.missed += 1
-                    }
-                } else if answered {
-                    t.outAnswered += 1
-                } else {
-                    t.outNotAnswered += 1
-                }
-            }
+            guard call.agent != nil else { continue }
+            tally.add(call, inbound: timeline.inbound[position], at: clock.local(call.start))
         }
-        func row(_ agent: String, _ day: String, _ t: Tally, hours: Int) -> AgentDay {
-            let handled = t.received + t.outAnswered + t.outNotAnswered
-            return AgentDay(
-                agent: agent, day: day, inboundReceived: t.received,
-                inboundMissed: t.missed, outboundAnswered: t.outAnswered, outboundNotAnswered: t.outNotAnswered,
-                talkMinutes: t.talk.totalSeconds / 60, asaSeconds: t.wait.meanSeconds(t.waitCount),
-                activeHours: hours, callsPerHour: ratio(handled, hours))
-        }
-        let sorted = tallies.sorted { $0.key.agent != $1.key.agent ? $0.key.agent < $1.key.agent : $0.key.day < $1.key.day }
-        var out: [AgentDay] = []
-        out.reserveCapacity(sorted.count)
-        var total = Tally(), totalHours = 0
-        for (i, (key, t)) in sorted.enumerated() {
-            out.append(row(key.agent, CivilDate.label(days: key.day), t, hours: t.hours.nonzeroBitCount))
-            guard totals else { continue }
-            total.received += t.received; total.missed += t.missed
-            total.outAnswered += t.outAnswered; total.outNotAnswered += t.outNotAnswered
-            total.talk.add(t.talk); total.wait.add(t.wait); total.waitCount += t.waitCount
-            totalHours += t.hours.nonzeroBitCount
-            if i + 1 == sorted.count || sorted[i + 1].key.agent != key.agent {
-                out.append(row(key.agent, AgentDay.allDays, total, hours: totalHours))
-                total = Tally(); totalHours = 0
-            }
-        }
-        return out
+        return tally.result(totals: totals)
     }
 
     /// Answer rates of outbound calls in range: cold (the first outbound call to a number in
@@ -236,32 +121,14 @@ public enum MetricsEngine {
 
     static func outboundAnswerRates(_ timeline: CallTimeline, options: MetricsOptions) -> OutboundAnswerRates {
         let calls = timeline.calls
-        struct Tally: InPlaceUpdatable { var cold = AnswerCount(); var followUp = AnswerCount(); var grid = HeatmapGrid() }
-        var all = Tally()
-        var agents: [String: Tally] = [:]
+        var tally = OutboundTally()
         var clock = LocalClock(zone: options.timeZone)
-        for position in timeline.order.indices {
+        for position in timeline.positions(in: options) {
             let call = calls[timeline.order[position]]
-            guard options.inRange(call.start), call.direction == .outbound else { continue }
-            let local = clock.local(call.start)
-            let answered = call.outcome == .answered ? 1 : 0
-            let cold = timeline.cold[position]
-            // A call to a withheld or non-numeric destination is neither cold nor a follow-up.
-            let numbered = !NumberKey.isWithheld(call.dialed)
-            let apply = { (t: inout Tally) in
-                if numbered, cold { t.cold.calls += 1; t.cold.answered += answered }
-                else if numbered { t.followUp.calls += 1; t.followUp.answered += answered }
-                t.grid.add(call, at: local)
-            }
-            apply(&all)
-            agents[call.agent ?? GroupKey.noneLabel, default: Tally()].update(apply)
+            guard call.direction == .outbound else { continue }
+            tally.add(call, cold: timeline.cold[position], at: clock.local(call.start))
         }
-        let perAgent = agents.sorted { GroupKey.text($0.key) < GroupKey.text($1.key) }.map {
-            AgentOutboundRates(agent: $0.key, cold: $0.value.cold, followUp: $0.value.followUp,
-                               heatmap: $0.value.grid.heatmap(metric: .answerRate, direction: .outbound))
-        }
-        return OutboundAnswerRates(cold: all.cold, followUp: all.followUp,
-                                   heatmap: all.grid.heatmap(metric: .answerRate, direction: .outbound), agents: perAgent)
+        return tally.result()
     }
 
     /// Per campaign in rule order, then unattributed: calls, first-time callers, answered,
@@ -273,49 +140,17 @@ public enum MetricsEngine {
 
     static func campaignReport(_ timeline: CallTimeline, options: MetricsOptions) -> CampaignReport {
         let calls = timeline.calls
-        let attribution = CampaignAttribution(options.campaigns)
-        let qualified = options.qualifiedTalk.nanoseconds
-        struct Tally { var calls = 0, firstTime = 0, answered = 0, qualified = 0 }
-        var tallies = Array(repeating: Tally(), count: options.campaigns.count + 1)
-        let unattributed = options.campaigns.count
-        for position in timeline.order.indices {
-            let call = calls[timeline.order[position]]
-            guard options.inRange(call.start), call.direction != .outbound, call.direction != .internal else { continue }
-            let slot = attribution.campaignIndex(of: call) ?? unattributed
-            tallies[slot].calls += 1
-            if timeline.callerClass[position] == .firstTime { tallies[slot].firstTime += 1 }
-            if call.outcome == .answered {
-                tallies[slot].answered += 1
-                if let ended = call.endedAt, let at = call.answeredAt, at.distance(to: ended) >= qualified {
-                    tallies[slot].qualified += 1
-                }
-            }
+        var tally = CampaignTally(options: options)
+        for position in timeline.positions(in: options) {
+            tally.add(calls[timeline.order[position]], callerClass: timeline.callerClass[position])
         }
-        func row(_ name: String, _ campaign: Campaign?, _ t: Tally) -> CampaignRow {
-            let cost = campaign?.cost
-            let revenue = campaign?.revenuePerQualified.map { $0 * Double(t.qualified) }
-            var roi: Double?
-            if let cost, let revenue, cost > 0 { roi = (revenue - cost) / cost }
-            return CampaignRow(
-                name: name, channel: campaign?.channel, calls: t.calls, firstTimeCallers: t.firstTime,
-                answered: t.answered, qualifiedCalls: t.qualified, conversion: ratio(t.qualified, t.calls), cost: cost,
-                costPerCall: cost.flatMap { t.calls > 0 ? $0 / Double(t.calls) : nil },
-                costPerQualified: cost.flatMap { t.qualified > 0 ? $0 / Double(t.qualified) : nil },
-                revenue: revenue, roi: roi)
-        }
-        let rows = options.campaigns.enumerated().map { row($0.element.name, $0.element, tallies[$0.offset]) }
-        return CampaignReport(campaigns: rows, unattributed: row(GroupKey.unattributedLabel, nil, tallies[unattributed]))
+        return tally.result()
     }
 
     static func groupKey(_ call: Call, _ groupBy: GroupBy, clock: inout LocalClock,
                          attribution: CampaignAttribution) -> GroupKey {
         switch groupBy {
-        case .hour: return .hour(clock.local(call.start).hour)
-        case .day: return .day(clock.local(call.start).days)
-        case .weekday: return .weekday(clock.local(call.start).weekday)
-        case .week:
-            let (year, week) = CivilDate.isoWeek(days: clock.local(call.start).days)
-            return .week(year: year, week: week)
+        case .hour, .day, .weekday, .week: return timeKey(groupBy, clock.local(call.start)) ?? .none
         case .campaign:
             // Campaigns are inbound numbers: an outbound or internal call is named by its direction,
             // not `(none)`, which read as another word for `(unattributed)`.
@@ -339,6 +174,19 @@ public enum MetricsEngine {
             case .landingPage: return text(visit.landingPage)
             default: return text(visit.kind.rawValue)
             }
+        }
+    }
+
+    /// The key of a time grouping (hour, day, weekday, week) at a local time; nil for other groupings.
+    static func timeKey(_ groupBy: GroupBy, _ local: LocalClockReading) -> GroupKey? {
+        switch groupBy {
+        case .hour: return .hour(local.hour)
+        case .day: return .day(local.days)
+        case .weekday: return .weekday(local.weekday)
+        case .week:
+            let (year, week) = CivilDate.isoWeek(days: local.days)
+            return .week(year: year, week: week)
+        default: return nil
         }
     }
 

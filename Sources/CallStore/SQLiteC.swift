@@ -77,6 +77,29 @@ struct Columns {
     func stringOrNil(_ i: Int32) -> String? { isNull(i) ? nil : string(i) }
 }
 
+/// A column whose few values repeat from row to row (source file, format, outcome, direction):
+/// each distinct value is built and parsed once, then found by its bytes. Building a `String`
+/// per row for them was a quarter of the narrow read's Swift side (docs/performance.md "Dashboard").
+struct RepeatedColumn<Value> {
+    let column: Int32
+    private let parse: (String) -> Value
+    /// Up to `limit` values seen, with their bytes; past that, values are built each time.
+    private var seen: [(bytes: [UInt8], value: Value)] = []
+    private let limit = 16
+
+    init(_ column: Int32, _ parse: @escaping (String) -> Value) { self.column = column; self.parse = parse }
+
+    /// The parsed value of the current row's text; nil when the column is NULL.
+    mutating func read(_ row: Columns) -> Value? {
+        guard let text = sqlite3_column_text(row.statement, column) else { return nil }
+        let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(row.statement, column)))
+        for entry in seen where entry.bytes.elementsEqual(bytes) { return entry.value }
+        let value = parse(String(decoding: bytes, as: UTF8.self))
+        if seen.count < limit { seen.append((Array(bytes), value)) }
+        return value
+    }
+}
+
 /// Steps `statement` (already bound) over its rows, calling `body` with each.
 func forEachRow(_ db: Database, _ statement: Statement, _ body: (Columns) throws -> Void) throws {
     let handle = statement.sqliteStatement

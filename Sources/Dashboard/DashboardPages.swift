@@ -81,10 +81,16 @@ struct DashboardPages: Sendable {
 
     // MARK: Overview and report sections
 
-    /// `/`: the HTML report of the range, refreshed while the store is written.
+    /// Lost calls the overview lists; `/lost` lists up to ``HTMLReport/lostRowLimit``. Rendering
+    /// 1,000 rows was two thirds of the overview's page (docs/performance.md "Dashboard").
+    static let overviewLostRows = 100
+
+    /// `/`: the HTML report of the range, refreshed while the store is written; its lost calls
+    /// cut at ``overviewLostRows`` with a link to `/lost`.
     func overview(_ parameters: QueryParameters) throws(DashboardError) -> String {
         let range = try range(parameters)
-        let context = context(range)
+        var context = context(range)
+        context.lostRows = Self.overviewLostRows
         guard let figures = try store.read(for: context.options, figures: true).figures else { return "" }
         return HTMLPage.render(
             title: "Call dashboard" + (configuration.site.map { " — " + $0 } ?? ""),

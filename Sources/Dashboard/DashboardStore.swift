@@ -107,7 +107,9 @@ final class DashboardStore: @unchecked Sendable {
         }
         if wantFigures, entry.figures == nil, let history = entry.narrow {
             var figures = HTMLReportFigures(history: history, options: options)
-            if attribution.engine != nil || history.calls.contains(where: { $0.attribution != nil }) {
+            // Indices, not `contains(where:)` over the calls: that copied each call to test one field.
+            let calls = history.calls
+            if attribution.engine != nil || calls.indices.contains(where: { calls[$0].attribution != nil }) {
                 figures.attribution = attribution.report(history, by: .utmSource, options: options)
             }
             entry.figures = figures

@@ -21,7 +21,8 @@ enum Links {
         HTMLReportLinks(
             call: { callID, start in Links.call(callID, start: start) },
             agent: { name in Links.calls(where: "agent=" + name, range: range) },
-            caller: { number in "/calls?" + range.query + "&q=" + component(number) })
+            caller: { number in "/calls?" + range.query + "&q=" + component(number) },
+            lost: "/lost?" + range.query)
     }
 }
 

@@ -51,10 +51,31 @@ import Testing
             #expect(MetricsEngine.agentDaily(history, options: options, totals: true) == MetricsEngine.agentDaily(calls: calls, options: options, totals: true))
             #expect(MetricsEngine.outboundAnswerRates(history, options: options) == MetricsEngine.outboundAnswerRates(calls: calls, options: options))
             #expect(MetricsEngine.campaignReport(history, options: options) == MetricsEngine.campaignReport(calls: calls, options: options))
+            try expectRangeFiguresEqualEachPass(history, calls, options)
         }
         // The mix has what the shared pass must get right: lost calls of every range, some returned.
         #expect(lostSeen > 100 && returnedSeen > 20, "lost \(lostSeen), returned \(returnedSeen)")
         let repeats = MetricsEngine.report(history, groupBy: nil, options: range).overall.kpis.repeatCallers
         #expect(repeats > 100, "repeat callers \(repeats)")
+    }
+
+    /// The one pass of ``MetricsEngine/rangeFigures(_:options:)`` gives each figure exactly as
+    /// its own entry point over the calls does.
+    func expectRangeFiguresEqualEachPass(_ history: CallHistory, _ calls: [Call], _ options: MetricsOptions) throws {
+        let figures = MetricsEngine.rangeFigures(history, options: options)
+        #expect(figures.report == MetricsEngine.report(calls: calls, groupBy: nil, options: options))
+        #expect(figures.byHour == MetricsEngine.report(calls: calls, groupBy: .hour, options: options))
+        #expect(figures.byDay == MetricsEngine.report(calls: calls, groupBy: .day, options: options))
+        #expect(figures.volume == MetricsEngine.heatmap(calls: calls, metric: .volume, direction: nil, options: options))
+        #expect(figures.inboundAnswerRate == MetricsEngine.heatmap(calls: calls, metric: .answerRate, direction: .inbound, options: options))
+        #expect(figures.outbound == MetricsEngine.outboundAnswerRates(calls: calls, options: options))
+        #expect(figures.agentDays == MetricsEngine.agentDaily(calls: calls, options: options, totals: true))
+        #expect(figures.campaigns == (options.campaigns.isEmpty ? nil : MetricsEngine.campaignReport(calls: calls, options: options)))
+        // Not vacuous: the range has calls of every kind the figures count.
+        let overall = figures.report.overall.kpis
+        #expect(overall.offered > 0 && figures.outbound.cold.calls > 0 && figures.agentDays.count > 1 && figures.byHour.groups.count > 1)
+        // The calls outside the range are counted as history, as the report of the range counts them.
+        let outside = Set(calls.filter { !options.inRange($0.start) }.map { "\($0.callID) \($0.start.nanoseconds)" }).count
+        #expect(figures.report.historyOnlyCalls == outside, "history \(figures.report.historyOnlyCalls), outside \(outside)")
     }
 }

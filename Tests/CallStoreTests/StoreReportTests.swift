@@ -84,6 +84,34 @@ import TestSupport
         #expect(report.overall.details.transferredCalls > 100 && report.duplicatesExcluded == 0)
     }
 
+    /// The narrow read finds the agents' talk legs by scanning the legs of the ids it read when
+    /// ids follow time (calls imported in time order), and by joining otherwise: both give each
+    /// call its own legs, for a range and for every call.
+    @Test(arguments: [false, true]) func theNarrowReadGivesEachCallItsTalkLegs(shuffled: Bool) throws {
+        let dir = TemporaryDirectory()
+        let db = try CallDatabase(path: dir.file("l.sqlite"))
+        var calls = Self.generated()
+        if shuffled {  // ids in no relation to start times
+            calls = calls.indices.map { calls[($0 * 1_009) % calls.count] }
+        }
+        _ = try db.importFile(identity("generated.csv"), calls: calls, rows: calls.count, badRows: 0)
+        let day: Int64 = 86_400_000_000_000
+        let first = SyntheticCallRecords.firstDay * 1_000_000_000
+        for (from, to) in [(Timestamp(nanoseconds: first + 10 * day), Timestamp(nanoseconds: first + 12 * day)), (nil, nil)] as [(Timestamp?, Timestamp?)] {
+            let narrow = try db.metricCalls(from: from, to: to, legs: true, attribution: false)
+            let whole = try db.calls(from: from, to: to, legs: true)
+            #expect(narrow.map(\.callID) == whole.map(\.callID))
+            let talkLegs = { (call: Call) -> [String] in
+                call.legs.compactMap { leg in
+                    guard let agent = leg.agent, !agent.isEmpty, let talk = leg.talkNanoseconds else { return nil }
+                    return "\(agent) \(talk)"
+                }
+            }
+            #expect(narrow.map(talkLegs) == whole.map(talkLegs))
+            #expect(narrow.filter { !$0.legs.isEmpty }.count > 10)
+        }
+    }
+
     @Test func storedQueueLogCallsAreLeftToTheWholeRead() throws {
         let dir = TemporaryDirectory()
         let db = try CallDatabase(path: dir.file("q.sqlite"))

@@ -1,9 +1,11 @@
 import CallMetrics
 import CallModel
+import CallStore
 @testable import Dashboard
 import Foundation
 import Reports
 import Testing
+import TestSupport
 
 @Suite struct DashboardUnitTests {
     @Test func queryStringsDecodeAsFormsSendThem() throws {
@@ -68,6 +70,44 @@ import Testing
         #expect(!TokenCheck.constantTimeEqual("0123456789abcdef", "0123456789abcdeF"))
         #expect(!TokenCheck.constantTimeEqual("0123456789abcdef", "0123456789abcde"))
         #expect(!TokenCheck.constantTimeEqual("", "x"))
+    }
+
+    /// The overview lists the range's first ``DashboardPages/overviewLostRows`` lost calls and
+    /// links to `/lost`, which lists them all (up to 1,000): the same calls, in the same order.
+    @Test func theOverviewListsTheFirstLostCallsAndLinksToTheRest() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("lost.sqlite")
+        let utc = try #require(TimeZone(identifier: "UTC"))
+        // 2026-03-02: 150 inbound calls from different callers abandoned after 20 s, one every 9 minutes, and one answered.
+        let day: Int64 = 1_772_409_600
+        var calls = (0..<150).map { i in
+            let start = Timestamp(seconds: day + Int64(i) * 540)
+            return Call(callID: "lost-\(i)", source: "/test/lost.csv", start: start, caller: "+4477009" + String(10_000 + i), dialed: "+442079460100",
+                        outcome: .abandoned, endedAt: Timestamp(seconds: day + Int64(i) * 540 + 20), direction: .inbound, format: "asterisk-csv")
+        }
+        calls.append(Call(callID: "answered", source: "/test/lost.csv", start: Timestamp(seconds: day + 30), caller: "+447700900001", dialed: "+442079460100",
+                          outcome: .answered, answeredAt: Timestamp(seconds: day + 40), endedAt: Timestamp(seconds: day + 100), agent: "SIP/201",
+                          direction: .inbound, format: "asterisk-csv"))
+        let db = try CallDatabase(path: path)
+        _ = try db.importFile(FileIdentity(path: "/test/lost.csv", size: 1, sha256: String(repeating: "0", count: 64)), calls: calls, rows: calls.count, badRows: 0)
+        let renderer = try DashboardRenderer(DashboardConfiguration(databasePath: path, options: MetricsOptions(timeZone: utc)))
+        let query = "from=2026-03-02&to=2026-03-03"
+        /// The rows of the lost-calls section's table.
+        func lostRows(_ page: String) throws -> [Substring] {
+            let section = try #require(page.range(of: "<section id=\"lost\">"))
+            let rest = page[section.upperBound...]
+            let end = try #require(rest.range(of: "</section>"))
+            return rest[..<end.lowerBound].components(separatedBy: "<tr>").dropFirst(2).map { Substring($0.components(separatedBy: "</tr>")[0]) }
+        }
+        let overview = try renderer.page("/", query: query)
+        let all = try renderer.page("/lost", query: query)
+        let shown = try lostRows(overview), listed = try lostRows(all)
+        #expect(shown.count == DashboardPages.overviewLostRows && listed.count == 150)
+        #expect(Array(listed.prefix(shown.count)) == shown)
+        #expect(shown.first?.contains("+447700910000") == true && listed.last?.contains("+447700910149") == true)
+        #expect(overview.contains("150 lost calls, 150 not returned yet"))
+        #expect(overview.contains("The first 100 of 150: see <a href=\"/lost?from=2026-03-02&amp;to=2026-03-03\">Lost calls</a>"))
+        #expect(!all.contains("The first "))
     }
 
     @Test func callKeysRoundTripThroughURLs() throws {

@@ -29,14 +29,15 @@ extension HTMLReport {
         ])
     }
 
-    static let lostRowLimit = 1000
+    public static let lostRowLimit = 1000
 
     public static func lostSection(_ figures: HTMLReportFigures, context: HTMLReportContext) -> HTMLSection {
         let lost = figures.lost
         let open = lost.filter { $0.returned == .none && !$0.withheld }.count
         let zone = context.options.timeZone
         var clock = SiteTime(zone: zone)  // one clock for every row: its zone offsets are cached
-        let rows = lost.prefix(lostRowLimit).map { call -> [Markup] in
+        let shown = min(context.lostRows, lostRowLimit)
+        let rows = lost.prefix(shown).map { call -> [Markup] in
             [cell(String(clock.tableText(call.start, milliseconds: false).prefix(19)), href: context.links?.call(call.callID, call.start)),
              call.caller == nil ? cell(nil, placeholder: "withheld") : cell(call.caller, href: context.links?.caller(call.caller ?? "")), cell(call.dialed),
              cell(call.queue), cell(call.outcome), number(call.waitSeconds.map { KPIRendering.format($0, 1) } ?? "–"),
@@ -48,7 +49,12 @@ extension HTMLReport {
             parts.append(table([("start (\(zone.identifier))", false), ("caller", false), ("dialed", false), ("queue", false), ("outcome", false),
                                 ("wait s", true), ("returned", false), ("returned by", false), ("after", true), ("tries", true)], Array(rows)))
         }
-        if lost.count > lostRowLimit { parts.append(.element("p", ["class": "note"], text: "The first \(lostRowLimit) of \(lost.count); `callscope lost` lists them all.")) }
+        if lost.count > shown, shown < lostRowLimit, let href = context.links?.lost {
+            parts.append(.element("p", ["class": "note"], [Markup(text: "The first \(shown) of \(lost.count): see "), .element("a", ["href": href], text: "Lost calls"),
+                                                           Markup(text: " (the first \(lostRowLimit); `callscope lost` lists them all).")]))
+        } else if lost.count > shown {
+            parts.append(.element("p", ["class": "note"], text: "The first \(shown) of \(lost.count); `callscope lost` lists them all."))
+        }
         return HTMLSection(id: "lost", title: "Lost calls", body: Markup(parts))
     }
 

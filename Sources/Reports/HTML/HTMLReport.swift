@@ -28,6 +28,9 @@ public struct HTMLReportContext: Sendable {
     public var targets: ReportTargets
     /// Where names and calls link to (the dashboard's pages); nil in the self-contained report.
     public var links: HTMLReportLinks?
+    /// How many lost calls the lost-calls section lists (the first by start): 1,000 unless a
+    /// page that links to a list of them all (``HTMLReportLinks/lost``) asks for fewer.
+    public var lostRows = HTMLReport.lostRowLimit
 
     public init(site: String?, inputs: [String], generatedAt: Timestamp, options: MetricsOptions, targets: ReportTargets, links: HTMLReportLinks? = nil) {
         self.site = site; self.inputs = inputs; self.generatedAt = generatedAt; self.options = options; self.targets = targets
@@ -42,10 +45,12 @@ public struct HTMLReportLinks: Sendable {
     public var call: @Sendable (_ callID: String, _ start: Timestamp) -> String?
     public var agent: @Sendable (_ name: String) -> String?
     public var caller: @Sendable (_ number: String) -> String?
+    /// The page that lists the range's lost calls, when there is one.
+    public var lost: String?
 
     public init(call: @escaping @Sendable (String, Timestamp) -> String?, agent: @escaping @Sendable (String) -> String?,
-                caller: @escaping @Sendable (String) -> String?) {
-        self.call = call; self.agent = agent; self.caller = caller
+                caller: @escaping @Sendable (String) -> String?, lost: String? = nil) {
+        self.call = call; self.agent = agent; self.caller = caller; self.lost = lost
     }
 }
 

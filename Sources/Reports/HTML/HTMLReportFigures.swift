@@ -46,7 +46,9 @@ public struct HTMLReportFigures: Sendable {
     /// The same over calls prepared once (one history pass for every figure, ``CallHistory``).
     public init(history: CallHistory, options: MetricsOptions, agentStates: [AgentStateFigures] = [], events: [ControlEvent]? = nil) {
         let calls = history.calls
-        report = MetricsEngine.report(history, groupBy: nil, options: options)
+        // One pass over the range feeds every figure of it (``RangeFigures``).
+        let figures = MetricsEngine.rangeFigures(history, options: options)
+        report = figures.report
         let closed = options.closed(around: calls)
         if let from = closed.from, let to = closed.to { range = (from, to) }
         if let previousOptions = closed.previousPeriod, let from = previousOptions.from, let to = previousOptions.to {
@@ -54,19 +56,18 @@ public struct HTMLReportFigures: Sendable {
             let previous = MetricsEngine.report(history, groupBy: nil, options: previousOptions)
             self.previous = previous.overall.kpis.offered > 0 ? previous : nil
         }
-        byHour = MetricsEngine.report(history, groupBy: .hour, options: options)
-        byDay = MetricsEngine.report(history, groupBy: .day, options: options)
-        volume = MetricsEngine.heatmap(history, metric: .volume, direction: nil, options: options)
-        inboundAnswerRate = MetricsEngine.heatmap(history, metric: .answerRate, direction: .inbound, options: options)
-        outbound = MetricsEngine.outboundAnswerRates(history, options: options)
+        byHour = figures.byHour
+        byDay = figures.byDay
+        volume = figures.volume
+        inboundAnswerRate = figures.inboundAnswerRate
+        outbound = figures.outbound
         lost = MetricsEngine.lostCalls(history, options: options)
-        agents = MetricsEngine.agentDaily(history, options: options, totals: true).filter { $0.day == AgentDay.allDays }
+        agents = figures.agentDays.filter { $0.day == AgentDay.allDays }
         self.agentStates = agentStates.filter { $0.day == nil }
-        campaigns = options.campaigns.isEmpty ? nil : MetricsEngine.campaignReport(history, options: options)
+        campaigns = figures.campaigns
         self.events = events
-        let talked = calls.filter { call in
-            call.talk != nil && options.from.map { call.start >= $0 } ?? true && options.to.map { call.start < $0 } ?? true
-        }
+        // Fields read through the array, not a copy of each call (most have no talk timeline).
+        let talked = calls.indices.filter { calls[$0].talk != nil && options.inRange(calls[$0].start) }.map { calls[$0] }
         talkAgents = TalkOwnership.byAgent(talked)
         talkCalls = Array(talked.sorted { a, b in
             let x = (a.talk?.overtalk ?? 0) + (a.talk?.silence ?? 0), y = (b.talk?.overtalk ?? 0) + (b.talk?.silence ?? 0)
