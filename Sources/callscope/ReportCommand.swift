@@ -64,6 +64,7 @@ struct ReportCommand: ParsableCommand {
             write(computed.report, header: DisplayOptions.periodHeader(computed, options: options))
             return try finish()
         }
+        if view == .kpis, try streamReport(site: site, options: options) { return }
         let (collected, finish) = try input.collect(site: site, storedRange: options.storedRange)
         let format = output.format
         if view == .attribution { return try runAttribution(collected: collected, finish: finish, site: site, options: options) }
@@ -91,6 +92,19 @@ struct ReportCommand: ParsableCommand {
         let report = MetricsEngine.report(calls: collected.calls, groupBy: by, options: options)
         write(report, header: DisplayOptions.periodHeader(collected.calls, options: options))
         try finish()
+    }
+
+    /// The KPI view over captures, or one CDR file, consumed as they are read
+    /// (``InputOptions/stream(site:talk:emit:)``, ``KPIReportStream``): memory follows the calls
+    /// in progress and the figures' state, not the calls. False, having read nothing, when the
+    /// run needs all its calls at once (a database, several CDR files, visit attribution).
+    private func streamReport(site: SiteSettings, options: MetricsOptions) throws -> Bool {
+        var stream = KPIReportStream(groupBy: by, options: options)
+        guard let finish = try input.stream(site: site, emit: { stream.add($0) }) else { return false }
+        let starts = [stream.firstStart, stream.lastStart].compactMap { $0 }
+        write(stream.report(), header: DisplayOptions.periodHeader(starts: starts, options: options))
+        try finish()
+        return true
     }
 
     /// Writes the KPI table in the output format (`header`: the table's `Period:` line), then the direction warning.
