@@ -21,12 +21,9 @@ public struct KPIReportStream {
     public let groupBy: GroupBy?
     private var groups: KPIGroups
     private var history: RunningCallerHistory
-    private var duplicates = 0
+    private var duplicates = StartRunDuplicates()
     private var historyOnly = 0
     private var coverage = DirectionCoverage(unknown: 0, calls: 0)
-    /// The start and Call-IDs of the latest run of calls starting at the same instant (duplicates).
-    private var runStart = Int64.min
-    private var runIDs: [String] = []
     /// The lost calls the current call returned: group slot and delay.
     private var returned: [(Int32, Int64)] = []
     /// Earliest and latest start of the calls in range (duplicates included), for a report's period line.
@@ -34,7 +31,7 @@ public struct KPIReportStream {
     public private(set) var lastStart: Timestamp?
     /// Calls that came before the previous call's start: their facts are those of their place in
     /// the stream, not of their start (a capture whose clock stepped back; the stream warns).
-    public private(set) var outOfOrderCalls = 0
+    public var outOfOrderCalls: Int { duplicates.outOfOrder }
 
     public init(groupBy: GroupBy?, options: MetricsOptions) {
         self.options = options
@@ -46,20 +43,7 @@ public struct KPIReportStream {
     /// Adds the next call of the stream (calls in start order, ties in the order the whole-list
     /// report would see them: start, then Call-ID for ``CallCollector`` streams).
     public mutating func add(_ call: Call) {
-        let start = call.start.nanoseconds
-        if start != runStart {
-            if start < runStart { outOfOrderCalls += 1 }
-            runStart = start
-            if !runIDs.isEmpty { runIDs.removeAll(keepingCapacity: true) }
-            runIDs.append(call.callID)
-        } else {
-            // Equal starts are rare: only then are Call-IDs compared.
-            if runIDs.contains(call.callID) {
-                duplicates += 1
-                return
-            }
-            runIDs.append(call.callID)
-        }
+        guard !duplicates.isDuplicate(call) else { return }
         let inRange = options.inRange(call.start)
         let facts = history.annotate(call, counted: inRange, returned: &returned)
         for (slot, delay) in returned { groups.addReturn(slot: slot, delayNanoseconds: delay) }
@@ -86,8 +70,39 @@ public struct KPIReportStream {
         return MetricsReport(
             overall: overall, groupBy: groupBy, groups: rows,
             blockedAboveTarget: overall.kpis.blockedRate.map { $0 > options.blockedTarget } ?? false,
-            blockedTarget: options.blockedTarget, duplicatesExcluded: duplicates, historyOnlyCalls: historyOnly,
+            blockedTarget: options.blockedTarget, duplicatesExcluded: duplicates.count, historyOnlyCalls: historyOnly,
             directionCoverage: coverage)
+    }
+}
+
+/// Duplicates in a stream of calls in start order: a call with the start and Call-ID of an
+/// earlier call (``CallTimeline``'s rule, which keeps the first).
+struct StartRunDuplicates {
+    /// The start and Call-IDs of the latest run of calls starting at the same instant.
+    private var runStart = Int64.min
+    private var runIDs: [String] = []
+    /// Duplicates seen.
+    private(set) var count = 0
+    /// Calls that came before the previous call's start.
+    private(set) var outOfOrder = 0
+
+    /// Whether `call` repeats an earlier call of the stream (then it is counted and left out).
+    mutating func isDuplicate(_ call: Call) -> Bool {
+        let start = call.start.nanoseconds
+        if start != runStart {
+            if start < runStart { outOfOrder += 1 }
+            runStart = start
+            if !runIDs.isEmpty { runIDs.removeAll(keepingCapacity: true) }
+            runIDs.append(call.callID)
+            return false
+        }
+        // Equal starts are rare: only then are Call-IDs compared.
+        if runIDs.contains(call.callID) {
+            count += 1
+            return true
+        }
+        runIDs.append(call.callID)
+        return false
     }
 }
 

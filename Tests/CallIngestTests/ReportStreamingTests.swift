@@ -63,12 +63,26 @@ import TestSupport
 
     static let metrics = MetricsOptions(timeZone: TimeZone(identifier: "Europe/London") ?? .current)
 
+    /// `heatmap` on the stream (`HeatmapStream`) against `MetricsEngine.heatmap` on the list,
+    /// every metric and direction filter.
+    static func heatmapsAgree(_ paths: [String]) -> Bool? {
+        let collector = CallCollector(options: ingest)
+        let calls = collector.collect(paths) { _ in }.calls
+        let variants = HeatmapMetric.allCases.flatMap { metric in [nil, .inbound, .outbound].map { (metric, $0 as CallDirectionFilter?) } }
+        var grids = variants.map { HeatmapStream(metric: $0.0, direction: $0.1, options: metrics) }
+        guard collector.stream(paths, diagnostics: { _ in }, emit: { call in for i in grids.indices { grids[i].add(call) } }) != nil else { return nil }
+        return variants.indices.allSatisfy { i in
+            grids[i].heatmap() == MetricsEngine.heatmap(calls: calls, metric: variants[i].0, direction: variants[i].1, options: metrics)
+        }
+    }
+
     @Test(arguments: captures)
     func streamedCaptureReportIsTheWholeListReport(_ path: String) throws {
         guard let reports = Self.reports([path], options: Self.ingest, metrics: Self.metrics) else { return }  // not a capture libpcap reads
         for (i, pair) in reports.enumerated() {
             #expect(pair.streamed == pair.whole, "\(path) by \(Self.groupings[i].map(\.rawValue) ?? "none")")
         }
+        #expect(Self.heatmapsAgree([path]) == true, "\(path) heatmap")
     }
 
     @Test(arguments: cdrFiles)
@@ -77,6 +91,7 @@ import TestSupport
         for (i, pair) in reports.enumerated() {
             #expect(pair.streamed == pair.whole, "\(path) by \(Self.groupings[i].map(\.rawValue) ?? "none")")
         }
+        #expect(Self.heatmapsAgree([path]) == true, "\(path) heatmap")
     }
 
     /// The Asterisk samples and corpus files do stream (the test above is not all skips).
