@@ -76,6 +76,15 @@ import TestSupport
         }
     }
 
+    /// `report --view outbound` on the stream (`OutboundRatesStream`) against the engine's.
+    static func outboundAgrees(_ paths: [String], ingest: IngestOptions = ingest, metrics: MetricsOptions = metrics) -> Bool? {
+        let collector = CallCollector(options: ingest)
+        let calls = collector.collect(paths) { _ in }.calls
+        var rates = OutboundRatesStream(options: metrics)
+        guard collector.stream(paths, diagnostics: { _ in }, emit: { rates.add($0) }) != nil else { return nil }
+        return rates.result() == MetricsEngine.outboundAnswerRates(calls: calls, options: metrics)
+    }
+
     @Test(arguments: captures)
     func streamedCaptureReportIsTheWholeListReport(_ path: String) throws {
         guard let reports = Self.reports([path], options: Self.ingest, metrics: Self.metrics) else { return }  // not a capture libpcap reads
@@ -83,6 +92,7 @@ import TestSupport
             #expect(pair.streamed == pair.whole, "\(path) by \(Self.groupings[i].map(\.rawValue) ?? "none")")
         }
         #expect(Self.heatmapsAgree([path]) == true, "\(path) heatmap")
+        #expect(Self.outboundAgrees([path]) == true, "\(path) outbound view")
     }
 
     @Test(arguments: cdrFiles)
@@ -92,6 +102,7 @@ import TestSupport
             #expect(pair.streamed == pair.whole, "\(path) by \(Self.groupings[i].map(\.rawValue) ?? "none")")
         }
         #expect(Self.heatmapsAgree([path]) == true, "\(path) heatmap")
+        #expect(Self.outboundAgrees([path]) == true, "\(path) outbound view")
     }
 
     /// The Asterisk samples and corpus files do stream (the test above is not all skips).
