@@ -9,8 +9,8 @@ public struct OutboundRatesStream {
     private var ids = NumberIDs(capacity: 1024)
     /// Per number id: dialled by an outbound call already (history before the range included).
     private var seenOutbound: [Bool] = []
-    private var all = OutboundTally()
-    private var agents: [String: OutboundTally] = [:]
+    private var all = OutboundStreamTally()
+    private var agents: [String: OutboundStreamTally] = [:]
     private var clock: LocalClock
 
     public init(options: MetricsOptions) {
@@ -35,7 +35,7 @@ public struct OutboundRatesStream {
         // A call to a withheld or non-numeric destination is neither cold nor a follow-up.
         let numbered = !NumberKey.isWithheld(call.dialed)
         all.add(call, cold: cold, numbered: numbered, at: local)
-        agents[call.agent ?? GroupKey.noneLabel, default: OutboundTally()].update { $0.add(call, cold: cold, numbered: numbered, at: local) }
+        agents[call.agent ?? GroupKey.noneLabel, default: OutboundStreamTally()].update { $0.add(call, cold: cold, numbered: numbered, at: local) }
     }
 
     /// The rates of the calls added (the engine's result for the same calls).
@@ -50,7 +50,7 @@ public struct OutboundRatesStream {
 }
 
 /// Cold and follow-up answer counts and the answer-rate grid of outbound calls.
-struct OutboundTally: InPlaceUpdatable {
+struct OutboundStreamTally: InPlaceUpdatable {
     var cold = AnswerCount()
     var followUp = AnswerCount()
     var grid = HeatmapGrid()
