@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(name: "ClickHouseStoreTests", dependencies: ["ClickHouseStore", "CallStore", "CallModel", "CallMetrics", "CaptureSynthesis", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CallMetrics", "CallModel", "TestSupport"]),
         .testTarget(name: "SiteConfigurationTests", dependencies: ["SiteConfiguration", "CallMetrics", "CallModel"], exclude: ["Fixtures"]),
-        .testTarget(name: "CallIngestTests", dependencies: ["CallIngest", "CaptureSynthesis", "TestSupport"]),
+        .testTarget(name: "CallIngestTests", dependencies: ["CallIngest", "CallMetrics", "CaptureSynthesis", "TestSupport"]),
         .testTarget(name: "ReconciliationTests", dependencies: ["Reconciliation", "CallscopeBase", "CallIngest", "CDRImport", "CallModel", "TestSupport"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CallStore", "CallModel", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["callscope", "callscope-dev", "TestSupport"], exclude: ["Fixtures", "Golden"]),

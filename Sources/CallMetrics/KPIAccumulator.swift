@@ -157,6 +157,14 @@ public struct KPIAccumulator: Sendable {
         }
     }
 
+    /// A lost call added before with `returned: .none` (not withheld) turned out returned
+    /// `delay` after its start: the same as having added it with those facts (a report fed by a
+    /// stream learns a return only from a later call, ``KPIReportStream``).
+    mutating func addReturn(delayNanoseconds delay: Int64) {
+        details.lostReturned += 1
+        if removable { Self.update(&callbackDelays, delay, 1) } else { callbackDelays.append(delay) }
+    }
+
     /// Adds talk on a call this row did not take: an agent's part after a transfer to them
     /// (`--by agent`); only `talk_min` grows.
     public mutating func addTransferredTalk(_ nanoseconds: Int64) {

@@ -38,17 +38,29 @@ struct HeatmapCommand: ParsableCommand {
     func run() throws {
         let site = try input.settings()
         let options = try MetricsOptions(site: site, period: period)
+        // Captures, or one CDR file, are counted as they are read (README "Order and memory").
+        var grid = HeatmapStream(metric: metric, direction: direction, options: options)
+        let agent = agent
+        if let finish = try input.stream(site: site, emit: { call in if agent == nil || call.agent == agent { grid.add(call) } }) {
+            write(grid.heatmap(), header: DisplayOptions.periodHeader(starts: [grid.firstStart, grid.lastStart].compactMap { $0 }, options: options))
+            return try finish()
+        }
         let (collected, finish) = try input.collect(site: site, storedRange: options.storedRange)
         let calls = agent.map { name in collected.calls.filter { $0.agent == name } } ?? collected.calls
         let heatmap = MetricsEngine.heatmap(calls: calls, metric: metric, direction: direction, options: options)
+        write(heatmap, header: DisplayOptions.periodHeader(calls, options: options))
+        try finish()
+    }
+
+    /// Writes the grid in the output format (`header`: the table's `Period:` line).
+    private func write(_ heatmap: Heatmap, header: @autoclosure () -> String) {
         if let streamFormat = output.format.recordStream {
             var stream = RecordStream(format: streamFormat, header: ["weekday", "hour", "value", "calls", "answered"], write: Output.write)
             for record in HeatmapRendering.records(heatmap) { stream.append(record) }
             stream.finish()
         } else {
-            Output.write(DisplayOptions.periodHeader(calls, options: options) + HeatmapRendering.table(heatmap))
+            Output.write(header() + HeatmapRendering.table(heatmap))
         }
-        try finish()
     }
 }
 

@@ -64,8 +64,8 @@ struct ReportCommand: ParsableCommand {
             write(computed.report, header: DisplayOptions.periodHeader(computed, options: options))
             return try finish()
         }
+        if view == .kpis || view == .outbound, try streamReport(site: site, options: options) { return }
         let (collected, finish) = try input.collect(site: site, storedRange: options.storedRange)
-        let format = output.format
         if view == .attribution { return try runAttribution(collected: collected, finish: finish, site: site, options: options) }
         if view != .kpis {
             let records: [Record]
@@ -78,19 +78,47 @@ struct ReportCommand: ParsableCommand {
             case .outbound: records = ViewRendering.outboundRecords(MetricsEngine.outboundAnswerRates(calls: collected.calls, options: options))
             case .campaigns, .kpis, .attribution: records = ViewRendering.campaignRecords(MetricsEngine.campaignReport(calls: collected.calls, options: options))
             }
-            if let streamFormat = format.recordStream {
-                var stream = RecordStream(format: streamFormat, header: records.first?.map(\.name) ?? [], write: Output.write)
-                for record in records { stream.append(record) }
-                stream.finish()
-            } else {
-                Output.write(DisplayOptions.periodHeader(collected.calls, options: options) + ViewRendering.table(records, empty: "no \(view.rawValue) figures: no calls in range"))
-            }
+            write(records, header: DisplayOptions.periodHeader(collected.calls, options: options))
             warn(MetricsEngine.directionCoverage(calls: collected.calls, options: options))
             return try finish()
         }
         let report = MetricsEngine.report(calls: collected.calls, groupBy: by, options: options)
         write(report, header: DisplayOptions.periodHeader(collected.calls, options: options))
         try finish()
+    }
+
+    /// The KPI view (and the outbound view) over captures, or one CDR file, consumed as they are read
+    /// (``InputOptions/stream(site:talk:emit:)``, ``KPIReportStream``): memory follows the calls
+    /// in progress and the figures' state, not the calls. False, having read nothing, when the
+    /// run needs all its calls at once (a database, several CDR files, visit attribution).
+    private func streamReport(site: SiteSettings, options: MetricsOptions) throws -> Bool {
+        var stream = KPIReportStream(groupBy: view == .kpis ? by : nil, options: options)
+        var outbound = view == .outbound ? OutboundRatesStream(options: options) : nil
+        guard let finish = try input.stream(site: site, emit: { call in
+            stream.add(call)
+            outbound?.add(call)
+        }) else { return false }
+        let header = DisplayOptions.periodHeader(starts: [stream.firstStart, stream.lastStart].compactMap { $0 }, options: options)
+        let report = stream.report()
+        if let outbound {
+            write(ViewRendering.outboundRecords(outbound.result()), header: header)
+            warn(report.directionCoverage)
+        } else {
+            write(report, header: header)
+        }
+        try finish()
+        return true
+    }
+
+    /// Writes the records of a view other than kpis in the output format (`header`: the table's `Period:` line).
+    func write(_ records: [Record], header: @autoclosure () -> String) {
+        if let streamFormat = output.format.recordStream {
+            var stream = RecordStream(format: streamFormat, header: records.first?.map(\.name) ?? [], write: Output.write)
+            for record in records { stream.append(record) }
+            stream.finish()
+        } else {
+            Output.write(header() + ViewRendering.table(records, empty: "no \(view.rawValue) figures: no calls in range"))
+        }
     }
 
     /// Writes the KPI table in the output format (`header`: the table's `Period:` line), then the direction warning.

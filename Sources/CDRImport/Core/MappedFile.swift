@@ -38,4 +38,8 @@ final class MappedFile {
         _ = madvise(base + released, end - released, MADV_DONTNEED)
         released = end
     }
+
+    /// Starts another pass from the beginning: ``release(below:)`` gives pages back again from
+    /// the first (a pass after the UTF-8 check touches the pages that check gave back).
+    func rewind() { released = 0 }
 }

@@ -74,6 +74,7 @@ public struct CDRImporter: Sendable {
         if !Self.isValidUTF8(bytes, release: mapped.release(below:)) {
             report(Diagnostic(.warning, input: path, line: nil, message: "not valid UTF-8 (Latin-1 or another legacy encoding?): invalid bytes are shown as U+FFFD"))
         }
+        mapped.rewind()
         var context = CDRContext(options: fileOptions, input: CDRInput(path: path, bytes: []), report: report)
         try reader.stream(bytes, context: &context, window: window, release: mapped.release(below:), emit: emit)
         return FileResult(format: format, result: CDRReadResult(calls: []), rows: context.rows, badRows: context.badRows)

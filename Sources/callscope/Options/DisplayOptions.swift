@@ -34,7 +34,12 @@ extension DisplayOptions {
     /// `Period: from 2026-03-29 00:00:00 to 2026-03-30 00:00:00 (Europe/London)`: the first line
     /// of a report table, the requested range where given, else the calls' span.
     static func periodHeader(_ calls: [Call], options: MetricsOptions) -> String {
+        periodHeader(starts: startsInRange(calls, options: options), options: options)
+    }
+
+    /// ``periodHeader(_:options:)`` from the starts in range alone (their earliest and latest suffice).
+    static func periodHeader(starts: [Timestamp], options: MetricsOptions) -> String {
         var time = SiteTime(zone: options.timeZone)
-        return "Period: " + time.period(starts: startsInRange(calls, options: options), requested: (options.from, options.to)) + "\n\n"
+        return "Period: " + time.period(starts: starts, requested: (options.from, options.to)) + "\n\n"
     }
 }

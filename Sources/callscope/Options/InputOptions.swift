@@ -170,7 +170,7 @@ struct InputOptions: ParsableArguments {
     }
 
     /// ``collect(site:readDatabase:storedRange:talk:messages:)`` for a command that writes each
-    /// call as it comes (`calls` in ndjson, json or csv): the calls of captures, or of a lone CDR
+    /// call as it comes (`calls` in ndjson, json or csv) or aggregates it (`report`): the calls of captures, or of a lone CDR
     /// file, are handed to `emit` in start order while they are read
     /// (``CallCollector/stream(_:window:progress:diagnostics:emit:)``), so memory follows the
     /// calls in progress. Returns the `finish` of `collect`, or nil, having read nothing, when
@@ -178,8 +178,10 @@ struct InputOptions: ParsableArguments {
     /// database, visit attribution): then call `collect`.
     /// - Parameter talk: decode audio and find voice activity with these settings (`talk`);
     ///   WAV recordings among the inputs then make the run need all its calls.
-    func stream(talk: TalkOptions? = nil, emit: (Call) -> Void) throws -> (() throws -> Void)? {
-        let site = try settings(talk: talk)
+    /// - Parameter site: the run's settings, as for `collect`; nil resolves those of the input
+    ///   and talk options alone.
+    func stream(site: SiteSettings? = nil, talk: TalkOptions? = nil, emit: (Call) -> Void) throws -> (() throws -> Void)? {
+        let site = try site ?? settings(talk: talk)
         guard clickhouse == nil, site.database.value == nil else { return nil }
         if let attribution = site.attributionOptions {
             let pools = try site.loadPools()

@@ -1,0 +1,308 @@
+import CallModel
+
+/// ``MetricsEngine/report(calls:groupBy:options:)`` fed one call at a time, in start order, so a
+/// report over a stream of calls (captures, a CDR file read while it is written out) keeps the
+/// aggregates and a little per-number history instead of every call (issue 16, target 2).
+///
+/// The result is the engine's for the same calls in the same order: duplicates (same start and
+/// Call-ID as an earlier call) left out, calls outside `[from, to)` used as history only, the
+/// caller class of each inbound call from the last inbound call of its number (look-back), a lost
+/// call's return from the first later answered call of its number within the callback window
+/// (look-ahead: the call is counted at once, its return added when that call comes).
+///
+/// What is held: per normalised number its last inbound start and its pending lost calls (a
+/// start and a group slot each, dropped once their callback window has passed); per group the
+/// accumulator (counters and the waits its percentiles need). No `Call` is kept.
+///
+/// - Complexity: `add` O(1) amortised (plus the sort of an agent call's parts); memory O(numbers
+///   + lost calls within one callback window + groups + waits).
+public struct KPIReportStream {
+    public let options: MetricsOptions
+    public let groupBy: GroupBy?
+    private var groups: KPIGroups
+    private var history: RunningCallerHistory
+    private var duplicates = StartRunDuplicates()
+    private var historyOnly = 0
+    private var coverage = DirectionCoverage(unknown: 0, calls: 0)
+    /// The lost calls the current call returned: group slot and delay.
+    private var returned: [(Int32, Int64)] = []
+    /// Earliest and latest start of the calls in range (duplicates included), for a report's period line.
+    public private(set) var firstStart: Timestamp?
+    public private(set) var lastStart: Timestamp?
+    /// Calls that came before the previous call's start: their facts are those of their place in
+    /// the stream, not of their start (a capture whose clock stepped back; the stream warns).
+    public var outOfOrderCalls: Int { duplicates.outOfOrder }
+
+    public init(groupBy: GroupBy?, options: MetricsOptions) {
+        self.options = options
+        self.groupBy = groupBy
+        groups = KPIGroups(groupBy: groupBy, options: options)
+        history = RunningCallerHistory(options: options)
+    }
+
+    /// Adds the next call of the stream (calls in start order, ties in the order the whole-list
+    /// report would see them: start, then Call-ID for ``CallCollector`` streams).
+    public mutating func add(_ call: Call) {
+        guard !duplicates.isDuplicate(call) else { return }
+        let inRange = options.inRange(call.start)
+        let facts = history.annotate(call, counted: inRange, returned: &returned)
+        for (slot, delay) in returned { groups.addReturn(slot: slot, delayNanoseconds: delay) }
+        returned.removeAll(keepingCapacity: true)
+        guard inRange else {
+            historyOnly += 1
+            return
+        }
+        if firstStart.map({ call.start < $0 }) ?? true { firstStart = call.start }
+        if lastStart.map({ call.start > $0 }) ?? true { lastStart = call.start }
+        coverage.calls += 1
+        if call.direction == nil { coverage.unknown += 1 }
+        let slot = groups.add(call, facts: facts.facts)
+        if let pending = facts.pendingLost { history.setSlot(slot, ofPending: pending) }
+    }
+
+    /// Lost calls in range still waiting for a return (at most those of the last callback window).
+    var pendingLostCalls: Int { history.pendingCount }
+
+    /// The report of the calls added (``MetricsEngine/report(calls:groupBy:options:)``'s result
+    /// for the same calls).
+    public func report() -> MetricsReport {
+        let (overall, rows) = groups.rows()
+        return MetricsReport(
+            overall: overall, groupBy: groupBy, groups: rows,
+            blockedAboveTarget: overall.kpis.blockedRate.map { $0 > options.blockedTarget } ?? false,
+            blockedTarget: options.blockedTarget, duplicatesExcluded: duplicates.count, historyOnlyCalls: historyOnly,
+            directionCoverage: coverage)
+    }
+}
+
+/// Duplicates in a stream of calls in start order: a call with the start and Call-ID of an
+/// earlier call (``CallTimeline``'s rule, which keeps the first).
+struct StartRunDuplicates {
+    /// The start and Call-IDs of the latest run of calls starting at the same instant.
+    private var runStart = Int64.min
+    private var runIDs: [String] = []
+    /// Duplicates seen.
+    private(set) var count = 0
+    /// Calls that came before the previous call's start.
+    private(set) var outOfOrder = 0
+
+    /// Whether `call` repeats an earlier call of the stream (then it is counted and left out).
+    mutating func isDuplicate(_ call: Call) -> Bool {
+        let start = call.start.nanoseconds
+        if start != runStart {
+            if start < runStart { outOfOrder += 1 }
+            runStart = start
+            if !runIDs.isEmpty { runIDs.removeAll(keepingCapacity: true) }
+            runIDs.append(call.callID)
+            return false
+        }
+        // Equal starts are rare: only then are Call-IDs compared.
+        if runIDs.contains(call.callID) {
+            count += 1
+            return true
+        }
+        runIDs.append(call.callID)
+        return false
+    }
+}
+
+/// The overall accumulator and one per group key, as ``MetricsEngine/report(calls:groupBy:options:)``
+/// keeps them (an agent credited with their own part of a transferred call's talk).
+struct KPIGroups {
+    let groupBy: GroupBy?
+    let options: MetricsOptions
+    private var overall: KPIAccumulator
+    private var slots: [GroupKey: Int] = [:]
+    private var accumulators: [KPIAccumulator] = []
+    private var lastKey: GroupKey?
+    private var lastSlot = 0
+    private var clock: LocalClock
+    private let attribution: CampaignAttribution
+
+    init(groupBy: GroupBy?, options: MetricsOptions) {
+        self.groupBy = groupBy
+        self.options = options
+        overall = KPIAccumulator(options: options)
+        clock = LocalClock(zone: options.timeZone)
+        attribution = CampaignAttribution(options.campaigns)
+    }
+
+    /// Adds a call in range; returns the slot of the group it was counted in (-1: ungrouped).
+    mutating func add(_ call: Call, facts: CallFacts) -> Int32 {
+        overall.add(call, facts: facts)
+        guard let groupBy else { return -1 }
+        let key = MetricsEngine.groupKey(call, groupBy, clock: &clock, attribution: attribution)
+        if key != lastKey {  // time-ordered calls mostly share the previous call's key
+            lastSlot = slot(of: key)
+            lastKey = key
+        }
+        let counted = lastSlot
+        guard groupBy == .agent, let parts = MetricsEngine.agentTalk(call) else {
+            accumulators[counted].add(call, facts: facts)
+            return Int32(counted)
+        }
+        // Each agent is credited with their own part of a transferred call's talk.
+        let own = call.agent.flatMap { parts[$0] } ?? 0
+        accumulators[counted].add(call, facts: facts, talkCredit: own)
+        for (agent, talk) in parts.sorted(by: { $0.key < $1.key }) where agent != call.agent {
+            accumulators[slot(of: .text(agent))].addTransferredTalk(talk)
+        }
+        lastKey = nil
+        return Int32(counted)
+    }
+
+    /// A lost call counted before (in the overall row and group `slot`) was returned `delay` after its start.
+    mutating func addReturn(slot: Int32, delayNanoseconds delay: Int64) {
+        overall.addReturn(delayNanoseconds: delay)
+        if slot >= 0 { accumulators[Int(slot)].addReturn(delayNanoseconds: delay) }
+    }
+
+    private mutating func slot(of key: GroupKey) -> Int {
+        if let slot = slots[key] { return slot }
+        let slot = accumulators.count
+        slots[key] = slot
+        accumulators.append(KPIAccumulator(options: options))
+        return slot
+    }
+
+    /// The overall row and the group rows in key order.
+    func rows() -> (overall: MetricsRow, groups: [MetricsRow]) {
+        let rows = slots.sorted { $0.key < $1.key }.map { key, slot -> MetricsRow in
+            let (kpis, details) = accumulators[slot].result()
+            return MetricsRow(key: key.label, kpis: kpis, details: details)
+        }
+        let (kpis, details) = overall.result()
+        return (MetricsRow(key: "overall", kpis: kpis, details: details), rows)
+    }
+}
+
+/// The history facts of ``CallTimeline`` (caller class, lost-call returns) computed call by call
+/// in start order, holding per number only what later calls need: the last inbound start, and
+/// the lost calls still inside their callback window.
+struct RunningCallerHistory {
+    private let repeatWindow: Int64
+    private let callbackWindow: Int64
+    private let unknownDirectionIsInbound: Bool
+    private var ids = NumberIDs(capacity: 1024)
+    private var lastInbound: [Int64] = []
+    /// Pending lost calls of each number, a list through `Pending.next` in start order.
+    private var head: [Int32] = []
+    private var tail: [Int32] = []
+    private var pending: [Pending] = []
+    private var free: [Int32] = []
+    /// Numbers with a pending lost call, in the order of those calls' starts: the calls whose
+    /// callback window has passed are dropped from the front.
+    private var expiry: [(start: Int64, number: Int32)] = []
+    private var expiryHead = 0
+
+    struct Pending {
+        var start: Int64
+        /// The group slot the call was counted in (``KPIGroups/add(_:facts:)``).
+        var slot: Int32
+        var next: Int32
+    }
+
+    init(options: MetricsOptions) {
+        repeatWindow = options.repeatWindow.nanoseconds
+        callbackWindow = options.callbackWindow.nanoseconds
+        unknownDirectionIsInbound = options.unknownDirectionIsInbound
+    }
+
+    /// The facts of `call`, the next call in start order, after adding to `returned` each
+    /// pending lost call it returns (its group slot and the delay). A lost inbound call that
+    /// is `counted` (in range) becomes pending: `pendingLost` is its index for ``setSlot(_:ofPending:)``.
+    mutating func annotate(_ call: Call, counted: Bool, returned: inout [(Int32, Int64)]) -> (facts: CallFacts, pendingLost: Int32?) {
+        let t = call.start.nanoseconds
+        expire(before: t)
+        let answered = call.outcome == .answered
+        // An IVR drop-off never reached a queue or a person: not a lost call (docs/metrics.md).
+        let lostCandidate = !answered && call.outcome != .ivrDropoff
+        let direction = call.direction
+        if direction == .inbound || (direction == nil && unknownDirectionIsInbound) {
+            guard let id = intern(call.caller) else { return (CallFacts(inbound: true, callerClass: .withheld), nil) }
+            let before = lastInbound[id]
+            let callerClass: CallerClass = before != .min && Self.distance(before, t) <= repeatWindow ? .repeat : .firstTime
+            lastInbound[id] = t
+            if answered {
+                resolve(id, at: t, returned: &returned)
+            } else if lostCandidate && counted {
+                return (CallFacts(inbound: true, callerClass: callerClass), append(id, start: t))
+            }
+            return (CallFacts(inbound: true, callerClass: callerClass), nil)
+        }
+        if direction == .outbound, answered, let id = intern(call.dialed) {
+            resolve(id, at: t, returned: &returned)
+        }
+        return (CallFacts(inbound: false, callerClass: .notInbound), nil)
+    }
+
+    /// Lost calls held for a return.
+    var pendingCount: Int { pending.count - free.count }
+
+    mutating func setSlot(_ slot: Int32, ofPending index: Int32) { pending[Int(index)].slot = slot }
+
+    private mutating func intern(_ raw: String?) -> Int? {
+        guard let (id, isNew) = ids.id(of: raw) else { return nil }
+        if isNew {
+            lastInbound.append(.min)
+            head.append(-1)
+            tail.append(-1)
+        }
+        return id
+    }
+
+    private mutating func append(_ id: Int, start: Int64) -> Int32 {
+        let entry = Pending(start: start, slot: -1, next: -1)
+        let index: Int32
+        if let reused = free.popLast() {
+            index = reused
+            pending[Int(index)] = entry
+        } else {
+            index = Int32(truncatingIfNeeded: pending.count)
+            pending.append(entry)
+        }
+        if tail[id] >= 0 { pending[Int(tail[id])].next = index } else { head[id] = index }
+        tail[id] = index
+        expiry.append((start, Int32(truncatingIfNeeded: id)))
+        return index
+    }
+
+    /// Returns every pending lost call of number `id` that started before `t` and within the
+    /// callback window of it, and takes them off the list (those that started at `t` itself
+    /// stay: a call cannot return a call of the same instant), as ``CallTimeline`` does.
+    private mutating func resolve(_ id: Int, at t: Int64, returned: inout [(Int32, Int64)]) {
+        var index = head[id]
+        while index >= 0, pending[Int(index)].start < t {
+            let entry = pending[Int(index)]
+            let delay = Self.distance(entry.start, t)
+            if delay <= callbackWindow { returned.append((entry.slot, delay)) }
+            free.append(index)
+            index = entry.next
+        }
+        head[id] = index
+        if index < 0 { tail[id] = -1 }
+    }
+
+    /// Drops the pending lost calls that no call from `t` on can return (window passed).
+    private mutating func expire(before t: Int64) {
+        while expiryHead < expiry.count, Self.distance(expiry[expiryHead].start, t) > callbackWindow {
+            let id = Int(expiry[expiryHead].number)
+            expiryHead += 1
+            while head[id] >= 0, Self.distance(pending[Int(head[id])].start, t) > callbackWindow {
+                free.append(head[id])
+                head[id] = pending[Int(head[id])].next
+            }
+            if head[id] < 0 { tail[id] = -1 }
+        }
+        if expiryHead > 4096, expiryHead * 2 > expiry.count {
+            expiry.removeFirst(expiryHead)
+            expiryHead = 0
+        }
+    }
+
+    /// `to - from`, saturating (starts read from hostile input can be centuries apart).
+    private static func distance(_ from: Int64, _ to: Int64) -> Int64 {
+        let (d, overflow) = to.subtractingReportingOverflow(from)
+        return overflow ? (from < to ? .max : .min) : d
+    }
+}
