@@ -121,7 +121,7 @@ struct CallTimeline {
     }
 
     func isInbound(_ call: Call) -> Bool {
-        call.direction == .inbound || (call.direction == nil && options.unknownDirectionIsInbound)
+        options.countsAsInbound(call.direction)
     }
 
     /// The positions in `order` of the calls in `options`' range (``MetricsOptions/inRange(_:)``):
@@ -228,7 +228,7 @@ struct CallTimeline {
             // An IVR drop-off never reached a queue or a person: not a lost call (docs/metrics.md).
             let lostCandidate = !answered && calls[index].outcome != .ivrDropoff
             let direction = calls[index].direction
-            if direction == .inbound || (direction == nil && options.unknownDirectionIsInbound) {
+            if options.countsAsInbound(direction) {
                 inbound[position] = true
                 let counted = everyLostCall || options.inRange(calls[index].start)
                 guard let id = intern(calls[index].caller) else {

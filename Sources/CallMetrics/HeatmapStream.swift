@@ -6,7 +6,8 @@ public struct HeatmapStream {
     public let metric: HeatmapMetric
     public let direction: CallDirectionFilter?
     public let options: MetricsOptions
-    private var grid = HeatmapGrid()
+    /// The engine's own tally (FigureTallies.swift): the direction and ASA rules are written once.
+    private var tally: HeatmapTally
     private var clock: LocalClock
     private var duplicates = StartRunDuplicates()
     /// Earliest and latest start of the calls in range (duplicates included), for the period line.
@@ -17,6 +18,7 @@ public struct HeatmapStream {
         self.metric = metric
         self.direction = direction
         self.options = options
+        tally = HeatmapTally(metric: metric, direction: direction)
         clock = LocalClock(zone: options.timeZone)
     }
 
@@ -26,15 +28,9 @@ public struct HeatmapStream {
         if firstStart.map({ call.start < $0 }) ?? true { firstStart = call.start }
         if lastStart.map({ call.start > $0 }) ?? true { lastStart = call.start }
         guard !duplicates.isDuplicate(call) else { return }
-        let inbound = call.direction == .inbound || (call.direction == nil && options.unknownDirectionIsInbound)
-        switch direction {
-        case .inbound?: guard inbound else { return }
-        case .outbound?: guard call.direction == .outbound else { return }
-        // ASA is defined on inbound calls (docs/metrics.md): an outbound ring is not a wait.
-        case nil: if metric == .asa, !inbound { return }
-        }
-        grid.add(call, at: clock.local(call.start))
+        let inbound = options.countsAsInbound(call.direction)
+        tally.add(call, inbound: inbound, at: clock.local(call.start))
     }
 
-    public func heatmap() -> Heatmap { grid.heatmap(metric: metric, direction: direction) }
+    public func heatmap() -> Heatmap { tally.heatmap() }
 }

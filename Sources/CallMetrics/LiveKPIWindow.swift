@@ -43,7 +43,7 @@ public struct LiveKPIWindow: Sendable {
     /// crossings it causes.
     public mutating func add(_ call: Call, now: Timestamp) -> [ControlEvent] {
         guard rule.applies(queue: call.queue), rule.applies(agent: call.agent), let key = key(of: call) else { return slide(to: now) }
-        let inbound = call.direction == .inbound || (call.direction == nil && options.unknownDirectionIsInbound)
+        let inbound = options.countsAsInbound(call.direction)
         let facts = CallFacts(inbound: inbound, callerClass: inbound ? .firstTime : .notInbound)
         var group = groups[key] ?? Group(accumulator: KPIAccumulator(options: options, removable: true))
         var index = group.calls.endIndex

@@ -36,7 +36,7 @@ public struct LiveQueueFigures: Sendable {
     /// A finished call counts in its queue's window and today.
     public mutating func add(_ call: Call) {
         let queue = call.queue ?? ""
-        let inbound = call.direction == .inbound || (call.direction == nil && options.unknownDirectionIsInbound)
+        let inbound = options.countsAsInbound(call.direction)
         let facts = CallFacts(inbound: inbound, callerClass: inbound ? .firstTime : .notInbound)
         let callDay = clock.local(call.start).days
         if day == nil || callDay > day ?? callDay {

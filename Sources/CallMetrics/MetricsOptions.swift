@@ -98,3 +98,11 @@ extension Duration {
         return overflow2 ? (s < 0 ? .min : .max) : sum
     }
 }
+
+extension MetricsOptions {
+    /// Whether a call counts as inbound: its direction, or no direction with
+    /// ``unknownDirectionIsInbound`` (docs/metrics.md "Direction").
+    func countsAsInbound(_ direction: CallDirection?) -> Bool {
+        direction == .inbound || (direction == nil && unknownDirectionIsInbound)
+    }
+}

@@ -9,8 +9,8 @@ public struct OutboundRatesStream {
     private var ids = NumberIDs(capacity: 1024)
     /// Per number id: dialled by an outbound call already (history before the range included).
     private var seenOutbound: [Bool] = []
-    private var all = OutboundStreamTally()
-    private var agents: [String: OutboundStreamTally] = [:]
+    /// The engine's own tally (FigureTallies.swift), so the rates are computed once.
+    private var tally = OutboundTally()
     private var clock: LocalClock
 
     public init(options: MetricsOptions) {
@@ -31,34 +31,9 @@ public struct OutboundRatesStream {
             seenOutbound[id] = true
         }
         guard options.inRange(call.start) else { return }
-        let local = clock.local(call.start)
-        // A call to a withheld or non-numeric destination is neither cold nor a follow-up.
-        let numbered = !NumberKey.isWithheld(call.dialed)
-        all.add(call, cold: cold, numbered: numbered, at: local)
-        agents[call.agent ?? GroupKey.noneLabel, default: OutboundStreamTally()].update { $0.add(call, cold: cold, numbered: numbered, at: local) }
+        tally.add(call, cold: cold, at: clock.local(call.start))
     }
 
     /// The rates of the calls added (the engine's result for the same calls).
-    public func result() -> OutboundAnswerRates {
-        let perAgent = agents.sorted { GroupKey.text($0.key) < GroupKey.text($1.key) }.map {
-            AgentOutboundRates(agent: $0.key, cold: $0.value.cold, followUp: $0.value.followUp,
-                               heatmap: $0.value.grid.heatmap(metric: .answerRate, direction: .outbound))
-        }
-        return OutboundAnswerRates(cold: all.cold, followUp: all.followUp,
-                                   heatmap: all.grid.heatmap(metric: .answerRate, direction: .outbound), agents: perAgent)
-    }
-}
-
-/// Cold and follow-up answer counts and the answer-rate grid of outbound calls.
-struct OutboundStreamTally: InPlaceUpdatable {
-    var cold = AnswerCount()
-    var followUp = AnswerCount()
-    var grid = HeatmapGrid()
-
-    mutating func add(_ call: Call, cold isCold: Bool, numbered: Bool, at local: LocalClockReading) {
-        let answered = call.outcome == .answered ? 1 : 0
-        if numbered, isCold { cold.calls += 1; cold.answered += answered }
-        else if numbered { followUp.calls += 1; followUp.answered += answered }
-        grid.add(call, at: local)
-    }
+    public func result() -> OutboundAnswerRates { tally.result() }
 }
