@@ -19,6 +19,9 @@ struct OverallTally {
         overall.add(call, facts: facts)
     }
 
+    /// A lost call counted before was returned `delay` after its start (``KPIReportStream``).
+    mutating func addReturn(delayNanoseconds delay: Int64) { overall.addReturn(delayNanoseconds: delay) }
+
     /// The overall row's KPIs, computed once for every report that shares them.
     func result() -> (kpis: KPIs, details: KPIDetails) { overall.result() }
 
@@ -44,36 +47,39 @@ struct GroupTally {
 
     init(groupBy: GroupBy, options: MetricsOptions) { self.groupBy = groupBy; self.options = options }
 
-    mutating func add(_ call: Call, facts: CallFacts, key: GroupKey) {
+    /// Counts a call in range in the group `key`; returns the group's slot (for ``addReturn(slot:delayNanoseconds:)``).
+    @discardableResult
+    mutating func add(_ call: Call, facts: CallFacts, key: GroupKey) -> Int {
         if key != lastKey {  // time-ordered calls mostly share the previous call's key
-            if let slot = slots[key] {
-                lastSlot = slot
-            } else {
-                lastSlot = accumulators.count
-                slots[key] = lastSlot
-                accumulators.append(KPIAccumulator(options: options))
-            }
+            lastSlot = slot(of: key)
             lastKey = key
         }
+        let counted = lastSlot
         guard groupBy == .agent, let parts = MetricsEngine.agentTalk(call) else {
-            accumulators[lastSlot].add(call, facts: facts)
-            return
+            accumulators[counted].add(call, facts: facts)
+            return counted
         }
         // Each agent is credited with their own part of a transferred call's talk.
         let own = call.agent.flatMap { parts[$0] } ?? 0
-        accumulators[lastSlot].add(call, facts: facts, talkCredit: own)
+        accumulators[counted].add(call, facts: facts, talkCredit: own)
         for (agent, talk) in parts.sorted(by: { $0.key < $1.key }) where agent != call.agent {
-            let slot: Int
-            if let known = slots[.text(agent)] {
-                slot = known
-            } else {
-                slot = accumulators.count
-                slots[.text(agent)] = slot
-                accumulators.append(KPIAccumulator(options: options))
-            }
-            accumulators[slot].addTransferredTalk(talk)
+            accumulators[slot(of: .text(agent))].addTransferredTalk(talk)
         }
         lastKey = nil
+        return counted
+    }
+
+    /// A lost call counted before in group `slot` was returned `delay` after its start (``KPIReportStream``).
+    mutating func addReturn(slot: Int, delayNanoseconds delay: Int64) {
+        accumulators[slot].addReturn(delayNanoseconds: delay)
+    }
+
+    private mutating func slot(of key: GroupKey) -> Int {
+        if let slot = slots[key] { return slot }
+        let slot = accumulators.count
+        slots[key] = slot
+        accumulators.append(KPIAccumulator(options: options))
+        return slot
     }
 
     /// In key order (``GroupKey``'s).

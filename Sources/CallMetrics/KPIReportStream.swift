@@ -23,7 +23,6 @@ public struct KPIReportStream {
     private var history: RunningCallerHistory
     private var duplicates = StartRunDuplicates()
     private var historyOnly = 0
-    private var coverage = DirectionCoverage(unknown: 0, calls: 0)
     /// The lost calls the current call returned: group slot and delay.
     private var returned: [(Int32, Int64)] = []
     /// Earliest and latest start of the calls in range (duplicates included), for a report's period line.
@@ -54,8 +53,6 @@ public struct KPIReportStream {
         }
         if firstStart.map({ call.start < $0 }) ?? true { firstStart = call.start }
         if lastStart.map({ call.start > $0 }) ?? true { lastStart = call.start }
-        coverage.calls += 1
-        if call.direction == nil { coverage.unknown += 1 }
         let slot = groups.add(call, facts: facts.facts)
         if let pending = facts.pendingLost { history.setSlot(slot, ofPending: pending) }
     }
@@ -66,12 +63,8 @@ public struct KPIReportStream {
     /// The report of the calls added (``MetricsEngine/report(calls:groupBy:options:)``'s result
     /// for the same calls).
     public func report() -> MetricsReport {
-        let (overall, rows) = groups.rows()
-        return MetricsReport(
-            overall: overall, groupBy: groupBy, groups: rows,
-            blockedAboveTarget: overall.kpis.blockedRate.map { $0 > options.blockedTarget } ?? false,
-            blockedTarget: options.blockedTarget, duplicatesExcluded: duplicates.count, historyOnlyCalls: historyOnly,
-            directionCoverage: coverage)
+        groups.overall.report(groups.overall.result(), groupBy: groupBy, groups: groups.rows(), options: options,
+                              duplicates: duplicates.count, historyOnly: historyOnly)
     }
 }
 
@@ -106,23 +99,17 @@ struct StartRunDuplicates {
     }
 }
 
-/// The overall accumulator and one per group key, as ``MetricsEngine/report(calls:groupBy:options:)``
-/// keeps them (an agent credited with their own part of a transferred call's talk).
+/// The overall tally and the grouping's, the engine's own (FigureTallies.swift), with the group
+/// key of each call and the slot it was counted in, so a return that comes later reaches it.
 struct KPIGroups {
-    let groupBy: GroupBy?
-    let options: MetricsOptions
-    private var overall: KPIAccumulator
-    private var slots: [GroupKey: Int] = [:]
-    private var accumulators: [KPIAccumulator] = []
-    private var lastKey: GroupKey?
-    private var lastSlot = 0
+    private(set) var overall: OverallTally
+    private var grouped: GroupTally?
     private var clock: LocalClock
     private let attribution: CampaignAttribution
 
     init(groupBy: GroupBy?, options: MetricsOptions) {
-        self.groupBy = groupBy
-        self.options = options
-        overall = KPIAccumulator(options: options)
+        overall = OverallTally(options: options)
+        grouped = groupBy.map { GroupTally(groupBy: $0, options: options) }
         clock = LocalClock(zone: options.timeZone)
         attribution = CampaignAttribution(options.campaigns)
     }
@@ -130,50 +117,19 @@ struct KPIGroups {
     /// Adds a call in range; returns the slot of the group it was counted in (-1: ungrouped).
     mutating func add(_ call: Call, facts: CallFacts) -> Int32 {
         overall.add(call, facts: facts)
-        guard let groupBy else { return -1 }
+        guard let groupBy = grouped?.groupBy else { return -1 }
         let key = MetricsEngine.groupKey(call, groupBy, clock: &clock, attribution: attribution)
-        if key != lastKey {  // time-ordered calls mostly share the previous call's key
-            lastSlot = slot(of: key)
-            lastKey = key
-        }
-        let counted = lastSlot
-        guard groupBy == .agent, let parts = MetricsEngine.agentTalk(call) else {
-            accumulators[counted].add(call, facts: facts)
-            return Int32(counted)
-        }
-        // Each agent is credited with their own part of a transferred call's talk.
-        let own = call.agent.flatMap { parts[$0] } ?? 0
-        accumulators[counted].add(call, facts: facts, talkCredit: own)
-        for (agent, talk) in parts.sorted(by: { $0.key < $1.key }) where agent != call.agent {
-            accumulators[slot(of: .text(agent))].addTransferredTalk(talk)
-        }
-        lastKey = nil
-        return Int32(counted)
+        return Int32(grouped?.add(call, facts: facts, key: key) ?? -1)
     }
 
     /// A lost call counted before (in the overall row and group `slot`) was returned `delay` after its start.
     mutating func addReturn(slot: Int32, delayNanoseconds delay: Int64) {
         overall.addReturn(delayNanoseconds: delay)
-        if slot >= 0 { accumulators[Int(slot)].addReturn(delayNanoseconds: delay) }
+        if slot >= 0 { grouped?.addReturn(slot: Int(slot), delayNanoseconds: delay) }
     }
 
-    private mutating func slot(of key: GroupKey) -> Int {
-        if let slot = slots[key] { return slot }
-        let slot = accumulators.count
-        slots[key] = slot
-        accumulators.append(KPIAccumulator(options: options))
-        return slot
-    }
-
-    /// The overall row and the group rows in key order.
-    func rows() -> (overall: MetricsRow, groups: [MetricsRow]) {
-        let rows = slots.sorted { $0.key < $1.key }.map { key, slot -> MetricsRow in
-            let (kpis, details) = accumulators[slot].result()
-            return MetricsRow(key: key.label, kpis: kpis, details: details)
-        }
-        let (kpis, details) = overall.result()
-        return (MetricsRow(key: "overall", kpis: kpis, details: details), rows)
-    }
+    /// The group rows in key order.
+    func rows() -> [MetricsRow] { grouped?.rows() ?? [] }
 }
 
 /// The history facts of ``CallTimeline`` (caller class, lost-call returns) computed call by call
