@@ -6,15 +6,7 @@ import TestSupport
 /// the same command takes the whole-list path. Both must write the same bytes, on every sample
 /// capture and every capture of the public corpus, with the site's local times and directions.
 @Suite struct CaptureStreamOutputTests {
-    static let captures: [String] = {
-        let extensions: Set = ["pcap", "pcapng", "cap"]
-        var files: [String] = []
-        for root in [TestPaths.captures, Corpus.pcap] {
-            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { continue }
-            for case let url as URL in walker where extensions.contains(url.pathExtension) { files.append(url.path) }
-        }
-        return files.sorted()
-    }()
+    static let captures = Corpus.sampleAndCorpusCaptures
 
     static let site = ["--timezone", "Europe/London", "--own-numbers", "+4989123456", "+14155550123", "02079460099", "999000"]
 

@@ -13,13 +13,7 @@ import TestSupport
     /// Every capture under `captures/` and the corpus's `pcap/`, one run each, then the sets
     /// read together (rotated files, one call seen on two interfaces).
     static let inputs: [[String]] = {
-        let extensions: Set = ["pcap", "pcapng", "cap"]
-        var files: [String] = []
-        for root in [TestPaths.captures, Corpus.pcap] {
-            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { continue }
-            for case let url as URL in walker where extensions.contains(url.pathExtension) { files.append(url.path) }
-        }
-        return files.sorted().map { [$0] } + [
+        Corpus.sampleAndCorpusCaptures.map { [$0] } + [
             [TestPaths.capture("rotated-1.pcap"), TestPaths.capture("rotated-2.pcap")],
             [TestPaths.capture("two-interfaces/lo-eth.pcap"), TestPaths.capture("two-interfaces/any-sll2.pcap")],
         ]

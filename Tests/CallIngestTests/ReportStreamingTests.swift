@@ -13,15 +13,7 @@ import TestSupport
 /// every sample capture and corpus capture, every CDR sample and corpus CDR file a streaming
 /// reader reads, and a generated capture whose callers call again.
 @Suite struct ReportStreamingTests {
-    static let captures: [String] = {
-        let extensions: Set = ["pcap", "pcapng", "cap"]
-        var files: [String] = []
-        for root in [TestPaths.captures, Corpus.pcap] {
-            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { continue }
-            for case let url as URL in walker where extensions.contains(url.pathExtension) { files.append(url.path) }
-        }
-        return files.sorted()
-    }()
+    static let captures = Corpus.sampleAndCorpusCaptures
 
     static let cdrFiles: [String] = {
         let samples = ((try? FileManager.default.contentsOfDirectory(atPath: TestPaths.cdrSamples.path)) ?? [])

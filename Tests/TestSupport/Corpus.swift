@@ -34,6 +34,18 @@ public enum Corpus {
     /// True when the capture corpus is there (its `REFERENCE.tsv` exists).
     public static var hasPcap: Bool { FileManager.default.fileExists(atPath: pcap.appendingPathComponent("REFERENCE.tsv").path) }
 
+    /// Every capture (`.pcap`, `.pcapng`, `.cap`) under the package's `captures/` and the corpus's
+    /// `pcap/`, sorted by path: the inputs of the tests that compare two paths on every capture.
+    public static let sampleAndCorpusCaptures: [String] = {
+        let extensions: Set = ["pcap", "pcapng", "cap"]
+        var files: [String] = []
+        for root in [TestPaths.captures, pcap] {
+            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { continue }
+            for case let url as URL in walker where extensions.contains(url.pathExtension) { files.append(url.path) }
+        }
+        return files.sorted()
+    }()
+
     /// The path of `shared/corpus/pcap/<name>`.
     public static func pcapFile(_ name: String) -> String { pcap.appendingPathComponent(name).path }
     /// The path of `shared/corpus/cdr/<name>`.
