@@ -138,7 +138,7 @@ struct KPIGroups {
 struct RunningCallerHistory {
     private let repeatWindow: Int64
     private let callbackWindow: Int64
-    private let unknownDirectionIsInbound: Bool
+    private let options: MetricsOptions
     private var ids = NumberIDs(capacity: 1024)
     private var lastInbound: [Int64] = []
     /// Pending lost calls of each number, a list through `Pending.next` in start order.
@@ -161,7 +161,7 @@ struct RunningCallerHistory {
     init(options: MetricsOptions) {
         repeatWindow = options.repeatWindow.nanoseconds
         callbackWindow = options.callbackWindow.nanoseconds
-        unknownDirectionIsInbound = options.unknownDirectionIsInbound
+        self.options = options
     }
 
     /// The facts of `call`, the next call in start order, after adding to `returned` each
@@ -174,7 +174,7 @@ struct RunningCallerHistory {
         // An IVR drop-off never reached a queue or a person: not a lost call (docs/metrics.md).
         let lostCandidate = !answered && call.outcome != .ivrDropoff
         let direction = call.direction
-        if direction == .inbound || (direction == nil && unknownDirectionIsInbound) {
+        if options.countsAsInbound(direction) {
             guard let id = intern(call.caller) else { return (CallFacts(inbound: true, callerClass: .withheld), nil) }
             let before = lastInbound[id]
             let callerClass: CallerClass = before != .min && Self.distance(before, t) <= repeatWindow ? .repeat : .firstTime
@@ -256,9 +256,8 @@ struct RunningCallerHistory {
         }
     }
 
-    /// `to - from`, saturating (starts read from hostile input can be centuries apart).
+    /// `to - from`, saturating (starts read from hostile input can be centuries apart): ``Timestamp/distance(to:)``.
     private static func distance(_ from: Int64, _ to: Int64) -> Int64 {
-        let (d, overflow) = to.subtractingReportingOverflow(from)
-        return overflow ? (from < to ? .max : .min) : d
+        Timestamp(nanoseconds: from).distance(to: Timestamp(nanoseconds: to))
     }
 }

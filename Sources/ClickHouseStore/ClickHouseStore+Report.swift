@@ -54,9 +54,10 @@ extension ClickHouseStore {
         guard let totals else { throw StoreError.server("\(endpoint): the report query answered no totals row") }
         let counts = (totals.fields.count - ClickHouseReportSQL.countColumns..<totals.fields.count).map { totals.int64($0) }
         guard counts.count == ClickHouseReportSQL.countColumns, counts[5] == 0, counts[6] == 0 else { return nil }
-        let counted = ClickHouseReportSQL.tally(totals, overall: true).offered
+        let overall = ClickHouseReportSQL.tally(totals, overall: true)
+        let counted = overall.offered
         guard let report = MetricsReport.tallied(
-            overall: ClickHouseReportSQL.tally(totals, overall: true), groups: groups, groupBy: request.groupBy, options: request.options,
+            overall: overall, groups: groups, groupBy: request.groupBy, options: request.options,
             duplicatesExcluded: bounds.int(0) - Int(counts[0]), historyOnlyCalls: Int(counts[1]),
             directionCoverage: DirectionCoverage(unknown: Int(counts[2]), calls: counted)) else { return nil }
         return StoreReport(report: report, firstStart: counted > 0 ? Timestamp(nanoseconds: counts[3]) : nil,

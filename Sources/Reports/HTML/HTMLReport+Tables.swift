@@ -51,9 +51,10 @@ extension HTMLReport {
         }
         if lost.count > shown, shown < lostRowLimit, let href = context.links?.lost {
             parts.append(.element("p", ["class": "note"], [Markup(text: "The first \(shown) of \(lost.count): see "), .element("a", ["href": href], text: "Lost calls"),
-                                                           Markup(text: " (the first \(lostRowLimit); `callscope lost` lists them all).")]))
+                                                           Markup(text: " (the first \(lostRowLimit); "), .element("code", [:], text: "callscope lost"),
+                                                           Markup(text: " lists them all).")]))
         } else if lost.count > shown {
-            parts.append(.element("p", ["class": "note"], text: "The first \(shown) of \(lost.count); `callscope lost` lists them all."))
+            parts.append(Self.allNote("The first \(shown) of \(lost.count); ", command: "callscope lost"))
         }
         return HTMLSection(id: "lost", title: "Lost calls", body: Markup(parts))
     }
@@ -146,7 +147,14 @@ extension HTMLReport {
         var parts: [Markup] = [.element("p", ["class": "note"], text: "\(events.count) events."), summary,
                                table([("time (\(zone.identifier))", false), ("rule", false), ("severity", false), ("agent", false), ("queue", false),
                                       ("call", false), ("value", true), ("limit", true), ("detail", false)], Array(rows))]
-        if events.count > lostRowLimit { parts.append(.element("p", ["class": "note"], text: "The first \(lostRowLimit) of \(events.count); `callscope events` lists them all.")) }
+        if events.count > lostRowLimit { parts.append(Self.allNote("The first \(lostRowLimit) of \(events.count); ", command: "callscope events")) }
         return HTMLSection(id: "events", title: "Control events", body: Markup(parts))
+    }
+}
+
+extension HTMLReport {
+    /// The note under a table cut to its first rows: `lead`, then `command` as code, "lists them all."
+    fileprivate static func allNote(_ lead: String, command: String) -> Markup {
+        .element("p", ["class": "note"], [Markup(text: lead), .element("code", [:], text: command), Markup(text: " lists them all.")])
     }
 }
