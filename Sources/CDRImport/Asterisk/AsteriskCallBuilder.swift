@@ -10,9 +10,9 @@ import Darwin
 /// readers.
 ///
 /// Records are validated and reduced to a compact `Row` (timestamps, integers and byte ranges
-/// into the file) as they are read; `String`s are built only for the group key and, at the end,
-/// for the values that reach a call. Rows are grouped with one dictionary keyed by linkedid
-/// (else uniqueid; else one call per row).
+/// into the file) as they are read; `String`s are built only for a new group's key and, at the
+/// end, for the values that reach a call. Rows are grouped by linkedid (else uniqueid; else one
+/// call per row) through a ``ByteKeyTable`` looked up with the key's bytes in the file.
 ///
 /// - Complexity: O(n) to add n records, O(n + c log c) to finish with c calls.
 struct AsteriskCallBuilder {
@@ -20,9 +20,11 @@ struct AsteriskCallBuilder {
     let escapes: AsteriskEscapes
     private let source: String
     private var rows: [Row] = []
-    /// Group of each key, and the key of each group (nil: a row with neither linkedid nor uniqueid).
-    private var groupOfKey: [String: Int32] = [:]
+    /// Group of each key, and the key of each group (nil: a row with neither linkedid nor uniqueid)
+    /// with its ``ByteKeyTable`` hash.
+    private var groupOfKey = ByteKeyTable()
     private var groupKeys: [String?] = []
+    private var groupHashes: [UInt64] = []
     private var firstProblem: (line: Int, reason: String)?
     /// Per group (indexed as `groupKeys`), for streaming reads (``flush(window:final:bytes:)``):
     /// the number of its last row (counted by `rowsAdded`), its latest end and earliest start.
@@ -42,8 +44,9 @@ struct AsteriskCallBuilder {
         // A cdr_csv record is 200-350 bytes; reserving avoids regrowing the arrays while reading.
         let rowsGuess = expectedBytes / 200
         rows.reserveCapacity(rowsGuess)
-        groupOfKey.reserveCapacity(rowsGuess / 2)
+        groupOfKey = ByteKeyTable(capacity: rowsGuess / 2)
         groupKeys.reserveCapacity(rowsGuess / 2)
+        groupHashes.reserveCapacity(rowsGuess / 2)
     }
 
     /// A byte range of a field kept for later (`count` -1: empty or null).
@@ -190,19 +193,27 @@ struct AsteriskCallBuilder {
         context.countRow()
 
         // The call key: linkedid, else uniqueid, else none (one call per row).
-        var key: String?
-        if let l = c.linkedid { key = bytes.asteriskText(fields[l], escapes) }
-        if key == nil, let u = c.uniqueid { key = bytes.asteriskText(fields[u], escapes) }
+        var key: GroupKey?
+        if let l = c.linkedid { key = groupKey(fields[l], bytes) }
+        if key == nil, let u = c.uniqueid { key = groupKey(fields[u], bytes) }
         // The originating channel's row: its uniqueid is the key (true of every row keyed by uniqueid).
-        let originating = if let key, let u = c.uniqueid { Self.field(fields[u], is: key, bytes, escapes) } else { false }
+        let originating = if let key, let u = c.uniqueid, let unique = groupKey(fields[u], bytes) { unique.sameText(as: key, bytes) } else { false }
         let group: Int32
         let next = Int32(truncatingIfNeeded: groupKeys.count)
         if let key {
-            group = Self.resolve(&groupOfKey[key, default: -1], next: next)
-            if group == next { groupKeys.append(key) }
+            let hash = key.hash(bytes)
+            if let found = groupOfKey.find(hash: hash, matches: { groupKeys[Int($0)].map { key.isText(of: $0, bytes) } ?? false }) {
+                group = found
+            } else {
+                group = next
+                groupOfKey.insert(next, hash: hash)
+                groupKeys.append(key.text(bytes))
+                groupHashes.append(hash)
+            }
         } else {
             group = next
             groupKeys.append(nil)
+            groupHashes.append(0)
         }
         if group == next {
             groupLastRow.append(rowsAdded)
@@ -239,15 +250,67 @@ struct AsteriskCallBuilder {
     /// The largest duration or billsec accepted: 10 years of seconds.
     static let maxSeconds: Int64 = 315_360_000
 
-    /// Whether the field's text is `key` (compared on bytes when the field needs no unescaping).
-    private static func field(_ field: CSVField, is key: String, _ bytes: UnsafeRawBufferPointer, _ escapes: AsteriskEscapes) -> Bool {
-        if field.hasEscapes || field.irregular { return bytes.asteriskText(field, escapes) == key }
-        guard field.range.count == key.utf8.count, !bytes.isNull(field) else { return false }
-        return equal(key, UnsafeRawBufferPointer(rebasing: bytes[field.range]))
+    /// A call key as read from a row: the field's own bytes when its text is exactly them (ASCII,
+    /// nothing to unescape or trim), else its text.
+    enum GroupKey {
+        case bytes(Range<Int>)
+        case text(String)
+
+        /// The key's text.
+        func text(_ file: UnsafeRawBufferPointer) -> String {
+            switch self {
+            case .bytes(let range): String(decoding: UnsafeRawBufferPointer(rebasing: file[range]), as: UTF8.self)
+            case .text(let text): text
+            }
+        }
+
+        /// The ``ByteKeyTable`` hash of the key's UTF-8.
+        func hash(_ file: UnsafeRawBufferPointer) -> UInt64 {
+            switch self {
+            case .bytes(let range): return ByteKeyTable.hash(UnsafeRawBufferPointer(rebasing: file[range]))
+            case .text(var text): return text.withUTF8 { ByteKeyTable.hash(UnsafeRawBufferPointer($0)) }
+            }
+        }
+
+        /// Whether `string`'s UTF-8 is this key's.
+        func isText(of string: String, _ file: UnsafeRawBufferPointer) -> Bool {
+            switch self {
+            case .bytes(let range): AsteriskCallBuilder.equal(string, UnsafeRawBufferPointer(rebasing: file[range]))
+            case .text(let text): text.utf8.elementsEqual(string.utf8)
+            }
+        }
+
+        /// Whether two keys have the same UTF-8.
+        func sameText(as other: GroupKey, _ file: UnsafeRawBufferPointer) -> Bool {
+            switch (self, other) {
+            case (.bytes(let a), .bytes(let b)):
+                guard a.count == b.count, let base = file.baseAddress else { return a.count == b.count }
+                return memcmp(base + a.lowerBound, base + b.lowerBound, a.count) == 0
+            case (.bytes, .text(let text)): return isText(of: text, file)
+            case (.text(let text), _): return other.isText(of: text, file)
+            }
+        }
+    }
+
+    /// The key a field gives (nil when empty or null, as ``asteriskText(_:_:)``): its bytes when
+    /// they are its text (CSV escapes, no `""` inside, not irregular, ASCII), else its text.
+    private func groupKey(_ field: CSVField, _ bytes: UnsafeRawBufferPointer) -> GroupKey? {
+        if escapes == .csv, !field.hasEscapes, !field.irregular {
+            if bytes.isNull(field) { return nil }
+            let range = field.quoted ? field.range : bytes.trimmed(field)
+            if range.isEmpty { return nil }
+            var ascii = true
+            for i in range where bytes[i] >= 0x80 {
+                ascii = false
+                break
+            }
+            if ascii { return .bytes(range) }
+        }
+        return bytes.asteriskText(field, escapes).map(GroupKey.text)
     }
 
     /// Whether `string`'s UTF-8 is `raw` (one `memcmp` on the string's contiguous bytes).
-    private static func equal(_ string: String, _ raw: UnsafeRawBufferPointer) -> Bool {
+    static func equal(_ string: String, _ raw: UnsafeRawBufferPointer) -> Bool {
         let utf8 = string.utf8
         guard utf8.count == raw.count else { return false }
         if let same = utf8.withContiguousStorageIfAvailable({ buffer -> Bool in
@@ -255,11 +318,6 @@ struct AsteriskCallBuilder {
             return memcmp(a, b, raw.count) == 0
         }) { return same }
         return utf8.elementsEqual(raw)
-    }
-
-    private static func resolve(_ slot: inout Int32, next: Int32) -> Int32 {
-        if slot < 0 { slot = next }
-        return slot
     }
 
     /// The channel's creation time in a uniqueid `EPOCH.SEQUENCE` (Asterisk `ast_channel_alloc`,
@@ -341,10 +399,6 @@ struct AsteriskCallBuilder {
                 renumbered[g] = next
                 next += 1
             }
-            for g in 0..<groupCount {
-                guard let key = groupKeys[g] else { continue }
-                if closed[g] { groupOfKey[key] = nil } else if renumbered[g] != Int32(g) { groupOfKey[key] = renumbered[g] }
-            }
             rows.removeAll { closed[Int($0.group)] }
             for i in rows.indices { rows[i].group = renumbered[Int(rows[i].group)] }
             func keepOpen<T>(_ values: inout [T]) {
@@ -356,6 +410,10 @@ struct AsteriskCallBuilder {
                 values.removeLast(values.count - k)
             }
             keepOpen(&groupKeys)
+            keepOpen(&groupHashes)
+            // The table made again from the open groups' keys (it has no removal).
+            groupOfKey.removeAll()
+            for g in groupKeys.indices where groupKeys[g] != nil { groupOfKey.insert(Int32(truncatingIfNeeded: g), hash: groupHashes[g]) }
             keepOpen(&groupLastRow)
             keepOpen(&groupLatestEnd)
             keepOpen(&groupEarliestStart)
