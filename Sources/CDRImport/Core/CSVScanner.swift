@@ -47,27 +47,48 @@ public struct CSVScanner {
     /// - Returns: false at the end of the input.
     /// - Complexity: O(n) in the record's bytes.
     public mutating func next(into record: inout CSVRecord) -> Bool {
+        // The position and line in locals (not written back through `self` per byte), and one
+        // compare per ordinary byte (above `stop`, or above `"` inside quotes, nothing ends a field).
+        let bytes = self.bytes
+        let end = bytes.count
+        let separator = self.separator
+        let stop = max(separator, 0x0D)
+        var position = self.position
+        var line = self.line
+        defer {
+            self.position = position
+            self.line = line
+        }
+        @inline(__always) func byte(_ i: Int) -> UInt8 { bytes.load(fromByteOffset: i, as: UInt8.self) }
+        @inline(__always) func consumeLineEnd() {
+            if byte(position) == 0x0D, position + 1 < end, byte(position + 1) == 0x0A { position += 2 } else { position += 1 }
+            line += 1
+        }
         // Skip empty lines.
-        while position < bytes.count, bytes[position] == 0x0A || bytes[position] == 0x0D {
+        while position < end, byte(position) == 0x0A || byte(position) == 0x0D {
             consumeLineEnd()
         }
-        guard position < bytes.count else { return false }
+        guard position < end else { return false }
         record.fields.removeAll(keepingCapacity: true)
         record.line = line
         record.unterminatedQuote = false
         let recordStart = position
         while true {
             var field = CSVField(range: position..<position, quoted: false, hasEscapes: false, irregular: false)
-            if position < bytes.count, bytes[position] == 0x22 {
+            if position < end, byte(position) == 0x22 {
                 // Quoted field.
                 let fieldStart = position
                 position += 1
                 let contentStart = position
                 var closed = false
-                while position < bytes.count {
-                    let b = bytes[position]
+                while position < end {
+                    let b = byte(position)
+                    if b > 0x22 {
+                        position += 1
+                        continue
+                    }
                     if b == 0x22 {
-                        if position + 1 < bytes.count, bytes[position + 1] == 0x22 {
+                        if position + 1 < end, byte(position + 1) == 0x22 {
                             field.hasEscapes = true
                             position += 2
                             continue
@@ -75,16 +96,16 @@ public struct CSVScanner {
                         closed = true
                         break
                     }
-                    if b == 0x0A || (b == 0x0D && !(position + 1 < bytes.count && bytes[position + 1] == 0x0A)) { line += 1 }
+                    if b == 0x0A || (b == 0x0D && !(position + 1 < end && byte(position + 1) == 0x0A)) { line += 1 }
                     position += 1
                 }
                 field.quoted = true
                 field.range = contentStart..<position
                 if closed {
                     position += 1  // the closing quote
-                    if position < bytes.count, bytes[position] != separator, bytes[position] != 0x0A, bytes[position] != 0x0D {
+                    if position < end, byte(position) != separator, byte(position) != 0x0A, byte(position) != 0x0D {
                         // Text after the closing quote: keep the raw field.
-                        while position < bytes.count, bytes[position] != separator, bytes[position] != 0x0A, bytes[position] != 0x0D { position += 1 }
+                        while position < end, byte(position) != separator, byte(position) != 0x0A, byte(position) != 0x0D { position += 1 }
                         field.range = fieldStart..<position
                         field.irregular = true
                     }
@@ -93,24 +114,26 @@ public struct CSVScanner {
                 }
             } else {
                 let start = position
-                while position < bytes.count, bytes[position] != separator, bytes[position] != 0x0A, bytes[position] != 0x0D { position += 1 }
+                while position < end {
+                    let b = byte(position)
+                    if b > stop || (b != separator && b != 0x0A && b != 0x0D) {
+                        position += 1
+                        continue
+                    }
+                    break
+                }
                 field.range = start..<position
             }
             record.fields.append(field)
-            if position < bytes.count, bytes[position] == separator {
+            if position < end, byte(position) == separator {
                 position += 1
                 continue
             }
             break
         }
         record.byteRange = recordStart..<position
-        if position < bytes.count { consumeLineEnd() }
+        if position < end { consumeLineEnd() }
         return true
-    }
-
-    private mutating func consumeLineEnd() {
-        if bytes[position] == 0x0D, position + 1 < bytes.count, bytes[position + 1] == 0x0A { position += 2 } else { position += 1 }
-        line += 1
     }
 }
 
