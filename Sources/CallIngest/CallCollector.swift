@@ -198,7 +198,7 @@ public struct CallCollector: Sendable {
     public func stream(
         _ inputs: [String], window: CDRStreamWindow = CDRStreamWindow(),
         progress: ((AnalysisSummary) -> Void)? = nil,
-        diagnostics: @escaping (Diagnostic) -> Void, emit: (Call) -> Void
+        diagnostics: @escaping (Diagnostic) -> Void, emit: (consuming Call) -> Void
     ) -> IngestSummary? {
         if !inputs.isEmpty, inputs.allSatisfy({ Self.kind(of: $0) == .capture }) {
             return streamCaptures(inputs, progress: progress, diagnostics: diagnostics, emit: emit).summary
@@ -212,7 +212,7 @@ public struct CallCollector: Sendable {
         var order = CallReorderWindow()
         var calls = 0
         let direction = options.direction
-        func write(_ call: Call) {
+        func write(_ call: consuming Call) {
             var call = call
             direction.apply(to: &call)
             calls += 1
@@ -246,7 +246,7 @@ public struct CallCollector: Sendable {
     /// with the capture analysis's own counts (the calls held at once among them).
     public func streamCaptures(
         _ captures: [String], progress: ((AnalysisSummary) -> Void)? = nil,
-        diagnostics: (Diagnostic) -> Void, emit: (Call) -> Void
+        diagnostics: (Diagnostic) -> Void, emit: (consuming Call) -> Void
     ) -> (summary: IngestSummary, capture: CaptureStreamResult) {
         let direction = options.direction
         var result = CaptureAnalyzer(options: options.reconstruction).stream(captures, progress: progress, diagnostics: diagnostics) { call in

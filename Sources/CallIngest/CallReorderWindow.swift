@@ -35,8 +35,9 @@ public struct CallReorderWindow {
     public init() {}
 
     /// Holds `call` until its turn.
-    public mutating func add(_ call: Call) {
+    public mutating func add(_ call: consuming Call) {
         let slot: Int
+        let entry = Entry(start: call.start.nanoseconds, callID: call.callID, slot: free.last ?? slots.count)
         if let reused = free.popLast() {
             slot = reused
             slots[slot] = call
@@ -44,18 +45,18 @@ public struct CallReorderWindow {
             slot = slots.count
             slots.append(call)
         }
-        heap.push(Entry(start: call.start.nanoseconds, callID: call.callID, slot: slot))
-        if let last = lastReleased, (call.start.nanoseconds, call.callID) < last { lateCalls += 1 }
+        heap.push(entry)
+        if let last = lastReleased, (entry.start, entry.callID) < last { lateCalls += 1 }
         peak = max(peak, heap.count)
     }
 
-    /// Hands on, in order, every held call starting before `floor` (nanoseconds since the epoch).
-    public mutating func release(before floor: Int64, to emit: (Call) -> Void) {
+    /// Hands on, in order, every held call starting before `floor` (nanoseconds since the epoch);
+    /// each call is moved out, not copied.
+    public mutating func release(before floor: Int64, to emit: (consuming Call) -> Void) {
         while let first = heap.min, first.start < floor || floor == .max {
             heap.popMin()
             lastReleased = (first.start, first.callID)
-            if let call = slots[first.slot] { emit(call) }
-            slots[first.slot] = nil
+            if let call = slots[first.slot].take() { emit(call) }
             free.append(first.slot)
         }
     }

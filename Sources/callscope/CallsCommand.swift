@@ -45,10 +45,19 @@ struct CallsCommand: ParsableCommand {
         // Captures, or one CDR file, to ndjson, json or csv with no selection: each call is
         // written as soon as it is complete and in order, with no list of every call held.
         if let streamFormat = output.format.recordStream, !talk, try selection.isEmpty(timeZone: input.siteTimeZone) {
-            var time = SiteTime(zone: input.siteTimeZone)
-            var stream = RecordStream(format: streamFormat, header: CallRecord.scalarFields(time: time), write: Output.write)
-            if let finish = try input.stream(emit: { call in stream.append(call: call, detail: streamFormat != .csv, time: &time) }) {
-                stream.finish()
+            // Made at the first call (or after the last input, for none): a run that cannot stream
+            // starts no writer thread and writes nothing here.
+            var writer: CallRecordWriter?
+            func made() -> CallRecordWriter {
+                if let writer { return writer }
+                let time = SiteTime(zone: input.siteTimeZone)
+                let made = CallRecordWriter(format: streamFormat, header: CallRecord.scalarFields(time: time), detail: streamFormat != .csv,
+                                            time: time, threaded: input.jobs > 1, write: Output.write)
+                writer = made
+                return made
+            }
+            if let finish = try input.stream(emit: { call in made().append(call) }) {
+                made().finish()
                 try finish()
                 return
             }

@@ -35,6 +35,22 @@ import TestSupport
         #expect(array.map { $0["call_id"] as? String } == (try CLI.ndjson(ndjson.stdout)).map { $0["call_id"] as? String })
     }
 
+    /// `--jobs 2` encodes and writes the streamed records on a thread of their own: the same
+    /// bytes as `--jobs 1`, for a CDR file (the project's sample and the corpus's largest
+    /// Master.csv) and a capture, in every streamed format.
+    @Test(arguments: ["ndjson", "json", "csv"])
+    func jobsTwoWritesTheSameStream(_ format: String) throws {
+        let inputs = [TestPaths.cdrSample("asterisk-master.csv"), Corpus.cdrFile("asterisk-csv__dj-asterisk-cdr__Master.csv"),
+                      Corpus.pcapFile("goffinet__voip-extension.pcap")]
+        for input in inputs where FileManager.default.fileExists(atPath: input) {
+            let one = try CLI.run(["calls", input, "-f", format, "--timezone", "Europe/London", "--jobs", "1"])
+            let two = try CLI.run(["calls", input, "-f", format, "--timezone", "Europe/London", "--jobs", "2"])
+            #expect(one.status == 0 && two.status == 0)
+            #expect(two.stdout == one.stdout, "\(input)")
+            #expect(one.stdout.split(separator: "\n").count > (format == "json" ? 2 : 1), "\(input) wrote no call")
+        }
+    }
+
     @Test func summaryLineOnStderr() throws {
         let result = try CLI.run(["calls", Corpus.pcapFile("goffinet__uac-uas-scenario-sipp.pcapng"), "-f", "csv"])
         #expect(result.status == 0)

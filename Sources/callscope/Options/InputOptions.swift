@@ -68,7 +68,7 @@ struct InputOptions: ParsableArguments {
         valueName: "ruri|to"))
     var dialedFrom: [ReconstructionOptions.DialedSource] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Threads reading and decoding capture files (two or more files); the analysis stays one time-ordered pass, so calls spanning files come out whole and the output is the same.", valueName: "n"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Threads reading and decoding capture files (two or more files); the analysis stays one time-ordered pass, so calls spanning files come out whole and the output is the same. With 2 or more, the ndjson, json or csv that calls streams is also encoded and written on a thread of its own.", valueName: "n"))
     var jobs = 1
 
     @Option(help: "Diagnostics printed per input before the rest are only counted (0: print all).")
@@ -180,7 +180,7 @@ struct InputOptions: ParsableArguments {
     ///   WAV recordings among the inputs then make the run need all its calls.
     /// - Parameter site: the run's settings, as for `collect`; nil resolves those of the input
     ///   and talk options alone.
-    func stream(site: SiteSettings? = nil, talk: TalkOptions? = nil, emit: (Call) -> Void) throws -> (() throws -> Void)? {
+    func stream(site: SiteSettings? = nil, talk: TalkOptions? = nil, emit: (consuming Call) -> Void) throws -> (() throws -> Void)? {
         let site = try site ?? settings(talk: talk)
         guard clickhouse == nil, site.database.value == nil else { return nil }
         if let attribution = site.attributionOptions {
