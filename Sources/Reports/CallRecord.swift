@@ -199,12 +199,16 @@ public enum CallRecord {
             out.append(contentsOf: key)
             JSONWriter.append(value, to: &out)
         }
-        for field in scalarTable {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            out.append(contentsOf: field.jsonKey)
-            field.json(call, &out)
+        // Borrowed through the buffer: `for field in scalarTable` copied each field (four
+        // references retained and released per field, about 170 per call).
+        scalarTable.withUnsafeBufferPointer { fields in
+            for i in fields.indices {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                fields[i].jsonKey.withUnsafeBufferPointer { out.append(contentsOf: $0) }
+                fields[i].json(call, &out)
+            }
         }
+        first = scalarTable.isEmpty
         if time.isLocal {
             for (key, instant) in zip(localKeys, localTimes(call)) { write(key, instant.map { .string(time.iso8601($0)) } ?? .null) }
         }
