@@ -55,6 +55,9 @@ public enum JSONWriter {
     /// controls, the bidirectional formatting characters of ``TerminalText`` and U+2028/U+2029
     /// (line breaks to JavaScript). Lossless: any JSON reader gets the value back as written.
     public static func appendString(_ s: String, to out: inout [UInt8]) {
+        // The string's own bytes when it has them (native strings, small ones included): no copy
+        // of the string and no retain, as `withUTF8` on a `var` needs.
+        if s.utf8.withContiguousStorageIfAvailable({ appendString(utf8: $0, to: &out) }) != nil { return }
         var s = s
         s.withUTF8 { appendString(utf8: $0, to: &out) }
     }

@@ -486,10 +486,17 @@ struct AsteriskCallBuilder {
     /// `PhoneNumber.normalize`, skipped for the common value it would return unchanged: an
     /// optional `+` then ASCII digits.
     static func normalize(_ value: String) -> String {
-        var utf8 = Substring(value).utf8[...]
-        if utf8.first == UInt8(ascii: "+") { utf8 = utf8.dropFirst() }
-        if !utf8.isEmpty, utf8.allSatisfy({ $0 &- 0x30 < 10 }) { return value }
-        return PhoneNumber.normalize(value)
+        // On the string's own bytes (String.UTF8View indexing cost about 750 instructions a number).
+        let plain = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            var i = bytes.first == UInt8(ascii: "+") ? 1 : 0
+            guard i < bytes.count else { return false }
+            while i < bytes.count {
+                guard bytes[i] &- 0x30 < 10 else { return false }
+                i += 1
+            }
+            return true
+        } ?? false
+        return plain ? value : PhoneNumber.normalize(value)
     }
 
     private static func precedes(_ a: Row, _ ai: Int32, _ b: Row, _ bi: Int32) -> Bool {

@@ -8,21 +8,24 @@ public enum ChannelName {
     /// Works on the UTF-8 bytes: every delimiter is ASCII, so byte positions are character
     /// boundaries.
     public static func agent(_ channel: String) -> String? {
-        let utf8 = channel.utf8
-        var lo = utf8.startIndex, hi = utf8.endIndex
-        let slash = utf8.firstIndex(of: UInt8(ascii: "/"))
-        if let slash { lo = utf8.index(after: slash) }
-        let hasAt = utf8.contains(UInt8(ascii: "@"))
-        if let at = utf8[lo..<hi].firstIndex(of: UInt8(ascii: "@")) {
-            hi = at
-        } else if let semicolon = utf8[lo..<hi].firstIndex(of: UInt8(ascii: ";")) {
-            hi = semicolon
+        var channel = channel
+        // On the string's bytes (String.UTF8View index arithmetic cost about 2,800 instructions a channel).
+        return channel.withUTF8 { utf8 -> String? in
+            var lo = 0, hi = utf8.count
+            let slash = utf8.firstIndex(of: UInt8(ascii: "/"))
+            if let slash { lo = slash + 1 }
+            let hasAt = utf8.contains(UInt8(ascii: "@"))
+            if let at = utf8[lo..<hi].firstIndex(of: UInt8(ascii: "@")) {
+                hi = at
+            } else if let semicolon = utf8[lo..<hi].firstIndex(of: UInt8(ascii: ";")) {
+                hi = semicolon
+            }
+            if slash != nil, !hasAt, let dash = utf8[lo..<hi].lastIndex(of: UInt8(ascii: "-")), dash != lo {
+                hi = dash
+            }
+            while lo < hi, utf8[lo] == UInt8(ascii: " ") { lo += 1 }
+            while hi > lo, utf8[hi - 1] == UInt8(ascii: " ") { hi -= 1 }
+            return lo < hi ? String(decoding: UnsafeBufferPointer(rebasing: utf8[lo..<hi]), as: UTF8.self) : nil
         }
-        if slash != nil, !hasAt, let dash = utf8[lo..<hi].lastIndex(of: UInt8(ascii: "-")), dash != lo {
-            hi = dash
-        }
-        while lo < hi, utf8[lo] == UInt8(ascii: " ") { lo = utf8.index(after: lo) }
-        while hi > lo, utf8[utf8.index(before: hi)] == UInt8(ascii: " ") { hi = utf8.index(before: hi) }
-        return lo < hi ? String(channel[lo..<hi]) : nil
     }
 }
