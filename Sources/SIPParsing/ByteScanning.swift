@@ -106,6 +106,40 @@ extension UnsafeRawBufferPointer {
         return true
     }
 
+    /// Whether the bytes of `range` are exactly the UTF-8 of `text`.
+    @inline(__always) func equals(_ range: Range<Int>, _ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard range.count == utf8.count else { return false }
+        if let result = utf8.withContiguousStorageIfAvailable({ equals(range, $0) }) { return result }
+        return elementsEqual(range, utf8)
+    }
+
+    /// Whether the bytes of `range` equal `other` (same length and bytes).
+    @inline(__always) func equals(_ range: Range<Int>, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard range.count == other.count else { return false }
+        var i = range.lowerBound
+        for c in other {
+            if self[i] != c { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Whether every byte of `range` is ASCII.
+    func isASCII(_ range: Range<Int>) -> Bool {
+        for i in range where self[i] >= 0x80 { return false }
+        return true
+    }
+
+    private func elementsEqual(_ range: Range<Int>, _ utf8: String.UTF8View) -> Bool {
+        var i = range.lowerBound
+        for c in utf8 {
+            guard i < range.upperBound, self[i] == c else { return false }
+            i += 1
+        }
+        return i == range.upperBound
+    }
+
     /// Whether the bytes of `range` equal `literal`, ignoring ASCII case (`literal` lower-case).
     @inline(__always) func equalsLowercase(_ range: Range<Int>, _ literal: StaticString) -> Bool {
         range.count == literal.utf8CodeUnitCount && matchesLowercase(literal, at: range.lowerBound)
