@@ -162,7 +162,7 @@ struct Run {
     /// of order.
     var clockStepsBack: [String: (input: Int, packet: Int, nanoseconds: Int64)] = [:]
     /// The text of each flow's two ends, for the ladder (``endpointNames(_:)``).
-    var flowNames: [FlowKey: (source: String, destination: String)] = [:]
+    var flowNames = OpenHashTable<FlowKey, (source: String, destination: String)>()
 
     init(options: ReconstructionOptions, inputs: [String], diagnostics: @escaping (Diagnostic) -> Void) {
         self.inputs = inputs
@@ -461,10 +461,10 @@ struct Run {
     /// `address:port` of a flow's two ends for the ladder, formatted once per flow (a flow's
     /// messages then share the two strings). At most `endpointNameLimit` flows are remembered.
     mutating func endpointNames(_ flow: FlowKey) -> (source: String, destination: String) {
-        if let names = flowNames[flow] { return names }
-        if flowNames.count >= Self.endpointNameLimit { flowNames.removeAll(keepingCapacity: true) }
+        if let index = flowNames.index(of: flow) { return flowNames.states[index] }
+        if flowNames.count >= Self.endpointNameLimit { flowNames.removeAll() }
         let names = (flow.source.description, flow.destination.description)
-        flowNames[flow] = names
+        flowNames.insert(flow, names)
         return names
     }
 

@@ -32,7 +32,8 @@ import SIPParsing
 ///   2xx (RFC 3264 §8.4); they never start a call.
 public struct CallTracker: Sendable {
     public let options: ReconstructionOptions
-    private var active: [String: CallState] = [:]
+    /// The calls in progress by Call-ID, found from the Call-ID's bytes (``CallIDKey``).
+    private var active = OpenHashTable<CallIDKey, CallState>()
     private var completed: [Call] = []
     private var lastSweep: Int64 = .min
     /// When each ended call may be released (its `releasableAt`); calls still open are not here.
@@ -75,11 +76,11 @@ public struct CallTracker: Sendable {
     public var earliestActiveStart: Timestamp? { activeStarts.values.min() }
 
     /// Whether a call with this Call-ID is in progress (its initial INVITE seen, not yet final).
-    public func isTracking(_ callID: String) -> Bool { active[callID] != nil }
+    public func isTracking(_ callID: String) -> Bool { active.index(of: CallIDKey(callID)) != nil }
 
     /// The calls in progress as they stand (read only; for `watch`'s live view): not final yet,
     /// so an ended call still in its linger has its `endedAt`.
-    public var callsInProgress: [Call] { active.values.map(\.call) }
+    public var callsInProgress: [Call] { active.states.map(\.call) }
 
     /// Handles one SIP message seen at `time` on `transport` in input `source`. When the message
     /// belongs to a call still in progress after it, `summary` (built only then) is added to the
@@ -88,28 +89,32 @@ public struct CallTracker: Sendable {
                                 summary: (CSeq) -> SIPMessageSummary? = { _ in nil }) {
         messageCount += 1
         guard let callIDBytes = message.callID, let cseq = message.cseq else { return }
-        let callID = message.string(callIDBytes)
-        var index = active.index(forKey: callID)
+        // Found from the bytes: no `String` is built for a call's known Call-ID.
+        let hash = CallIDKey.hash(message, callIDBytes)
+        var index = active.index(hash: hash) { message.equals(callIDBytes, $0.text) }
         if let found = index {
             // In place: no copy of the state (a copy retains every set and dictionary it holds).
-            // (Only mutating calls here: reading `active.values[index].x` would copy the state.)
-            let (release, offers) = active.values[found].handle(message, cseq: cseq, at: time)
+            // (Only mutating calls here: reading `active.states[index].x` would copy the state.)
+            let (release, offers) = active.states[found].handle(message, cseq: cseq, at: time)
+            let callID = active.keys[found].text
             if let release { noteRelease(callID, at: release) }
             for offer in offers { mediaOffers.append((callID, offer)) }
         } else if message.method == .invite, message.to?.tag == nil {
+            let callID = message.string(callIDBytes)
             var state = CallState(callID: callID, source: source, transport: transport, start: time, options: options)
             let (release, offers) = state.handle(message, cseq: cseq, at: time)
             for offer in offers { mediaOffers.append((callID, offer)) }
-            active[callID] = state
+            index = active.insert(CallIDKey(callID), state)
             activeStarts[callID] = time
             peakActiveCount = max(peakActiveCount, active.count)
             if let release { noteRelease(callID, at: release) }
-            index = active.index(forKey: callID)
         } else {
             messagesWithoutCall += 1
         }
-        if sweep(now: time), index != nil { index = active.index(forKey: callID) }  // the call itself may have been made final
-        if let index, let summary = summary(cseq) { active.values[index].call.messages.append(summary) }
+        if sweep(now: time), index != nil {  // the call itself may have been made final, or moved
+            index = active.index(hash: hash) { message.equals(callIDBytes, $0.text) }
+        }
+        if let index, let summary = summary(cseq) { active.states[index].call.messages.append(summary) }
     }
 
     /// Keeps `releaseTimes` in step with the call's state after a message that changed it.
@@ -141,7 +146,7 @@ public struct CallTracker: Sendable {
         for (id, time) in releaseTimes where time < now { done.append(id) }
         for id in done {
             releaseTimes.removeValue(forKey: id)
-            if let state = active.removeValue(forKey: id) {
+            if let state = active.remove(CallIDKey(id)) {
                 activeStarts.removeValue(forKey: id)
                 completed.append(state.finished(truncatedAtEnd: false))
             }
@@ -159,7 +164,7 @@ public struct CallTracker: Sendable {
     /// - Returns: the calls not yet taken, ordered by start time.
     public mutating func finish() -> [Call] {
         var calls = takeCompleted()
-        for state in active.values { calls.append(state.finished(truncatedAtEnd: true)) }
+        for state in active.states { calls.append(state.finished(truncatedAtEnd: true)) }
         active.removeAll()
         activeStarts.removeAll()
         releaseTimes.removeAll()
