@@ -224,16 +224,16 @@ struct CallState: Sendable {
     private var seenRequests = SmallSet<RequestKey>()
     private var seenResponses = SmallSet<ResponseKey>()
     private var seenMedia = SmallSet<MediaKey>()
-    private var legs: [String: CallLeg] = [:]
-    private var legStatus: [String: Int] = [:]
+    /// Each To tag's leg and the highest status it sent.
+    private var legs = SmallMap<(leg: CallLeg, highest: Int)>()
     /// The answered dialog of each hop: caller-side From tag (empty without one) -> To tag of its
     /// first 2xx; the caller's own entry is the 2xx it received, once seen on its branch.
-    private var dialogs: [String: String] = [:]
+    private var dialogs = SmallMap<String>()
     private var callerAnswerSeen = false
     /// The To tag of the call's dialog (the caller's, once seen): hold is measured in it.
     private var callDialog: String?
     /// When each To tag first sent a 2xx to the initial INVITE (on any hop).
-    private var firstAnswer: [String: Timestamp] = [:]
+    private var firstAnswer = SmallMap<Timestamp>()
     private var cancelledAt: Timestamp?
     private var cancelReasons: [SIPReason] = []
     private var final: FinalResponse?
@@ -360,7 +360,6 @@ struct CallState: Sendable {
                 attemptFinal = nil
                 call.finalStatus = nil
                 legs.removeAll()
-                legStatus.removeAll()
             } else {
                 // Sent while an earlier one is still pending: an attempt beside it.
                 attempts.append(attempt)
@@ -429,10 +428,13 @@ struct CallState: Sendable {
     private mutating func handleInitialResponse(_ message: SIPMessageView, status: Int, cseq: CSeq, attempt: Int?, at time: Timestamp) {
         let tag = message.string(message.to?.tag)
         if status > 100, let tag {
-            let highest = max(legStatus[tag] ?? 0, status)
-            legStatus[tag] = highest
-            if legs[tag] == nil { legs[tag] = CallLeg(id: tag, status: "", start: time, answered: false) }
-            legs[tag]?.status = String(highest)
+            if let index = legs.firstIndex(of: tag) {
+                let highest = max(legs.entries[index].value.highest, status)
+                legs.entries[index].value.highest = highest
+                legs.entries[index].value.leg.status = String(highest)
+            } else {
+                legs.append(tag, (CallLeg(id: tag, status: String(status), start: time, answered: false), status))
+            }
         }
         // What the caller itself receives: a response on the attempt's own Via branch.
         let onInitialBranch = attempt.map { attempts[$0].branch == nil || message.equals(message.topViaBranch, attempts[$0].branch) } ?? false
@@ -455,9 +457,10 @@ struct CallState: Sendable {
             if onInitialBranch, !callerAnswerSeen {
                 // The 2xx the caller received: its dialog is the call's, whatever other hops saw first.
                 callerAnswerSeen = true
-                if let previous = dialogs[hop], previous != tag, !dialogs.contains(where: { $0.key != hop && $0.value == previous }) {
-                    legs[previous]?.answered = false
-                    legs[previous]?.answeredAt = nil
+                if let previous = dialogs[hop], previous != tag, !dialogs.entries.contains(where: { $0.key != hop && $0.value == previous }),
+                   let index = legs.firstIndex(of: previous) {
+                    legs.entries[index].value.leg.answered = false
+                    legs.entries[index].value.leg.answeredAt = nil
                 }
                 adoptAnswer(answer, tag: tag, hop: hop)
             } else if dialogs[hop] == nil {
@@ -497,8 +500,10 @@ struct CallState: Sendable {
     private mutating func markAnswered(_ tag: String?, hop: String, at time: Timestamp) {
         guard let tag else { return }
         dialogs[hop] = tag
-        legs[tag]?.answered = true
-        legs[tag]?.answeredAt = time
+        if let index = legs.firstIndex(of: tag) {
+            legs.entries[index].value.leg.answered = true
+            legs.entries[index].value.leg.answeredAt = time
+        }
     }
 
     /// The caller's attempt a response or CANCEL belongs to: the caller's From tag and an attempt's CSeq.
@@ -527,7 +532,7 @@ struct CallState: Sendable {
     /// Whether an in-dialog request belongs to one of the hops' answered dialogs (or any, before an answer).
     private func isAnsweredDialog(_ message: SIPMessageView) -> Bool {
         guard !dialogs.isEmpty else { return true }
-        return dialogs.values.contains { message.equals(message.to?.tag, $0) || message.equals(message.from?.tag, $0) }
+        return dialogs.entries.contains { message.equals(message.to?.tag, $0.value) || message.equals(message.from?.tag, $0.value) }
     }
 
     /// Records an SDP body once per `key` (the same body relayed on another hop is not repeated).
@@ -630,7 +635,7 @@ struct CallState: Sendable {
         if let since = holdSince {
             result.holdNanoseconds = saturatingAdd(result.holdNanoseconds, max(0, since.distance(to: result.endedAt ?? lastSeen)))
         }
-        result.legs = legs.values.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
+        result.legs = legs.entries.map(\.value.leg).sorted { ($0.start, $0.id) < ($1.start, $1.id) }
         // SIP reconstruction knows the ring time as the caller's wait for an answer.
         result.waitNanoseconds = result.ringTime?.nanoseconds
         return result
