@@ -17,11 +17,31 @@
     }
 }
 
+/// The lanes of `word` (eight bytes) equal to the byte repeated in `pattern`, as the high bit
+/// of each lane. Only the lowest marked lane is exact (a borrow may mark lanes above it), which
+/// is all a search for the first match needs (the "has zero byte" trick, Hacker's Delight §6-1).
+@inline(__always) func matchingLanes(_ word: UInt64, _ pattern: UInt64) -> UInt64 {
+    let x = word ^ pattern
+    return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+}
+
 extension UnsafeRawBufferPointer {
-    /// Index of the first line terminator (CR or LF) at or after `from`, or `endIndex`.
+    /// The eight bytes at `i` as one little-endian word (lane 0 is byte `i`); `i + 8 <= count`.
+    @inline(__always) func word(at i: Int) -> UInt64 {
+        UInt64(littleEndian: loadUnaligned(fromByteOffset: i, as: UInt64.self))
+    }
+
+    /// Index of the first line terminator (CR or LF) at or after `from`, or `endIndex`: eight
+    /// bytes at a time.
     @inline(__always) func lineEnd(from: Int, limit: Int? = nil) -> Int {
         let stop = Swift.min(limit ?? count, count)
         var i = from
+        while i + 8 <= stop {
+            let w = word(at: i)
+            let found = matchingLanes(w, 0x0D0D_0D0D_0D0D_0D0D) | matchingLanes(w, 0x0A0A_0A0A_0A0A_0A0A)
+            if found != 0 { return i + found.trailingZeroBitCount / 8 }
+            i += 8
+        }
         while i < stop, !isLineEnd(self[i]) { i += 1 }
         return i
     }
@@ -88,9 +108,15 @@ extension UnsafeRawBufferPointer {
         }
     }
 
-    /// Index of the first `byte` in `range`, or nil.
+    /// Index of the first `byte` in `range`, or nil: eight bytes at a time.
     @inline(__always) func firstIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
         var i = range.lowerBound
+        let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
+        while i + 8 <= range.upperBound {
+            let found = matchingLanes(word(at: i), pattern)
+            if found != 0 { return i + found.trailingZeroBitCount / 8 }
+            i += 8
+        }
         while i < range.upperBound {
             if self[i] == byte { return i }
             i += 1

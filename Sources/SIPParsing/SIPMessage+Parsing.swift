@@ -101,12 +101,7 @@ extension SIPMessage {
     }
 
     static func firstColon(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
-        var i = range.lowerBound
-        while i < range.upperBound {
-            if b[i] == UInt8(ascii: ":") { return i }
-            i += 1
-        }
-        return nil
+        b.firstIndex(of: UInt8(ascii: ":"), in: range)
     }
 
     // MARK: - Headers
