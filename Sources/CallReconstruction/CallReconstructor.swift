@@ -209,7 +209,7 @@ struct Run {
     /// Remembers a SIP message of a call in progress whose time is before an earlier message of
     /// its file. Only calls the tracker holds are noted (REGISTER, OPTIONS and messages of no call
     /// are not), so the map is no larger than the open calls, whatever the capture's clock does.
-    /// `callID` is called only then.
+    /// `callID` (built from the message's bytes) is asked for only when the clock stepped back.
     mutating func noteClock(_ callID: () -> String) {
         let now = currentTime.nanoseconds
         let latest = latestSIPTime[currentInput]

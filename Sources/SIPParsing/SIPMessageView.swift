@@ -10,10 +10,7 @@
 /// no longer (a message with folded header lines is read from an unfolded copy).
 public struct SIPMessageView {
     /// The request line or the status line (RFC 3261 §7.1, §7.2), the URI and reason as ranges.
-    public enum StartLine {
-        case request(method: SIPMethod, uri: Range<Int>)
-        case response(status: Int, reason: Range<Int>)
-    }
+    public typealias StartLine = SIPStartLine<Range<Int>>
 
     /// The headers whose values are lists kept in header order (each value apart).
     enum ListHeader { case assertedIdentity, remotePartyID, diversion, historyInfo, reason }
@@ -55,34 +52,20 @@ public struct SIPMessageView {
     }
 
     /// The request method, nil for responses.
-    public var method: SIPMethod? {
-        if case .request(let method, _) = startLine { return method }
-        return nil
-    }
+    public var method: SIPMethod? { startLine.method }
 
     /// The status code, nil for requests.
-    public var statusCode: Int? {
-        if case .response(let status, _) = startLine { return status }
-        return nil
-    }
+    public var statusCode: Int? { startLine.statusCode }
 
     /// A one-word label of the message: `INVITE`, `180`, ...
-    public var label: String {
-        switch startLine {
-        case .request(let method, _): return method.name
-        case .response(let status, _): return String(status)
-        }
-    }
+    public var label: String { startLine.label }
 
     /// What identifies the message's transaction beside CSeq: the top Via's branch, or the
     /// whole top Via without one (RFC 3261 §17.2.3).
     public var transactionBranch: Range<Int>? { topViaBranch ?? topVia }
 
     /// The Request-URI, nil for responses.
-    public var requestURI: Range<Int>? {
-        if case .request(_, let uri) = startLine { return uri }
-        return nil
-    }
+    public var requestURI: Range<Int>? { startLine.requestURI }
 
     /// `range` as a `String` (UTF-8, invalid sequences replaced).
     public func string(_ range: Range<Int>) -> String { bytes.string(range) }

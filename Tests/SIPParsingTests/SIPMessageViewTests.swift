@@ -16,7 +16,7 @@ import TestSupport
              v.string(v.requestURI), v.string(v.from?.displayName), v.string(v.from.map(\.uri)), v.label]
         }
         #expect(fields == ["1-4242@127.0.0.1", "1SIPpTag001", nil, "z9hG4bK-1-0", "sip:+15550100@127.0.0.1:5060",
-                           "Alice", "sip:+44-20-7946-0001@127.0.0.1", "INVITE"])
+                           "Alice", "sip:+44-20-7946-0001@127.0.0.1:5061", "INVITE"])
         let body = try view(SIPSamples.invite) { $0.body.count }
         #expect(body == 129)
     }
