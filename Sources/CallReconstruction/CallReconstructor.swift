@@ -209,15 +209,16 @@ struct Run {
     /// Remembers a SIP message of a call in progress whose time is before an earlier message of
     /// its file. Only calls the tracker holds are noted (REGISTER, OPTIONS and messages of no call
     /// are not), so the map is no larger than the open calls, whatever the capture's clock does.
-    /// `callID` (built from the message's bytes) is asked for only when the clock stepped back.
-    mutating func noteClock(_ callID: () -> String) {
+    /// The Call-ID's `String` is built only when the clock stepped back.
+    mutating func noteClock(_ message: SIPMessageView) {
+        guard let callIDBytes = message.callID else { return }
         let now = currentTime.nanoseconds
         let latest = latestSIPTime[currentInput]
         guard now < latest else {
             latestSIPTime[currentInput] = now
             return
         }
-        let callID = callID()
+        let callID = message.string(callIDBytes)
         guard tracker.isTracking(callID) else { return }
         let back = latest.subtractingReportingOverflow(now)
         let step = back.overflow ? Int64.max : back.partialValue
@@ -442,13 +443,14 @@ struct Run {
         }
         let time = currentTime
         let names = endpointNames(flow)
+        let startLine = message.startLine  // the closure captures this, not the whole view
         tracker.handle(message, at: time, transport: transportName, source: sourceNames[currentInput]) { cseq in
             // The ladder (Call.messages), built only for a call's message.
             SIPMessageSummary(time: time, source: names.source, destination: names.destination, transport: transportName,
-                              label: message.statusCode.map(String.init) ?? message.method?.name ?? "", cseqNumber: cseq.number, cseqMethod: cseq.method.name,
+                              label: startLine.label, cseqNumber: cseq.number, cseqMethod: cseq.method.name,
                               firstLine: SIPMessageSummary.firstLine(of: bytes))
         }
-        if let callID = message.callID { noteClock { message.string(callID) } }
+        noteClock(message)
         if let method = message.method, method == .bye || method == .cancel, let callID = message.callID {
             media.markEnded(message.string(callID), at: currentTime.nanoseconds)  // its addresses are free for the next call at once
         }

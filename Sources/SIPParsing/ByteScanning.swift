@@ -212,6 +212,21 @@ extension UnsafeRawBufferPointer {
         take(start..<range.upperBound)
     }
 
+    /// The first value ``forEachHeaderValue(in:_:)`` gives, nil when there is none. Without a
+    /// quote or `<` before the first comma (a Via, most values) the value ends at that comma,
+    /// found eight bytes at a time; otherwise the values are split as there.
+    func firstHeaderValue(in range: Range<Int>) -> Range<Int>? {
+        let comma = firstIndex(of: UInt8(ascii: ","), in: range) ?? range.upperBound
+        if firstIndex(of: UInt8(ascii: "\""), in: range.lowerBound..<comma) == nil,
+           firstIndex(of: UInt8(ascii: "<"), in: range.lowerBound..<comma) == nil {
+            let value = trimmed(range.lowerBound..<comma)
+            if !value.isEmpty { return value }
+        }
+        var first: Range<Int>?
+        forEachHeaderValue(in: range) { if first == nil { first = $0 } }
+        return first
+    }
+
     /// Calls `body` with each `;name=value` or `;flag` parameter of `range` (RFC 3261 §25.1
     /// `generic-param`): the name and the value trimmed, the value without its quotes.
     func forEachParameter(in range: Range<Int>, _ body: (_ name: Range<Int>, _ value: Range<Int>?) -> Void) {

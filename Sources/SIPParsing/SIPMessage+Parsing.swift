@@ -329,9 +329,7 @@ extension SIPMessageView {
         case .via:
             guard !sawVia else { return }
             sawVia = true
-            var top: Range<Int>?
-            b.forEachHeaderValue(in: value) { if top == nil { top = $0 } }
-            guard let top else { return }
+            guard let top = b.firstHeaderValue(in: value) else { return }
             if let semicolon = b.firstIndex(of: UInt8(ascii: ";"), in: top) {
                 var branch: Range<Int>??
                 b.forEachParameter(in: semicolon..<top.upperBound) { name, value in
@@ -342,9 +340,7 @@ extension SIPMessageView {
             if topViaBranch == nil { topVia = top }
         case .contact:
             guard contact == nil else { return }
-            var first: Range<Int>?
-            b.forEachHeaderValue(in: value) { if first == nil { first = $0 } }
-            if let first { contact = NameAddressView.parse(b, first) }
+            if let first = b.firstHeaderValue(in: value) { contact = NameAddressView.parse(b, first) }
         case .assertedIdentity:
             b.forEachHeaderValue(in: value) { listValues.append((.assertedIdentity, $0)) }
         case .remotePartyID:
