@@ -443,11 +443,11 @@ struct Run {
         }
         let time = currentTime
         let names = endpointNames(flow)
-        let startLine = message.startLine  // the closure captures this, not the whole view
+        let label = message.label  // the closure captures this, not the whole view
         tracker.handle(message, at: time, transport: transportName, source: sourceNames[currentInput]) { cseq in
             // The ladder (Call.messages), built only for a call's message.
             SIPMessageSummary(time: time, source: names.source, destination: names.destination, transport: transportName,
-                              label: startLine.label, cseqNumber: cseq.number, cseqMethod: cseq.method.name,
+                              label: label, cseqNumber: cseq.number, cseqMethod: cseq.method.name,
                               firstLine: SIPMessageSummary.firstLine(of: bytes))
         }
         noteClock(message)

@@ -84,24 +84,28 @@ public enum SIPStartLine<Text> {
     case response(status: Int, reason: Text)
 
     /// The request method, nil for responses.
+    @inlinable
     public var method: SIPMethod? {
         if case .request(let method, _) = self { return method }
         return nil
     }
 
     /// The status code, nil for requests.
+    @inlinable
     public var statusCode: Int? {
         if case .response(let status, _) = self { return status }
         return nil
     }
 
     /// The Request-URI, nil for responses.
+    @inlinable
     public var requestURI: Text? {
         if case .request(_, let uri) = self { return uri }
         return nil
     }
 
     /// A one-word label: the method (`INVITE`) or the status code (`180`).
+    @inlinable
     public var label: String {
         switch self {
         case .request(let method, _): return method.name
