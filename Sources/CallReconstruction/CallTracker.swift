@@ -603,7 +603,8 @@ struct CallState: Sendable {
     }
 
     /// The call as it stands; `truncatedAtEnd` when the input ended before the call did.
-    func finished(truncatedAtEnd: Bool) -> Call {
+    /// Consuming: a state made final is moved into the call, not copied.
+    consuming func finished(truncatedAtEnd: Bool) -> Call {
         var result = call
         let answered = call.answeredAt != nil
         // An attempt's or a forked branch's failure stands in only when the caller's own final was not captured.

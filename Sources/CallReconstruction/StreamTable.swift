@@ -75,7 +75,11 @@ struct OpenHashTable<Key: TableKey, Value> {
             while Int(slots[probe]) != last + 1 { probe = (probe + 1) & mask }
             slots[probe] = Int32(index + 1)
             keys.swapAt(index, last)
-            states.swapAt(index, last)
+            // Through the buffer: the two values are moved, not copied (`Array.swapAt` retained
+            // and released every field of a ~1 KB call state, 6,000 instructions a removal).
+            states.withUnsafeMutableBufferPointer { buffer in
+                if let base = buffer.baseAddress { swap(&base[index], &base[last]) }
+            }
         }
         keys.removeLast()
         return states.removeLast()
