@@ -162,7 +162,7 @@ struct Run {
     /// of order.
     var clockStepsBack: [String: (input: Int, packet: Int, nanoseconds: Int64)] = [:]
     /// The text of each flow's two ends, for the ladder (``endpointNames(_:)``).
-    var flowNames: [FlowKey: (source: String, destination: String)] = [:]
+    var flowNames = OpenHashTable<FlowKey, (source: String, destination: String)>()
 
     init(options: ReconstructionOptions, inputs: [String], diagnostics: @escaping (Diagnostic) -> Void) {
         self.inputs = inputs
@@ -209,13 +209,16 @@ struct Run {
     /// Remembers a SIP message of a call in progress whose time is before an earlier message of
     /// its file. Only calls the tracker holds are noted (REGISTER, OPTIONS and messages of no call
     /// are not), so the map is no larger than the open calls, whatever the capture's clock does.
-    mutating func noteClock(_ callID: String) {
+    /// The Call-ID's `String` is built only when the clock stepped back.
+    mutating func noteClock(_ message: SIPMessageView) {
+        guard let callIDBytes = message.callID else { return }
         let now = currentTime.nanoseconds
         let latest = latestSIPTime[currentInput]
         guard now < latest else {
             latestSIPTime[currentInput] = now
             return
         }
+        let callID = message.string(callIDBytes)
         guard tracker.isTracking(callID) else { return }
         let back = latest.subtractingReportingOverflow(now)
         let step = back.overflow ? Int64.max : back.partialValue
@@ -424,38 +427,46 @@ struct Run {
     /// `transportName` is the call's `transport` when the message is its initial INVITE.
     mutating func handleSIP(_ bytes: UnsafeRawBufferPointer, transportName: String, flow: FlowKey) {
         do {
-            guard let message = try SIPMessage.parse(bytes) else { return }
-            for problem in message.problems {
-                emit(.warning, packet: currentPacket, "SIP \(message.label): \(problem)")
-            }
-            let time = currentTime
-            let names = endpointNames(flow)
-            tracker.handle(message, at: time, transport: transportName, source: sourceNames[currentInput]) { cseq in
-                // The ladder (Call.messages), built only for a call's message.
-                SIPMessageSummary(time: time, source: names.source, destination: names.destination, transport: transportName,
-                                  label: message.statusCode.map(String.init) ?? message.method?.name ?? "", cseqNumber: cseq.number, cseqMethod: cseq.method.name,
-                                  firstLine: SIPMessageSummary.firstLine(of: bytes))
-            }
-            if let callID = message.callID { noteClock(callID) }
-            if let method = message.method, method == .bye || method == .cancel, let callID = message.callID {
-                media.markEnded(callID, at: currentTime.nanoseconds)  // its addresses are free for the next call at once
-            }
-            for (callID, offer) in tracker.takeMediaOffers() { media.register(offer, callID: callID) }
-            if tracker.hasCompleted {
-                for call in tracker.takeCompleted() { finished.append(completed(call)) }
+            _ = try SIPMessageView.parse(bytes) { message in
+                handleSIP(message, bytes: bytes, transportName: transportName, flow: flow)
             }
         } catch {
             emit(.error, packet: currentPacket, error.description)
         }
     }
 
+    /// One message read in place from `bytes` (the view's own bytes may be an unfolded copy):
+    /// a `String` is built only for what a call keeps.
+    private mutating func handleSIP(_ message: SIPMessageView, bytes: UnsafeRawBufferPointer, transportName: String, flow: FlowKey) {
+        for problem in message.problems {
+            emit(.warning, packet: currentPacket, "SIP \(message.label): \(problem)")
+        }
+        let time = currentTime
+        let names = endpointNames(flow)
+        let label = message.label  // the closure captures this, not the whole view
+        tracker.handle(message, at: time, transport: transportName, source: sourceNames[currentInput]) { cseq in
+            // The ladder (Call.messages), built only for a call's message.
+            SIPMessageSummary(time: time, source: names.source, destination: names.destination, transport: transportName,
+                              label: label, cseqNumber: cseq.number, cseqMethod: cseq.method.name,
+                              firstLine: SIPMessageSummary.firstLine(of: bytes))
+        }
+        noteClock(message)
+        if let method = message.method, method == .bye || method == .cancel, let callID = message.callID {
+            media.markEnded(message.string(callID), at: currentTime.nanoseconds)  // its addresses are free for the next call at once
+        }
+        for (callID, offer) in tracker.takeMediaOffers() { media.register(offer, callID: callID) }
+        if tracker.hasCompleted {
+            for call in tracker.takeCompleted() { finished.append(completed(call)) }
+        }
+    }
+
     /// `address:port` of a flow's two ends for the ladder, formatted once per flow (a flow's
     /// messages then share the two strings). At most `endpointNameLimit` flows are remembered.
     mutating func endpointNames(_ flow: FlowKey) -> (source: String, destination: String) {
-        if let names = flowNames[flow] { return names }
-        if flowNames.count >= Self.endpointNameLimit { flowNames.removeAll(keepingCapacity: true) }
+        if let index = flowNames.index(of: flow) { return flowNames.states[index] }
+        if flowNames.count >= Self.endpointNameLimit { flowNames.removeAll() }
         let names = (flow.source.description, flow.destination.description)
-        flowNames[flow] = names
+        flowNames.insert(flow, names)
         return names
     }
 

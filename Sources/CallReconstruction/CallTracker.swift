@@ -32,7 +32,8 @@ import SIPParsing
 ///   2xx (RFC 3264 §8.4); they never start a call.
 public struct CallTracker: Sendable {
     public let options: ReconstructionOptions
-    private var active: [String: CallState] = [:]
+    /// The calls in progress by Call-ID, found from the Call-ID's bytes (``CallIDKey``).
+    private var active = OpenHashTable<CallIDKey, CallState>()
     private var completed: [Call] = []
     private var lastSweep: Int64 = .min
     /// When each ended call may be released (its `releasableAt`); calls still open are not here.
@@ -75,40 +76,45 @@ public struct CallTracker: Sendable {
     public var earliestActiveStart: Timestamp? { activeStarts.values.min() }
 
     /// Whether a call with this Call-ID is in progress (its initial INVITE seen, not yet final).
-    public func isTracking(_ callID: String) -> Bool { active[callID] != nil }
+    public func isTracking(_ callID: String) -> Bool { active.index(of: CallIDKey(callID)) != nil }
 
     /// The calls in progress as they stand (read only; for `watch`'s live view): not final yet,
     /// so an ended call still in its linger has its `endedAt`.
-    public var callsInProgress: [Call] { active.values.map(\.call) }
+    public var callsInProgress: [Call] { active.states.map(\.call) }
 
     /// Handles one SIP message seen at `time` on `transport` in input `source`. When the message
     /// belongs to a call still in progress after it, `summary` (built only then) is added to the
     /// call's ladder (`Call.messages`). The Call-ID is looked up once per message.
-    public mutating func handle(_ message: SIPMessage, at time: Timestamp, transport: String, source: String,
+    public mutating func handle(_ message: SIPMessageView, at time: Timestamp, transport: String, source: String,
                                 summary: (CSeq) -> SIPMessageSummary? = { _ in nil }) {
         messageCount += 1
-        guard let callID = message.callID, let cseq = message.cseq else { return }
-        var index = active.index(forKey: callID)
+        guard let callIDBytes = message.callID, let cseq = message.cseq else { return }
+        // Found from the bytes: no `String` is built for a call's known Call-ID.
+        let hash = CallIDKey.hash(message, callIDBytes)
+        var index = active.index(hash: hash) { message.equals(callIDBytes, $0.text) }
         if let found = index {
             // In place: no copy of the state (a copy retains every set and dictionary it holds).
-            // (Only mutating calls here: reading `active.values[index].x` would copy the state.)
-            let (release, offers) = active.values[found].handle(message, cseq: cseq, at: time)
+            // (Only mutating calls here: reading `active.states[index].x` would copy the state.)
+            let (release, offers) = active.states[found].handle(message, cseq: cseq, at: time)
+            let callID = active.keys[found].text
             if let release { noteRelease(callID, at: release) }
             for offer in offers { mediaOffers.append((callID, offer)) }
         } else if message.method == .invite, message.to?.tag == nil {
+            let callID = message.string(callIDBytes)
             var state = CallState(callID: callID, source: source, transport: transport, start: time, options: options)
             let (release, offers) = state.handle(message, cseq: cseq, at: time)
             for offer in offers { mediaOffers.append((callID, offer)) }
-            active[callID] = state
+            index = active.insert(CallIDKey(callID), state)
             activeStarts[callID] = time
             peakActiveCount = max(peakActiveCount, active.count)
             if let release { noteRelease(callID, at: release) }
-            index = active.index(forKey: callID)
         } else {
             messagesWithoutCall += 1
         }
-        if sweep(now: time), index != nil { index = active.index(forKey: callID) }  // the call itself may have been made final
-        if let index, let summary = summary(cseq) { active.values[index].call.messages.append(summary) }
+        if sweep(now: time), index != nil {  // the call itself may have been made final, or moved
+            index = active.index(hash: hash) { message.equals(callIDBytes, $0.text) }
+        }
+        if let index, let summary = summary(cseq) { active.states[index].call.messages.append(summary) }
     }
 
     /// Keeps `releaseTimes` in step with the call's state after a message that changed it.
@@ -140,7 +146,7 @@ public struct CallTracker: Sendable {
         for (id, time) in releaseTimes where time < now { done.append(id) }
         for id in done {
             releaseTimes.removeValue(forKey: id)
-            if let state = active.removeValue(forKey: id) {
+            if let state = active.remove(CallIDKey(id)) {
                 activeStarts.removeValue(forKey: id)
                 completed.append(state.finished(truncatedAtEnd: false))
             }
@@ -158,7 +164,7 @@ public struct CallTracker: Sendable {
     /// - Returns: the calls not yet taken, ordered by start time.
     public mutating func finish() -> [Call] {
         var calls = takeCompleted()
-        for state in active.values { calls.append(state.finished(truncatedAtEnd: true)) }
+        for state in active.states { calls.append(state.finished(truncatedAtEnd: true)) }
         active.removeAll()
         activeStarts.removeAll()
         releaseTimes.removeAll()
@@ -218,16 +224,16 @@ struct CallState: Sendable {
     private var seenRequests = SmallSet<RequestKey>()
     private var seenResponses = SmallSet<ResponseKey>()
     private var seenMedia = SmallSet<MediaKey>()
-    private var legs: [String: CallLeg] = [:]
-    private var legStatus: [String: Int] = [:]
+    /// Each To tag's leg and the highest status it sent.
+    private var legs = SmallMap<(leg: CallLeg, highest: Int)>()
     /// The answered dialog of each hop: caller-side From tag (empty without one) -> To tag of its
     /// first 2xx; the caller's own entry is the 2xx it received, once seen on its branch.
-    private var dialogs: [String: String] = [:]
+    private var dialogs = SmallMap<String>()
     private var callerAnswerSeen = false
     /// The To tag of the call's dialog (the caller's, once seen): hold is measured in it.
     private var callDialog: String?
     /// When each To tag first sent a 2xx to the initial INVITE (on any hop).
-    private var firstAnswer: [String: Timestamp] = [:]
+    private var firstAnswer = SmallMap<Timestamp>()
     private var cancelledAt: Timestamp?
     private var cancelReasons: [SIPReason] = []
     private var final: FinalResponse?
@@ -266,7 +272,7 @@ struct CallState: Sendable {
 
     /// Handles one message of the call. Returns `releasableAt` after it and the SDP bodies it
     /// carried (taken here, where the state is borrowed, so the tracker never copies a state to ask).
-    mutating func handle(_ message: SIPMessage, cseq: CSeq, at time: Timestamp) -> (release: Release?, offers: [MediaOffer]) {
+    mutating func handle(_ message: SIPMessageView, cseq: CSeq, at time: Timestamp) -> (release: Release?, offers: [MediaOffer]) {
         handleMessage(message, cseq: cseq, at: time)
         let now = releasableAt
         var release: Release?
@@ -287,23 +293,33 @@ struct CallState: Sendable {
     private var reportedRelease: Timestamp?
     private var releaseReported = false
 
-    private mutating func handleMessage(_ message: SIPMessage, cseq: CSeq, at time: Timestamp) {
+    private mutating func handleMessage(_ message: SIPMessageView, cseq: CSeq, at time: Timestamp) {
         call.packets += 1
         lastSeen = max(lastSeen, time)
+        // Transactions are found by comparing the branch and tag bytes with the keys kept; a
+        // key's strings are built only when it is new.
+        let branch = message.transactionBranch
         switch message.startLine {
         case .request(let method, _):
-            let key = RequestKey(branch: message.topViaBranch ?? message.topVia, cseq: cseq.number, method: method)
-            guard seenRequests.insert(key) else {
+            let isNew = seenRequests.insert(
+                where: { $0.cseq == cseq.number && $0.method == method && message.equals(branch, $0.branch) },
+                RequestKey(branch: message.string(branch), cseq: cseq.number, method: method)
+            )
+            guard isNew else {
                 call.retransmissions += 1
                 return
             }
             handleRequest(message, method: method, cseq: cseq, at: time)
         case .response(let status, _):
-            let key = ResponseKey(
-                status: status, cseq: cseq.number, method: cseq.method, toTag: message.to?.tag,
-                branch: message.topViaBranch ?? message.topVia, rseq: status < 200 ? message.rseq : nil
+            let toTag = message.to?.tag
+            let rseq = status < 200 ? message.rseq : nil
+            let isNew = seenResponses.insert(
+                where: { $0.status == status && $0.cseq == cseq.number && $0.method == cseq.method && $0.rseq == rseq
+                    && message.equals(toTag, $0.toTag) && message.equals(branch, $0.branch) },
+                ResponseKey(status: status, cseq: cseq.number, method: cseq.method, toTag: message.string(toTag),
+                            branch: message.string(branch), rseq: rseq)
             )
-            guard seenResponses.insert(key) else {
+            guard isNew else {
                 call.retransmissions += 1
                 return
             }
@@ -311,24 +327,26 @@ struct CallState: Sendable {
         }
     }
 
-    private mutating func handleRequest(_ message: SIPMessage, method: SIPMethod, cseq: CSeq, at time: Timestamp) {
+    private mutating func handleRequest(_ message: SIPMessageView, method: SIPMethod, cseq: CSeq, at time: Timestamp) {
         switch method {
         case .invite where message.to?.tag == nil:
             let fromTag = message.from?.tag
-            if let fromTag { _ = callerSideTags.insert(fromTag) }
-            let attempt = Attempt(cseq: cseq.number, branch: message.topViaBranch, final: nil)
+            if let fromTag { _ = callerSideTags.insert(where: { message.equals(fromTag, $0) }, message.string(fromTag)) }
+            let attempt = Attempt(cseq: cseq.number, branch: message.string(message.topViaBranch), final: nil)
             if attempts.isEmpty {
                 // The first initial INVITE: it names the parties.
-                callerTag = fromTag
+                callerTag = message.string(fromTag)
                 attempts = [attempt]
                 lastAttemptCSeq = cseq.number
                 call.caller = caller(of: message)
                 call.dialed = dialed(of: message)
                 call.divertedFrom = divertedFrom(of: message)
-            } else if fromTag != callerTag {
+            } else if !message.equals(fromTag, callerTag) {
                 // Another hop's copy: a B2BUA or SBC leg that keeps the Call-ID (its own tags and CSeq space).
-                guard hopInvites.insert(HopInvite(tag: fromTag, cseq: cseq.number)) else { return }
-                recordMedia(message, from: .caller, at: time, key: .hopInvite(cseq: cseq.number, fromTag: fromTag ?? ""))
+                let isNew = hopInvites.insert(where: { $0.cseq == cseq.number && message.equals(fromTag, $0.tag) },
+                                              HopInvite(tag: message.string(fromTag), cseq: cseq.number))
+                guard isNew else { return }
+                recordMedia(message, from: .caller, at: time, key: .hopInvite(cseq: cseq.number, fromTag: message.string(fromTag) ?? ""))
                 return
             } else if cseq.number <= lastAttemptCSeq || attempts.count >= Self.maxAttempts {
                 return  // a proxy's copy (the caller's tags and CSeq, another branch), or an older transaction
@@ -342,7 +360,6 @@ struct CallState: Sendable {
                 attemptFinal = nil
                 call.finalStatus = nil
                 legs.removeAll()
-                legStatus.removeAll()
             } else {
                 // Sent while an earlier one is still pending: an attempt beside it.
                 attempts.append(attempt)
@@ -377,9 +394,9 @@ struct CallState: Sendable {
         }
     }
 
-    private mutating func handleResponse(_ message: SIPMessage, status: Int, cseq: CSeq, at time: Timestamp) {
+    private mutating func handleResponse(_ message: SIPMessageView, status: Int, cseq: CSeq, at time: Timestamp) {
         // CSeq numbers are per direction (RFC 3261 §12.2.1.1): the From tag says whose request this answers.
-        let toCallerRequest = isCallerSide(message.from?.tag)
+        let toCallerRequest = isCallerSide(message.from?.tag, of: message)
         let responder: CallParty = toCallerRequest ? .callee : .caller
         guard cseq.method == .invite || cseq.method == .update else { return }
         if cseq.method == .invite, toCallerRequest {
@@ -387,7 +404,9 @@ struct CallState: Sendable {
                 handleInitialResponse(message, status: status, cseq: cseq, attempt: index, at: time)
                 return
             }
-            if hopInvites.contains(HopInvite(tag: message.from?.tag, cseq: cseq.number)) {
+            let fromTag = message.from?.tag
+            if hopInvites.contains(where: { $0.cseq == cseq.number && message.equals(fromTag, $0.tag) },
+                                   HopInvite(tag: message.string(fromTag), cseq: cseq.number)) {
                 handleInitialResponse(message, status: status, cseq: cseq, attempt: nil, at: time)
                 return
             }
@@ -406,16 +425,19 @@ struct CallState: Sendable {
     }
 
     /// `attempt`: the caller's attempt the response answers (on whatever hop), nil for another hop's copy.
-    private mutating func handleInitialResponse(_ message: SIPMessage, status: Int, cseq: CSeq, attempt: Int?, at time: Timestamp) {
-        let tag = message.to?.tag
+    private mutating func handleInitialResponse(_ message: SIPMessageView, status: Int, cseq: CSeq, attempt: Int?, at time: Timestamp) {
+        let tag = message.string(message.to?.tag)
         if status > 100, let tag {
-            let highest = max(legStatus[tag] ?? 0, status)
-            legStatus[tag] = highest
-            if legs[tag] == nil { legs[tag] = CallLeg(id: tag, status: "", start: time, answered: false) }
-            legs[tag]?.status = String(highest)
+            if let index = legs.firstIndex(of: tag) {
+                let highest = max(legs.entries[index].value.highest, status)
+                legs.entries[index].value.highest = highest
+                legs.entries[index].value.leg.status = String(highest)
+            } else {
+                legs.append(tag, (CallLeg(id: tag, status: String(status), start: time, answered: false), status))
+            }
         }
         // What the caller itself receives: a response on the attempt's own Via branch.
-        let onInitialBranch = attempt.map { attempts[$0].branch == nil || message.topViaBranch == attempts[$0].branch } ?? false
+        let onInitialBranch = attempt.map { attempts[$0].branch == nil || message.equals(message.topViaBranch, attempts[$0].branch) } ?? false
         var endsAttempt = false  // the first final response of one of the caller's attempts
         if onInitialBranch, let attempt, status >= 200, attempts[attempt].final == nil {
             attempts[attempt].final = status
@@ -431,13 +453,14 @@ struct CallState: Sendable {
             recordMedia(message, from: .callee, at: time, key: .success(cseq: cseq.number, toTag: tag ?? ""))
             let answer = FinalResponse(status: status, time: tag.flatMap { firstAnswer[$0] } ?? time, reasons: message.reasons)
             if let tag, firstAnswer[tag] == nil { firstAnswer[tag] = time }
-            let hop = message.from?.tag ?? ""
+            let hop = message.string(message.from?.tag) ?? ""
             if onInitialBranch, !callerAnswerSeen {
                 // The 2xx the caller received: its dialog is the call's, whatever other hops saw first.
                 callerAnswerSeen = true
-                if let previous = dialogs[hop], previous != tag, !dialogs.contains(where: { $0.key != hop && $0.value == previous }) {
-                    legs[previous]?.answered = false
-                    legs[previous]?.answeredAt = nil
+                if let previous = dialogs[hop], previous != tag, !dialogs.entries.contains(where: { $0.key != hop && $0.value == previous }),
+                   let index = legs.firstIndex(of: previous) {
+                    legs.entries[index].value.leg.answered = false
+                    legs.entries[index].value.leg.answeredAt = nil
                 }
                 adoptAnswer(answer, tag: tag, hop: hop)
             } else if dialogs[hop] == nil {
@@ -477,41 +500,44 @@ struct CallState: Sendable {
     private mutating func markAnswered(_ tag: String?, hop: String, at time: Timestamp) {
         guard let tag else { return }
         dialogs[hop] = tag
-        legs[tag]?.answered = true
-        legs[tag]?.answeredAt = time
+        if let index = legs.firstIndex(of: tag) {
+            legs.entries[index].value.leg.answered = true
+            legs.entries[index].value.leg.answeredAt = time
+        }
     }
 
     /// The caller's attempt a response or CANCEL belongs to: the caller's From tag and an attempt's CSeq.
-    private func attemptIndex(of message: SIPMessage, cseq: UInt32) -> Int? {
-        guard message.from?.tag == nil || message.from?.tag == callerTag else { return nil }  // a tag lost to damage: as the caller's
+    private func attemptIndex(of message: SIPMessageView, cseq: UInt32) -> Int? {
+        let fromTag = message.from?.tag
+        guard fromTag == nil || message.equals(fromTag, callerTag) else { return nil }  // a tag lost to damage: as the caller's
         return attempts.firstIndex { $0.cseq == cseq }
     }
 
     /// A request comes from the caller when its From tag is one of the caller side's tags.
-    private func partyOfRequest(_ message: SIPMessage) -> CallParty {
-        isCallerSide(message.from?.tag) ? .caller : .callee
+    private func partyOfRequest(_ message: SIPMessageView) -> CallParty {
+        isCallerSide(message.from?.tag, of: message) ? .caller : .callee
     }
 
-    private func isCallerSide(_ tag: String?) -> Bool {
+    private func isCallerSide(_ tag: Range<Int>?, of message: SIPMessageView) -> Bool {
         guard let tag, !callerSideTags.isEmpty else { return true }
-        return callerSideTags.contains(tag)
+        return callerSideTags.contains(where: { message.equals(tag, $0) }, message.string(tag))
     }
 
     /// Whether an in-dialog request belongs to the call's dialog (or any, before an answer).
-    private func isCallDialog(_ message: SIPMessage) -> Bool {
+    private func isCallDialog(_ message: SIPMessageView) -> Bool {
         guard let callDialog else { return true }
-        return message.to?.tag == callDialog || message.from?.tag == callDialog
+        return message.equals(message.to?.tag, callDialog) || message.equals(message.from?.tag, callDialog)
     }
 
     /// Whether an in-dialog request belongs to one of the hops' answered dialogs (or any, before an answer).
-    private func isAnsweredDialog(_ message: SIPMessage) -> Bool {
+    private func isAnsweredDialog(_ message: SIPMessageView) -> Bool {
         guard !dialogs.isEmpty else { return true }
-        return dialogs.values.contains { $0 == message.to?.tag || $0 == message.from?.tag }
+        return dialogs.entries.contains { message.equals(message.to?.tag, $0.value) || message.equals(message.from?.tag, $0.value) }
     }
 
     /// Records an SDP body once per `key` (the same body relayed on another hop is not repeated).
     @discardableResult
-    private mutating func recordMedia(_ message: SIPMessage, from party: CallParty, at time: Timestamp, key: MediaKey) -> MediaOffer? {
+    private mutating func recordMedia(_ message: SIPMessageView, from party: CallParty, at time: Timestamp, key: @autoclosure () -> MediaKey) -> MediaOffer? {
         guard let sdp = message.sessionDescription, !sdp.media.isEmpty else { return nil }
         let streams = sdp.media.indices.map { index in
             let media = sdp.media[index]
@@ -523,7 +549,7 @@ struct CallState: Sendable {
             )
         }
         let offer = MediaOffer(time: time, from: party, carriedBy: message.label, streams: streams)
-        if seenMedia.insert(key) { call.media.append(offer) }
+        if seenMedia.insert(key()) { call.media.append(offer) }
         newOffers.append(offer)  // every hop's SDP, for RTP association
         return offer
     }
@@ -540,25 +566,25 @@ struct CallState: Sendable {
         }
     }
 
-    private func caller(of invite: SIPMessage) -> String? {
+    private func caller(of invite: SIPMessageView) -> String? {
         for source in options.callerOrder {
             let user: String?
             switch source {
             case .pai: user = invite.assertedIdentities.lazy.compactMap(\.user).first
             case .rpid: user = invite.remotePartyIDs.lazy.compactMap(\.user).first
-            case .from: user = invite.from?.user
+            case .from: user = invite.from.flatMap { SIPURI.user(of: invite.string($0.uri)) }
             }
             if let user, !user.isEmpty { return PhoneNumber.normalize(user) }
         }
         return nil
     }
 
-    private func dialed(of invite: SIPMessage) -> String? {
+    private func dialed(of invite: SIPMessageView) -> String? {
         for source in options.dialedOrder {
             let user: String?
             switch source {
-            case .ruri: user = invite.requestURI.flatMap(SIPURI.user(of:))
-            case .to: user = invite.to?.user
+            case .ruri: user = invite.requestURI.flatMap { SIPURI.user(of: invite.string($0)) }
+            case .to: user = invite.to.flatMap { SIPURI.user(of: invite.string($0.uri)) }
             }
             if let user, !user.isEmpty { return PhoneNumber.normalize(user) }
         }
@@ -567,7 +593,7 @@ struct CallState: Sendable {
 
     /// The original called number: the last (oldest) Diversion entry (RFC 5806 §4: each
     /// diversion is added on top), else the first History-Info entry when the request was retargeted.
-    private func divertedFrom(of invite: SIPMessage) -> String? {
+    private func divertedFrom(of invite: SIPMessageView) -> String? {
         if let user = invite.diversions.last?.user { return PhoneNumber.normalize(user) }
         if invite.historyInfo.count > 1, let user = invite.historyInfo.first?.user {
             let number = PhoneNumber.normalize(user)
@@ -577,7 +603,8 @@ struct CallState: Sendable {
     }
 
     /// The call as it stands; `truncatedAtEnd` when the input ended before the call did.
-    func finished(truncatedAtEnd: Bool) -> Call {
+    /// Consuming: a state made final is moved into the call, not copied.
+    consuming func finished(truncatedAtEnd: Bool) -> Call {
         var result = call
         let answered = call.answeredAt != nil
         // An attempt's or a forked branch's failure stands in only when the caller's own final was not captured.
@@ -609,7 +636,7 @@ struct CallState: Sendable {
         if let since = holdSince {
             result.holdNanoseconds = saturatingAdd(result.holdNanoseconds, max(0, since.distance(to: result.endedAt ?? lastSeen)))
         }
-        result.legs = legs.values.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
+        result.legs = legs.entries.map(\.value.leg).sorted { ($0.start, $0.id) < ($1.start, $1.id) }
         // SIP reconstruction knows the ring time as the caller's wait for an answer.
         result.waitNanoseconds = result.ringTime?.nanoseconds
         return result

@@ -26,6 +26,26 @@ struct SmallSet<Element: Hashable & Sendable>: Sendable {
         return many.insert(element).inserted
     }
 
+    /// Inserts the element `matches` finds, unless one kept already matches; `make` builds it
+    /// only then (or to hash it, past ``linearLimit``), so a lookup of a known element builds nothing.
+    mutating func insert(where matches: (Element) -> Bool, _ make: @autoclosure () -> Element) -> Bool {
+        if many.isEmpty {
+            if few.contains(where: matches) { return false }
+            if few.count < Self.linearLimit {
+                few.append(make())
+                return true
+            }
+            many = Set(few)
+            few = []
+        }
+        return many.insert(make()).inserted
+    }
+
+    /// Whether an element `matches` finds is kept; `make` builds it only past ``linearLimit``.
+    func contains(where matches: (Element) -> Bool, _ make: @autoclosure () -> Element) -> Bool {
+        many.isEmpty ? few.contains(where: matches) : many.contains(make())
+    }
+
     var isEmpty: Bool { few.isEmpty && many.isEmpty }
 
     func contains(_ element: Element) -> Bool {

@@ -17,11 +17,31 @@
     }
 }
 
+/// The lanes of `word` (eight bytes) equal to the byte repeated in `pattern`, as the high bit
+/// of each lane. Only the lowest marked lane is exact (a borrow may mark lanes above it), which
+/// is all a search for the first match needs (the "has zero byte" trick, Hacker's Delight §6-1).
+@inline(__always) func matchingLanes(_ word: UInt64, _ pattern: UInt64) -> UInt64 {
+    let x = word ^ pattern
+    return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+}
+
 extension UnsafeRawBufferPointer {
-    /// Index of the first line terminator (CR or LF) at or after `from`, or `endIndex`.
+    /// The eight bytes at `i` as one little-endian word (lane 0 is byte `i`); `i + 8 <= count`.
+    @inline(__always) func word(at i: Int) -> UInt64 {
+        UInt64(littleEndian: loadUnaligned(fromByteOffset: i, as: UInt64.self))
+    }
+
+    /// Index of the first line terminator (CR or LF) at or after `from`, or `endIndex`: eight
+    /// bytes at a time.
     @inline(__always) func lineEnd(from: Int, limit: Int? = nil) -> Int {
         let stop = Swift.min(limit ?? count, count)
         var i = from
+        while i + 8 <= stop {
+            let w = word(at: i)
+            let found = matchingLanes(w, 0x0D0D_0D0D_0D0D_0D0D) | matchingLanes(w, 0x0A0A_0A0A_0A0A_0A0A)
+            if found != 0 { return i + found.trailingZeroBitCount / 8 }
+            i += 8
+        }
         while i < stop, !isLineEnd(self[i]) { i += 1 }
         return i
     }
@@ -88,9 +108,15 @@ extension UnsafeRawBufferPointer {
         }
     }
 
-    /// Index of the first `byte` in `range`, or nil.
+    /// Index of the first `byte` in `range`, or nil: eight bytes at a time.
     @inline(__always) func firstIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
         var i = range.lowerBound
+        let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
+        while i + 8 <= range.upperBound {
+            let found = matchingLanes(word(at: i), pattern)
+            if found != 0 { return i + found.trailingZeroBitCount / 8 }
+            i += 8
+        }
         while i < range.upperBound {
             if self[i] == byte { return i }
             i += 1
@@ -104,6 +130,40 @@ extension UnsafeRawBufferPointer {
         let p = literal.utf8Start
         for k in 0..<range.count where self[range.lowerBound + k] != p[k] { return false }
         return true
+    }
+
+    /// Whether the bytes of `range` are exactly the UTF-8 of `text`.
+    @inline(__always) func equals(_ range: Range<Int>, _ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard range.count == utf8.count else { return false }
+        if let result = utf8.withContiguousStorageIfAvailable({ equals(range, $0) }) { return result }
+        return elementsEqual(range, utf8)
+    }
+
+    /// Whether the bytes of `range` equal `other` (same length and bytes).
+    @inline(__always) func equals(_ range: Range<Int>, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard range.count == other.count else { return false }
+        var i = range.lowerBound
+        for c in other {
+            if self[i] != c { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Whether every byte of `range` is ASCII.
+    func isASCII(_ range: Range<Int>) -> Bool {
+        for i in range where self[i] >= 0x80 { return false }
+        return true
+    }
+
+    private func elementsEqual(_ range: Range<Int>, _ utf8: String.UTF8View) -> Bool {
+        var i = range.lowerBound
+        for c in utf8 {
+            guard i < range.upperBound, self[i] == c else { return false }
+            i += 1
+        }
+        return i == range.upperBound
     }
 
     /// Whether the bytes of `range` equal `literal`, ignoring ASCII case (`literal` lower-case).
@@ -150,6 +210,21 @@ extension UnsafeRawBufferPointer {
             i += 1
         }
         take(start..<range.upperBound)
+    }
+
+    /// The first value ``forEachHeaderValue(in:_:)`` gives, nil when there is none. Without a
+    /// quote or `<` before the first comma (a Via, most values) the value ends at that comma,
+    /// found eight bytes at a time; otherwise the values are split as there.
+    func firstHeaderValue(in range: Range<Int>) -> Range<Int>? {
+        let comma = firstIndex(of: UInt8(ascii: ","), in: range) ?? range.upperBound
+        if firstIndex(of: UInt8(ascii: "\""), in: range.lowerBound..<comma) == nil,
+           firstIndex(of: UInt8(ascii: "<"), in: range.lowerBound..<comma) == nil {
+            let value = trimmed(range.lowerBound..<comma)
+            if !value.isEmpty { return value }
+        }
+        var first: Range<Int>?
+        forEachHeaderValue(in: range) { if first == nil { first = $0 } }
+        return first
     }
 
     /// Calls `body` with each `;name=value` or `;flag` parameter of `range` (RFC 3261 §25.1

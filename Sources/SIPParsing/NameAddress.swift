@@ -43,33 +43,18 @@ public struct NameAddress: Sendable, Hashable {
         return text.withUTF8 { parse(UnsafeRawBufferPointer($0), 0..<$0.count) }
     }
 
-    /// Parses the header value at `range` of `b` on bytes: strings are built only for the
-    /// display name, the URI and the parameters.
+    /// Parses the header value at `range` of `b` (``NameAddressView``, then copied out).
     static func parse(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> NameAddress? {
-        let value = b.trimmed(range)
-        guard !value.isEmpty else { return nil }
-        // An unterminated quote (malformed) falls back to the first `<`, as before.
-        if let open = firstUnquotedAngle(b, value) ?? b.firstIndex(of: UInt8(ascii: "<"), in: value),
-           let close = b.firstIndex(of: UInt8(ascii: ">"), in: open..<value.upperBound) {
-            // name-addr: [display-name] <URI> *(; param)
-            var display = b.trimmed(value.lowerBound..<open)
-            if display.count >= 2, b[display.lowerBound] == UInt8(ascii: "\""), b[display.upperBound - 1] == UInt8(ascii: "\"") {
-                display = (display.lowerBound + 1)..<(display.upperBound - 1)
-            }
-            var result = NameAddress(displayName: display.isEmpty ? nil : b.string(display), uri: b.string(b.trimmed((open + 1)..<close)))
-            result.readParameters(b, (close + 1)..<value.upperBound)
-            return result
-        }
-        // addr-spec: every ;param belongs to the header, not the URI (RFC 3261 §20.10).
-        let semicolon = b.firstIndex(of: UInt8(ascii: ";"), in: value) ?? value.upperBound
-        guard b.firstIndex(of: UInt8(ascii: ":"), in: value.lowerBound..<semicolon) != nil else { return nil }
-        var result = NameAddress(displayName: nil, uri: b.string(value.lowerBound..<semicolon))
-        result.readParameters(b, semicolon..<value.upperBound)
-        return result
+        NameAddressView.parse(b, range).map { NameAddress(b, $0) }
     }
 
-    private init(displayName: String?, uri: String) {
-        self.displayName = displayName; self.uri = uri; self.tag = nil; self.otherParameters = []
+    /// The owned form of `view` over `b`: strings for the display name, the URI and the parameters.
+    public init(_ b: UnsafeRawBufferPointer, _ view: NameAddressView) {
+        self.displayName = view.displayName.map { b.string($0) }
+        self.uri = b.string(view.uri)
+        self.tag = nil
+        self.otherParameters = []
+        readParameters(b, view.parameters)
     }
 
     /// Reads `;name=value` parameters; the first of each name is kept.

@@ -7,7 +7,7 @@ extension SIPMessage {
         return startLineKind(bytes, at: i) != nil
     }
 
-    /// Parses one SIP message.
+    /// Parses one SIP message into owned values (``SIPMessageView`` read, then copied out).
     ///
     /// - Returns: `nil` when the bytes are not SIP at all (no SIP start line), so callers can
     ///   try other protocols.
@@ -15,65 +15,33 @@ extension SIPMessage {
     ///   (no Call-ID, CSeq, From or To, or a bad CSeq). Lesser faults (a bad Content-Length,
     ///   a missing blank line) are recorded in `problems` and the message is still returned.
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(SIPParseError) -> SIPMessage? {
-        var i = 0
-        while i < bytes.count, isLineEnd(bytes[i]) { i += 1 }
-        guard let kind = startLineKind(bytes, at: i) else { return nil }
-        let lineEnd = bytes.lineEnd(from: i)
-        var message = SIPMessage(startLine: try parseStartLine(bytes, i..<lineEnd, kind: kind))
-        var cursor = bytes.skipLineTerminator(at: lineEnd)
+        try SIPMessageView.parse(bytes, SIPMessage.init)
+    }
 
-        // Header section: one logical header per line, continuation lines folded in (§7.3.1).
-        var pending: (name: Range<Int>, value: Range<Int>, folded: Bool)?
-        var sawBlankLine = false
-        var sawVia = false
-        while cursor < bytes.count {
-            let end = bytes.lineEnd(from: cursor)
-            let next = bytes.skipLineTerminator(at: end)
-            if end == cursor {  // blank line: end of headers
-                cursor = next
-                sawBlankLine = true
-                break
-            }
-            if isWhitespace(bytes[cursor]), let header = pending {
-                pending = (header.name, header.value.lowerBound..<end, true)
-            } else {
-                if let header = pending {
-                    try message.apply(bytes, name: header.name, value: header.value, folded: header.folded, sawVia: &sawVia)
-                }
-                pending = nil
-                if let colon = firstColon(bytes, cursor..<end) {
-                    var nameEnd = colon
-                    while nameEnd > cursor, isWhitespace(bytes[nameEnd - 1]) { nameEnd -= 1 }
-                    pending = (cursor..<nameEnd, (colon + 1)..<end, false)
-                } else {
-                    message.problems.append("header line without a colon ignored")
-                }
-            }
-            cursor = next
+    /// The owned form of `view`: a `String` for each field.
+    public init(_ view: SIPMessageView) {
+        let b = view.bytes
+        switch view.startLine {
+        case .request(let method, let uri): self.init(startLine: .request(method: method, uri: b.string(uri)))
+        case .response(let status, let reason): self.init(startLine: .response(status: status, reason: b.string(reason)))
         }
-        if let header = pending {
-            try message.apply(bytes, name: header.name, value: header.value, folded: header.folded, sawVia: &sawVia)
-        }
-        if !sawBlankLine { message.problems.append("no blank line after the headers") }
-
-        guard message.callID != nil else { throw .missingHeader("Call-ID") }
-        guard message.cseq != nil else { throw .missingHeader("CSeq") }
-        guard message.from != nil else { throw .missingHeader("From") }
-        guard message.to != nil else { throw .missingHeader("To") }
-
-        let available = bytes.count - cursor
-        var bodyLength = available
-        if let declared = message.contentLength {
-            if declared > available {
-                message.problems.append("Content-Length \(declared) but only \(available) body bytes")
-            } else {
-                bodyLength = declared
-            }
-        }
-        if bodyLength > 0 {
-            message.body = Array(UnsafeRawBufferPointer(rebasing: bytes[cursor..<(cursor + bodyLength)]))
-        }
-        return message
+        callID = view.string(view.callID)
+        from = view.from.map { NameAddress(b, $0) }
+        to = view.to.map { NameAddress(b, $0) }
+        cseq = view.cseq
+        topViaBranch = view.string(view.topViaBranch)
+        topVia = view.string(view.topVia)
+        rseq = view.rseq
+        contact = view.contact.map { NameAddress(b, $0) }
+        assertedIdentities = view.assertedIdentities
+        remotePartyIDs = view.remotePartyIDs
+        diversions = view.diversions
+        historyInfo = view.historyInfo
+        reasons = view.reasons
+        contentLength = view.contentLength
+        contentType = view.contentType.map { b.lowercasedString($0) }
+        if !view.body.isEmpty { body = Array(UnsafeRawBufferPointer(rebasing: b[view.body])) }
+        problems = view.problems
     }
 
     /// Parses a message held in an array (tests, stream framing).
@@ -111,31 +79,29 @@ extension SIPMessage {
         return .request(methodEnd: methodEnd)
     }
 
-    static func parseStartLine(_ b: UnsafeRawBufferPointer, _ line: Range<Int>, kind: StartLineKind) throws(SIPParseError) -> StartLine {
+    static func parseStartLine(_ b: UnsafeRawBufferPointer, _ line: Range<Int>, kind: StartLineKind) throws(SIPParseError) -> SIPMessageView.StartLine {
         switch kind {
         case .response:
             let d = line.lowerBound + 8
             let status = Int(b[d] - 48) * 100 + Int(b[d + 1] - 48) * 10 + Int(b[d + 2] - 48)
             guard (100...699).contains(status) else { throw .badStartLine(b.trimmedString(line)) }
             let reasonStart = Swift.min(d + 4, line.upperBound)
-            return .response(status: status, reason: b.trimmedString(reasonStart..<line.upperBound))
+            var reason = reasonStart..<line.upperBound
+            while reason.lowerBound < reason.upperBound, isWhitespace(b[reason.lowerBound]) { reason = (reason.lowerBound + 1)..<reason.upperBound }
+            while reason.upperBound > reason.lowerBound, isWhitespace(b[reason.upperBound - 1]) || isLineEnd(b[reason.upperBound - 1]) { reason = reason.lowerBound..<(reason.upperBound - 1) }
+            return .response(status: status, reason: reason)
         case .request(let methodEnd):
             let method = SIPMethod(b, b.trimmed(line.lowerBound..<methodEnd))
             var uri = (methodEnd + 1)..<(line.upperBound - 8)
             while uri.lowerBound < uri.upperBound, isWhitespace(b[uri.lowerBound]) { uri = (uri.lowerBound + 1)..<uri.upperBound }
             while uri.upperBound > uri.lowerBound, isWhitespace(b[uri.upperBound - 1]) || isLineEnd(b[uri.upperBound - 1]) { uri = uri.lowerBound..<(uri.upperBound - 1) }
             guard !uri.isEmpty, b.firstIndex(of: 0x20, in: uri) == nil else { throw .badStartLine(b.trimmedString(line)) }
-            return .request(method: method, uri: b.string(uri))
+            return .request(method: method, uri: uri)
         }
     }
 
     static func firstColon(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
-        var i = range.lowerBound
-        while i < range.upperBound {
-            if b[i] == UInt8(ascii: ":") { return i }
-            i += 1
-        }
-        return nil
+        b.firstIndex(of: UInt8(ascii: ":"), in: range)
     }
 
     // MARK: - Headers
@@ -184,35 +150,170 @@ extension SIPMessage {
         }
     }
 
-    /// Reads one header on bytes: a `String` is built only for the values the message keeps.
-    mutating func apply(_ b: UnsafeRawBufferPointer, name: Range<Int>, value: Range<Int>, folded: Bool, sawVia: inout Bool) throws(SIPParseError) {
-        guard let header = Self.knownHeader(b, name) else { return }
-        if folded {
-            // Rare (RFC 3261 §7.3.1 folding): the value is unfolded into its own buffer and read from there.
-            let unfolded = Self.unfold(b, value)
-            let result: Result<Void, SIPParseError> = unfolded.withUnsafeBytes { u in
+    /// Replaces each line break and the white space around it with one space, leading and
+    /// trailing ones dropped (RFC 3261 §7.3.1).
+    static func unfold(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(range.count)
+        var pendingSpace = false
+        for i in range {
+            let c = b[i]
+            if isLineEnd(c) || isWhitespace(c) { pendingSpace = true; continue }
+            if pendingSpace, !out.isEmpty { out.append(0x20) }
+            pendingSpace = false
+            out.append(c)
+        }
+        return out
+    }
+}
+
+extension SIPMessageView {
+    /// Reads one SIP message in place and hands the view to `body`, whose result is returned.
+    ///
+    /// - Returns: `nil` when the bytes are not SIP at all (no SIP start line).
+    /// - Throws: `SIPParseError` when the start line is SIP but the message is unusable (no
+    ///   Call-ID, CSeq, From or To, or a bad CSeq); lesser faults go to ``problems``.
+    public static func parse<Result>(_ bytes: UnsafeRawBufferPointer, _ body: (SIPMessageView) -> Result) throws(SIPParseError) -> Result? {
+        switch try read(bytes) {
+        case nil: return nil
+        case .view(let view): return body(view)
+        case .folded(let headerStart):
+            // Rare (RFC 3261 §7.3.1 folding): read from a copy with every folded value on one line.
+            let unfolded = unfoldedCopy(bytes, headerStart: headerStart)
+            let result: Swift.Result<Result?, SIPParseError> = unfolded.withUnsafeBytes { copy in
                 do throws(SIPParseError) {
-                    try apply(u, header: header, value: 0..<u.count, sawVia: &sawVia)
-                    return .success(())
+                    guard case .view(let view) = try read(copy) else { return .success(nil) }
+                    return .success(body(view))
                 } catch {
                     return .failure(error)
                 }
             }
-            try result.get()
-        } else {
-            try apply(b, header: header, value: b.trimmed(value), sawVia: &sawVia)
+            return try result.get()
         }
     }
 
-    /// `value` is trimmed.
-    private mutating func apply(_ b: UnsafeRawBufferPointer, header: KnownHeader, value: Range<Int>, sawVia: inout Bool) throws(SIPParseError) {
+    private enum Outcome {
+        case view(SIPMessageView)
+        /// A header line is continued on the next one; the headers start at `headerStart`.
+        case folded(headerStart: Int)
+    }
+
+    private static func read(_ bytes: UnsafeRawBufferPointer) throws(SIPParseError) -> Outcome? {
+        var i = 0
+        while i < bytes.count, isLineEnd(bytes[i]) { i += 1 }
+        guard let kind = SIPMessage.startLineKind(bytes, at: i) else { return nil }
+        let lineEnd = bytes.lineEnd(from: i)
+        var message = SIPMessageView(bytes: bytes, startLine: try SIPMessage.parseStartLine(bytes, i..<lineEnd, kind: kind))
+        let headerStart = bytes.skipLineTerminator(at: lineEnd)
+        var cursor = headerStart
+
+        // Header section: one header per line (a continued line sends the message to `unfoldedCopy`).
+        var pending: (name: Range<Int>, value: Range<Int>)?
+        var sawBlankLine = false
+        var sawVia = false
+        while cursor < bytes.count {
+            let end = bytes.lineEnd(from: cursor)
+            let next = bytes.skipLineTerminator(at: end)
+            if end == cursor {  // blank line: end of headers
+                cursor = next
+                sawBlankLine = true
+                break
+            }
+            if isWhitespace(bytes[cursor]), pending != nil { return .folded(headerStart: headerStart) }
+            if let header = pending {
+                try message.apply(name: header.name, value: header.value, sawVia: &sawVia)
+            }
+            pending = nil
+            if let colon = SIPMessage.firstColon(bytes, cursor..<end) {
+                var nameEnd = colon
+                while nameEnd > cursor, isWhitespace(bytes[nameEnd - 1]) { nameEnd -= 1 }
+                pending = (cursor..<nameEnd, (colon + 1)..<end)
+            } else {
+                message.problems.append("header line without a colon ignored")
+            }
+            cursor = next
+        }
+        if let header = pending {
+            try message.apply(name: header.name, value: header.value, sawVia: &sawVia)
+        }
+        if !sawBlankLine { message.problems.append("no blank line after the headers") }
+
+        guard message.callID != nil else { throw .missingHeader("Call-ID") }
+        guard message.cseq != nil else { throw .missingHeader("CSeq") }
+        guard message.from != nil else { throw .missingHeader("From") }
+        guard message.to != nil else { throw .missingHeader("To") }
+
+        let available = bytes.count - cursor
+        var bodyLength = available
+        if let declared = message.contentLength {
+            if declared > available {
+                message.problems.append("Content-Length \(declared) but only \(available) body bytes")
+            } else {
+                bodyLength = declared
+            }
+        }
+        message.body = cursor..<(cursor + bodyLength)
+        return .view(message)
+    }
+
+    /// The message with each folded header value unfolded onto one line (``SIPMessage/unfold(_:_:)``),
+    /// everything else as it was: the start line, unfolded values, lines without a colon, the
+    /// blank line and the body byte for byte. Read as the message itself.
+    private static func unfoldedCopy(_ b: UnsafeRawBufferPointer, headerStart: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[0..<headerStart]))
+        var pending: (head: Range<Int>, value: Range<Int>, folded: Bool)?
+        func flush() {
+            guard let header = pending else { return }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[header.head]))
+            if header.folded {
+                out.append(contentsOf: SIPMessage.unfold(b, header.value))
+            } else {
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[header.value]))
+            }
+            out.append(contentsOf: [0x0D, 0x0A])
+            pending = nil
+        }
+        var cursor = headerStart
+        while cursor < b.count {
+            let end = b.lineEnd(from: cursor)
+            let next = b.skipLineTerminator(at: end)
+            if end == cursor {
+                flush()
+                out.append(contentsOf: [0x0D, 0x0A])
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[next...]))
+                return out
+            }
+            if isWhitespace(b[cursor]), let header = pending {
+                pending = (header.head, header.value.lowerBound..<end, true)
+            } else {
+                flush()
+                if let colon = SIPMessage.firstColon(b, cursor..<end) {
+                    pending = (cursor..<(colon + 1), (colon + 1)..<end, false)
+                } else {
+                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[cursor..<end]))
+                    out.append(contentsOf: [0x0D, 0x0A])
+                }
+            }
+            cursor = next
+        }
+        flush()
+        return out
+    }
+
+    /// Reads one header on bytes.
+    mutating func apply(name: Range<Int>, value raw: Range<Int>, sawVia: inout Bool) throws(SIPParseError) {
+        let b = bytes
+        guard let header = SIPMessage.knownHeader(b, name) else { return }
+        let value = b.trimmed(raw)
         switch header {
         case .callID:
-            if callID == nil { callID = b.string(value) }
+            if callID == nil { callID = value }
         case .from:
-            if from == nil { from = NameAddress.parse(b, value) }
+            if from == nil { from = NameAddressView.parse(b, value) }
         case .to:
-            if to == nil { to = NameAddress.parse(b, value) }
+            if to == nil { to = NameAddressView.parse(b, value) }
         case .cseq:
             guard cseq == nil else { return }
             // CSeq = 1*DIGIT LWS Method: exactly two words.
@@ -228,32 +329,28 @@ extension SIPMessage {
         case .via:
             guard !sawVia else { return }
             sawVia = true
-            var top: Range<Int>?
-            b.forEachHeaderValue(in: value) { if top == nil { top = $0 } }
-            guard let top else { return }
+            guard let top = b.firstHeaderValue(in: value) else { return }
             if let semicolon = b.firstIndex(of: UInt8(ascii: ";"), in: top) {
                 var branch: Range<Int>??
                 b.forEachParameter(in: semicolon..<top.upperBound) { name, value in
                     if branch == nil, b.equalsLowercase(name, "branch") { branch = .some(value) }
                 }
-                if let branch { topViaBranch = branch.map { b.string($0) } }
+                if let branch { topViaBranch = branch }
             }
-            if topViaBranch == nil { topVia = b.string(top) }
+            if topViaBranch == nil { topVia = top }
         case .contact:
             guard contact == nil else { return }
-            var first: Range<Int>?
-            b.forEachHeaderValue(in: value) { if first == nil { first = $0 } }
-            if let first { contact = NameAddress.parse(b, first) }
+            if let first = b.firstHeaderValue(in: value) { contact = NameAddressView.parse(b, first) }
         case .assertedIdentity:
-            b.forEachHeaderValue(in: value) { if let address = NameAddress.parse(b, $0) { assertedIdentities.append(address) } }
+            b.forEachHeaderValue(in: value) { listValues.append((.assertedIdentity, $0)) }
         case .remotePartyID:
-            b.forEachHeaderValue(in: value) { if let address = NameAddress.parse(b, $0) { remotePartyIDs.append(address) } }
+            b.forEachHeaderValue(in: value) { listValues.append((.remotePartyID, $0)) }
         case .diversion:
-            b.forEachHeaderValue(in: value) { if let address = NameAddress.parse(b, $0) { diversions.append(address) } }
+            b.forEachHeaderValue(in: value) { listValues.append((.diversion, $0)) }
         case .historyInfo:
-            b.forEachHeaderValue(in: value) { if let address = NameAddress.parse(b, $0) { historyInfo.append(address) } }
+            b.forEachHeaderValue(in: value) { listValues.append((.historyInfo, $0)) }
         case .reason:
-            b.forEachHeaderValue(in: value) { reasons.append(SIPReason.parse(b, $0)) }
+            b.forEachHeaderValue(in: value) { listValues.append((.reason, $0)) }
         case .contentLength:
             // The first valid value wins, as in stream framing (SIPStreamFramer).
             if let length = b.integer(value), length >= 0 {
@@ -264,34 +361,18 @@ extension SIPMessage {
         case .rseq:
             rseq = b.integer(value).flatMap { UInt32(exactly: $0) }
         case .contentType:
-            // The media type without parameters, lower-cased (the first non-empty `;` part).
+            // The media type without parameters (the first non-empty `;` part).
             var start = value.lowerBound
             while start < value.upperBound {
                 let end = b.firstIndex(of: UInt8(ascii: ";"), in: start..<value.upperBound) ?? value.upperBound
                 if end > start {
-                    contentType = b.lowercasedString(b.trimmed(start..<end))
+                    contentType = b.trimmed(start..<end)
                     return
                 }
                 start = end + 1
             }
             contentType = nil
         }
-    }
-
-    /// Replaces each line break and the white space around it with one space, leading and
-    /// trailing ones dropped (RFC 3261 §7.3.1).
-    static func unfold(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(range.count)
-        var pendingSpace = false
-        for i in range {
-            let c = b[i]
-            if isLineEnd(c) || isWhitespace(c) { pendingSpace = true; continue }
-            if pendingSpace, !out.isEmpty { out.append(0x20) }
-            pendingSpace = false
-            out.append(c)
-        }
-        return out
     }
 }
 

@@ -5,10 +5,7 @@
 /// skipped on the byte level.
 public struct SIPMessage: Sendable {
     /// The request line or the status line (RFC 3261 §7.1, §7.2).
-    public enum StartLine: Sendable, Hashable {
-        case request(method: SIPMethod, uri: String)
-        case response(status: Int, reason: String)
-    }
+    public typealias StartLine = SIPStartLine<String>
 
     public var startLine: StartLine
     /// `Call-ID` / `i` (§20.8).
@@ -59,22 +56,13 @@ public struct SIPMessage: Sendable {
     }
 
     /// The request method, nil for responses.
-    public var method: SIPMethod? {
-        if case .request(let method, _) = startLine { return method }
-        return nil
-    }
+    public var method: SIPMethod? { startLine.method }
 
     /// The status code, nil for requests.
-    public var statusCode: Int? {
-        if case .response(let status, _) = startLine { return status }
-        return nil
-    }
+    public var statusCode: Int? { startLine.statusCode }
 
     /// The Request-URI, nil for responses.
-    public var requestURI: String? {
-        if case .request(_, let uri) = startLine { return uri }
-        return nil
-    }
+    public var requestURI: String? { startLine.requestURI }
 
     /// The SDP body, when the message carries one (`Content-Type: application/sdp`, or an
     /// untyped body that starts with `v=`).
@@ -85,13 +73,50 @@ public struct SIPMessage: Sendable {
     }
 
     /// A one-word label of the message for error messages and detail: `INVITE`, `180`, ...
+    public var label: String { startLine.label }
+}
+
+/// The request line or the status line of a SIP message (RFC 3261 §7.1, §7.2). `Text` holds
+/// the Request-URI and the reason phrase: a `String` in ``SIPMessage``, a byte range in
+/// ``SIPMessageView``.
+public enum SIPStartLine<Text> {
+    case request(method: SIPMethod, uri: Text)
+    case response(status: Int, reason: Text)
+
+    /// The request method, nil for responses.
+    @inlinable
+    public var method: SIPMethod? {
+        if case .request(let method, _) = self { return method }
+        return nil
+    }
+
+    /// The status code, nil for requests.
+    @inlinable
+    public var statusCode: Int? {
+        if case .response(let status, _) = self { return status }
+        return nil
+    }
+
+    /// The Request-URI, nil for responses.
+    @inlinable
+    public var requestURI: Text? {
+        if case .request(_, let uri) = self { return uri }
+        return nil
+    }
+
+    /// A one-word label: the method (`INVITE`) or the status code (`180`).
+    @inlinable
     public var label: String {
-        switch startLine {
+        switch self {
         case .request(let method, _): return method.name
         case .response(let status, _): return String(status)
         }
     }
 }
+
+extension SIPStartLine: Sendable where Text: Sendable {}
+extension SIPStartLine: Equatable where Text: Equatable {}
+extension SIPStartLine: Hashable where Text: Hashable {}
 
 /// A SIP method (RFC 3261 §7.1 and its extensions).
 public enum SIPMethod: Sendable, Hashable {

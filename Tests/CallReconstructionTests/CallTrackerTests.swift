@@ -12,18 +12,18 @@ struct Dialog {
     var dialed = "+15550100"
     var extraInviteHeaders: [String] = []
 
-    func request(_ method: String, cseq: Int, branch: String, toTag: String? = nil, fromCallee: Bool = false, headers: [String] = [], sdp: String? = nil) -> SIPMessage {
+    func request(_ method: String, cseq: Int, branch: String, toTag: String? = nil, fromCallee: Bool = false, headers: [String] = [], sdp: String? = nil) -> MessageText {
         let from = fromCallee ? "<sip:\(dialed)@127.0.0.1>;tag=\(toTag ?? "")" : "<sip:\(caller)@127.0.0.1>;tag=\(callerTag)"
         let to = fromCallee ? "<sip:\(caller)@127.0.0.1>;tag=\(callerTag)" : "<sip:\(dialed)@127.0.0.1>" + (toTag.map { ";tag=\($0)" } ?? "")
         return message("\(method) sip:\(dialed)@127.0.0.1:5060 SIP/2.0", via: branch, from: from, to: to, cseq: "\(cseq) \(method)", headers: headers, sdp: sdp)
     }
 
-    func response(_ status: Int, _ reason: String, cseq: Int, method: String = "INVITE", branch: String, toTag: String?, headers: [String] = [], sdp: String? = nil) -> SIPMessage {
+    func response(_ status: Int, _ reason: String, cseq: Int, method: String = "INVITE", branch: String, toTag: String?, headers: [String] = [], sdp: String? = nil) -> MessageText {
         let to = "<sip:\(dialed)@127.0.0.1>" + (toTag.map { ";tag=\($0)" } ?? "")
         return message("SIP/2.0 \(status) \(reason)", via: branch, from: "<sip:\(caller)@127.0.0.1>;tag=\(callerTag)", to: to, cseq: "\(cseq) \(method)", headers: headers, sdp: sdp)
     }
 
-    private func message(_ startLine: String, via: String, from: String, to: String, cseq: String, headers: [String], sdp: String?) -> SIPMessage {
+    private func message(_ startLine: String, via: String, from: String, to: String, cseq: String, headers: [String], sdp: String?) -> MessageText {
         var lines = [startLine, "Via: SIP/2.0/UDP 127.0.0.1:5061;branch=\(via)", "From: \(from)", "To: \(to)", "Call-ID: \(callID)", "CSeq: \(cseq)"]
         lines += headers
         if startLine.hasPrefix("INVITE"), !to.contains("tag=") { lines += extraInviteHeaders }
@@ -32,8 +32,8 @@ struct Dialog {
         lines.append("Content-Length: \(body.utf8.count)")
         let text = lines.joined(separator: "\r\n") + "\r\n\r\n" + body
         // The text is built above from fixed parts; a parse failure is a bug in this helper.
-        guard let parsed = try? SIPMessage.parse(Array(text.utf8)) else { fatalError("test message does not parse: \(text)") }
-        return parsed
+        guard (try? SIPMessage.parse(Array(text.utf8))) != nil else { fatalError("test message does not parse: \(text)") }
+        return MessageText(bytes: Array(text.utf8))
     }
 
     static func sdp(direction: String, address: String = "127.0.0.1") -> String {
@@ -41,8 +41,22 @@ struct Dialog {
     }
 }
 
+/// The bytes of one SIP message, as sent.
+struct MessageText {
+    var bytes: [UInt8]
+}
+
+extension CallTracker {
+    /// Reads `message` in place and handles it, as the reconstructor does with a packet's bytes.
+    mutating func handle(_ message: MessageText, at time: Timestamp, transport: String, source: String) {
+        message.bytes.withUnsafeBytes { buffer in
+            _ = try? SIPMessageView.parse(buffer) { handle($0, at: time, transport: transport, source: source) }
+        }
+    }
+}
+
 /// Feeds (seconds, message) pairs to a tracker and returns its calls.
-func track(_ flow: [(Double, SIPMessage)], options: ReconstructionOptions = .init()) -> [Call] {
+func track(_ flow: [(Double, MessageText)], options: ReconstructionOptions = .init()) -> [Call] {
     var tracker = CallTracker(options: options)
     for (seconds, message) in flow {
         tracker.handle(message, at: Timestamp(nanoseconds: Int64((seconds * 1e9).rounded())), transport: "udp", source: "test")

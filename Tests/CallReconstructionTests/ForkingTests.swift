@@ -12,7 +12,7 @@ import Testing
     /// and answers. Only the final on the caller's own branch ends the call.
     @Test func failedForkBranchDoesNotEndTheCall() throws {
         var tracker = CallTracker()
-        let flow: [(Double, SIPMessage)] = [
+        let flow: [(Double, MessageText)] = [
             (0, d.request("INVITE", cseq: 1, branch: "u")),
             (0.01, d.request("INVITE", cseq: 1, branch: "pa")),
             (0.02, d.request("INVITE", cseq: 1, branch: "pb")),

@@ -11,7 +11,7 @@ import Testing
     /// A user types the password 40 s after the 401: still one call.
     @Test func slowAuthRetryIsOneCall() {
         var tracker = CallTracker()
-        let flow: [(Double, SIPMessage)] = [
+        let flow: [(Double, MessageText)] = [
             (0, d.request("INVITE", cseq: 1, branch: "a1")),
             (0.01, d.response(401, "Unauthorized", cseq: 1, branch: "a1", toTag: "x")),
             (0.02, d.request("ACK", cseq: 1, branch: "a1")),

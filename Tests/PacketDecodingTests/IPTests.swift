@@ -84,6 +84,8 @@ struct AddressTests {
     @Test func ipv4AndEndpointText() {
         #expect(IPAddress.v4(0x7F00_0001).description == "127.0.0.1")
         #expect(IPAddress.v4(0xFFFF_FFFF).description == "255.255.255.255")
+        #expect(IPAddress.v4(0x0009_0A63).description == "0.9.10.99")  // one, two and three digits
+        #expect(IPAddress.v4(0x64C8_0001).description == "100.200.0.1")
         #expect(Endpoint(address: .v4(0x7F00_0001), port: 5060).description == "127.0.0.1:5060")
         #expect(Endpoint(address: .v6(0, 1), port: 5060).description == "[::1]:5060")
     }
