@@ -1,3 +1,4 @@
+import CallscopeBase
 import SIPParsing
 
 /// A Call-ID as the key of the tracker's table of calls in progress (``OpenHashTable``): its
@@ -50,24 +51,6 @@ struct CallIDKey: TableKey, Sendable {
         return true
     }
 
-    /// A multiply-xor fold of the bytes, eight at a time (as ``StreamTable``'s key fold).
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
-        var h = UInt64(truncatingIfNeeded: bytes.count) &* 0x9E37_79B9_7F4A_7C15
-        var i = 0
-        while i + 8 <= bytes.count {
-            h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-            i += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < bytes.count {
-            tail |= UInt64(bytes[i]) << shift
-            shift += 8
-            i += 1
-        }
-        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-        h ^= h >> 29
-        return Int(truncatingIfNeeded: h)
-    }
+    /// ``ByteHash/fold(_:)`` of the bytes.
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> Int { ByteHash.fold(bytes) }
 }

@@ -1,3 +1,4 @@
+import CallscopeBase
 import CallModel
 import SIPParsing
 

@@ -1,4 +1,5 @@
 import CallModel
+import CallscopeBase
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,7 +13,7 @@ import Darwin
 /// Records are validated and reduced to a compact `Row` (timestamps, integers and byte ranges
 /// into the file) as they are read; `String`s are built only for a new group's key and, at the
 /// end, for the values that reach a call. Rows are grouped by linkedid (else uniqueid; else one
-/// call per row) through a ``ByteKeyTable`` looked up with the key's bytes in the file.
+/// call per row) through an `OpenHashTable` looked up with the key's bytes in the file.
 ///
 /// - Complexity: O(n) to add n records, O(n + c log c) to finish with c calls.
 struct AsteriskCallBuilder {
@@ -20,11 +21,9 @@ struct AsteriskCallBuilder {
     let escapes: AsteriskEscapes
     private let source: String
     private var rows: [Row] = []
-    /// Group of each key, and the key of each group (nil: a row with neither linkedid nor uniqueid)
-    /// with its ``ByteKeyTable`` hash.
-    private var groupOfKey = ByteKeyTable()
-    private var groupKeys: [String?] = []
-    private var groupHashes: [UInt64] = []
+    /// Group of each key, and the key of each group (nil: a row with neither linkedid nor uniqueid).
+    private var groupOfKey = OpenHashTable<KeyText, Int32>()
+    private var groupKeys: [KeyText?] = []
     private var firstProblem: (line: Int, reason: String)?
     /// Per group (indexed as `groupKeys`), for streaming reads (``flush(window:final:bytes:)``):
     /// the number of its last row (counted by `rowsAdded`), its latest end and earliest start.
@@ -44,9 +43,7 @@ struct AsteriskCallBuilder {
         // A cdr_csv record is 200-350 bytes; reserving avoids regrowing the arrays while reading.
         let rowsGuess = expectedBytes / 200
         rows.reserveCapacity(rowsGuess)
-        groupOfKey = ByteKeyTable(capacity: rowsGuess / 2)
         groupKeys.reserveCapacity(rowsGuess / 2)
-        groupHashes.reserveCapacity(rowsGuess / 2)
     }
 
     /// A byte range of a field kept for later (`count` -1: empty or null).
@@ -202,18 +199,17 @@ struct AsteriskCallBuilder {
         let next = Int32(truncatingIfNeeded: groupKeys.count)
         if let key {
             let hash = key.hash(bytes)
-            if let found = groupOfKey.find(hash: hash, matches: { groupKeys[Int($0)].map { key.isText(of: $0, bytes) } ?? false }) {
-                group = found
+            if let found = groupOfKey.index(hash: hash, where: { key.isText(of: $0.text, bytes) }) {
+                group = groupOfKey.states[found]
             } else {
                 group = next
-                groupOfKey.insert(next, hash: hash)
-                groupKeys.append(key.text(bytes))
-                groupHashes.append(hash)
+                let text = KeyText(text: key.text(bytes), tableHash: hash)
+                groupOfKey.insert(text, next)
+                groupKeys.append(text)
             }
         } else {
             group = next
             groupKeys.append(nil)
-            groupHashes.append(0)
         }
         if group == next {
             groupLastRow.append(rowsAdded)
@@ -264,11 +260,11 @@ struct AsteriskCallBuilder {
             }
         }
 
-        /// The ``ByteKeyTable`` hash of the key's UTF-8.
-        func hash(_ file: UnsafeRawBufferPointer) -> UInt64 {
+        /// The `ByteHash` of the key's UTF-8 (its ``KeyText/tableHash``).
+        func hash(_ file: UnsafeRawBufferPointer) -> Int {
             switch self {
-            case .bytes(let range): return ByteKeyTable.hash(UnsafeRawBufferPointer(rebasing: file[range]))
-            case .text(var text): return text.withUTF8 { ByteKeyTable.hash(UnsafeRawBufferPointer($0)) }
+            case .bytes(let range): return ByteHash.fold(UnsafeRawBufferPointer(rebasing: file[range]))
+            case .text(var text): return text.withUTF8 { ByteHash.fold(UnsafeRawBufferPointer($0)) }
             }
         }
 
@@ -290,6 +286,15 @@ struct AsteriskCallBuilder {
             case (.text(let text), _): return other.isText(of: text, file)
             }
         }
+    }
+
+    /// A group's key in the table: its text and the `ByteHash` of its UTF-8; keys are equal when
+    /// their bytes are (not by Unicode canonical equivalence, as `String` compares): ids are
+    /// compared as the PBX wrote them.
+    struct KeyText: TableKey {
+        let text: String
+        let tableHash: Int
+        static func == (a: KeyText, b: KeyText) -> Bool { a.tableHash == b.tableHash && a.text.utf8.elementsEqual(b.text.utf8) }
     }
 
     /// The key a field gives (nil when empty or null, as ``asteriskText(_:_:)``): its bytes when
@@ -390,7 +395,7 @@ struct AsteriskCallBuilder {
                 members.removeAll(keepingCapacity: true)
                 members.append(contentsOf: order[offsets[g]..<offsets[g + 1]])
                 sortMembers(&members)
-                calls.append(call(groupKeys[g], members, bytes: bytes))
+                calls.append(call(groupKeys[g]?.text, members, bytes: bytes))
             }
             // The open groups, renumbered in their order; their rows kept in file order.
             var renumbered = [Int32](repeating: -1, count: groupCount)
@@ -410,10 +415,10 @@ struct AsteriskCallBuilder {
                 values.removeLast(values.count - k)
             }
             keepOpen(&groupKeys)
-            keepOpen(&groupHashes)
-            // The table made again from the open groups' keys (it has no removal).
+            // The table made again from the open groups' keys, renumbered (cheaper than a
+            // removal and a renumbering per key: a look holds a few thousand open groups).
             groupOfKey.removeAll()
-            for g in groupKeys.indices where groupKeys[g] != nil { groupOfKey.insert(Int32(truncatingIfNeeded: g), hash: groupHashes[g]) }
+            for g in groupKeys.indices { if let key = groupKeys[g] { groupOfKey.insert(key, Int32(truncatingIfNeeded: g)) } }
             keepOpen(&groupLastRow)
             keepOpen(&groupLatestEnd)
             keepOpen(&groupEarliestStart)
@@ -449,7 +454,7 @@ struct AsteriskCallBuilder {
             members.removeAll(keepingCapacity: true)
             members.append(contentsOf: order[offsets[g]..<offsets[g + 1]])
             sortMembers(&members)
-            calls.append(call(groupKeys[g], members, bytes: bytes))
+            calls.append(call(groupKeys[g]?.text, members, bytes: bytes))
         }
         return calls
     }

@@ -5,7 +5,7 @@ import Testing
 
 /// The rows of a call are found by their linkedid's text however the field is written: quoted or
 /// bare, padded with spaces, with `""` escapes, non-ASCII (`AsteriskCallBuilder.GroupKey`, looked
-/// up in a `ByteKeyTable` on the file's bytes). Hand-written rows: real cdr_csv quotes every id,
+/// up in an `OpenHashTable` on the file's bytes). Hand-written rows: real cdr_csv quotes every id,
 /// these are the forms a spreadsheet or another exporter leaves.
 @Suite struct AsteriskGroupKeyTests {
     /// `master21` with the uniqueid and linkedid fields written as given (not quoted by the helper).
@@ -59,36 +59,5 @@ import Testing
         #expect(streamed.count == 300)
         #expect(Set(streamed.map(\.callID)).count == 300)
         #expect(streamed.allSatisfy { $0.legs.count == 2 && $0.caller == "+4477009\(1000 + (Int($0.callID.prefix { $0 != "." }) ?? -1))" })
-    }
-}
-
-@Suite struct ByteKeyTableTests {
-    /// Keys with equal hashes are told apart by the caller's `matches`; the table grows past its
-    /// first room and is made again after `removeAll`.
-    @Test func findsEachKeyThroughCollisionsAndGrowth() {
-        let keys = (0..<5000).map { "k\($0)" }
-        var table = ByteKeyTable(capacity: 4)
-        // Every fourth key shares its hash with the one before: the table must compare keys.
-        func hash(_ i: Int) -> UInt64 { keys[i].withCString { ByteKeyTable.hash(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } }
-        let hashes = keys.indices.map { $0 % 4 == 3 ? hash($0 - 1) : hash($0) }
-        for i in keys.indices { table.insert(Int32(i), hash: hashes[i]) }
-        #expect(table.count == 5000)
-        for i in keys.indices {
-            #expect(table.find(hash: hashes[i]) { keys[Int($0)] == keys[i] } == Int32(i))
-        }
-        #expect(table.find(hash: hash(1)) { keys[Int($0)] == "absent" } == nil)
-        table.removeAll()
-        #expect(table.count == 0)
-        #expect(table.find(hash: hashes[7]) { _ in true } == nil)
-        table.insert(7, hash: hashes[7])
-        #expect(table.find(hash: hashes[7]) { $0 == 7 } == 7)
-    }
-
-    /// FNV-1a, 64 bits: the published test vectors.
-    @Test func hashIsFNV1a() {
-        func fnv(_ s: String) -> UInt64 { Array(s.utf8).withUnsafeBytes { ByteKeyTable.hash($0) } }
-        #expect(fnv("") == 0xcbf2_9ce4_8422_2325)
-        #expect(fnv("a") == 0xaf63_dc4c_8601_ec8c)
-        #expect(fnv("foobar") == 0x8594_4171_f739_67e8)
     }
 }
