@@ -46,10 +46,10 @@ struct LostResolution: Sendable {
     var position: Int
     var start: Int64
     var returned: LostCallReturn = .none
-    var by: String?
-    var agent: String?
+    /// For a returned lost call: the position in `order` of the call that returned it (its
+    /// agent, caller and Call-ID are read from there when the lost calls are listed).
+    var returnPosition = -1
     var delay: Int64?
-    var returnCallID: String?
     var attempts = 0
     /// The next pending lost call of the same number (index into `lost`), or -1.
     var next: Int32 = -1
@@ -65,6 +65,7 @@ struct NumberIDs {
     init(capacity: Int) { packedIDs.reserveCapacity(capacity) }
 
     /// The id of `raw`'s number, nil when withheld. `isNew` tells whether it was first seen now.
+    /// Ids are dense: the n-th number first seen gets n - 1.
     @inline(__always)
     mutating func id(of raw: String?) -> (id: Int, isNew: Bool)? {
         let next = Int32(truncatingIfNeeded: count)
@@ -83,13 +84,42 @@ struct NumberIDs {
     }
 }
 
+/// What the history pass and the KPI tallies read of a call, so that the rules are written once
+/// for ``Call`` and for the compact ``MetricRow`` a store reads (docs/performance.md "Store reports").
+protocol MetricCall {
+    /// Equal for two copies of one call that start at the same instant (duplicates).
+    associatedtype Identity: Equatable
+    var identity: Identity { get }
+    var start: Timestamp { get }
+    var outcome: CallOutcome { get }
+    var direction: CallDirection? { get }
+    var pddMilliseconds: Int64? { get }
+    var answeredAt: Timestamp? { get }
+    var endedAt: Timestamp? { get }
+    var waitNanoseconds: Int64? { get }
+    var transfers: Int { get }
+    /// The history pass's dense id of the caller's (dialled) normalised number, from `ids`;
+    /// nil when withheld.
+    func callerNumber(_ ids: inout NumberIDs) -> Int?
+    func dialedNumber(_ ids: inout NumberIDs) -> Int?
+}
+
+extension Call: MetricCall {
+    var identity: String { callID }
+    func callerNumber(_ ids: inout NumberIDs) -> Int? { ids.id(of: caller)?.id }
+    func dialedNumber(_ ids: inout NumberIDs) -> Int? { ids.id(of: dialed)?.id }
+}
+
+/// The history pass over whole calls (every figure but the store's compact report).
+typealias CallTimeline = Timeline<Call>
+
 /// The calls in time order with duplicates removed, and the facts that need history:
 /// repeat callers (look-back), lost-call returns (look-ahead), cold vs follow-up outbound calls.
 ///
 /// - Complexity: O(n log n) for the sort (O(n) when the input is already in time order), then
 ///   one O(n) pass with dictionaries keyed by normalised number.
-struct CallTimeline {
-    let calls: [Call]
+struct Timeline<Row: MetricCall> {
+    let calls: [Row]
     let options: MetricsOptions
     /// Indices into `calls`, ordered by start then input order; duplicates left out.
     private(set) var order: [Int] = []
@@ -111,7 +141,7 @@ struct CallTimeline {
     /// depends only on the later calls of its number, so its facts are the same either way.
     let everyLostCall: Bool
 
-    init(calls: [Call], options: MetricsOptions, withHistory: Bool = true, everyLostCall: Bool = false) {
+    init(calls: [Row], options: MetricsOptions, withHistory: Bool = true, everyLostCall: Bool = false) {
         self.calls = calls
         self.options = options
         self.withHistory = withHistory
@@ -120,7 +150,7 @@ struct CallTimeline {
         annotate()
     }
 
-    func isInbound(_ call: Call) -> Bool {
+    func isInbound(_ call: Row) -> Bool {
         options.countsAsInbound(call.direction)
     }
 
@@ -170,7 +200,7 @@ struct CallTimeline {
         }
         order.reserveCapacity(indices.count)
         var runStart = Int64.min
-        var runIDs: [String] = []
+        var runIDs: [Row.Identity] = []
         var runFirst = -1
         for index in indices {
             let start = calls[index].start.nanoseconds
@@ -180,12 +210,12 @@ struct CallTimeline {
                 if !runIDs.isEmpty { runIDs.removeAll(keepingCapacity: true) }
             } else {
                 // Equal starts are rare: only then are Call-IDs compared.
-                if runIDs.isEmpty { runIDs.append(calls[runFirst].callID) }
-                if runIDs.contains(calls[index].callID) {
+                if runIDs.isEmpty { runIDs.append(calls[runFirst].identity) }
+                if runIDs.contains(calls[index].identity) {
                     duplicates += 1
                     continue
                 }
-                runIDs.append(calls[index].callID)
+                runIDs.append(calls[index].identity)
             }
             order.append(index)
         }
@@ -210,9 +240,9 @@ struct CallTimeline {
         // Pending (not yet returned) lost calls of each number: a list through `LostResolution.next`, in start order.
         var head: [Int32] = []
         var tail: [Int32] = []
-        func intern(_ raw: String?) -> Int? {
-            guard let (id, isNew) = ids.id(of: raw) else { return nil }
-            if isNew {
+        func grow(_ id: Int?) -> Int? {
+            guard let id else { return nil }
+            while id >= lastInbound.count {
                 lastInbound.append(.min)
                 seenOutbound.append(false)
                 head.append(-1)
@@ -231,7 +261,7 @@ struct CallTimeline {
             if options.countsAsInbound(direction) {
                 inbound[position] = true
                 let counted = everyLostCall || options.inRange(calls[index].start)
-                guard let id = intern(calls[index].caller) else {
+                guard let id = grow(calls[index].callerNumber(&ids)) else {
                     callerClass[position] = .withheld
                     if lostCandidate && counted {
                         lostSlot[position] = Int32(lost.count)
@@ -244,8 +274,7 @@ struct CallTimeline {
                 lastInbound[id] = t
                 if answered {
                     if head[id] >= 0 {
-                        resolve(&head[id], &tail[id], at: t, window: callbackWindow, kind: .answeredRecall,
-                                by: "caller called again", agent: calls[index].agent, callID: calls[index].callID)
+                        resolve(&head[id], &tail[id], at: t, window: callbackWindow, kind: .answeredRecall, by: position)
                     }
                 } else if lostCandidate && counted {
                     let slot = Int32(lost.count)
@@ -254,14 +283,12 @@ struct CallTimeline {
                     if tail[id] >= 0 { lost[Int(tail[id])].next = slot } else { head[id] = slot }
                     tail[id] = slot
                 }
-            } else if direction == .outbound, let id = intern(calls[index].dialed) {
+            } else if direction == .outbound, let id = grow(calls[index].dialedNumber(&ids)) {
                 cold[position] = !seenOutbound[id]
                 seenOutbound[id] = true
                 guard head[id] >= 0 else { continue }
                 if answered {
-                    let call = calls[index]
-                    resolve(&head[id], &tail[id], at: t, window: callbackWindow, kind: .callback,
-                            by: call.agent ?? call.caller ?? "(unknown)", agent: call.agent, callID: call.callID)
+                    resolve(&head[id], &tail[id], at: t, window: callbackWindow, kind: .callback, by: position)
                 } else {
                     countAttempt(&head[id], &tail[id], at: t, window: callbackWindow)
                 }
@@ -273,16 +300,14 @@ struct CallTimeline {
     /// `t` is within the window of its start, and takes them off the list (those that started
     /// at `t` itself stay: a call cannot return a call of the same instant).
     private mutating func resolve(_ head: inout Int32, _ tail: inout Int32, at t: Int64, window: Int64,
-                                  kind: LostCallReturn, by: String, agent: String?, callID: String) {
+                                  kind: LostCallReturn, by position: Int) {
         var slot = head
         while slot >= 0, lost[Int(slot)].start < t {
             let i = Int(slot)
             if t - lost[i].start <= window {
                 lost[i].returned = kind
-                lost[i].by = by
-                lost[i].agent = agent
+                lost[i].returnPosition = position
                 lost[i].delay = t - lost[i].start
-                lost[i].returnCallID = callID
             }
             slot = lost[i].next
             lost[i].next = -1
@@ -307,3 +332,5 @@ struct CallTimeline {
         }
     }
 }
+
+extension Timeline: Sendable where Row: Sendable {}

@@ -63,6 +63,12 @@ public struct KPIAccumulator: Sendable {
         update(call, facts: facts, talkCredit: talkCredit, by: 1)
     }
 
+    /// ``add(_:facts:talkCredit:)`` of any call the engine reads (a store's compact ``MetricRow``).
+    @inline(__always)
+    mutating func add<C: MetricCall>(_ call: C, facts: CallFacts, talkCredit: Int64? = nil) {
+        update(call, facts: facts, talkCredit: talkCredit, by: 1)
+    }
+
     /// Takes out a call added before with the same facts (removable accumulators only).
     mutating func remove(_ call: Call, facts: CallFacts) {
         precondition(removable, "remove on an accumulator made without removable")
@@ -71,7 +77,7 @@ public struct KPIAccumulator: Sendable {
 
     /// Adds (`sign` 1) or removes (`sign` -1) a call.
     @inline(__always)
-    private mutating func update(_ call: Call, facts: CallFacts, talkCredit: Int64?, by sign: Int) {
+    private mutating func update<C: MetricCall>(_ call: C, facts: CallFacts, talkCredit: Int64?, by sign: Int) {
         offered += sign
         let isAnswered = call.outcome == .answered
         if isAnswered {

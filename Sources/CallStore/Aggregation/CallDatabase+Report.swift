@@ -5,8 +5,9 @@ import GRDB
 extension CallDatabase {
     /// The KPI report of the stored calls in one narrow pass: only the columns the metrics read
     /// (no media JSON, no SIP messages; legs only for `--by agent`, and then only their agent
-    /// and talk), read by the `calls_on_start` index into calls that carry just those fields,
-    /// then the same ``MetricsEngine`` as `report` over calls read whole.
+    /// and talk), read by the `calls_on_start` index into compact rows (``MetricRow``; calls
+    /// that carry just those fields for the groupings rows do not carry: source, the visit
+    /// fields), then the same ``MetricsEngine`` rules as `report` over calls read whole.
     ///
     /// Nil when the store holds queue_log calls: `report` joins them to their CDR calls in
     /// memory (`QueueLogJoin`), which needs whole calls; the caller then reads them whole.
@@ -20,6 +21,9 @@ extension CallDatabase {
         }
         guard !queueLogs else { return nil }
         let range = request.storedRange
+        if MetricRows.canGroup(by: request.groupBy) {
+            return request.report(of: try pagedMetricRows(from: range.from, to: range.to, legs: request.needsLegs))
+        }
         return request.report(of: try metricCalls(from: range.from, to: range.to, legs: request.needsLegs, attribution: request.needsAttribution))
     }
 

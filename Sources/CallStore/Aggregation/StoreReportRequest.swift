@@ -57,6 +57,23 @@ public struct StoreReportRequest: Sendable {
     }
 }
 
+extension StoreReportRequest {
+    /// The report of stored calls read as compact rows (start order, equal starts by Call-ID):
+    /// the direction rules applied, then ``MetricsEngine/report(_:groupBy:options:)``; the same
+    /// figures as ``report(of:)-([Call])`` over the calls the rows were read from.
+    /// Nil when rows cannot be grouped by `groupBy` (``MetricRows/canGroup(by:)``).
+    public func report(of rows: consuming MetricRows) -> StoreReport? {
+        var rows = rows
+        rows.apply(direction)
+        let options = options
+        let counted = rows.rows.lazy.map(\.startNanoseconds).filter { options.inRange(Timestamp(nanoseconds: $0)) }
+        let first = counted.first.map(Timestamp.init(nanoseconds:))
+        let last = counted.last.map(Timestamp.init(nanoseconds:))
+        guard let report = MetricsEngine.report(rows, groupBy: groupBy, options: options) else { return nil }
+        return StoreReport(report: report, firstStart: first, lastStart: last)
+    }
+}
+
 /// What a store's report returns: the KPI table, and the span of the counted calls' starts
 /// (the `Period:` line of a table when the range is open).
 public struct StoreReport: Sendable {
