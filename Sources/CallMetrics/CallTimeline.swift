@@ -61,8 +61,25 @@ struct NumberIDs {
     private var packedIDs: [UInt64: Int32] = [:]
     private var textIDs: [String: Int32] = [:]
     private(set) var count = 0
+    /// The number id of each string of a ``MetricRows`` (-1: withheld), interned before the history pass.
+    private var ofString: [Int32] = []
 
     init(capacity: Int) { packedIDs.reserveCapacity(capacity) }
+
+    /// The ids of `strings`' numbers, each string interned once.
+    init(strings: [String]) {
+        self.init(capacity: min(strings.count, 1 << 20))
+        ofString = strings.map { text in id(of: text).map { Int32($0.id) } ?? -1 }
+    }
+
+    /// The number id of string `index` of the strings given to ``init(strings:)``; nil when withheld.
+    @inline(__always)
+    func id(ofString index: Int32) -> Int? {
+        // Ids past the strings given cannot come from rows read with them; nil keeps it safe.
+        guard index >= 0, Int(index) < ofString.count else { return nil }
+        let id = ofString[Int(index)]
+        return id < 0 ? nil : Int(id)
+    }
 
     /// The id of `raw`'s number, nil when withheld. `isNew` tells whether it was first seen now.
     /// Ids are dense: the n-th number first seen gets n - 1.
@@ -172,6 +189,16 @@ struct Timeline<Row: MetricCall> {
         return lower..<max(lower, upper)
     }
 
+    /// What later calls need of one number in the history pass, in one struct: one cache miss
+    /// per call, not one for each of four arrays.
+    struct NumberState {
+        var lastInbound = Int64.min
+        /// Pending (not yet returned) lost calls: a list through `LostResolution.next`, in start order.
+        var head: Int32 = -1
+        var tail: Int32 = -1
+        var seenOutbound = false
+    }
+
     /// Facts of the call at `position` in `order`.
     func facts(at position: Int) -> CallFacts {
         let slot = Int(lostSlot[position])
@@ -190,14 +217,17 @@ struct Timeline<Row: MetricCall> {
             if start < previous { sorted = false; break }
             previous = start
         }
-        let indices: [Int]
         if sorted {
-            indices = Array(calls.indices)
+            deduplicate(calls.indices)  // no array of the indices: 80 MB at 10M calls
         } else {
             var keyed = calls.indices.map { (start: calls[$0].start.nanoseconds, index: $0) }
             keyed.sort { $0.start != $1.start ? $0.start < $1.start : $0.index < $1.index }
-            indices = keyed.map(\.index)
+            deduplicate(keyed.lazy.map(\.index))
         }
+    }
+
+    /// Appends to `order` the calls at `indices` (in start order) that are not duplicates.
+    private mutating func deduplicate<Indices: Collection<Int>>(_ indices: Indices) {
         order.reserveCapacity(indices.count)
         var runStart = Int64.min
         var runIDs: [Row.Identity] = []
@@ -235,19 +265,10 @@ struct Timeline<Row: MetricCall> {
         let callbackWindow = options.callbackWindow.nanoseconds
         // Numbers are interned once; everything else is an array indexed by the number's id.
         var ids = NumberIDs(capacity: min(n, 1 << 20) / 2)
-        var lastInbound: [Int64] = []
-        var seenOutbound: [Bool] = []
-        // Pending (not yet returned) lost calls of each number: a list through `LostResolution.next`, in start order.
-        var head: [Int32] = []
-        var tail: [Int32] = []
+        var numbers: [NumberState] = []
         func grow(_ id: Int?) -> Int? {
             guard let id else { return nil }
-            while id >= lastInbound.count {
-                lastInbound.append(.min)
-                seenOutbound.append(false)
-                head.append(-1)
-                tail.append(-1)
-            }
+            if id >= numbers.count { numbers.append(contentsOf: repeatElement(NumberState(), count: id + 1 - numbers.count)) }
             return id
         }
 
@@ -269,28 +290,28 @@ struct Timeline<Row: MetricCall> {
                     }
                     continue
                 }
-                let before = lastInbound[id]
+                let before = numbers[id].lastInbound
                 callerClass[position] = before != .min && t - before <= repeatWindow ? .repeat : .firstTime
-                lastInbound[id] = t
+                numbers[id].lastInbound = t
                 if answered {
-                    if head[id] >= 0 {
-                        resolve(&head[id], &tail[id], at: t, window: callbackWindow, kind: .answeredRecall, by: position)
+                    if numbers[id].head >= 0 {
+                        resolve(&numbers[id], at: t, window: callbackWindow, kind: .answeredRecall, by: position)
                     }
                 } else if lostCandidate && counted {
                     let slot = Int32(lost.count)
                     lostSlot[position] = slot
                     lost.append(LostResolution(position: position, start: t))
-                    if tail[id] >= 0 { lost[Int(tail[id])].next = slot } else { head[id] = slot }
-                    tail[id] = slot
+                    if numbers[id].tail >= 0 { lost[Int(numbers[id].tail)].next = slot } else { numbers[id].head = slot }
+                    numbers[id].tail = slot
                 }
             } else if direction == .outbound, let id = grow(calls[index].dialedNumber(&ids)) {
-                cold[position] = !seenOutbound[id]
-                seenOutbound[id] = true
-                guard head[id] >= 0 else { continue }
+                cold[position] = !numbers[id].seenOutbound
+                numbers[id].seenOutbound = true
+                guard numbers[id].head >= 0 else { continue }
                 if answered {
-                    resolve(&head[id], &tail[id], at: t, window: callbackWindow, kind: .callback, by: position)
+                    resolve(&numbers[id], at: t, window: callbackWindow, kind: .callback, by: position)
                 } else {
-                    countAttempt(&head[id], &tail[id], at: t, window: callbackWindow)
+                    countAttempt(&numbers[id], at: t, window: callbackWindow)
                 }
             }
         }
@@ -299,9 +320,8 @@ struct Timeline<Row: MetricCall> {
     /// Marks every pending lost call of one number that started before `t` as returned when
     /// `t` is within the window of its start, and takes them off the list (those that started
     /// at `t` itself stay: a call cannot return a call of the same instant).
-    private mutating func resolve(_ head: inout Int32, _ tail: inout Int32, at t: Int64, window: Int64,
-                                  kind: LostCallReturn, by position: Int) {
-        var slot = head
+    private mutating func resolve(_ number: inout NumberState, at t: Int64, window: Int64, kind: LostCallReturn, by position: Int) {
+        var slot = number.head
         while slot >= 0, lost[Int(slot)].start < t {
             let i = Int(slot)
             if t - lost[i].start <= window {
@@ -312,20 +332,20 @@ struct Timeline<Row: MetricCall> {
             slot = lost[i].next
             lost[i].next = -1
         }
-        head = slot
-        if slot < 0 { tail = -1 }
+        number.head = slot
+        if slot < 0 { number.tail = -1 }
     }
 
     /// Counts an unanswered callback attempt against pending lost calls still in their window,
     /// and takes those whose window has passed off the list.
-    private mutating func countAttempt(_ head: inout Int32, _ tail: inout Int32, at t: Int64, window: Int64) {
-        while head >= 0, t - lost[Int(head)].start > window {
-            let next = lost[Int(head)].next
-            lost[Int(head)].next = -1
-            head = next
+    private mutating func countAttempt(_ number: inout NumberState, at t: Int64, window: Int64) {
+        while number.head >= 0, t - lost[Int(number.head)].start > window {
+            let next = lost[Int(number.head)].next
+            lost[Int(number.head)].next = -1
+            number.head = next
         }
-        if head < 0 { tail = -1; return }
-        var slot = head
+        if number.head < 0 { number.tail = -1; return }
+        var slot = number.head
         while slot >= 0, lost[Int(slot)].start < t {
             lost[Int(slot)].attempts += 1
             slot = lost[Int(slot)].next

@@ -200,12 +200,12 @@ public struct KPIAccumulator: Sendable {
         t.blocked = d.blocked; t.ivrDropoffs = d.ivrDropoffs; t.abandoned = d.abandoned; t.shortAbandons = d.shortAbandons
         t.abandonWaitSum = KPITally.Nanoseconds(abandonWaitSum); t.abandonWaitCount = abandonWaits.count
         t.lostCalls = lostCalls; t.lostWithheld = d.lostWithheld; t.lostReturned = d.lostReturned
-        let sortedWaits = removable ? waits : waits.sorted()
-        let sortedAbandons = removable ? abandonWaits : abandonWaits.sorted()
+        let sortedWaits = removable ? waits : CallMetrics.sortedWaits(waits)
+        let sortedAbandons = removable ? abandonWaits : CallMetrics.sortedWaits(abandonWaits)
         for w in sortedAbandons { t.abandonBins[AbandonTimeDistribution.bin(ofNanoseconds: w)] += 1 }
         t.asaP50 = nearestRank(sortedWaits, percent: 50); t.asaP90 = nearestRank(sortedWaits, percent: 90)
         t.abandonP50 = nearestRank(sortedAbandons, percent: 50); t.abandonP90 = nearestRank(sortedAbandons, percent: 90)
-        t.callbackMedian = nearestRank(removable ? callbackDelays : callbackDelays.sorted(), percent: 50)
+        t.callbackMedian = nearestRank(removable ? callbackDelays : CallMetrics.sortedWaits(callbackDelays), percent: 50)
         return t
     }
 }

@@ -21,7 +21,7 @@ public struct KPIReportStream {
     public let groupBy: GroupBy?
     private var groups: KPIGroups
     private var history: RunningCallerHistory
-    private var duplicates = StartRunDuplicates()
+    private var duplicates = StartRunDuplicates<Call>()
     private var historyOnly = 0
     /// The lost calls the current call returned: group slot and delay.
     private var returned: [(Int32, Int64)] = []
@@ -70,31 +70,32 @@ public struct KPIReportStream {
 
 /// Duplicates in a stream of calls in start order: a call with the start and Call-ID of an
 /// earlier call (``CallTimeline``'s rule, which keeps the first).
-struct StartRunDuplicates {
+struct StartRunDuplicates<Row: MetricCall> {
     /// The start and Call-IDs of the latest run of calls starting at the same instant.
     private var runStart = Int64.min
-    private var runIDs: [String] = []
+    private var runIDs: [Row.Identity] = []
     /// Duplicates seen.
     private(set) var count = 0
     /// Calls that came before the previous call's start.
     private(set) var outOfOrder = 0
 
     /// Whether `call` repeats an earlier call of the stream (then it is counted and left out).
-    mutating func isDuplicate(_ call: Call) -> Bool {
+    @inline(__always)
+    mutating func isDuplicate(_ call: Row) -> Bool {
         let start = call.start.nanoseconds
         if start != runStart {
             if start < runStart { outOfOrder += 1 }
             runStart = start
             if !runIDs.isEmpty { runIDs.removeAll(keepingCapacity: true) }
-            runIDs.append(call.callID)
+            runIDs.append(call.identity)
             return false
         }
         // Equal starts are rare: only then are Call-IDs compared.
-        if runIDs.contains(call.callID) {
+        if runIDs.contains(call.identity) {
             count += 1
             return true
         }
-        runIDs.append(call.callID)
+        runIDs.append(call.identity)
         return false
     }
 }
@@ -139,7 +140,7 @@ struct RunningCallerHistory {
     private let repeatWindow: Int64
     private let callbackWindow: Int64
     private let options: MetricsOptions
-    private var ids = NumberIDs(capacity: 1024)
+    private var ids: NumberIDs
     private var lastInbound: [Int64] = []
     /// Pending lost calls of each number, a list through `Pending.next` in start order.
     private var head: [Int32] = []
@@ -158,16 +159,18 @@ struct RunningCallerHistory {
         var next: Int32
     }
 
-    init(options: MetricsOptions) {
+    /// - Parameter numbers: the numbers already interned (``NumberIDs/init(strings:)``); nil: interned here.
+    init(options: MetricsOptions, numbers: NumberIDs? = nil) {
         repeatWindow = options.repeatWindow.nanoseconds
         callbackWindow = options.callbackWindow.nanoseconds
         self.options = options
+        ids = numbers ?? NumberIDs(capacity: 1024)
     }
 
     /// The facts of `call`, the next call in start order, after adding to `returned` each
     /// pending lost call it returns (its group slot and the delay). A lost inbound call that
     /// is `counted` (in range) becomes pending: `pendingLost` is its index for ``setSlot(_:ofPending:)``.
-    mutating func annotate(_ call: Call, counted: Bool, returned: inout [(Int32, Int64)]) -> (facts: CallFacts, pendingLost: Int32?) {
+    mutating func annotate<C: MetricCall>(_ call: C, counted: Bool, returned: inout [(Int32, Int64)]) -> (facts: CallFacts, pendingLost: Int32?) {
         let t = call.start.nanoseconds
         expire(before: t)
         let answered = call.outcome == .answered
@@ -175,7 +178,7 @@ struct RunningCallerHistory {
         let lostCandidate = !answered && call.outcome != .ivrDropoff
         let direction = call.direction
         if options.countsAsInbound(direction) {
-            guard let id = intern(call.caller) else { return (CallFacts(inbound: true, callerClass: .withheld), nil) }
+            guard let id = grow(call.callerNumber(&ids)) else { return (CallFacts(inbound: true, callerClass: .withheld), nil) }
             let before = lastInbound[id]
             let callerClass: CallerClass = before != .min && Self.distance(before, t) <= repeatWindow ? .repeat : .firstTime
             lastInbound[id] = t
@@ -186,7 +189,7 @@ struct RunningCallerHistory {
             }
             return (CallFacts(inbound: true, callerClass: callerClass), nil)
         }
-        if direction == .outbound, answered, let id = intern(call.dialed) {
+        if direction == .outbound, answered, let id = grow(call.dialedNumber(&ids)) {
             resolve(id, at: t, returned: &returned)
         }
         return (CallFacts(inbound: false, callerClass: .notInbound), nil)
@@ -197,12 +200,14 @@ struct RunningCallerHistory {
 
     mutating func setSlot(_ slot: Int32, ofPending index: Int32) { pending[Int(index)].slot = slot }
 
-    private mutating func intern(_ raw: String?) -> Int? {
-        guard let (id, isNew) = ids.id(of: raw) else { return nil }
-        if isNew {
-            lastInbound.append(.min)
-            head.append(-1)
-            tail.append(-1)
+    /// `id`, with room for it in the per-number arrays.
+    private mutating func grow(_ id: Int?) -> Int? {
+        guard let id else { return nil }
+        if id >= lastInbound.count {
+            let added = id + 1 - lastInbound.count
+            lastInbound.append(contentsOf: repeatElement(.min, count: added))
+            head.append(contentsOf: repeatElement(-1, count: added))
+            tail.append(contentsOf: repeatElement(-1, count: added))
         }
         return id
     }

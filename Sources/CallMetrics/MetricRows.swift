@@ -21,9 +21,6 @@ public struct MetricRow: Sendable, Hashable {
     public var sameStartRank: Int32
     public var outcome: CallOutcome
     public var direction: CallDirection?
-    /// The history pass's number ids of `caller` and `dialed` (-1 withheld), set by ``MetricRows``.
-    var callerNumberID: Int32 = -1
-    var dialedNumberID: Int32 = -1
 
     public init(start: Int64, answeredAt: Int64?, endedAt: Int64?, wait: Int64?, pddMilliseconds: Int64?,
                 caller: Int32, dialed: Int32, divertedFrom: Int32, agent: Int32, queue: Int32,
@@ -40,6 +37,7 @@ public struct MetricRow: Sendable, Hashable {
         self.direction = direction
     }
 
+    public var start: Timestamp { Timestamp(nanoseconds: startNanoseconds) }
     public var answeredAt: Timestamp? { answeredNanoseconds == Self.absent ? nil : Timestamp(nanoseconds: answeredNanoseconds) }
     public var endedAt: Timestamp? { endedNanoseconds == Self.absent ? nil : Timestamp(nanoseconds: endedNanoseconds) }
     public var waitNanoseconds: Int64? { waitValue == Self.absent ? nil : waitValue }
@@ -49,9 +47,9 @@ public struct MetricRow: Sendable, Hashable {
 
 extension MetricRow: MetricCall {
     var identity: Int32 { sameStartRank }
-    var start: Timestamp { Timestamp(nanoseconds: startNanoseconds) }
-    func callerNumber(_ ids: inout NumberIDs) -> Int? { callerNumberID < 0 ? nil : Int(callerNumberID) }
-    func dialedNumber(_ ids: inout NumberIDs) -> Int? { dialedNumberID < 0 ? nil : Int(dialedNumberID) }
+    /// From the ids interned for every string (``NumberIDs/init(strings:)``).
+    func callerNumber(_ ids: inout NumberIDs) -> Int? { ids.id(ofString: caller) }
+    func dialedNumber(_ ids: inout NumberIDs) -> Int? { ids.id(ofString: dialed) }
 }
 
 /// An agent's own talk on a leg of a transferred call (`CallLeg.agent`, `CallLeg.talkNanoseconds`).
@@ -114,30 +112,13 @@ public struct MetricRows: Sendable {
                                 queue: string(row.queue), waitNanoseconds: nil, direction: row.direction, format: "", packets: 0,
                                 retransmissions: 0, truncated: false, legs: [], media: [])
                 rules.apply(to: &call)
-                result = (call.direction, call.agent == string(row.agent) ? row.agent : intern(call.agent))
+                // The rules change the agent only to the caller (an extension that dialled out).
+                let agent = call.agent == string(row.agent) ? row.agent : call.agent == string(row.caller) ? row.caller : intern(call.agent)
+                result = (call.direction, agent)
                 decided[key] = result
             }
             rows[index].direction = result.direction
             rows[index].agent = result.agent
-        }
-    }
-
-    /// The history pass's number id of each caller and dialled number (``NumberIDs``, over the
-    /// distinct strings only).
-    mutating func setNumberIDs() {
-        var numbers = NumberIDs(capacity: min(strings.count, 1 << 20))
-        var numberOf = [Int32](repeating: -2, count: strings.count)
-        func number(_ id: Int32) -> Int32 {
-            guard id >= 0 else { return -1 }
-            let known = numberOf[Int(id)]
-            if known != -2 { return known }
-            let found = numbers.id(of: strings[Int(id)]).map { Int32($0.id) } ?? -1
-            numberOf[Int(id)] = found
-            return found
-        }
-        for index in rows.indices {
-            rows[index].callerNumberID = number(rows[index].caller)
-            rows[index].dialedNumberID = number(rows[index].dialed)
         }
     }
 
@@ -157,49 +138,94 @@ public struct MetricRows: Sendable {
     }
 }
 
-extension MetricsEngine {
-    /// ``report(calls:groupBy:options:)`` over compact rows, with the same figures as over the
-    /// calls they were read from (after the same direction rules). Nil when the rows cannot be
-    /// grouped by `groupBy` (``MetricRows/canGroup(by:)``).
-    /// - Complexity: O(n) for rows in start order, plus the sort of the kept waits.
-    public static func report(_ source: consuming MetricRows, groupBy: GroupBy?, options: MetricsOptions) -> MetricsReport? {
+/// ``KPIReportStream`` over compact rows, fed a batch (a store's page: one day) at a time in
+/// start order, so a report over 10M stored calls holds one day of rows, the per-number history
+/// and the accumulators, never every row: the figures of ``MetricsEngine/report(calls:groupBy:options:)``
+/// over the calls the rows were read from (after the same direction rules).
+///
+/// - Complexity: O(1) amortised per row; memory O(numbers + lost calls within one callback
+///   window + groups + waits), plus the batch.
+public struct MetricRowsReport {
+    public let groupBy: GroupBy?
+    public let options: MetricsOptions
+    private var overall: OverallTally
+    private var groups: GroupTally
+    private var keys: RowGroupKeys
+    private var history: RunningCallerHistory
+    private var duplicates = StartRunDuplicates<MetricRow>()
+    private var clock: LocalClock
+    private var historyOnly = 0
+    /// The lost calls the current row returned: group slot and delay.
+    private var returned: [(Int32, Int64)] = []
+    private var lastTime: GroupKey?
+    private var lastTimeSlot = 0
+    /// Earliest and latest start of the rows in range (duplicates included).
+    public private(set) var firstStart: Timestamp?
+    public private(set) var lastStart: Timestamp?
+
+    /// A report of rows whose caller and dialled ids name `strings` (every batch's rows must);
+    /// nil when rows cannot be grouped by `groupBy` (``MetricRows/canGroup(by:)``).
+    public init?(groupBy: GroupBy?, options: MetricsOptions, strings: [String]) {
         guard MetricRows.canGroup(by: groupBy) else { return nil }
-        var source = source
-        source.setNumberIDs()
-        let timeline = Timeline(calls: source.rows, options: options)
-        let rows = timeline.calls
-        let range = timeline.positions(in: options)
-        var overall = OverallTally(options: options)
-        var groups = GroupTally(groupBy: groupBy ?? .hour, options: options)  // used only with a grouping
-        var clock = LocalClock(zone: options.timeZone)
-        var keys = RowGroupKeys(strings: source.strings, options: options)
-        var lastTime: GroupKey?
-        var lastTimeSlot = 0
-        for position in range {
-            let index = timeline.order[position]
-            let row = rows[index]
-            let facts = timeline.facts(at: position)
-            overall.add(row, facts: facts)
-            guard let groupBy else { continue }
-            let slot: Int
-            if let time = timeKey(groupBy, clock.local(row.start)) {
-                if time != lastTime { lastTimeSlot = groups.slot(of: time); lastTime = time }
-                slot = lastTimeSlot
-            } else {
-                slot = keys.slot(row, groupBy, in: &groups)
+        self.groupBy = groupBy
+        self.options = options
+        overall = OverallTally(options: options)
+        groups = GroupTally(groupBy: groupBy ?? .hour, options: options)  // used only with a grouping
+        keys = RowGroupKeys(strings: strings, options: options)
+        history = RunningCallerHistory(options: options, numbers: NumberIDs(strings: strings))
+        clock = LocalClock(zone: options.timeZone)
+    }
+
+    /// Adds the next rows, in start order after those added before (equal starts by Call-ID).
+    public mutating func add(_ batch: MetricRows) {
+        if batch.strings.count != keys.strings.count { keys.strings = batch.strings }
+        for index in batch.rows.indices {
+            let row = batch.rows[index]
+            guard !duplicates.isDuplicate(row) else { continue }
+            let inRange = options.inRange(row.start)
+            let facts = history.annotate(row, counted: inRange, returned: &returned)
+            if !returned.isEmpty {
+                for (slot, delay) in returned {
+                    overall.addReturn(delayNanoseconds: delay)
+                    if groupBy != nil, slot >= 0 { groups.addReturn(slot: Int(slot), delayNanoseconds: delay) }
+                }
+                returned.removeAll(keepingCapacity: true)
             }
-            let parts = groupBy == .agent ? source.agentTalk(index) : nil
-            groups.add(row, facts: facts, slot: slot, agent: parts == nil ? nil : source.string(row.agent), talkParts: parts)
+            guard inRange else {
+                historyOnly += 1
+                continue
+            }
+            if firstStart == nil { firstStart = row.start }
+            lastStart = row.start
+            overall.add(row, facts: facts.facts)
+            var counted: Int32 = -1
+            if let groupBy {
+                let slot: Int
+                if let time = MetricsEngine.timeKey(groupBy, clock.local(row.start)) {
+                    if time != lastTime { lastTimeSlot = groups.slot(of: time); lastTime = time }
+                    slot = lastTimeSlot
+                } else {
+                    slot = keys.slot(row, groupBy, in: &groups)
+                }
+                let parts = groupBy == .agent ? batch.agentTalk(index) : nil
+                groups.add(row, facts: facts.facts, slot: slot, agent: parts == nil ? nil : batch.string(row.agent), talkParts: parts)
+                counted = Int32(slot)
+            }
+            if let pending = facts.pendingLost { history.setSlot(counted, ofPending: pending) }
         }
-        return overall.report(overall.result(), groupBy: groupBy, groups: groupBy == nil ? [] : groups.rows(), options: options,
-                              duplicates: timeline.duplicates, historyOnly: timeline.order.count - range.count)
+    }
+
+    /// The report of the rows added.
+    public func report() -> MetricsReport {
+        overall.report(overall.result(), groupBy: groupBy, groups: groupBy == nil ? [] : groups.rows(), options: options,
+                       duplicates: duplicates.count, historyOnly: historyOnly)
     }
 }
 
 /// The group slot of a row under a grouping by text (agent, queue, dialled number, direction,
 /// campaign): each distinct id is turned into its ``GroupKey`` and slot once.
 private struct RowGroupKeys {
-    let strings: [String]
+    var strings: [String]
     let attribution: CampaignAttribution
     /// Slot by token (``token(_:_:)``), -1 until seen.
     private var slots: [Int] = []

@@ -21,9 +21,7 @@ extension CallDatabase {
         }
         guard !queueLogs else { return nil }
         let range = request.storedRange
-        if MetricRows.canGroup(by: request.groupBy) {
-            return request.report(of: try pagedMetricRows(from: range.from, to: range.to, legs: request.needsLegs))
-        }
+        if MetricRows.canGroup(by: request.groupBy) { return try pagedReport(request) }
         return request.report(of: try metricCalls(from: range.from, to: range.to, legs: request.needsLegs, attribution: request.needsAttribution))
     }
 

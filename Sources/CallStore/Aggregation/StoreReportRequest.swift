@@ -59,18 +59,15 @@ public struct StoreReportRequest: Sendable {
 
 extension StoreReportRequest {
     /// The report of stored calls read as compact rows (start order, equal starts by Call-ID):
-    /// the direction rules applied, then ``MetricsEngine/report(_:groupBy:options:)``; the same
-    /// figures as ``report(of:)-([Call])`` over the calls the rows were read from.
+    /// the direction rules applied, then a ``MetricRowsReport``; the same figures as
+    /// ``report(of:)-([Call])`` over the calls the rows were read from.
     /// Nil when rows cannot be grouped by `groupBy` (``MetricRows/canGroup(by:)``).
     public func report(of rows: consuming MetricRows) -> StoreReport? {
         var rows = rows
         rows.apply(direction)
-        let options = options
-        let counted = rows.rows.lazy.map(\.startNanoseconds).filter { options.inRange(Timestamp(nanoseconds: $0)) }
-        let first = counted.first.map(Timestamp.init(nanoseconds:))
-        let last = counted.last.map(Timestamp.init(nanoseconds:))
-        guard let report = MetricsEngine.report(rows, groupBy: groupBy, options: options) else { return nil }
-        return StoreReport(report: report, firstStart: first, lastStart: last)
+        guard var report = MetricRowsReport(groupBy: groupBy, options: options, strings: rows.strings) else { return nil }
+        report.add(rows)
+        return StoreReport(report: report.report(), firstStart: report.firstStart, lastStart: report.lastStart)
     }
 }
 
