@@ -127,6 +127,18 @@ extension Call: MetricCall {
     func dialedNumber(_ ids: inout NumberIDs) -> Int? { ids.id(of: dialed)?.id }
 }
 
+/// What later calls need of one number in a history pass (``Timeline``, ``RunningCallerHistory``),
+/// in one struct: one cache miss per call, not one for each of four arrays (docs/performance.md
+/// "Store reports", session 8).
+struct NumberState {
+    var lastInbound = Int64.min
+    /// Pending (not yet returned) lost calls: the first and last of a list through their `next`, in start order.
+    var head: Int32 = -1
+    var tail: Int32 = -1
+    /// Whether an outbound call to the number was seen (``Timeline/cold``).
+    var seenOutbound = false
+}
+
 /// The history pass over whole calls (every figure but the store's compact report).
 typealias CallTimeline = Timeline<Call>
 
@@ -187,16 +199,6 @@ struct Timeline<Row: MetricCall> {
         let lower = options.from.map(firstPosition(notBefore:)) ?? 0
         let upper = options.to.map(firstPosition(notBefore:)) ?? order.count
         return lower..<max(lower, upper)
-    }
-
-    /// What later calls need of one number in the history pass, in one struct: one cache miss
-    /// per call, not one for each of four arrays.
-    struct NumberState {
-        var lastInbound = Int64.min
-        /// Pending (not yet returned) lost calls: a list through `LostResolution.next`, in start order.
-        var head: Int32 = -1
-        var tail: Int32 = -1
-        var seenOutbound = false
     }
 
     /// Facts of the call at `position` in `order`.

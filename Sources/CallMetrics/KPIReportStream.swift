@@ -141,10 +141,9 @@ struct RunningCallerHistory {
     private let callbackWindow: Int64
     private let options: MetricsOptions
     private var ids: NumberIDs
-    private var lastInbound: [Int64] = []
-    /// Pending lost calls of each number, a list through `Pending.next` in start order.
-    private var head: [Int32] = []
-    private var tail: [Int32] = []
+    /// Per number: its last inbound start and its pending lost calls (a list through
+    /// `Pending.next` in start order), in one struct: one cache miss per call, not three.
+    private var numbers: [NumberState] = []
     private var pending: [Pending] = []
     private var free: [Int32] = []
     /// Numbers with a pending lost call, in the order of those calls' starts: the calls whose
@@ -179,9 +178,9 @@ struct RunningCallerHistory {
         let direction = call.direction
         if options.countsAsInbound(direction) {
             guard let id = grow(call.callerNumber(&ids)) else { return (CallFacts(inbound: true, callerClass: .withheld), nil) }
-            let before = lastInbound[id]
+            let before = numbers[id].lastInbound
             let callerClass: CallerClass = before != .min && Self.distance(before, t) <= repeatWindow ? .repeat : .firstTime
-            lastInbound[id] = t
+            numbers[id].lastInbound = t
             if answered {
                 resolve(id, at: t, returned: &returned)
             } else if lostCandidate && counted {
@@ -203,12 +202,7 @@ struct RunningCallerHistory {
     /// `id`, with room for it in the per-number arrays.
     private mutating func grow(_ id: Int?) -> Int? {
         guard let id else { return nil }
-        if id >= lastInbound.count {
-            let added = id + 1 - lastInbound.count
-            lastInbound.append(contentsOf: repeatElement(.min, count: added))
-            head.append(contentsOf: repeatElement(-1, count: added))
-            tail.append(contentsOf: repeatElement(-1, count: added))
-        }
+        if id >= numbers.count { numbers.append(contentsOf: repeatElement(NumberState(), count: id + 1 - numbers.count)) }
         return id
     }
 
@@ -222,8 +216,8 @@ struct RunningCallerHistory {
             index = Int32(truncatingIfNeeded: pending.count)
             pending.append(entry)
         }
-        if tail[id] >= 0 { pending[Int(tail[id])].next = index } else { head[id] = index }
-        tail[id] = index
+        if numbers[id].tail >= 0 { pending[Int(numbers[id].tail)].next = index } else { numbers[id].head = index }
+        numbers[id].tail = index
         expiry.append((start, Int32(truncatingIfNeeded: id)))
         return index
     }
@@ -232,7 +226,7 @@ struct RunningCallerHistory {
     /// callback window of it, and takes them off the list (those that started at `t` itself
     /// stay: a call cannot return a call of the same instant), as ``CallTimeline`` does.
     private mutating func resolve(_ id: Int, at t: Int64, returned: inout [(Int32, Int64)]) {
-        var index = head[id]
+        var index = numbers[id].head
         while index >= 0, pending[Int(index)].start < t {
             let entry = pending[Int(index)]
             let delay = Self.distance(entry.start, t)
@@ -240,8 +234,8 @@ struct RunningCallerHistory {
             free.append(index)
             index = entry.next
         }
-        head[id] = index
-        if index < 0 { tail[id] = -1 }
+        numbers[id].head = index
+        if index < 0 { numbers[id].tail = -1 }
     }
 
     /// Drops the pending lost calls that no call from `t` on can return (window passed).
@@ -249,11 +243,11 @@ struct RunningCallerHistory {
         while expiryHead < expiry.count, Self.distance(expiry[expiryHead].start, t) > callbackWindow {
             let id = Int(expiry[expiryHead].number)
             expiryHead += 1
-            while head[id] >= 0, Self.distance(pending[Int(head[id])].start, t) > callbackWindow {
-                free.append(head[id])
-                head[id] = pending[Int(head[id])].next
+            while numbers[id].head >= 0, Self.distance(pending[Int(numbers[id].head)].start, t) > callbackWindow {
+                free.append(numbers[id].head)
+                numbers[id].head = pending[Int(numbers[id].head)].next
             }
-            if head[id] < 0 { tail[id] = -1 }
+            if numbers[id].head < 0 { numbers[id].tail = -1 }
         }
         if expiryHead > 4096, expiryHead * 2 > expiry.count {
             expiry.removeFirst(expiryHead)
