@@ -49,24 +49,9 @@ struct MetricRowReader {
         reader.reserve(expected)
         try forEachRow(db, statement) { row in reader.append(row) }
         var result = reader.finish()
-        guard legs, let low = reader.ids.min(), let high = reader.ids.max() else { return result }
-        // As metricCalls: one scan of the legs' primary key when ids follow time, else a join.
-        let scan = high - low < 4 * Int64(reader.ids.count)
-        let statementOfLegs = try db.makeStatement(sql: scan ? """
-            SELECT l.call, l.agent, l.talk_ns FROM legs l
-            WHERE l.call BETWEEN ? AND ? AND l.agent IS NOT NULL AND l.agent <> '' AND l.talk_ns IS NOT NULL
-            ORDER BY l.call, l.seq
-            """ : """
-            SELECT l.call, l.agent, l.talk_ns FROM calls c JOIN legs l ON l.call = c.id
-            WHERE \(rangeSQL) AND l.agent IS NOT NULL AND l.agent <> '' AND l.talk_ns IS NOT NULL
-            ORDER BY c.id, l.seq
-            """)
-        try statementOfLegs.setArguments(scan ? [low, high] : arguments)
-        var positions: [Int64: Int]?
-        try forEachRow(db, statementOfLegs) { row in
-            if positions == nil { positions = Dictionary(reader.ids.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a }) }
-            guard let position = positions?[row.int64(0)] else { return }
-            result.talkLegs[position, default: []].append(AgentTalkLeg(agent: result.intern(row.string(1)), talkNanoseconds: row.int64(2)))
+        guard legs else { return result }
+        try TalkLegs.forEach(db, ids: reader.ids, rangeSQL: rangeSQL, arguments: arguments) { position, agent, talk in
+            result.talkLegs[position, default: []].append(AgentTalkLeg(agent: result.intern(agent), talkNanoseconds: talk))
         }
         return result
     }
