@@ -46,10 +46,10 @@ struct LostResolution: Sendable {
     var position: Int
     var start: Int64
     var returned: LostCallReturn = .none
-    var by: String?
-    var agent: String?
+    /// For a returned lost call: the position in `order` of the call that returned it (its
+    /// agent, caller and Call-ID are read from there when the lost calls are listed).
+    var returnPosition = -1
     var delay: Int64?
-    var returnCallID: String?
     var attempts = 0
     /// The next pending lost call of the same number (index into `lost`), or -1.
     var next: Int32 = -1
@@ -61,10 +61,28 @@ struct NumberIDs {
     private var packedIDs: [UInt64: Int32] = [:]
     private var textIDs: [String: Int32] = [:]
     private(set) var count = 0
+    /// The number id of each string of a ``MetricRows`` (-1: withheld), interned before the history pass.
+    private var ofString: [Int32] = []
 
     init(capacity: Int) { packedIDs.reserveCapacity(capacity) }
 
+    /// The ids of `strings`' numbers, each string interned once.
+    init(strings: [String]) {
+        self.init(capacity: min(strings.count, 1 << 20))
+        ofString = strings.map { text in id(of: text).map { Int32($0.id) } ?? -1 }
+    }
+
+    /// The number id of string `index` of the strings given to ``init(strings:)``; nil when withheld.
+    @inline(__always)
+    func id(ofString index: Int32) -> Int? {
+        // Ids past the strings given cannot come from rows read with them; nil keeps it safe.
+        guard index >= 0, Int(index) < ofString.count else { return nil }
+        let id = ofString[Int(index)]
+        return id < 0 ? nil : Int(id)
+    }
+
     /// The id of `raw`'s number, nil when withheld. `isNew` tells whether it was first seen now.
+    /// Ids are dense: the n-th number first seen gets n - 1.
     @inline(__always)
     mutating func id(of raw: String?) -> (id: Int, isNew: Bool)? {
         let next = Int32(truncatingIfNeeded: count)
@@ -83,13 +101,54 @@ struct NumberIDs {
     }
 }
 
+/// What the history pass and the KPI tallies read of a call, so that the rules are written once
+/// for ``Call`` and for the compact ``MetricRow`` a store reads (docs/performance.md "Store reports").
+protocol MetricCall {
+    /// Equal for two copies of one call that start at the same instant (duplicates).
+    associatedtype Identity: Equatable
+    var identity: Identity { get }
+    var start: Timestamp { get }
+    var outcome: CallOutcome { get }
+    var direction: CallDirection? { get }
+    var pddMilliseconds: Int64? { get }
+    var answeredAt: Timestamp? { get }
+    var endedAt: Timestamp? { get }
+    var waitNanoseconds: Int64? { get }
+    var transfers: Int { get }
+    /// The history pass's dense id of the caller's (dialled) normalised number, from `ids`;
+    /// nil when withheld.
+    func callerNumber(_ ids: inout NumberIDs) -> Int?
+    func dialedNumber(_ ids: inout NumberIDs) -> Int?
+}
+
+extension Call: MetricCall {
+    var identity: String { callID }
+    func callerNumber(_ ids: inout NumberIDs) -> Int? { ids.id(of: caller)?.id }
+    func dialedNumber(_ ids: inout NumberIDs) -> Int? { ids.id(of: dialed)?.id }
+}
+
+/// What later calls need of one number in a history pass (``Timeline``, ``RunningCallerHistory``),
+/// in one struct: one cache miss per call, not one for each of four arrays (docs/performance.md
+/// "Store reports", session 8).
+struct NumberState {
+    var lastInbound = Int64.min
+    /// Pending (not yet returned) lost calls: the first and last of a list through their `next`, in start order.
+    var head: Int32 = -1
+    var tail: Int32 = -1
+    /// Whether an outbound call to the number was seen (``Timeline/cold``).
+    var seenOutbound = false
+}
+
+/// The history pass over whole calls (every figure but the store's compact report).
+typealias CallTimeline = Timeline<Call>
+
 /// The calls in time order with duplicates removed, and the facts that need history:
 /// repeat callers (look-back), lost-call returns (look-ahead), cold vs follow-up outbound calls.
 ///
 /// - Complexity: O(n log n) for the sort (O(n) when the input is already in time order), then
 ///   one O(n) pass with dictionaries keyed by normalised number.
-struct CallTimeline {
-    let calls: [Call]
+struct Timeline<Row: MetricCall> {
+    let calls: [Row]
     let options: MetricsOptions
     /// Indices into `calls`, ordered by start then input order; duplicates left out.
     private(set) var order: [Int] = []
@@ -111,7 +170,7 @@ struct CallTimeline {
     /// depends only on the later calls of its number, so its facts are the same either way.
     let everyLostCall: Bool
 
-    init(calls: [Call], options: MetricsOptions, withHistory: Bool = true, everyLostCall: Bool = false) {
+    init(calls: [Row], options: MetricsOptions, withHistory: Bool = true, everyLostCall: Bool = false) {
         self.calls = calls
         self.options = options
         self.withHistory = withHistory
@@ -120,7 +179,7 @@ struct CallTimeline {
         annotate()
     }
 
-    func isInbound(_ call: Call) -> Bool {
+    func isInbound(_ call: Row) -> Bool {
         options.countsAsInbound(call.direction)
     }
 
@@ -160,17 +219,20 @@ struct CallTimeline {
             if start < previous { sorted = false; break }
             previous = start
         }
-        let indices: [Int]
         if sorted {
-            indices = Array(calls.indices)
+            deduplicate(calls.indices)  // no array of the indices: 80 MB at 10M calls
         } else {
             var keyed = calls.indices.map { (start: calls[$0].start.nanoseconds, index: $0) }
             keyed.sort { $0.start != $1.start ? $0.start < $1.start : $0.index < $1.index }
-            indices = keyed.map(\.index)
+            deduplicate(keyed.lazy.map(\.index))
         }
+    }
+
+    /// Appends to `order` the calls at `indices` (in start order) that are not duplicates.
+    private mutating func deduplicate<Indices: Collection<Int>>(_ indices: Indices) {
         order.reserveCapacity(indices.count)
         var runStart = Int64.min
-        var runIDs: [String] = []
+        var runIDs: [Row.Identity] = []
         var runFirst = -1
         for index in indices {
             let start = calls[index].start.nanoseconds
@@ -180,12 +242,12 @@ struct CallTimeline {
                 if !runIDs.isEmpty { runIDs.removeAll(keepingCapacity: true) }
             } else {
                 // Equal starts are rare: only then are Call-IDs compared.
-                if runIDs.isEmpty { runIDs.append(calls[runFirst].callID) }
-                if runIDs.contains(calls[index].callID) {
+                if runIDs.isEmpty { runIDs.append(calls[runFirst].identity) }
+                if runIDs.contains(calls[index].identity) {
                     duplicates += 1
                     continue
                 }
-                runIDs.append(calls[index].callID)
+                runIDs.append(calls[index].identity)
             }
             order.append(index)
         }
@@ -205,19 +267,10 @@ struct CallTimeline {
         let callbackWindow = options.callbackWindow.nanoseconds
         // Numbers are interned once; everything else is an array indexed by the number's id.
         var ids = NumberIDs(capacity: min(n, 1 << 20) / 2)
-        var lastInbound: [Int64] = []
-        var seenOutbound: [Bool] = []
-        // Pending (not yet returned) lost calls of each number: a list through `LostResolution.next`, in start order.
-        var head: [Int32] = []
-        var tail: [Int32] = []
-        func intern(_ raw: String?) -> Int? {
-            guard let (id, isNew) = ids.id(of: raw) else { return nil }
-            if isNew {
-                lastInbound.append(.min)
-                seenOutbound.append(false)
-                head.append(-1)
-                tail.append(-1)
-            }
+        var numbers: [NumberState] = []
+        func grow(_ id: Int?) -> Int? {
+            guard let id else { return nil }
+            if id >= numbers.count { numbers.append(contentsOf: repeatElement(NumberState(), count: id + 1 - numbers.count)) }
             return id
         }
 
@@ -231,7 +284,7 @@ struct CallTimeline {
             if options.countsAsInbound(direction) {
                 inbound[position] = true
                 let counted = everyLostCall || options.inRange(calls[index].start)
-                guard let id = intern(calls[index].caller) else {
+                guard let id = grow(calls[index].callerNumber(&ids)) else {
                     callerClass[position] = .withheld
                     if lostCandidate && counted {
                         lostSlot[position] = Int32(lost.count)
@@ -239,31 +292,28 @@ struct CallTimeline {
                     }
                     continue
                 }
-                let before = lastInbound[id]
+                let before = numbers[id].lastInbound
                 callerClass[position] = before != .min && t - before <= repeatWindow ? .repeat : .firstTime
-                lastInbound[id] = t
+                numbers[id].lastInbound = t
                 if answered {
-                    if head[id] >= 0 {
-                        resolve(&head[id], &tail[id], at: t, window: callbackWindow, kind: .answeredRecall,
-                                by: "caller called again", agent: calls[index].agent, callID: calls[index].callID)
+                    if numbers[id].head >= 0 {
+                        resolve(&numbers[id], at: t, window: callbackWindow, kind: .answeredRecall, by: position)
                     }
                 } else if lostCandidate && counted {
                     let slot = Int32(lost.count)
                     lostSlot[position] = slot
                     lost.append(LostResolution(position: position, start: t))
-                    if tail[id] >= 0 { lost[Int(tail[id])].next = slot } else { head[id] = slot }
-                    tail[id] = slot
+                    if numbers[id].tail >= 0 { lost[Int(numbers[id].tail)].next = slot } else { numbers[id].head = slot }
+                    numbers[id].tail = slot
                 }
-            } else if direction == .outbound, let id = intern(calls[index].dialed) {
-                cold[position] = !seenOutbound[id]
-                seenOutbound[id] = true
-                guard head[id] >= 0 else { continue }
+            } else if direction == .outbound, let id = grow(calls[index].dialedNumber(&ids)) {
+                cold[position] = !numbers[id].seenOutbound
+                numbers[id].seenOutbound = true
+                guard numbers[id].head >= 0 else { continue }
                 if answered {
-                    let call = calls[index]
-                    resolve(&head[id], &tail[id], at: t, window: callbackWindow, kind: .callback,
-                            by: call.agent ?? call.caller ?? "(unknown)", agent: call.agent, callID: call.callID)
+                    resolve(&numbers[id], at: t, window: callbackWindow, kind: .callback, by: position)
                 } else {
-                    countAttempt(&head[id], &tail[id], at: t, window: callbackWindow)
+                    countAttempt(&numbers[id], at: t, window: callbackWindow)
                 }
             }
         }
@@ -272,38 +322,37 @@ struct CallTimeline {
     /// Marks every pending lost call of one number that started before `t` as returned when
     /// `t` is within the window of its start, and takes them off the list (those that started
     /// at `t` itself stay: a call cannot return a call of the same instant).
-    private mutating func resolve(_ head: inout Int32, _ tail: inout Int32, at t: Int64, window: Int64,
-                                  kind: LostCallReturn, by: String, agent: String?, callID: String) {
-        var slot = head
+    private mutating func resolve(_ number: inout NumberState, at t: Int64, window: Int64, kind: LostCallReturn, by position: Int) {
+        var slot = number.head
         while slot >= 0, lost[Int(slot)].start < t {
             let i = Int(slot)
             if t - lost[i].start <= window {
                 lost[i].returned = kind
-                lost[i].by = by
-                lost[i].agent = agent
+                lost[i].returnPosition = position
                 lost[i].delay = t - lost[i].start
-                lost[i].returnCallID = callID
             }
             slot = lost[i].next
             lost[i].next = -1
         }
-        head = slot
-        if slot < 0 { tail = -1 }
+        number.head = slot
+        if slot < 0 { number.tail = -1 }
     }
 
     /// Counts an unanswered callback attempt against pending lost calls still in their window,
     /// and takes those whose window has passed off the list.
-    private mutating func countAttempt(_ head: inout Int32, _ tail: inout Int32, at t: Int64, window: Int64) {
-        while head >= 0, t - lost[Int(head)].start > window {
-            let next = lost[Int(head)].next
-            lost[Int(head)].next = -1
-            head = next
+    private mutating func countAttempt(_ number: inout NumberState, at t: Int64, window: Int64) {
+        while number.head >= 0, t - lost[Int(number.head)].start > window {
+            let next = lost[Int(number.head)].next
+            lost[Int(number.head)].next = -1
+            number.head = next
         }
-        if head < 0 { tail = -1; return }
-        var slot = head
+        if number.head < 0 { number.tail = -1; return }
+        var slot = number.head
         while slot >= 0, lost[Int(slot)].start < t {
             lost[Int(slot)].attempts += 1
             slot = lost[Int(slot)].next
         }
     }
 }
+
+extension Timeline: Sendable where Row: Sendable {}

@@ -13,7 +13,7 @@ struct OverallTally {
     init(options: MetricsOptions) { overall = KPIAccumulator(options: options) }
 
     @inline(__always)
-    mutating func add(_ call: Call, facts: CallFacts) {
+    mutating func add<C: MetricCall>(_ call: C, facts: CallFacts) {
         coverage.calls += 1
         if call.direction == nil { coverage.unknown += 1 }
         overall.add(call, facts: facts)
@@ -59,14 +59,26 @@ struct GroupTally {
             accumulators[counted].add(call, facts: facts)
             return counted
         }
+        add(call, facts: facts, slot: counted, agent: call.agent, talkParts: parts)
+        return counted
+    }
+
+    /// Counts a call in range in group `slot` (``slot(of:)``); under `--by agent`, `talkParts`
+    /// are each agent's own part of its talk (``MetricsEngine/agentTalk(_:)``) and `agent` the
+    /// call's agent.
+    @inline(__always)
+    mutating func add<C: MetricCall>(_ call: C, facts: CallFacts, slot counted: Int, agent: String?, talkParts parts: [String: Int64]?) {
+        guard groupBy == .agent, let parts else {
+            accumulators[counted].add(call, facts: facts)
+            return
+        }
         // Each agent is credited with their own part of a transferred call's talk.
-        let own = call.agent.flatMap { parts[$0] } ?? 0
+        let own = agent.flatMap { parts[$0] } ?? 0
         accumulators[counted].add(call, facts: facts, talkCredit: own)
-        for (agent, talk) in parts.sorted(by: { $0.key < $1.key }) where agent != call.agent {
-            accumulators[slot(of: .text(agent))].addTransferredTalk(talk)
+        for (other, talk) in parts.sorted(by: { $0.key < $1.key }) where other != agent {
+            accumulators[slot(of: .text(other))].addTransferredTalk(talk)
         }
         lastKey = nil
-        return counted
     }
 
     /// A lost call counted before in group `slot` was returned `delay` after its start (``KPIReportStream``).
@@ -74,7 +86,8 @@ struct GroupTally {
         accumulators[slot].addReturn(delayNanoseconds: delay)
     }
 
-    private mutating func slot(of key: GroupKey) -> Int {
+    /// The accumulator of `key`, made when first seen.
+    mutating func slot(of key: GroupKey) -> Int {
         if let slot = slots[key] { return slot }
         let slot = accumulators.count
         slots[key] = slot

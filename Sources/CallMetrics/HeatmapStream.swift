@@ -9,7 +9,7 @@ public struct HeatmapStream {
     /// The engine's own tally (FigureTallies.swift): the direction and ASA rules are written once.
     private var tally: HeatmapTally
     private var clock: LocalClock
-    private var duplicates = StartRunDuplicates()
+    private var duplicates = StartRunDuplicates<Call>()
     /// Earliest and latest start of the calls in range (duplicates included), for the period line.
     public private(set) var firstStart: Timestamp?
     public private(set) var lastStart: Timestamp?

@@ -63,6 +63,12 @@ public struct KPIAccumulator: Sendable {
         update(call, facts: facts, talkCredit: talkCredit, by: 1)
     }
 
+    /// ``add(_:facts:talkCredit:)`` of any call the engine reads (a store's compact ``MetricRow``).
+    @inline(__always)
+    mutating func add<C: MetricCall>(_ call: C, facts: CallFacts, talkCredit: Int64? = nil) {
+        update(call, facts: facts, talkCredit: talkCredit, by: 1)
+    }
+
     /// Takes out a call added before with the same facts (removable accumulators only).
     mutating func remove(_ call: Call, facts: CallFacts) {
         precondition(removable, "remove on an accumulator made without removable")
@@ -71,7 +77,7 @@ public struct KPIAccumulator: Sendable {
 
     /// Adds (`sign` 1) or removes (`sign` -1) a call.
     @inline(__always)
-    private mutating func update(_ call: Call, facts: CallFacts, talkCredit: Int64?, by sign: Int) {
+    private mutating func update<C: MetricCall>(_ call: C, facts: CallFacts, talkCredit: Int64?, by sign: Int) {
         offered += sign
         let isAnswered = call.outcome == .answered
         if isAnswered {
@@ -194,12 +200,12 @@ public struct KPIAccumulator: Sendable {
         t.blocked = d.blocked; t.ivrDropoffs = d.ivrDropoffs; t.abandoned = d.abandoned; t.shortAbandons = d.shortAbandons
         t.abandonWaitSum = KPITally.Nanoseconds(abandonWaitSum); t.abandonWaitCount = abandonWaits.count
         t.lostCalls = lostCalls; t.lostWithheld = d.lostWithheld; t.lostReturned = d.lostReturned
-        let sortedWaits = removable ? waits : waits.sorted()
-        let sortedAbandons = removable ? abandonWaits : abandonWaits.sorted()
+        let sortedWaits = removable ? waits : CallMetrics.sortedWaits(waits)
+        let sortedAbandons = removable ? abandonWaits : CallMetrics.sortedWaits(abandonWaits)
         for w in sortedAbandons { t.abandonBins[AbandonTimeDistribution.bin(ofNanoseconds: w)] += 1 }
         t.asaP50 = nearestRank(sortedWaits, percent: 50); t.asaP90 = nearestRank(sortedWaits, percent: 90)
         t.abandonP50 = nearestRank(sortedAbandons, percent: 50); t.abandonP90 = nearestRank(sortedAbandons, percent: 90)
-        t.callbackMedian = nearestRank(removable ? callbackDelays : callbackDelays.sorted(), percent: 50)
+        t.callbackMedian = nearestRank(removable ? callbackDelays : CallMetrics.sortedWaits(callbackDelays), percent: 50)
         return t
     }
 }

@@ -67,11 +67,13 @@ public enum MetricsEngine {
         return Array(timeline.lost.lazy.filter { options.inRange(Timestamp(nanoseconds: $0.start)) }.map { lost in
             let call = calls[timeline.order[lost.position]]
             let wait = call.waitNanoseconds ?? call.endedAt.map { call.start.distance(to: $0) }
+            let returning = lost.returnPosition >= 0 ? calls[timeline.order[lost.returnPosition]] : nil
+            let by = returning.map { lost.returned == .answeredRecall ? "caller called again" : $0.agent ?? $0.caller ?? "(unknown)" }
             var result = LostCall(
                 callID: call.callID, caller: call.caller, dialed: call.dialed, queue: call.queue, start: call.start,
                 outcome: call.outcome.rawValue, waitSeconds: seconds(wait),
-                withheld: timeline.callerClass[lost.position] == .withheld, returned: lost.returned, by: lost.by,
-                agent: lost.agent, delaySeconds: seconds(lost.delay), returnCallID: lost.returnCallID,
+                withheld: timeline.callerClass[lost.position] == .withheld, returned: lost.returned, by: by,
+                agent: returning?.agent, delaySeconds: seconds(lost.delay), returnCallID: returning?.callID,
                 callbackAttempts: lost.attempts)
             result.attribution = call.attribution
             return result
@@ -82,10 +84,15 @@ public enum MetricsEngine {
     /// `CallLeg.talkNanoseconds`); nil when no leg says (captures, most CDR formats): then the
     /// call's agent has all of it.
     static func agentTalk(_ call: Call) -> [String: Int64]? {
-        guard call.outcome == .answered else { return nil }
+        agentTalk(outcome: call.outcome, legs: call.legs.lazy.map { (agent: $0.agent, talk: $0.talkNanoseconds) })
+    }
+
+    /// ``agentTalk(_:)`` of a call with `outcome` whose legs say (agent, talk).
+    static func agentTalk<Legs: Sequence<(agent: String?, talk: Int64?)>>(outcome: CallOutcome, legs: Legs) -> [String: Int64]? {
+        guard outcome == .answered else { return nil }
         var parts: [String: Int64] = [:]
-        for leg in call.legs {
-            guard let agent = leg.agent, !agent.isEmpty, let talk = leg.talkNanoseconds else { continue }
+        for leg in legs {
+            guard let agent = leg.agent, !agent.isEmpty, let talk = leg.talk else { continue }
             parts[agent, default: 0] += talk
         }
         return parts.isEmpty ? nil : parts

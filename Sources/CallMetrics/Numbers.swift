@@ -119,3 +119,45 @@ func nearestRank(_ sorted: [Int64], percent p: Int) -> Int64? {
 
 @inline(__always)
 func seconds(_ ns: Int64?) -> Double? { ns.map { Double($0) / 1e9 } }
+
+/// `values` in ascending order, as `values.sorted()`, by a least-significant-digit radix sort
+/// on 11-bit digits (2,048 buckets, whose counts and write positions stay in the first-level
+/// caches; a digit all values share is skipped, so waits of under 2.4 hours take four passes).
+/// The exact percentiles of a report need every wait sorted, and a comparison sort of 10M
+/// waits was the largest single part of a store report after its rows (docs/performance.md
+/// "Store reports", session 8).
+/// - Complexity: O(n) time and memory, for n above a few thousand; `sorted()` below.
+func sortedWaits(_ values: [Int64]) -> [Int64] {
+    guard values.count > 4_096 else { return values.sorted() }
+    let signBit: UInt64 = 1 << 63
+    let bits: UInt64 = 11
+    let mask: UInt64 = (1 << bits) - 1
+    var keys = values.map { UInt64(bitPattern: $0) ^ signBit }  // signed order as unsigned
+    var buffer = [UInt64](repeating: 0, count: keys.count)
+    var counts = [Int](repeating: 0, count: 1 << bits)
+    for shift in stride(from: UInt64(0), to: 64, by: Int(bits)) {
+        let moved = keys.withUnsafeBufferPointer { keys in
+            buffer.withUnsafeMutableBufferPointer { out in
+                counts.withUnsafeMutableBufferPointer { counts -> Bool in
+                    for i in counts.indices { counts[i] = 0 }
+                    for key in keys { counts[Int(truncatingIfNeeded: (key >> shift) & mask)] += 1 }
+                    if counts.contains(keys.count) { return false }  // one digit for all: nothing to order
+                    var position = 0
+                    for i in counts.indices {
+                        let count = counts[i]
+                        counts[i] = position
+                        position += count
+                    }
+                    for key in keys {
+                        let digit = Int(truncatingIfNeeded: (key >> shift) & mask)
+                        out[counts[digit]] = key
+                        counts[digit] += 1
+                    }
+                    return true
+                }
+            }
+        }
+        if moved { swap(&keys, &buffer) }
+    }
+    return keys.map { Int64(bitPattern: $0 ^ signBit) }
+}

@@ -5,7 +5,7 @@ import CallModel
 /// outbound whether it was dialled before (a cold call is the first), no call kept.
 public struct OutboundRatesStream {
     public let options: MetricsOptions
-    private var duplicates = StartRunDuplicates()
+    private var duplicates = StartRunDuplicates<Call>()
     private var ids = NumberIDs(capacity: 1024)
     /// Per number id: dialled by an outbound call already (history before the range included).
     private var seenOutbound: [Bool] = []

@@ -162,6 +162,26 @@ enum CallSchema {
         CREATE INDEX calls_on_utm_source ON calls(utm_source);
         PRAGMA user_version = 6;
         """),
+        // The report's page cache (docs/store.md "Report pages"): per UTC day, the columns a
+        // KPI report reads of that day's calls, packed (`rows`), with numbers, agents and queues
+        // as ids into `report_strings`. Derived data: a page is built by the first report that
+        // reads its day, and the triggers drop the page of every day whose calls are inserted,
+        // updated or deleted, whoever writes them (import, `db prune`, the sqlite3 shell).
+        ("v7", """
+        CREATE TABLE report_strings (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+        CREATE TABLE report_pages (day INTEGER PRIMARY KEY, calls INTEGER NOT NULL, rows BLOB NOT NULL);
+        CREATE TRIGGER report_pages_on_insert AFTER INSERT ON calls BEGIN
+            DELETE FROM report_pages WHERE day = CASE WHEN NEW.start_ns >= 0 THEN NEW.start_ns / 86400000000000 ELSE (NEW.start_ns + 1) / 86400000000000 - 1 END;
+        END;
+        CREATE TRIGGER report_pages_on_delete AFTER DELETE ON calls BEGIN
+            DELETE FROM report_pages WHERE day = CASE WHEN OLD.start_ns >= 0 THEN OLD.start_ns / 86400000000000 ELSE (OLD.start_ns + 1) / 86400000000000 - 1 END;
+        END;
+        CREATE TRIGGER report_pages_on_update AFTER UPDATE ON calls BEGIN
+            DELETE FROM report_pages WHERE day = CASE WHEN OLD.start_ns >= 0 THEN OLD.start_ns / 86400000000000 ELSE (OLD.start_ns + 1) / 86400000000000 - 1 END;
+            DELETE FROM report_pages WHERE day = CASE WHEN NEW.start_ns >= 0 THEN NEW.start_ns / 86400000000000 ELSE (NEW.start_ns + 1) / 86400000000000 - 1 END;
+        END;
+        PRAGMA user_version = 7;
+        """),
     ]
 
     static func migrator() -> DatabaseMigrator {

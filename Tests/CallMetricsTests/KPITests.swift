@@ -196,3 +196,24 @@ import Testing
         #expect(nearestRank(values, percent: percent) == expected)
     }
 }
+
+/// The radix sort behind the exact percentiles orders as `sorted()` does: negative, equal,
+/// large and small values, with digits that all values share and digits that differ.
+@Suite struct SortedWaitsTests {
+    @Test(arguments: [0, 1, 4_096, 4_097, 100_000])
+    func ordersAsSorted(count: Int) {
+        var generator = SystemRandomNumberGenerator()
+        var values = (0..<count).map { i -> Int64 in
+            switch i % 5 {
+            case 0: return Int64.random(in: 0...300_000_000_000, using: &generator)
+            case 1: return Int64.random(in: -5_000_000_000...5_000_000_000, using: &generator)
+            case 2: return 42
+            case 3: return Int64.random(in: Int64.min...Int64.max, using: &generator)
+            default: return Int64(i) * 65_537
+            }
+        }
+        #expect(CallMetrics.sortedWaits(values) == values.sorted())
+        values = values.map { $0 & 0xFFFF }  // only the lowest digit differs
+        #expect(CallMetrics.sortedWaits(values) == values.sorted())
+    }
+}

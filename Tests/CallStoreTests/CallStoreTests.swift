@@ -69,6 +69,7 @@ import TestSupport
             "v4 3ab74175b7f993a7e8803576154bd1729fa5557efb76fc0e3e4a4219bb6f8f1b",
             "v5 2f79a6ee21dff3c3aba7f553c2ea099b4cb467a12d882c6d77cbc50f97bb4548",
             "v6 906bf601347a96e2620809341053fc43066b3fb94c06b5051e4827bf69382cb1",
+            "v7 b75dc2914e6188808468934841da672e4a0964cb7f51bd72519950e60774ad11",
         ])
     }
 
@@ -287,9 +288,9 @@ import TestSupport
 
         let newer = dir.file("newer.sqlite")
         _ = try CallDatabase(path: newer)
-        try DatabaseQueue(path: newer).write { try $0.execute(sql: "PRAGMA user_version = 7") }
+        try DatabaseQueue(path: newer).write { try $0.execute(sql: "PRAGMA user_version = 8") }
         #expect { try CallDatabase(path: newer) } throws: { error in
-            "\(error)".hasSuffix("newer.sqlite: created by a newer callscope (schema v7); this callscope knows up to v\(CallSchema.currentVersion)")
+            "\(error)".hasSuffix("newer.sqlite: created by a newer callscope (schema v8); this callscope knows up to v\(CallSchema.currentVersion)")
         }
     }
 

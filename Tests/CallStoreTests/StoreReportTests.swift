@@ -112,6 +112,86 @@ import TestSupport
         }
     }
 
+    /// The report pages (schema v7) follow every change of their days: a second import into the
+    /// same days (new calls, and changed copies of stored ones), a prune, and a read-only open
+    /// of the file; each report equals the metrics over the calls read whole.
+    @Test func reportPagesFollowEveryChangeOfTheirDays() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("p.sqlite")
+        let db = try CallDatabase(path: path)
+        let calls = Self.generated()
+        let zone = try #require(TimeZone(identifier: "Europe/London"))
+        let options = MetricsOptions(timeZone: zone, campaigns: Self.campaigns)
+        func check(_ db: CallDatabase, _ step: String) throws {
+            for groupBy in [nil, GroupBy.day, .agent, .campaign] {
+                let request = StoreReportRequest(groupBy: groupBy, options: options)
+                let computed = try #require(try db.report(request))
+                let whole = request.report(of: try db.calls(from: nil, to: nil, legs: true))
+                #expect(computed.report == whole.report, "\(step) \(String(describing: groupBy))")
+                #expect(computed.firstStart == whole.firstStart && computed.lastStart == whole.lastStart)
+            }
+            // Every page read back is the rows the calls give.
+            #expect(try Self.described(db.pagedMetricRows(from: nil, to: nil, legs: true)) == Self.described(db.metricRows(from: nil, to: nil, legs: true)), "\(step)")
+        }
+        let evens = calls.indices.filter { $0 % 2 == 0 }.map { calls[$0] }
+        let odds = calls.indices.filter { $0 % 2 == 1 }.map { calls[$0] }
+        _ = try db.importFile(identity("evens.csv"), calls: evens, rows: evens.count, badRows: 0)
+        try check(db, "first import")
+        let pages = try db.read("") { try Int.fetchOne($0, sql: "SELECT count(*) FROM report_pages") ?? 0 }
+        #expect(pages >= 30)
+        _ = try db.importFile(identity("odds.csv"), calls: odds, rows: odds.count, badRows: 0)
+        try check(db, "second import into the same days")
+        var changed = Array(calls.prefix(300))
+        for i in changed.indices where changed[i].outcome == .answered { changed[i].outcome = .abandoned; changed[i].answeredAt = nil }
+        let outcome = try db.importFile(identity("changed.csv"), calls: changed, rows: changed.count, badRows: 0)
+        #expect(outcome.counts?.updated ?? 0 > 10)
+        try check(db, "changed copies")
+        let day: Int64 = 86_400_000_000_000
+        _ = try db.prune(before: Timestamp(nanoseconds: SyntheticCallRecords.firstDay * 1_000_000_000 + 5 * day + day / 2))
+        try check(db, "prune")
+        try check(try CallDatabase.opened(forReading: path), "read-only")
+    }
+
+    /// Each row with its strings (ids differ between pages and a read of the calls) and talk legs.
+    static func described(_ rows: MetricRows) -> [String] {
+        func text(_ id: Int32) -> String { id < 0 ? "-" : rows.strings[Int(id)] }
+        return rows.rows.enumerated().map { i, r in
+            "\(r.startNanoseconds) \(r.answeredAt?.nanoseconds ?? -1) \(r.endedAt?.nanoseconds ?? -1) \(r.waitNanoseconds ?? -1) "
+                + "\(r.pddMilliseconds ?? -1) \(text(r.caller)) \(text(r.dialed)) \(text(r.divertedFrom)) \(text(r.agent)) \(text(r.queue)) "
+                + "\(r.transfers) \(r.sameStartRank) \(r.outcome) \(String(describing: r.direction)) "
+                + (rows.talkLegs[i] ?? []).map { "\(text($0.agent))=\($0.talkNanoseconds)" }.joined(separator: ",")
+        }
+    }
+
+    /// A page decodes to the rows it was made of, and a damaged page (every prefix, a flipped
+    /// byte) is refused or read without trapping.
+    @Test func aReportPageRoundTripsAndADamagedOneNeverTraps() throws {
+        var rows = MetricRows()
+        for (i, call) in Self.generated().prefix(400).enumerated() {
+            rows.rows.append(MetricRow(start: call.start.nanoseconds, answeredAt: call.answeredAt?.nanoseconds, endedAt: call.endedAt?.nanoseconds,
+                                       wait: call.waitNanoseconds, pddMilliseconds: i % 50 == 0 ? .max : call.pddMilliseconds,
+                                       caller: rows.intern(call.caller), dialed: rows.intern(call.dialed), divertedFrom: rows.intern(call.divertedFrom),
+                                       agent: rows.intern(call.agent), queue: rows.intern(call.queue), transfers: i % 3,
+                                       outcome: call.outcome, direction: call.direction, sameStartRank: Int32(i % 2)))
+            if i % 9 == 0 { rows.talkLegs[i] = [AgentTalkLeg(agent: rows.intern("SIP/3\(i)"), talkNanoseconds: Int64(i) * -7)] }
+        }
+        let page = ReportPage.encode(rows, global: { $0 })
+        var decoded = MetricRows(strings: rows.strings)
+        let ok = page.withUnsafeBytes { ReportPage.decode($0, into: &decoded, lower: .min, upper: nil, legs: true) }
+        #expect(ok && decoded.rows == rows.rows && decoded.talkLegs == rows.talkLegs)
+        for length in stride(from: 0, to: page.count, by: 7) {
+            var partial = MetricRows(strings: rows.strings)
+            #expect(!Array(page.prefix(length)).withUnsafeBytes { ReportPage.decode($0, into: &partial, lower: .min, upper: nil, legs: true) })
+            #expect(partial.rows.isEmpty)
+        }
+        for index in stride(from: 0, to: page.count, by: 5) {
+            var damaged = page
+            damaged[index] ^= 0xA5
+            var read = MetricRows(strings: rows.strings)
+            _ = damaged.withUnsafeBytes { ReportPage.decode($0, into: &read, lower: .min, upper: nil, legs: true) }
+        }
+    }
+
     @Test func storedQueueLogCallsAreLeftToTheWholeRead() throws {
         let dir = TemporaryDirectory()
         let db = try CallDatabase(path: dir.file("q.sqlite"))

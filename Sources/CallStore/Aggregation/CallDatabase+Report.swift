@@ -5,8 +5,9 @@ import GRDB
 extension CallDatabase {
     /// The KPI report of the stored calls in one narrow pass: only the columns the metrics read
     /// (no media JSON, no SIP messages; legs only for `--by agent`, and then only their agent
-    /// and talk), read by the `calls_on_start` index into calls that carry just those fields,
-    /// then the same ``MetricsEngine`` as `report` over calls read whole.
+    /// and talk), read by the `calls_on_start` index into compact rows (``MetricRow``; calls
+    /// that carry just those fields for the groupings rows do not carry: source, the visit
+    /// fields), then the same ``MetricsEngine`` rules as `report` over calls read whole.
     ///
     /// Nil when the store holds queue_log calls: `report` joins them to their CDR calls in
     /// memory (`QueueLogJoin`), which needs whole calls; the caller then reads them whole.
@@ -20,6 +21,7 @@ extension CallDatabase {
         }
         guard !queueLogs else { return nil }
         let range = request.storedRange
+        if MetricRows.canGroup(by: request.groupBy) { return try pagedReport(request) }
         return request.report(of: try metricCalls(from: range.from, to: range.to, legs: request.needsLegs, attribution: request.needsAttribution))
     }
 
@@ -50,31 +52,45 @@ extension CallDatabase {
                 MetricColumns.append(row, attribution: attribution, repeated: &repeated, to: &calls)
                 if legs { ids.append(row.int64(0)) }
             }
-            guard legs, let low = ids.min(), let high = ids.max() else { return calls }
-            // Only legs that credit an agent with talk matter (MetricsEngine.agentTalk). Calls
-            // imported in time order have ids in about the range's order: then one scan of the
-            // legs' primary key over the ids read (calls of other ranges among them are left out
-            // below) costs a quarter of probing the legs of each call (12 ms against 42 ms for
-            // the 60,193 calls of the dashboard's benchmark, docs/performance.md "Dashboard").
-            let scan = high - low < 4 * Int64(ids.count)
-            let legs = try db.makeStatement(sql: scan ? """
-                SELECT l.call, l.agent, l.talk_ns FROM legs l
-                WHERE l.call BETWEEN ? AND ? AND l.agent IS NOT NULL AND l.agent <> '' AND l.talk_ns IS NOT NULL
-                ORDER BY l.call, l.seq
-                """ : """
-                SELECT l.call, l.agent, l.talk_ns FROM calls c JOIN legs l ON l.call = c.id
-                WHERE \(rangeSQL) AND l.agent IS NOT NULL AND l.agent <> '' AND l.talk_ns IS NOT NULL
-                ORDER BY c.id, l.seq
-                """)
-            try legs.setArguments(scan ? [low, high] : arguments)
-            var positions: [Int64: Int]?
-            try forEachRow(db, legs) { row in
-                if positions == nil { positions = Dictionary(ids.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a }) }
-                guard let position = positions?[row.int64(0)] else { return }
+            guard legs else { return calls }
+            try TalkLegs.forEach(db, ids: ids, rangeSQL: rangeSQL, arguments: arguments) { position, agent, talk in
                 calls[position].legs.append(CallLeg(id: "", status: "", start: calls[position].start, answered: true,
-                                                    agent: row.string(1), talkNanoseconds: row.int64(2)))
+                                                    agent: agent, talkNanoseconds: talk))
             }
             return calls
+        }
+    }
+}
+
+/// The legs that credit an agent with talk (`MetricsEngine.agentTalk`) of calls read by a range query.
+enum TalkLegs {
+    /// Calls `body` with the position in `ids` (the store ids of the calls read, in read order)
+    /// of each leg's call, the leg's agent and talk, in leg order; legs of calls not read are
+    /// left out. `rangeSQL` and `arguments` are the range query's, over `calls c`.
+    ///
+    /// Calls imported in time order have ids in about the range's order: then one scan of the
+    /// legs' primary key over the ids read costs a quarter of probing the legs of each call
+    /// (12 ms against 42 ms for the 60,193 calls of the dashboard's benchmark, docs/performance.md
+    /// "Dashboard"); otherwise the legs are joined to the range.
+    static func forEach(_ db: Database, ids: [Int64], rangeSQL: String, arguments: StatementArguments,
+                        _ body: (_ position: Int, _ agent: String, _ talk: Int64) throws -> Void) throws {
+        guard let low = ids.min(), let high = ids.max() else { return }
+        let scan = high - low < 4 * Int64(ids.count)
+        let legs = try db.makeStatement(sql: scan ? """
+            SELECT l.call, l.agent, l.talk_ns FROM legs l
+            WHERE l.call BETWEEN ? AND ? AND l.agent IS NOT NULL AND l.agent <> '' AND l.talk_ns IS NOT NULL
+            ORDER BY l.call, l.seq
+            """ : """
+            SELECT l.call, l.agent, l.talk_ns FROM calls c JOIN legs l ON l.call = c.id
+            WHERE \(rangeSQL) AND l.agent IS NOT NULL AND l.agent <> '' AND l.talk_ns IS NOT NULL
+            ORDER BY c.id, l.seq
+            """)
+        try legs.setArguments(scan ? [low, high] : arguments)
+        var positions: [Int64: Int]?
+        try forEachRow(db, legs) { row in
+            if positions == nil { positions = Dictionary(ids.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a }) }
+            guard let position = positions?[row.int64(0)] else { return }
+            try body(position, row.string(1), row.int64(2))
         }
     }
 }

@@ -57,6 +57,20 @@ public struct StoreReportRequest: Sendable {
     }
 }
 
+extension StoreReportRequest {
+    /// The report of stored calls read as compact rows (start order, equal starts by Call-ID):
+    /// the direction rules applied, then a ``MetricRowsReport``; the same figures as
+    /// ``report(of:)-([Call])`` over the calls the rows were read from.
+    /// Nil when rows cannot be grouped by `groupBy` (``MetricRows/canGroup(by:)``).
+    public func report(of rows: consuming MetricRows) -> StoreReport? {
+        var rows = rows
+        rows.apply(direction)
+        guard var report = MetricRowsReport(groupBy: groupBy, options: options, strings: rows.strings) else { return nil }
+        report.add(rows)
+        return StoreReport(report: report.report(), firstStart: report.firstStart, lastStart: report.lastStart)
+    }
+}
+
 /// What a store's report returns: the KPI table, and the span of the counted calls' starts
 /// (the `Period:` line of a table when the range is open).
 public struct StoreReport: Sendable {
