@@ -166,7 +166,10 @@ enum CallSchema {
         // KPI report reads of that day's calls, packed (`rows`), with numbers, agents and queues
         // as ids into `report_strings`. Derived data: a page is built by the first report that
         // reads its day, and the triggers drop the page of every day whose calls are inserted,
-        // updated or deleted, whoever writes them (import, `db prune`, the sqlite3 shell).
+        // updated or deleted, or whose legs are updated or deleted, whoever writes them (import,
+        // `db prune`, the sqlite3 shell). A leg is only ever inserted with its call (whose insert
+        // or update drops the page): a trigger per inserted leg would cost the import a lookup
+        // of its call per leg.
         ("v7", """
         CREATE TABLE report_strings (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
         CREATE TABLE report_pages (day INTEGER PRIMARY KEY, calls INTEGER NOT NULL, rows BLOB NOT NULL);
@@ -179,6 +182,12 @@ enum CallSchema {
         CREATE TRIGGER report_pages_on_update AFTER UPDATE ON calls BEGIN
             DELETE FROM report_pages WHERE day = CASE WHEN OLD.start_ns >= 0 THEN OLD.start_ns / 86400000000000 ELSE (OLD.start_ns + 1) / 86400000000000 - 1 END;
             DELETE FROM report_pages WHERE day = CASE WHEN NEW.start_ns >= 0 THEN NEW.start_ns / 86400000000000 ELSE (NEW.start_ns + 1) / 86400000000000 - 1 END;
+        END;
+        CREATE TRIGGER report_pages_on_leg_update AFTER UPDATE ON legs BEGIN
+            DELETE FROM report_pages WHERE day IN (SELECT CASE WHEN start_ns >= 0 THEN start_ns / 86400000000000 ELSE (start_ns + 1) / 86400000000000 - 1 END FROM calls WHERE id IN (OLD.call, NEW.call));
+        END;
+        CREATE TRIGGER report_pages_on_leg_delete AFTER DELETE ON legs BEGIN
+            DELETE FROM report_pages WHERE day IN (SELECT CASE WHEN start_ns >= 0 THEN start_ns / 86400000000000 ELSE (start_ns + 1) / 86400000000000 - 1 END FROM calls WHERE id = OLD.call);
         END;
         PRAGMA user_version = 7;
         """),

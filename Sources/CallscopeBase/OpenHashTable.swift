@@ -134,10 +134,18 @@ extension OpenHashTable: Sendable where Key: Sendable, Value: Sendable {}
 /// A multiply-xor fold of bytes to 64 bits, eight bytes at a time: the ``TableKey/tableHash`` of
 /// keys read as bytes (a SIP Call-ID, an Asterisk linkedid), so a key in a packet or a mapped
 /// file is hashed where it lies, without a `String` or `Hasher`.
+///
+/// Seeded per process (``seed``), as `Hasher` is: the keys come from whoever places a call, and
+/// with a fixed fold a crafted capture or CDR file could put every key in one probe run and make
+/// each lookup walk all of them. Nothing callscope writes depends on the hashes (the tables keep
+/// their values in insertion order), so the output stays the same from run to run.
 public enum ByteHash {
+    /// A random value chosen once per process, mixed into every hash.
+    public static let seed = UInt64.random(in: .min ... .max)
+
     /// The hash of `bytes`.
     @inlinable public static func fold(_ bytes: UnsafeRawBufferPointer) -> Int {
-        var h = UInt64(truncatingIfNeeded: bytes.count) &* 0x9E37_79B9_7F4A_7C15
+        var h = (UInt64(truncatingIfNeeded: bytes.count) ^ seed) &* 0x9E37_79B9_7F4A_7C15
         var i = 0
         while i + 8 <= bytes.count {
             h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD

@@ -149,6 +149,15 @@ import TestSupport
         let day: Int64 = 86_400_000_000_000
         _ = try db.prune(before: Timestamp(nanoseconds: SyntheticCallRecords.firstDay * 1_000_000_000 + 5 * day + day / 2))
         try check(db, "prune")
+        // Legs changed alone (the sqlite3 shell): their day's page is dropped too.
+        _ = try db.report(StoreReportRequest(groupBy: .agent, options: options))
+        try db.writeTransaction("") { try $0.execute(sql: "UPDATE legs SET talk_ns = talk_ns + 7000000000 WHERE (call, seq) IN (SELECT call, seq FROM legs WHERE talk_ns IS NOT NULL AND agent IS NOT NULL LIMIT 40)") }
+        try check(db, "legs updated")
+        try db.writeTransaction("") { try $0.execute(sql: "DELETE FROM legs WHERE (call, seq) IN (SELECT call, seq FROM legs WHERE talk_ns IS NOT NULL LIMIT 40)") }
+        try check(db, "legs deleted")
+        // A damaged page is built again, and the report is still the calls' report.
+        try db.writeTransaction("") { try $0.execute(sql: "UPDATE report_pages SET rows = substr(rows, 1, length(rows) / 2) WHERE day = (SELECT min(day) + 3 FROM report_pages)") }
+        try check(db, "damaged page")
         try check(try CallDatabase.opened(forReading: path), "read-only")
     }
 

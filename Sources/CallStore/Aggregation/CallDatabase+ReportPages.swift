@@ -38,27 +38,42 @@ extension CallDatabase {
 
     /// Reads the pages of the calls with `from <= start < to`, one UTC day after the other:
     /// `start` with the strings their ids name, then `page` with each day's rows in report
-    /// order. Pages missing (never built, dropped by the triggers because their day's calls
-    /// changed, or of another layout version) are built from the calls in one write transaction,
-    /// which then reads every page of the range, so the rows are one consistent state of the
-    /// store. A store that cannot be written (a read-only file or directory) gives the calls'
-    /// rows read one by one instead, as one page.
+    /// order, all in one read transaction, so the rows are one consistent state of the store.
+    /// Pages missing (never built, dropped by the triggers because their day's calls changed, or
+    /// of another layout version) are first built from the calls in a write transaction of their
+    /// own, committed before the report reads them: a concurrent import waits for the pages, not
+    /// for the report. A damaged page is dropped and built again; `start` is then called again
+    /// and the feed begins anew. A store that cannot be written (a read-only file or directory)
+    /// gives the calls' rows read one by one instead, as one page.
     /// - Complexity: O(d + k) for the k calls of the d days in the range once its pages exist;
     ///   memory O(one day).
     func readPages(from: Timestamp?, to: Timestamp?, legs: Bool, start: ([String]) -> Void, page: (inout MetricRows) -> Void) throws(StoreError) {
-        let read = try self.read("cannot read the report pages") { db in
-            try ReportPages.read(db, from: from, to: to, legs: legs, build: false, start: start, page: page)
+        // A few rounds: a page can be dropped by an import between the build and the read.
+        for _ in 0..<3 {
+            let outcome = try self.read("cannot read the report pages") { db in
+                try ReportPages.read(db, from: from, to: to, legs: legs, start: start, page: page)
+            }
+            let damaged: Int64?
+            switch outcome {
+            case .read: return
+            case .missing: damaged = nil
+            case .damaged(let day): damaged = day
+            }
+            guard let writer = pageWriter() else {
+                if let damaged {
+                    throw StoreError(.sqlite, "the report page of day \(damaged) is damaged and the store cannot be written to build it again; `DELETE FROM report_pages` in a writable copy rebuilds every page")
+                }
+                break
+            }
+            _ = try writer.writeTransaction("cannot build the report pages") { db -> Bool in
+                if let damaged { try db.execute(sql: "DELETE FROM report_pages WHERE day = ?", arguments: [damaged]) }
+                try ReportPages.build(db, from: from, to: to)
+                return true
+            }
         }
-        if read { return }
-        guard let writer = pageWriter() else {
-            var rows = try metricRows(from: from, to: to, legs: legs)
-            start(rows.strings)
-            page(&rows)
-            return
-        }
-        _ = try writer.writeTransaction("cannot build the report pages") { db -> Bool in
-            try ReportPages.read(db, from: from, to: to, legs: legs, build: true, start: start, page: page)
-        }
+        var rows = try metricRows(from: from, to: to, legs: legs)
+        start(rows.strings)
+        page(&rows)
     }
 
     /// This database when it was opened for writing, else the same file opened read-write when
@@ -70,57 +85,82 @@ extension CallDatabase {
     }
 }
 
-/// Reading and building the report pages of a range in one transaction.
+/// Reading and building the report pages of a range.
 enum ReportPages {
-    /// Feeds the pages of the calls with `from <= start < to` to `start` and `page` (see
-    /// ``CallDatabase/readPages(from:to:legs:start:page:)``); false, having fed nothing, when a
-    /// page is missing and `build` is false. With `build` (in a write transaction) missing
-    /// pages are built first.
-    static func read(_ db: Database, from: Timestamp?, to: Timestamp?, legs: Bool, build: Bool,
-                     start: ([String]) -> Void, page: (inout MetricRows) -> Void) throws -> Bool {
-        let lower = from?.nanoseconds ?? .min
-        let upper = to?.nanoseconds
+    /// What ``read(_:from:to:legs:start:page:)`` found.
+    enum Outcome {
+        /// Every page of the range was fed.
+        case read
+        /// A page is missing; nothing was fed.
+        case missing
+        /// The page of this day does not decode; the pages before it were fed.
+        case damaged(day: Int64)
+    }
+
+    /// The UTC days from the first to the last start of the calls with `lower <= start < upper`
+    /// (`upper` nil: no bound); nil when there are none.
+    static func days(_ db: Database, lower: Int64, upper: Int64?) throws -> ClosedRange<Int64>? {
         // Two queries: SQLite answers a lone min() or max() with one seek of the index, but
         // both in one SELECT with a scan of the range (5% of a report at 1M calls).
         let range = upper == nil ? "start_ns >= ?" : "start_ns >= ? AND start_ns < ?"
         let arguments: StatementArguments = upper.map { [lower, $0] } ?? [lower]
         guard let first = try Int64.fetchOne(db, sql: "SELECT min(start_ns) FROM calls WHERE \(range)", arguments: arguments),
-              let last = try Int64.fetchOne(db, sql: "SELECT max(start_ns) FROM calls WHERE \(range)", arguments: arguments) else {
-            start(try ReportStrings.all(db))
-            return true
-        }
-        let days = ReportPage.day(of: first)...ReportPage.day(of: last)
-        // Pages of this layout version; any other day is missing.
+              let last = try Int64.fetchOne(db, sql: "SELECT max(start_ns) FROM calls WHERE \(range)", arguments: arguments) else { return nil }
+        return ReportPage.day(of: first)...ReportPage.day(of: last)
+    }
+
+    /// The days of `days` that have a page of this layout version.
+    static func present(_ db: Database, _ days: ClosedRange<Int64>) throws -> Set<Int64> {
         let current = "SELECT day FROM report_pages WHERE day BETWEEN ? AND ? AND substr(rows, 1, 1) = x'\(String(format: "%02x", ReportPage.version))'"
-        var have = Set(try Int64.fetchAll(db, sql: current, arguments: [days.lowerBound, days.upperBound]))
-        if have.count != days.count {
-            guard build else { return false }
-            var strings = try ReportStrings(db)
-            let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO report_pages (day, calls, rows) VALUES (?, ?, ?)")
-            for day in days where !have.contains(day) {
-                let bounds = ReportPage.bounds(of: day)
-                let rows = try MetricRowReader.read(db, from: bounds.lower.map(Timestamp.init(nanoseconds:)),
-                                                    to: bounds.upper.map(Timestamp.init(nanoseconds:)), legs: true)
-                let global = try strings.ids(of: rows.strings, db)
-                try insert.execute(arguments: [day, rows.rows.count, Data(ReportPage.encode(rows, global: { global[Int($0)] }))])
-                have.insert(day)
-            }
+        return Set(try Int64.fetchAll(db, sql: current, arguments: [days.lowerBound, days.upperBound]))
+    }
+
+    /// Builds the missing pages of the calls with `from <= start < to` (in a write transaction).
+    static func build(_ db: Database, from: Timestamp?, to: Timestamp?) throws {
+        guard let days = try days(db, lower: from?.nanoseconds ?? .min, upper: to?.nanoseconds) else { return }
+        let have = try present(db, days)
+        guard have.count != days.count else { return }
+        var strings = try ReportStrings(db)
+        let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO report_pages (day, calls, rows) VALUES (?, ?, ?)")
+        for day in days where !have.contains(day) {
+            let bounds = ReportPage.bounds(of: day)
+            let rows = try MetricRowReader.read(db, from: bounds.lower.map(Timestamp.init(nanoseconds:)),
+                                                to: bounds.upper.map(Timestamp.init(nanoseconds:)), legs: true)
+            let global = try strings.ids(of: rows.strings, db)
+            try insert.execute(arguments: [day, rows.rows.count, Data(ReportPage.encode(rows, global: { global[Int($0)] }))])
         }
+    }
+
+    /// Feeds the pages of the calls with `from <= start < to` to `start` and `page` (see
+    /// ``CallDatabase/readPages(from:to:legs:start:page:)``), having fed nothing when a page is
+    /// missing.
+    static func read(_ db: Database, from: Timestamp?, to: Timestamp?, legs: Bool,
+                     start: ([String]) -> Void, page: (inout MetricRows) -> Void) throws -> Outcome {
+        let lower = from?.nanoseconds ?? .min
+        let upper = to?.nanoseconds
+        guard let days = try days(db, lower: lower, upper: upper) else {
+            start(try ReportStrings.all(db))
+            return .read
+        }
+        if try present(db, days).count != days.count { return .missing }
         let strings = try ReportStrings.all(db)
         start(strings)
         var rows = MetricRows(strings: strings)
         let pages = try db.makeStatement(sql: "SELECT day, rows FROM report_pages WHERE day BETWEEN ? AND ? ORDER BY day")
         try pages.setArguments([days.lowerBound, days.upperBound])
+        var damaged: Int64?
         try forEachRow(db, pages) { row in
+            guard damaged == nil else { return }
             let bytes = UnsafeRawBufferPointer(start: sqlite3_column_blob(row.statement, 1), count: Int(sqlite3_column_bytes(row.statement, 1)))
             rows.rows.removeAll(keepingCapacity: true)
             rows.talkLegs.removeAll(keepingCapacity: true)
             guard ReportPage.decode(bytes, into: &rows, lower: lower, upper: upper, legs: legs) else {
-                throw StoreError(.sqlite, "the report page of day \(row.int64(0)) is damaged; `DELETE FROM report_pages` makes the next report rebuild every page")
+                damaged = row.int64(0)
+                return
             }
             page(&rows)
         }
-        return true
+        return damaged.map { .damaged(day: $0) } ?? .read
     }
 }
 

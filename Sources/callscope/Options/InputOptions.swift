@@ -68,7 +68,7 @@ struct InputOptions: ParsableArguments {
         valueName: "ruri|to"))
     var dialedFrom: [ReconstructionOptions.DialedSource] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Threads reading and decoding capture files (two or more files); the analysis stays one time-ordered pass, so calls spanning files come out whole and the output is the same. With 2 or more, the ndjson, json or csv that calls streams is also encoded and written on a thread of its own.", valueName: "n"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Threads reading and decoding capture files (two or more files); the analysis stays one time-ordered pass, so calls spanning files come out whole and the output is the same. With 2 or more, calls also writes the records it streams on a thread of its own.", valueName: "n"))
     var jobs = 1
 
     @Option(help: "Diagnostics printed per input before the rest are only counted (0: print all).")
